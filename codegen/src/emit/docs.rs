@@ -1,0 +1,217 @@
+//! Spec text → rustdoc. Spec text is data: it only ever lands inside `#[doc = "..."]`
+//! string literals, and is rewritten so that rustdoc renders it without warnings and never
+//! runs it as a doctest (every code block becomes `text`, indented blocks are flattened).
+
+use crate::ir::Docs;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// `#[doc = "..."]` attributes, one per line.
+pub fn attrs(lines: &[String]) -> TokenStream {
+    let lines = lines.iter().map(|l| {
+        let l = if l.is_empty() { String::new() } else { format!(" {l}") };
+        quote!(#[doc = #l])
+    });
+    quote!(#(#lines)*)
+}
+
+/// The doc lines of a schema-level item: title, description, default and example.
+pub fn lines(docs: &Docs) -> Vec<String> {
+    let mut out = Vec::new();
+    let paragraph = |text: &str, out: &mut Vec<String>| {
+        if !out.is_empty() {
+            out.push(String::new());
+        }
+        out.extend(sanitize(text));
+    };
+    if let Some(title) = docs.title.as_deref().filter(|t| !t.trim().is_empty()) {
+        let same = docs.description.as_deref().map(str::trim) == Some(title.trim());
+        if !same {
+            paragraph(title, &mut out);
+        }
+    }
+    if let Some(description) = docs.description.as_deref().filter(|t| !t.trim().is_empty()) {
+        paragraph(description, &mut out);
+    }
+    if let Some(default) = &docs.default {
+        paragraph(&format!("Default: {}", code_span(&example_text(default))), &mut out);
+    }
+    if let Some(example) = &docs.example {
+        paragraph(&format!("Example: {}", code_span(&example_text(example))), &mut out);
+    }
+    out
+}
+
+/// Strings render without JSON quotes (`+15551234567`), everything else as compact JSON.
+fn example_text(json: &str) -> String {
+    match serde_json::from_str::<serde_json::Value>(json) {
+        Ok(serde_json::Value::String(s)) if !s.contains('\n') => s,
+        _ => json.to_owned(),
+    }
+}
+
+/// A Markdown code span that survives backticks inside `text`. Code spans are left alone
+/// by [`sanitize`], so the text inside is shown exactly.
+pub fn code_span(text: &str) -> String {
+    let text: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let longest = text
+        .split(|c| c != '`')
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') || longest > 0 {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+/// Rewrites Markdown from the spec into lines that rustdoc renders without warnings:
+/// fenced blocks become `text` blocks; outside code, `[`/`]` are escaped (no intra-doc
+/// links), `<`/`>` become entities (no stray HTML), bare URLs are wrapped in `<...>`, and
+/// indentation that would make an (executable) code block is removed.
+pub fn sanitize(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut fence: Option<String> = None;
+    for raw in text.replace("\r\n", "\n").replace('\r', "\n").lines() {
+        let line: String = raw
+            .chars()
+            .map(|c| if c.is_control() && c != '\t' { ' ' } else { c })
+            .collect();
+        let trimmed = line.trim_start();
+        if let Some(marker) = &fence {
+            if trimmed.starts_with(marker.as_str()) && trimmed.trim_end().chars().all(|c| c == marker.as_bytes()[0] as char) {
+                out.push(marker.clone());
+                fence = None;
+            } else {
+                out.push(line.trim_end().to_owned());
+            }
+            continue;
+        }
+        if let Some(marker) = fence_marker(trimmed) {
+            out.push(format!("{marker}text"));
+            fence = Some(marker);
+            continue;
+        }
+        out.push(escape_inline(trimmed.trim_end()));
+    }
+    if let Some(marker) = fence {
+        out.push(marker); // close a block the spec left open
+    }
+    while out.last().is_some_and(|l| l.is_empty()) {
+        out.pop();
+    }
+    while out.first().is_some_and(|l| l.is_empty()) {
+        out.remove(0);
+    }
+    out
+}
+
+fn fence_marker(line: &str) -> Option<String> {
+    for c in ['`', '~'] {
+        let n = line.chars().take_while(|&x| x == c).count();
+        if n >= 3 {
+            return Some(c.to_string().repeat(n));
+        }
+    }
+    None
+}
+
+/// Escapes one line outside code spans.
+fn escape_inline(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while !rest.is_empty() {
+        // A code span: a run of N backticks up to the next run of exactly N.
+        if rest.starts_with('`') {
+            let n = rest.chars().take_while(|&c| c == '`').count();
+            let fence = &rest[..n];
+            if let Some(end) = find_closing(&rest[n..], n) {
+                out.push_str(fence);
+                out.push_str(&rest[n..n + end + n]);
+                rest = &rest[n + end + n..];
+                continue;
+            }
+            out.push_str(&"\\`".repeat(n));
+            rest = &rest[n..];
+            continue;
+        }
+        if rest.starts_with("https://") || rest.starts_with("http://") {
+            let end = rest
+                .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | ')' | ']'))
+                .unwrap_or(rest.len());
+            let url = rest[..end].trim_end_matches(['.', ',', ';', ':']);
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+            rest = &rest[url.len()..];
+            continue;
+        }
+        let mut chars = rest.chars();
+        let c = chars.next().unwrap_or_default();
+        match c {
+            '[' => out.push_str("\\["),
+            ']' => out.push_str("\\]"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' => out.push_str("\\\\"),
+            '#' if out.is_empty() => out.push_str("\\#"),
+            '|' => out.push_str("\\|"),
+            c => out.push(c),
+        }
+        rest = chars.as_str();
+    }
+    out
+}
+
+/// Offset of a closing run of exactly `n` backticks in `s`.
+fn find_closing(s: &str, n: usize) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'`' {
+            let run = bytes[i..].iter().take_while(|&&b| b == b'`').count();
+            if run == n {
+                return Some(i);
+            }
+            i += run;
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_is_made_safe() {
+        let lines = sanitize(
+            "Originally: page[size]\nSee https://example.com/x. Use <b>bold</b> `a[b]`\n\n    indented\n```js\nfoo()\n```\n|a|b|",
+        );
+        assert_eq!(
+            lines,
+            vec![
+                "Originally: page\\[size\\]",
+                "See <https://example.com/x>. Use &lt;b&gt;bold&lt;/b&gt; `a[b]`",
+                "",
+                "indented",
+                "```text",
+                "foo()",
+                "```",
+                "\\|a\\|b\\|",
+            ]
+        );
+    }
+
+    #[test]
+    fn unclosed_fences_and_comment_markers() {
+        assert_eq!(sanitize("*/ end\n~~~\ncode"), vec!["*/ end", "~~~text", "code", "~~~"]);
+        assert_eq!(code_span("a`b"), "`` a`b ``");
+        assert_eq!(code_span("plain"), "`plain`");
+    }
+}

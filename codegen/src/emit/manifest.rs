@@ -1,0 +1,148 @@
+//! `Cargo.toml` and `src/lib.rs` of the generated crate.
+
+use super::docs;
+use super::GENERATED_MARKER;
+use crate::ir::{Api, Auth, ResponseBody};
+use crate::naming;
+use crate::Options;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// TOML basic string: quotes, backslashes and control characters escaped.
+fn toml_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+pub fn cargo_toml(api: &Api, options: &Options) -> String {
+    let description = format!(
+        "Rust client for the {} (version {}), generated from its OpenAPI document.",
+        api.title.trim(),
+        api.version.trim()
+    );
+    format!(
+        "# {GENERATED_MARKER} from {spec}. Do not edit: regenerate instead.\n\
+         [package]\n\
+         name = {name}\n\
+         version = {version}\n\
+         edition = \"2021\"\n\
+         rust-version = \"1.85\"\n\
+         description = {description}\n\
+         publish = false\n\
+         \n\
+         [dependencies]\n\
+         percent-encoding = \"2\"\n\
+         reqwest = {{ version = \"0.12\", default-features = false, features = [\"rustls-tls\"] }}\n\
+         serde = {{ version = \"1\", features = [\"derive\"] }}\n\
+         serde_json = \"1\"\n\
+         thiserror = \"2\"\n",
+        spec = options.spec_label,
+        name = toml_string(&options.crate_name),
+        version = toml_string(&options.crate_version),
+        description = toml_string(&description),
+    )
+}
+
+pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
+    let lib = naming::lib_name(&options.crate_name);
+    let mut lines = vec![format!("Client for the {} (version {}).", api.title.trim(), api.version.trim())];
+    if let Some(description) = api.description.as_deref().filter(|d| !d.trim().is_empty()) {
+        lines.push(String::new());
+        lines.extend(docs::sanitize(description));
+    }
+    lines.push(String::new());
+    lines.push(format!(
+        "Generated from {} by `codegen`; do not edit by hand.",
+        docs::code_span(&options.spec_label)
+    ));
+    lines.extend(example(api, options, &lib));
+    let doc_attrs = lines.iter().map(|l| {
+        let l = if l.is_empty() { String::new() } else { format!(" {l}") };
+        quote!(#![doc = #l])
+    });
+    quote! {
+        #(#doc_attrs)*
+        #![forbid(unsafe_code)]
+
+        mod client;
+        mod error;
+        mod operations;
+        pub mod query;
+        pub mod types;
+
+        pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT};
+        pub use error::{ApiError, Error, ErrorBody};
+    }
+}
+
+/// A compiled (not run) usage example: configuration, and the first operation that needs
+/// nothing but default parameters.
+fn example(api: &Api, options: &Options, lib: &str) -> Vec<String> {
+    let mut code = vec![
+        "# async fn example() -> Result<(), LIB::Error> {".replace("LIB", lib),
+        format!("use {lib}::Client;"),
+        String::new(),
+    ];
+    match (&api.auth, &api.base_url) {
+        (Auth::None, Some(_)) => code.push("let client = Client::builder().build()?;".into()),
+        (Auth::None, None) => {
+            code.push("let client = Client::builder().base_url(\"https://api.example.com\").build()?;".into())
+        }
+        (_, Some(_)) => code.push("let client = Client::builder().api_key(\"KEY\").build()?;".into()),
+        (_, None) => code.push(
+            "let client = Client::builder().api_key(\"KEY\").base_url(\"https://api.example.com\").build()?;"
+                .into(),
+        ),
+    }
+    if api.auth != Auth::None {
+        code.push(format!(
+            "// Or from `{}_API_KEY` (and optionally `{}_BASE_URL`):",
+            options.env_prefix, options.env_prefix
+        ));
+        code.push("let client = Client::from_env()?;".into());
+    }
+    let simple = api.operations.iter().find(|op| {
+        op.path_params.is_empty()
+            && op.body.is_none()
+            && op.params_struct.as_ref().is_none_or(|ps| ps.derive_default)
+            && !op.deprecated
+    });
+    if let Some(op) = simple {
+        let args = if op.params_struct.is_some() {
+            "&Default::default()"
+        } else {
+            ""
+        };
+        let returns_value = op
+            .responses
+            .iter()
+            .find(|r| r.status.is_success())
+            .is_some_and(|r| r.body != ResponseBody::None);
+        let binding = if returns_value { "let response = " } else { "" };
+        code.push(format!("{binding}client.{}({args}).await?;", naming::ident(&op.rust_name)));
+        if returns_value {
+            code.push("println!(\"{response:?}\");".into());
+        }
+        code.push(String::new());
+        code.push("// Errors carry the HTTP status and the decoded error body:".into());
+        code.push(format!("match client.{}({args}).await {{", naming::ident(&op.rust_name)));
+        code.push("    Err(e) => eprintln!(\"status {:?}: {e}\", e.status()),".into());
+        code.push("    Ok(_) => {}".into());
+        code.push("}".into());
+    }
+    code.push("# Ok(())".into());
+    code.push("# }".into());
+    let mut lines = vec![String::new(), "# Example".into(), String::new(), "```no_run".into()];
+    lines.extend(code);
+    lines.push("```".into());
+    lines
+}

@@ -1,0 +1,302 @@
+//! `src/operations.rs`: one async method on `Client` per operation.
+
+use super::docs;
+use super::rust_type;
+use crate::ir::{
+    Api, BodyKind, Method, Operation, ParamLocation, PathSegment, ResponseBody, StatusMatch, TypeRef,
+};
+use crate::naming;
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+pub fn operations_rs(api: &Api) -> TokenStream {
+    let methods = api.operations.iter().map(|op| operation(api, op));
+    quote! {
+        //! One method per operation of the spec.
+        impl crate::Client {
+            #(#methods)*
+        }
+    }
+}
+
+/// What a successful call returns.
+fn success_type(op: &Operation) -> Option<&ResponseBody> {
+    op.responses
+        .iter()
+        .find(|r| r.status.is_success())
+        .map(|r| &r.body)
+}
+
+fn operation(api: &Api, op: &Operation) -> TokenStream {
+    let name = naming::ident(&op.rust_name);
+    let doc = docs::attrs(&operation_docs(op));
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+
+    let mut args = Vec::new();
+    for p in &op.path_params {
+        let ident = naming::ident(&p.rust_name);
+        let ty = match &p.ty {
+            TypeRef::String => quote!(&str),
+            other => {
+                let ty = rust_type(api, other, false);
+                quote!(&#ty)
+            }
+        };
+        args.push(quote!(#ident: #ty));
+    }
+    if let Some(ps) = &op.params_struct {
+        let ty = naming::ident(&ps.name);
+        args.push(quote!(params: &crate::types::#ty));
+    }
+    if let Some(body) = &op.body {
+        let ty = match &body.kind {
+            BodyKind::Json(ty) => rust_type(api, ty, false),
+            BodyKind::Bytes => quote!(::std::vec::Vec<u8>),
+        };
+        if body.required {
+            args.push(quote!(body: &#ty));
+        } else {
+            args.push(quote!(body: ::std::option::Option<&#ty>));
+        }
+    }
+
+    let returns = match success_type(op) {
+        Some(ResponseBody::Json(ty)) => rust_type(api, ty, false),
+        Some(ResponseBody::Bytes) => quote!(::std::vec::Vec<u8>),
+        Some(ResponseBody::None) | None => quote!(()),
+    };
+
+    let path = path_expr(op);
+    let has_query = op
+        .params_struct
+        .as_ref()
+        .is_some_and(|ps| ps.params.iter().any(|p| p.location == ParamLocation::Query));
+    let query = if has_query {
+        quote!(params.query())
+    } else {
+        quote!(crate::query::QueryString::new())
+    };
+    let method = method_tokens(op.method);
+    let headers = header_statements(op);
+    let body = body_statement(op);
+    let arms = response_arms(api, op);
+    let mutable = (!headers.is_empty() || body.is_some()).then(|| quote!(mut));
+
+    quote! {
+        #doc
+        #deprecated
+        pub async fn #name(&self, #(#args),*) -> ::std::result::Result<#returns, crate::Error> {
+            let path = #path;
+            let #mutable request = self.request(#method, &path, &#query)?;
+            #(#headers)*
+            #body
+            let response = self.send(request).await?;
+            match response.status().as_u16() {
+                #(#arms)*
+            }
+        }
+    }
+}
+
+fn method_tokens(method: Method) -> TokenStream {
+    match method {
+        Method::Get => quote!(::reqwest::Method::GET),
+        Method::Put => quote!(::reqwest::Method::PUT),
+        Method::Post => quote!(::reqwest::Method::POST),
+        Method::Delete => quote!(::reqwest::Method::DELETE),
+        Method::Options => quote!(::reqwest::Method::OPTIONS),
+        Method::Head => quote!(::reqwest::Method::HEAD),
+        Method::Patch => quote!(::reqwest::Method::PATCH),
+        Method::Trace => quote!(::reqwest::Method::TRACE),
+    }
+}
+
+fn operation_docs(op: &Operation) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(summary) = op.summary.as_deref().filter(|s| !s.trim().is_empty()) {
+        lines.extend(docs::sanitize(summary));
+    }
+    let description = docs::lines(&op.docs);
+    if !description.is_empty() {
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.extend(description);
+    }
+    if !lines.is_empty() {
+        lines.push(String::new());
+    }
+    let id = op
+        .operation_id
+        .as_deref()
+        .map(|id| format!(" (operation {})", docs::code_span(id)))
+        .unwrap_or_default();
+    lines.push(format!(
+        "{}{id}.",
+        docs::code_span(&format!("{} {}", op.method.as_str(), op.path))
+    ));
+    let errors: Vec<String> = op
+        .responses
+        .iter()
+        .filter(|r| !r.status.is_success())
+        .map(|r| {
+            let status = match r.status {
+                StatusMatch::Code(c) => c.to_string(),
+                StatusMatch::Range(r) => format!("{r}XX"),
+                StatusMatch::Default => "any other status".to_owned(),
+            };
+            let description = docs::sanitize(&r.description).join(" ");
+            format!("- {status}: {description}")
+        })
+        .collect();
+    lines.push(String::new());
+    lines.push("# Errors".to_owned());
+    lines.push(String::new());
+    lines.push(
+        "[`Error::Api`](crate::Error::Api) with the decoded body for a declared error status:"
+            .to_owned(),
+    );
+    lines.push(String::new());
+    lines.extend(errors);
+    lines.push(String::new());
+    lines.push(
+        "Other variants of [`Error`](crate::Error) when the request cannot be sent or the \
+         response does not match the spec."
+            .to_owned(),
+    );
+    lines
+}
+
+/// The path with each parameter percent-encoded as one segment.
+fn path_expr(op: &Operation) -> TokenStream {
+    if op.path_params.is_empty() {
+        let path = &op.path;
+        return quote!(::std::string::String::from(#path));
+    }
+    let pushes = op.path_segments.iter().map(|segment| match segment {
+        PathSegment::Literal(text) => quote!(path.push_str(#text);),
+        PathSegment::Param(i) => {
+            let ident = naming::ident(&op.path_params[*i].rust_name);
+            quote!(path.push_str(&crate::query::encode_path_segment(&crate::query::ToQuery::query_scalar(#ident).unwrap_or_default()));)
+        }
+    });
+    quote! {
+        {
+            let mut path = ::std::string::String::new();
+            #(#pushes)*
+            path
+        }
+    }
+}
+
+fn header_statements(op: &Operation) -> Vec<TokenStream> {
+    let Some(ps) = &op.params_struct else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for p in ps.params.iter().filter(|p| p.location == ParamLocation::Header) {
+        let ident = naming::ident(&p.rust_name);
+        let wire = &p.wire_name;
+        let set = quote! {
+            request = request.header(#wire, crate::client::header_value(#wire, value)?);
+        };
+        out.push(if p.required {
+            quote!({ let value = &params.#ident; #set })
+        } else {
+            quote!(if let ::std::option::Option::Some(value) = &params.#ident { #set })
+        });
+    }
+    let cookies: Vec<TokenStream> = ps
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Cookie)
+        .map(|p| {
+            let ident = naming::ident(&p.rust_name);
+            let wire = &p.wire_name;
+            if p.required {
+                quote!(cookies.push(#wire, &params.#ident);)
+            } else {
+                quote!(if let ::std::option::Option::Some(value) = &params.#ident { cookies.push(#wire, value); })
+            }
+        })
+        .collect();
+    if !cookies.is_empty() {
+        out.push(quote! {
+            let mut cookies = crate::query::CookieString::new();
+            #(#cookies)*
+            if !cookies.is_empty() {
+                request = request.header("cookie", crate::client::header_value("cookie", &cookies.as_str())?);
+            }
+        });
+    }
+    out
+}
+
+fn body_statement(op: &Operation) -> Option<TokenStream> {
+    let body = op.body.as_ref()?;
+    let content_type = &body.content_type;
+    let encode = match &body.kind {
+        BodyKind::Json(_) => quote!(crate::client::json_body(body)?),
+        BodyKind::Bytes => quote!(body.clone()),
+    };
+    let set = quote! {
+        request = request.header("content-type", #content_type).body(#encode);
+    };
+    Some(if body.required {
+        set
+    } else {
+        quote!(if let ::std::option::Option::Some(body) = body { #set })
+    })
+}
+
+fn response_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
+    let success = success_type(op).cloned();
+    let mut arms = Vec::new();
+    let mut has_default = false;
+    for r in &op.responses {
+        let pattern = match r.status {
+            StatusMatch::Code(c) => {
+                let c = Literal::u16_unsuffixed(c);
+                quote!(#c)
+            }
+            StatusMatch::Range(h) => {
+                let lo = Literal::u16_unsuffixed(h * 100);
+                let hi = Literal::u16_unsuffixed(h * 100 + 99);
+                quote!(#lo..=#hi)
+            }
+            StatusMatch::Default => {
+                has_default = true;
+                quote!(_)
+            }
+        };
+        let action = if r.status.is_success() {
+            if Some(&r.body) == success.as_ref() {
+                match &r.body {
+                    ResponseBody::Json(_) => quote!(response.json()),
+                    ResponseBody::Bytes => quote!(::std::result::Result::Ok(response.into_bytes())),
+                    ResponseBody::None => quote!(::std::result::Result::Ok(())),
+                }
+            } else {
+                // A second success shape is not representable in the return type yet.
+                quote!(::std::result::Result::Err(response.unexpected()))
+            }
+        } else {
+            error_action(api, &r.body)
+        };
+        arms.push(quote!(#pattern => #action,));
+    }
+    if !has_default {
+        arms.push(quote!(_ => ::std::result::Result::Err(response.undeclared()),));
+    }
+    arms
+}
+
+fn error_action(api: &Api, body: &ResponseBody) -> TokenStream {
+    match body {
+        ResponseBody::Json(TypeRef::Named(id)) if api.error_types.contains(id) => {
+            let variant = naming::ident(&api.ty(*id).name);
+            quote!(::std::result::Result::Err(response.api_error(crate::error::ErrorBody::#variant)))
+        }
+        _ => quote!(::std::result::Result::Err(response.undeclared())),
+    }
+}

@@ -1,0 +1,348 @@
+//! `src/types.rs`: models (structs, enums with a fallback, untagged unions, aliases) and the
+//! `<Operation>Params` structs.
+
+use super::docs;
+use super::rust_type;
+use crate::ir::{
+    Api, Field, Param, ParamLocation, ParamStyle, ParamsStruct, StringEnum, Struct, TypeDef,
+    TypeKind, UntaggedVariant,
+};
+use crate::naming;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub fn types_rs(api: &Api) -> TokenStream {
+    let models = api.types.iter().map(|t| type_def(api, t));
+    let params = api.operations.iter().filter_map(|op| {
+        op.params_struct
+            .as_ref()
+            .map(|ps| params_struct(api, ps, &op.rust_name))
+    });
+    quote! {
+        //! Models of the API's schemas, and the parameter structs of its operations.
+        #(#models)*
+        #(#params)*
+    }
+}
+
+fn type_def(api: &Api, t: &TypeDef) -> TokenStream {
+    let mut doc_lines = docs::lines(&t.docs);
+    if !t.origin.is_empty() {
+        if !doc_lines.is_empty() {
+            doc_lines.push(String::new());
+        }
+        doc_lines.push(format!("Schema: {}", docs::code_span(&t.origin)));
+    }
+    let doc = docs::attrs(&doc_lines);
+    let name = naming::ident(&t.name);
+    match &t.kind {
+        TypeKind::Struct(s) => struct_def(api, &name, s, doc),
+        TypeKind::StringEnum(e) => {
+            if !doc_lines.is_empty() {
+                doc_lines.push(String::new());
+            }
+            doc_lines.push(format!(
+                "Values this version of the spec does not list decode into [`{0}`](Self::{0}) \
+                 and serialize back unchanged.",
+                e.fallback
+            ));
+            enum_def(&name, e, docs::attrs(&doc_lines))
+        }
+        TypeKind::Alias(ty) => {
+            let ty = rust_type(api, ty, true);
+            quote! {
+                #doc
+                pub type #name = #ty;
+            }
+        }
+        TypeKind::Untagged(variants) => untagged_def(api, &name, variants, doc),
+    }
+}
+
+fn field_type(api: &Api, f: &Field) -> TokenStream {
+    let mut ty = rust_type(api, &f.ty, true);
+    if f.boxed {
+        ty = quote!(::std::boxed::Box<#ty>);
+    }
+    if f.optional() {
+        ty = quote!(::std::option::Option<#ty>);
+    }
+    ty
+}
+
+fn struct_def(api: &Api, name: &proc_macro2::Ident, s: &Struct, doc: TokenStream) -> TokenStream {
+    let default = s.derive_default.then(|| quote!(::std::default::Default,));
+    let fields = s.fields.iter().map(|f| {
+        let ident = naming::ident(&f.rust_name);
+        let ty = field_type(api, f);
+        let doc = docs::attrs(&docs::lines(&f.docs));
+        let serde_name = ident.to_string();
+        let rename = (serde_name.trim_start_matches("r#") != f.wire_name).then(|| {
+            let wire = &f.wire_name;
+            quote!(#[serde(rename = #wire)])
+        });
+        let skip = (!f.required).then(|| {
+            quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")])
+        });
+        quote! {
+            #doc
+            #rename
+            #skip
+            pub #ident: #ty,
+        }
+    });
+    let query_impl = s.in_query.then(|| {
+        let writes = s.fields.iter().map(|f| {
+            let ident = naming::ident(&f.rust_name);
+            let wire = &f.wire_name;
+            if f.optional() {
+                quote! {
+                    if let ::std::option::Option::Some(value) = &self.#ident {
+                        crate::query::ToQuery::write_query(value, &crate::query::nested(key, #wire), query);
+                    }
+                }
+            } else {
+                quote! {
+                    crate::query::ToQuery::write_query(&self.#ident, &crate::query::nested(key, #wire), query);
+                }
+            }
+        });
+        quote! {
+            impl crate::query::ToQuery for #name {
+                fn write_query(&self, key: &str, query: &mut crate::query::QueryString) {
+                    #(#writes)*
+                }
+            }
+        }
+    });
+    quote! {
+        #doc
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        pub struct #name {
+            #(#fields)*
+        }
+        #query_impl
+    }
+}
+
+fn enum_def(name: &proc_macro2::Ident, e: &StringEnum, doc: TokenStream) -> TokenStream {
+    let fallback = naming::ident(&e.fallback);
+    let variants = e.variants.iter().map(|v| {
+        let ident = naming::ident(&v.rust_name);
+        let doc = docs::attrs(&[format!("`{}`", v.wire_value.replace('`', "'"))]);
+        quote!(#doc #ident,)
+    });
+    let to_str = e.variants.iter().map(|v| {
+        let ident = naming::ident(&v.rust_name);
+        let wire = &v.wire_value;
+        quote!(Self::#ident => #wire,)
+    });
+    let from_str = e.variants.iter().map(|v| {
+        let ident = naming::ident(&v.rust_name);
+        let wire = &v.wire_value;
+        quote!(#wire => Self::#ident,)
+    });
+    quote! {
+        #doc
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
+        pub enum #name {
+            #(#variants)*
+            /// A value the spec does not list, kept as received.
+            #fallback(::std::string::String),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#to_str)*
+                    Self::#fallback(value) => value,
+                }
+            }
+        }
+
+        impl ::std::convert::From<::std::string::String> for #name {
+            fn from(value: ::std::string::String) -> Self {
+                match value.as_str() {
+                    #(#from_str)*
+                    _ => Self::#fallback(value),
+                }
+            }
+        }
+
+        impl ::std::convert::From<&str> for #name {
+            fn from(value: &str) -> Self {
+                Self::from(::std::string::String::from(value))
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+            }
+        }
+
+        impl crate::query::ToQuery for #name {
+            fn write_query(&self, key: &str, query: &mut crate::query::QueryString) {
+                query.push(key, self.as_str());
+            }
+
+            fn query_scalar(&self) -> ::std::option::Option<::std::borrow::Cow<'_, str>> {
+                ::std::option::Option::Some(::std::borrow::Cow::Borrowed(self.as_str()))
+            }
+        }
+    }
+}
+
+fn untagged_def(
+    api: &Api,
+    name: &proc_macro2::Ident,
+    variants: &[UntaggedVariant],
+    doc: TokenStream,
+) -> TokenStream {
+    let defs = variants.iter().map(|v| {
+        let ident = naming::ident(&v.rust_name);
+        let mut ty = rust_type(api, &v.ty, true);
+        if v.boxed {
+            ty = quote!(::std::boxed::Box<#ty>);
+        }
+        quote!(#ident(#ty),)
+    });
+    let arms = variants.iter().map(|v| {
+        let ident = naming::ident(&v.rust_name);
+        quote!(Self::#ident(value) => crate::query::ToQuery::write_query(value, key, query),)
+    });
+    let scalar_arms = variants.iter().map(|v| {
+        let ident = naming::ident(&v.rust_name);
+        quote!(Self::#ident(value) => crate::query::ToQuery::query_scalar(value),)
+    });
+    quote! {
+        #doc
+        ///
+        /// Decoding tries the variants in the order the spec lists them; the first that
+        /// matches wins.
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#defs)*
+        }
+
+        impl crate::query::ToQuery for #name {
+            fn write_query(&self, key: &str, query: &mut crate::query::QueryString) {
+                match self {
+                    #(#arms)*
+                }
+            }
+
+            fn query_scalar(&self) -> ::std::option::Option<::std::borrow::Cow<'_, str>> {
+                match self {
+                    #(#scalar_arms)*
+                }
+            }
+        }
+    }
+}
+
+fn params_struct(api: &Api, ps: &ParamsStruct, method: &str) -> TokenStream {
+    let name = naming::ident(&ps.name);
+    let default = ps.derive_default.then(|| quote!(::std::default::Default,));
+    let fields = ps.params.iter().map(|p| {
+        let ident = naming::ident(&p.rust_name);
+        let mut ty = rust_type(api, &p.ty, true);
+        if !p.required {
+            ty = quote!(::std::option::Option<#ty>);
+        }
+        let mut lines = docs::lines(&p.docs);
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.push(format!(
+            "Sent as the {} parameter {}.",
+            location_word(p.location),
+            docs::code_span(&p.wire_name)
+        ));
+        let doc = docs::attrs(&lines);
+        quote! {
+            #doc
+            pub #ident: #ty,
+        }
+    });
+    let writes: Vec<TokenStream> = ps
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Query)
+        .map(query_write)
+        .collect();
+    let query_fn = (!writes.is_empty()).then(|| {
+        quote! {
+            impl #name {
+                /// The query string these parameters encode to (unset fields are left out).
+                pub fn query(&self) -> crate::query::QueryString {
+                    let mut query = crate::query::QueryString::new();
+                    #(#writes)*
+                    query
+                }
+            }
+        }
+    });
+    let doc = docs::attrs(&[format!(
+        "Parameters of [`Client::{method}`](crate::Client::{method})."
+    )]);
+    quote! {
+        #doc
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, #default)]
+        pub struct #name {
+            #(#fields)*
+        }
+        #query_fn
+    }
+}
+
+fn location_word(location: ParamLocation) -> &'static str {
+    match location {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
+    }
+}
+
+/// The statement writing one query parameter, per its style.
+fn query_write(p: &Param) -> TokenStream {
+    let ident = naming::ident(&p.rust_name);
+    let wire = &p.wire_name;
+    let write = match p.style {
+        ParamStyle::Form { explode: true } if matches!(p.ty, crate::ir::TypeRef::Array(_)) => {
+            quote!(query.push_each(#wire, value);)
+        }
+        ParamStyle::PipeDelimited => quote!(query.push_delimited(#wire, value, "|");),
+        ParamStyle::SpaceDelimited => quote!(query.push_delimited(#wire, value, " ");),
+        _ => quote!(crate::query::ToQuery::write_query(value, #wire, &mut query);),
+    };
+    if p.required {
+        quote! {
+            {
+                let value = &self.#ident;
+                #write
+            }
+        }
+    } else {
+        quote! {
+            if let ::std::option::Option::Some(value) = &self.#ident {
+                #write
+            }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! The one error type of the generator: every diagnostic carries a location.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Where in the input a problem was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// A position the parser knows (1-based line and column).
+    Position {
+        file: PathBuf,
+        line: usize,
+        column: usize,
+    },
+    /// A JSON pointer into the document, such as `#/components/schemas/Foo`.
+    Pointer { file: PathBuf, pointer: String },
+    /// The file as a whole (it could not be read, or it is empty).
+    File(PathBuf),
+}
+
+impl Location {
+    pub fn pointer(file: &Path, pointer: impl Into<String>) -> Self {
+        Location::Pointer {
+            file: file.to_path_buf(),
+            pointer: pointer.into(),
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::Position { file, line, column } => {
+                write!(f, "{}:{line}:{column}", file.display())
+            }
+            Location::Pointer { file, pointer } => write!(f, "{}{pointer}", file.display()),
+            Location::File(file) => write!(f, "{}", file.display()),
+        }
+    }
+}
+
+/// One problem with the input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub location: Location,
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)
+    }
+}
+
+/// All the problems found in one run; never empty.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Error {
+    pub fn new(location: Location, message: impl Into<String>) -> Self {
+        Error {
+            diagnostics: vec![Diagnostic {
+                location,
+                message: message.into(),
+            }],
+        }
+    }
+
+    pub fn at_pointer(file: &Path, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::new(Location::pointer(file, pointer), message)
+    }
+
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.diagnostics.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "error: {d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Collects semantic errors so that one run reports them all, as serde_derive does.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, location: Location, message: impl Into<String>) {
+        self.items.push(Diagnostic {
+            location,
+            message: message.into(),
+        });
+    }
+
+    pub fn extend(&mut self, error: Error) {
+        self.items.extend(error.diagnostics);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// `Ok(value)` when nothing was reported, else every diagnostic, sorted for a stable report.
+    pub fn finish<T>(mut self, value: T) -> Result<T, Error> {
+        if self.items.is_empty() {
+            return Ok(value);
+        }
+        self.items
+            .sort_by(|a, b| a.location.to_string().cmp(&b.location.to_string()));
+        self.items.dedup();
+        Err(Error {
+            diagnostics: self.items,
+        })
+    }
+}

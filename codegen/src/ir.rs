@@ -1,0 +1,293 @@
+//! The intermediate representation: everything the emitter needs, with Rust names and
+//! wire names side by side. Nothing here refers to `openapiv3`.
+
+/// A whole API, ready to emit.
+#[derive(Debug, Clone)]
+pub struct Api {
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    /// `servers[0].url`, when the spec has one.
+    pub base_url: Option<String>,
+    pub auth: Auth,
+    /// Every named type, in a deterministic order (claim order: components, then inline).
+    pub types: Vec<TypeDef>,
+    pub operations: Vec<Operation>,
+    /// The distinct types of declared error bodies, in first-use order.
+    pub error_types: Vec<TypeId>,
+}
+
+impl Api {
+    pub fn ty(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.0]
+    }
+}
+
+/// How requests authenticate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Auth {
+    None,
+    /// `Authorization: Bearer <key>`.
+    Bearer,
+    /// A key sent in the named header.
+    ApiKeyHeader(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub usize);
+
+/// Text from the spec that becomes rustdoc (raw; the emitter sanitises it).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Docs {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    /// The spec's example, rendered as JSON.
+    pub example: Option<String>,
+    /// The spec's default, rendered as JSON.
+    pub default: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    pub name: String,
+    /// JSON pointer of the schema this type comes from.
+    pub origin: String,
+    pub docs: Docs,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    Struct(Struct),
+    /// A string enum; values outside the list decode into the fallback variant.
+    StringEnum(StringEnum),
+    /// `pub type Name = Target;`
+    Alias(TypeRef),
+    /// One of several shapes, tried in order (oneOf/anyOf without a usable discriminator).
+    Untagged(Vec<UntaggedVariant>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+    /// Whether `Default` can be derived (every required field has a default value).
+    pub derive_default: bool,
+    /// The struct is written into query strings (deepObject parameters).
+    pub in_query: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub rust_name: String,
+    pub wire_name: String,
+    pub ty: TypeRef,
+    /// Required fields are plain `T`; others are `Option<T>` and skipped when `None`.
+    pub required: bool,
+    /// `null` is a valid value (a required nullable field is `Option<T>`, always sent).
+    pub nullable: bool,
+    /// Boxed to break a cycle of directly contained types.
+    pub boxed: bool,
+    pub docs: Docs,
+}
+
+impl Field {
+    /// The field is an `Option` in Rust.
+    pub fn optional(&self) -> bool {
+        !self.required || self.nullable
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct StringEnum {
+    pub variants: Vec<EnumVariant>,
+    /// Name of the variant that holds values the spec does not list.
+    pub fallback: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnumVariant {
+    pub rust_name: String,
+    pub wire_value: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct UntaggedVariant {
+    pub rust_name: String,
+    pub ty: TypeRef,
+    /// Boxed to break a cycle of directly contained types.
+    pub boxed: bool,
+}
+
+/// A use of a type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TypeRef {
+    String,
+    Integer(IntWidth),
+    Number(FloatWidth),
+    Boolean,
+    /// Any JSON value.
+    Json,
+    Array(Box<TypeRef>),
+    /// A JSON object with arbitrary keys.
+    Map(Box<TypeRef>),
+    Named(TypeId),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IntWidth {
+    I32,
+    I64,
+    U32,
+    U64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FloatWidth {
+    F32,
+    F64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// snake_case method name on the client.
+    pub rust_name: String,
+    /// The spec's operationId, when it has one.
+    pub operation_id: Option<String>,
+    pub method: Method,
+    /// The path template as written (`/calls/{call_id}`), for docs and tracing.
+    pub path: String,
+    pub path_segments: Vec<PathSegment>,
+    /// Path parameters become method arguments, in template order.
+    pub path_params: Vec<Param>,
+    /// The `<OperationId>Params` struct with the query, header and cookie parameters.
+    pub params_struct: Option<ParamsStruct>,
+    pub body: Option<RequestBody>,
+    /// Declared responses, success first, in status order; `default` last.
+    pub responses: Vec<Response>,
+    pub summary: Option<String>,
+    pub docs: Docs,
+    pub deprecated: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathSegment {
+    Literal(String),
+    /// Index into `Operation::path_params`.
+    Param(usize),
+}
+
+#[derive(Debug, Clone)]
+pub struct ParamsStruct {
+    pub name: String,
+    pub params: Vec<Param>,
+    pub derive_default: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Param {
+    pub rust_name: String,
+    pub wire_name: String,
+    pub location: ParamLocation,
+    pub style: ParamStyle,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub docs: Docs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+/// How a query value is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamStyle {
+    /// `key=v` (arrays: `key=a&key=b` when exploded, else `key=a,b`).
+    Form { explode: bool },
+    /// `key[prop][nested]=v`.
+    DeepObject,
+    /// `key=a|b`.
+    PipeDelimited,
+    /// `key=a%20b`.
+    SpaceDelimited,
+    /// Path and header parameters.
+    Simple,
+}
+
+#[derive(Debug, Clone)]
+pub struct RequestBody {
+    pub content_type: String,
+    pub kind: BodyKind,
+    pub required: bool,
+    pub docs: Docs,
+}
+
+#[derive(Debug, Clone)]
+pub enum BodyKind {
+    Json(TypeRef),
+    /// Sent as given, with the declared content type.
+    Bytes,
+}
+
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub status: StatusMatch,
+    pub body: ResponseBody,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StatusMatch {
+    Code(u16),
+    /// `2XX` and friends: the hundreds digit.
+    Range(u16),
+    Default,
+}
+
+impl StatusMatch {
+    pub fn is_success(self) -> bool {
+        match self {
+            StatusMatch::Code(c) => (200..300).contains(&c),
+            StatusMatch::Range(r) => r == 2,
+            StatusMatch::Default => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResponseBody {
+    None,
+    Json(TypeRef),
+    /// Text or binary content, returned as bytes.
+    Bytes,
+}

@@ -1,0 +1,204 @@
+//! Stage 1: bytes → `openapiv3::OpenAPI`, with file:line:column on syntax errors and a
+//! JSON pointer on structural ones.
+
+use crate::error::{Error, Location};
+use crate::normalize::normalize;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// A parsed OpenAPI document and where it came from.
+#[derive(Debug)]
+pub struct Document {
+    pub path: PathBuf,
+    pub api: openapiv3::OpenAPI,
+}
+
+/// Reads and parses the spec at `path` (YAML or JSON, OpenAPI 3.0 or 3.1).
+pub fn load(path: &Path) -> Result<Document, Error> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| Error::new(Location::File(path.to_path_buf()), format!("cannot read: {e}")))?;
+    parse(path, &bytes)
+}
+
+/// Parses spec bytes; `path` names the document in errors.
+pub fn parse(path: &Path, bytes: &[u8]) -> Result<Document, Error> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        Error::new(
+            Location::File(path.to_path_buf()),
+            format!("not UTF-8 text (invalid byte at offset {})", e.valid_up_to()),
+        )
+    })?;
+    if text.trim().is_empty() {
+        return Err(Error::new(
+            Location::File(path.to_path_buf()),
+            "the file is empty; expected an OpenAPI 3.x document",
+        ));
+    }
+    let mut value = if looks_like_json(path, text) {
+        serde_json::from_str::<Value>(text).map_err(|e| {
+            Error::new(
+                Location::Position {
+                    file: path.to_path_buf(),
+                    line: e.line(),
+                    column: e.column(),
+                },
+                format!("invalid JSON: {e}"),
+            )
+        })?
+    } else {
+        let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| yaml_error(path, e))?;
+        yaml_to_json(yaml)
+    };
+    check_version(path, &value)?;
+    normalize(&mut value);
+    let api: openapiv3::OpenAPI = serde_path_to_error::deserialize(value).map_err(|e| {
+        let pointer = pointer_of(e.path());
+        Error::at_pointer(path, pointer, format!("not a valid OpenAPI document: {}", e.inner()))
+    })?;
+    Ok(Document {
+        path: path.to_path_buf(),
+        api,
+    })
+}
+
+fn looks_like_json(path: &Path, text: &str) -> bool {
+    path.extension().is_some_and(|e| e == "json") || text.trim_start().starts_with('{')
+}
+
+fn yaml_error(path: &Path, e: serde_yaml::Error) -> Error {
+    let location = match e.location() {
+        Some(loc) => Location::Position {
+            file: path.to_path_buf(),
+            line: loc.line(),
+            column: loc.column(),
+        },
+        None => Location::File(path.to_path_buf()),
+    };
+    Error::new(location, format!("invalid YAML: {e}"))
+}
+
+/// YAML allows non-string keys (`200:` for a status code); JSON and the spec want strings.
+fn yaml_to_json(value: serde_yaml::Value) -> Value {
+    use serde_yaml::Value as Y;
+    match value {
+        Y::Null => Value::Null,
+        Y::Bool(b) => Value::Bool(b),
+        Y::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else {
+                n.as_f64()
+                    .and_then(serde_json::Number::from_f64)
+                    .map_or_else(|| Value::String(n.to_string()), Value::Number)
+            }
+        }
+        Y::String(s) => Value::String(s),
+        Y::Sequence(items) => Value::Array(items.into_iter().map(yaml_to_json).collect()),
+        Y::Mapping(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (yaml_key(k), yaml_to_json(v)))
+                .collect(),
+        ),
+        Y::Tagged(tagged) => yaml_to_json(tagged.value),
+    }
+}
+
+fn yaml_key(key: serde_yaml::Value) -> String {
+    use serde_yaml::Value as Y;
+    match key {
+        Y::String(s) => s,
+        Y::Number(n) => n.to_string(),
+        Y::Bool(b) => b.to_string(),
+        Y::Null => "null".to_owned(),
+        other => serde_yaml::to_string(&other)
+            .unwrap_or_default()
+            .trim()
+            .to_owned(),
+    }
+}
+
+fn check_version(path: &Path, value: &Value) -> Result<(), Error> {
+    let Value::Object(root) = value else {
+        return Err(Error::at_pointer(
+            path,
+            "#",
+            "not an OpenAPI document: the top level is not a mapping",
+        ));
+    };
+    if let Some(v) = root.get("swagger") {
+        return Err(Error::at_pointer(
+            path,
+            "#/swagger",
+            format!(
+                "Swagger {} is not supported: convert the document to OpenAPI 3 first \
+                 (for example with swagger2openapi)",
+                v.as_str().unwrap_or("2.0")
+            ),
+        ));
+    }
+    match root.get("openapi").and_then(Value::as_str) {
+        Some(v) if v.starts_with("3.0") || v.starts_with("3.1") => Ok(()),
+        Some(v) => Err(Error::at_pointer(
+            path,
+            "#/openapi",
+            format!("OpenAPI version {v} is not supported (3.0.x and 3.1.x are)"),
+        )),
+        None => Err(Error::at_pointer(
+            path,
+            "#",
+            "not an OpenAPI document: no `openapi` version field",
+        )),
+    }
+}
+
+/// serde_path_to_error's path as a JSON pointer (`#/paths/~1recordings/get`).
+fn pointer_of(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::from("#");
+    for segment in path.iter() {
+        pointer.push('/');
+        match segment {
+            Segment::Seq { index } => pointer.push_str(&index.to_string()),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                pointer.push_str(&escape_pointer(key))
+            }
+            Segment::Unknown => pointer.push('?'),
+        }
+    }
+    pointer
+}
+
+/// RFC 6901 escaping of one pointer segment.
+pub fn escape_pointer(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> String {
+        parse(Path::new("t.yml"), text.as_bytes()).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn syntax_errors_have_positions() {
+        assert!(err("openapi: 3.0.0\ninfo: [unclosed\n").starts_with("error: t.yml:3:1"));
+        assert!(err("").contains("empty"));
+    }
+
+    #[test]
+    fn versions_are_checked() {
+        assert!(err("swagger: '2.0'\n").contains("Swagger 2.0 is not supported"));
+        assert!(err("just: text\n").contains("no `openapi` version"));
+        assert!(err("openapi: 4.0.0\n").contains("4.0.0 is not supported"));
+    }
+
+    #[test]
+    fn structural_errors_have_pointers() {
+        let e = err("openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses: 7\n");
+        assert!(e.contains("#/paths/~1a/get/responses"), "{e}");
+    }
+}

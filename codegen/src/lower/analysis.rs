@@ -1,0 +1,248 @@
+//! Whole-API analyses once every type exists: cycles (boxed fields, `$ref` loops with no
+//! type in between), which types can derive `Default`, and which are written into queries.
+
+use crate::ir::{Operation, TypeDef, TypeId, TypeKind, TypeRef};
+
+/// Runs every analysis; returns `(pointer, message)` for each problem.
+pub(super) fn analyse(types: &mut [TypeDef], operations: &mut [Operation]) -> Vec<(String, String)> {
+    let scc = strongly_connected(types);
+    let errors = alias_cycles(types, &scc);
+    box_cycles(types, &scc);
+    derive_default(types, operations);
+    mark_query_types(types, operations);
+    errors
+}
+
+/// A type contained without indirection (`Vec` and maps are already on the heap).
+fn direct_target(ty: &TypeRef) -> Option<TypeId> {
+    match ty {
+        TypeRef::Named(id) => Some(*id),
+        _ => None,
+    }
+}
+
+fn direct_edges(def: &TypeDef) -> Vec<TypeId> {
+    match &def.kind {
+        TypeKind::Struct(s) => s.fields.iter().filter_map(|f| direct_target(&f.ty)).collect(),
+        TypeKind::Alias(ty) => direct_target(ty).into_iter().collect(),
+        TypeKind::Untagged(vs) => vs.iter().filter_map(|v| direct_target(&v.ty)).collect(),
+        TypeKind::StringEnum(_) => Vec::new(),
+    }
+}
+
+/// Tarjan's algorithm, iterative so that deep type graphs cannot overflow the stack.
+/// Returns the component index of every type.
+fn strongly_connected(types: &[TypeDef]) -> Vec<usize> {
+    let n = types.len();
+    let edges: Vec<Vec<TypeId>> = types.iter().map(direct_edges).collect();
+    let mut index = vec![usize::MAX; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut component = vec![usize::MAX; n];
+    let mut stack = Vec::new();
+    let mut next_index = 0;
+    let mut next_component = 0;
+    for root in 0..n {
+        if index[root] != usize::MAX {
+            continue;
+        }
+        // (node, next edge to visit)
+        let mut work = vec![(root, 0usize)];
+        while let Some(&mut (v, ref mut edge)) = work.last_mut() {
+            if *edge == 0 && index[v] == usize::MAX {
+                index[v] = next_index;
+                low[v] = next_index;
+                next_index += 1;
+                stack.push(v);
+                on_stack[v] = true;
+            }
+            if let Some(&TypeId(w)) = edges[v].get(*edge) {
+                *edge += 1;
+                if w >= n {
+                    continue;
+                }
+                if index[w] == usize::MAX {
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+            if low[v] == index[v] {
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    component[w] = next_component;
+                    if w == v {
+                        break;
+                    }
+                }
+                next_component += 1;
+            }
+        }
+    }
+    component
+}
+
+fn in_cycle(types: &[TypeDef], scc: &[usize], from: usize, to: TypeId) -> bool {
+    to.0 < types.len() && scc[from] == scc[to.0]
+}
+
+/// `A: $ref B`, `B: $ref A`: a cycle made only of aliases names no type at all.
+fn alias_cycles(types: &mut [TypeDef], scc: &[usize]) -> Vec<(String, String)> {
+    let mut errors = Vec::new();
+    let mut reported = std::collections::HashSet::new();
+    for i in 0..types.len() {
+        let TypeKind::Alias(ty) = &types[i].kind else {
+            continue;
+        };
+        let Some(target) = direct_target(ty) else {
+            continue;
+        };
+        if !in_cycle(types, scc, i, target) {
+            continue;
+        }
+        let members: Vec<usize> = (0..types.len()).filter(|&j| scc[j] == scc[i]).collect();
+        if members
+            .iter()
+            .all(|&j| matches!(types[j].kind, TypeKind::Alias(_)))
+        {
+            if reported.insert(scc[i]) {
+                let names: Vec<&str> = members.iter().map(|&j| types[j].origin.as_str()).collect();
+                errors.push((
+                    types[i].origin.clone(),
+                    format!(
+                        "`$ref` cycle with no type in between: {}",
+                        names.join(" → ")
+                    ),
+                ));
+            }
+            // Break it so that emitting (if it ever runs) stays finite.
+            types[i].kind = TypeKind::Alias(TypeRef::Json);
+        }
+    }
+    errors
+}
+
+fn box_cycles(types: &mut [TypeDef], scc: &[usize]) {
+    let n = types.len();
+    for i in 0..n {
+        let kind = std::mem::replace(&mut types[i].kind, TypeKind::Alias(TypeRef::Json));
+        let kind = match kind {
+            TypeKind::Struct(mut s) => {
+                for f in &mut s.fields {
+                    f.boxed = direct_target(&f.ty).is_some_and(|t| t.0 < n && scc[i] == scc[t.0]);
+                }
+                TypeKind::Struct(s)
+            }
+            TypeKind::Untagged(mut vs) => {
+                for v in &mut vs {
+                    v.boxed = direct_target(&v.ty).is_some_and(|t| t.0 < n && scc[i] == scc[t.0]);
+                }
+                TypeKind::Untagged(vs)
+            }
+            other => other,
+        };
+        types[i].kind = kind;
+    }
+}
+
+fn defaultable(types: &[TypeDef], ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Named(id) => match types.get(id.0).map(|t| &t.kind) {
+            Some(TypeKind::Struct(s)) => s.derive_default,
+            Some(TypeKind::Alias(inner)) => defaultable_shallow(inner),
+            _ => false,
+        },
+        _ => true,
+    }
+}
+
+fn defaultable_shallow(ty: &TypeRef) -> bool {
+    !matches!(ty, TypeRef::Named(_))
+}
+
+/// A struct derives `Default` when every field that must be present has a default value;
+/// computed as a fixpoint from "all can" downwards, so cycles resolve to "cannot".
+fn derive_default(types: &mut [TypeDef], operations: &mut [Operation]) {
+    loop {
+        let mut changed = false;
+        for i in 0..types.len() {
+            let TypeKind::Struct(s) = &types[i].kind else {
+                continue;
+            };
+            if !s.derive_default {
+                continue;
+            }
+            let ok = s
+                .fields
+                .iter()
+                .all(|f| f.optional() || (!f.boxed && defaultable(types, &f.ty)));
+            if !ok {
+                if let TypeKind::Struct(s) = &mut types[i].kind {
+                    s.derive_default = false;
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    for op in operations {
+        if let Some(ps) = &mut op.params_struct {
+            ps.derive_default = ps
+                .params
+                .iter()
+                .all(|p| !p.required || defaultable(types, &p.ty));
+        }
+    }
+}
+
+/// Marks every struct reachable from a parameter: those implement the crate's `ToQuery`
+/// encoding (headers and path segments use its scalar form).
+fn mark_query_types(types: &mut [TypeDef], operations: &[Operation]) {
+    let mut work: Vec<TypeId> = Vec::new();
+    for op in operations {
+        let params = op
+            .path_params
+            .iter()
+            .chain(op.params_struct.iter().flat_map(|ps| ps.params.iter()));
+        for p in params {
+            collect_named(&p.ty, &mut work);
+        }
+    }
+    let mut seen = vec![false; types.len()];
+    while let Some(id) = work.pop() {
+        if id.0 >= types.len() || seen[id.0] {
+            continue;
+        }
+        seen[id.0] = true;
+        match &mut types[id.0].kind {
+            TypeKind::Struct(s) => {
+                s.in_query = true;
+                for f in &s.fields {
+                    collect_named(&f.ty, &mut work);
+                }
+            }
+            TypeKind::Alias(ty) => collect_named(ty, &mut work),
+            TypeKind::Untagged(vs) => {
+                for v in vs.iter() {
+                    collect_named(&v.ty, &mut work);
+                }
+            }
+            TypeKind::StringEnum(_) => {}
+        }
+    }
+}
+
+fn collect_named(ty: &TypeRef, out: &mut Vec<TypeId>) {
+    match ty {
+        TypeRef::Named(id) => out.push(*id),
+        TypeRef::Array(inner) | TypeRef::Map(inner) => collect_named(inner, out),
+        _ => {}
+    }
+}

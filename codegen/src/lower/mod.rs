@@ -1,0 +1,201 @@
+//! Stage 2: `openapiv3` → IR. Every `#/components/...` reference is resolved here, names are
+//! assigned (component schemas first, so that references and cycles resolve before any
+//! conversion, as typify does), and cycles are analysed. Later stages see only `crate::ir`.
+
+mod analysis;
+mod operation;
+mod schema;
+
+use crate::error::{Diagnostics, Error, Location};
+use crate::ir::{Api, Auth, Docs, TypeDef, TypeId, TypeKind, TypeRef};
+use crate::load::{escape_pointer, Document};
+use crate::naming::{self, Namespace};
+use openapiv3::{OpenAPI, ReferenceOr};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Lowers a parsed document into the IR, reporting every problem found.
+pub fn lower(doc: &Document) -> Result<Api, Error> {
+    let mut cx = Lowerer::new(&doc.path, &doc.api);
+    cx.reserve_components();
+    cx.define_components();
+    let operations = cx.lower_operations();
+    let Lowerer {
+        types,
+        names,
+        mut diagnostics,
+        error_types,
+        ..
+    } = cx;
+    // Every reserved slot is defined by construction; a gap would be a generator bug, so it
+    // degrades to a JSON value instead of a panic.
+    let mut types: Vec<TypeDef> = types
+        .into_iter()
+        .zip(names)
+        .map(|(t, name)| {
+            t.unwrap_or_else(|| TypeDef {
+                name,
+                origin: String::new(),
+                docs: Docs::default(),
+                kind: TypeKind::Alias(TypeRef::Json),
+            })
+        })
+        .collect();
+    let mut operations = operations;
+    for (pointer, message) in analysis::analyse(&mut types, &mut operations) {
+        diagnostics.push(Location::pointer(&doc.path, pointer), message);
+    }
+    let api = Api {
+        title: doc.api.info.title.clone(),
+        version: doc.api.info.version.clone(),
+        description: doc.api.info.description.clone(),
+        base_url: base_url(&doc.api),
+        auth: auth(&doc.api),
+        types,
+        operations,
+        error_types,
+    };
+    diagnostics.finish(api)
+}
+
+/// Shared state of one lowering run.
+struct Lowerer<'a> {
+    file: &'a Path,
+    api: &'a OpenAPI,
+    /// Slots filled as types are defined; reserved ids are `None` until then.
+    types: Vec<Option<TypeDef>>,
+    /// The name claimed for each reserved id.
+    names: Vec<String>,
+    type_names: Namespace,
+    /// `#/components/schemas/X` → reserved id.
+    components: HashMap<String, TypeId>,
+    /// Inline schemas of shared components (parameters, responses, bodies), converted once.
+    memo: HashMap<String, (TypeRef, bool)>,
+    diagnostics: Diagnostics,
+    error_types: Vec<TypeId>,
+}
+
+impl<'a> Lowerer<'a> {
+    fn new(file: &'a Path, api: &'a OpenAPI) -> Self {
+        Lowerer {
+            file,
+            api,
+            types: Vec::new(),
+            names: Vec::new(),
+            type_names: Namespace::default(),
+            components: HashMap::new(),
+            memo: HashMap::new(),
+            diagnostics: Diagnostics::default(),
+            error_types: Vec::new(),
+        }
+    }
+
+    fn error(&mut self, pointer: &str, message: impl Into<String>) {
+        self.diagnostics
+            .push(Location::pointer(self.file, pointer), message);
+    }
+
+    /// Reserves a type id and its (unique) name before the type is converted.
+    fn reserve(&mut self, raw_name: &str) -> (TypeId, String) {
+        let name = self.type_names.claim(&naming::type_name(raw_name));
+        let id = TypeId(self.types.len());
+        self.types.push(None);
+        self.names.push(name.clone());
+        (id, name)
+    }
+
+    fn define(&mut self, id: TypeId, def: TypeDef) {
+        self.types[id.0] = Some(def);
+    }
+
+    fn reserve_components(&mut self) {
+        let Some(components) = &self.api.components else {
+            return;
+        };
+        for name in components.schemas.keys() {
+            let (id, _) = self.reserve(name);
+            self.components.insert(name.clone(), id);
+        }
+    }
+
+    fn define_components(&mut self) {
+        let Some(components) = &self.api.components else {
+            return;
+        };
+        for (key, schema) in &components.schemas {
+            let id = self.components[key];
+            let name = self.names[id.0].clone();
+            let pointer = format!("#/components/schemas/{}", escape_pointer(key));
+            self.define_named(id, name, schema, &pointer);
+        }
+    }
+
+}
+
+/// Resolves a local reference (`#/components/<section>/<name>`) to its target.
+fn resolve<'m, T>(
+    map: Option<&'m indexmap::IndexMap<String, ReferenceOr<T>>>,
+    section: &str,
+    reference: &str,
+) -> Result<(&'m T, String), String> {
+    let prefix = format!("#/components/{section}/");
+    let mut current = reference.to_owned();
+    // Follow chains of references (a component that is itself a reference), bounded.
+    for _ in 0..32 {
+        let Some(name) = current.strip_prefix(&prefix) else {
+            return Err(if current.starts_with('#') {
+                format!("reference `{current}` does not point into #/components/{section}")
+            } else {
+                format!("external reference `{current}` is not supported yet")
+            });
+        };
+        let name = unescape_pointer(name);
+        match map.and_then(|m| m.get(&name)) {
+            Some(ReferenceOr::Item(item)) => return Ok((item, name)),
+            Some(ReferenceOr::Reference { reference }) => current = reference.clone(),
+            None => return Err(format!("reference `{current}` points to nothing")),
+        }
+    }
+    Err(format!("reference `{reference}` is part of a cycle"))
+}
+
+fn unescape_pointer(segment: &str) -> String {
+    segment.replace("~1", "/").replace("~0", "~")
+}
+
+fn base_url(api: &OpenAPI) -> Option<String> {
+    let server = api.servers.first()?;
+    let mut url = server.url.clone();
+    for (name, var) in server.variables.iter().flatten() {
+        url = url.replace(&format!("{{{name}}}"), &var.default);
+    }
+    (url.starts_with("https://") || url.starts_with("http://"))
+        .then(|| url.trim_end_matches('/').to_owned())
+}
+
+fn auth(api: &OpenAPI) -> Auth {
+    use openapiv3::SecurityScheme;
+    let Some(schemes) = api.components.as_ref().map(|c| &c.security_schemes) else {
+        return Auth::None;
+    };
+    let requirement_names = api.security.iter().flatten().flat_map(|req| req.keys());
+    for name in requirement_names {
+        match schemes.get(name) {
+            Some(ReferenceOr::Item(SecurityScheme::HTTP { scheme, .. }))
+                if scheme.eq_ignore_ascii_case("bearer") =>
+            {
+                return Auth::Bearer
+            }
+            Some(ReferenceOr::Item(SecurityScheme::OAuth2 { .. }))
+            | Some(ReferenceOr::Item(SecurityScheme::OpenIDConnect { .. })) => return Auth::Bearer,
+            Some(ReferenceOr::Item(SecurityScheme::APIKey {
+                location: openapiv3::APIKeyLocation::Header,
+                name,
+                ..
+            })) => return Auth::ApiKeyHeader(name.to_ascii_lowercase()),
+            _ => {}
+        }
+    }
+    Auth::None
+}
+

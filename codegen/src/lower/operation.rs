@@ -1,0 +1,453 @@
+//! Paths and operations → `ir::Operation`: parameters (with path-level ones merged and
+//! `$ref`s resolved), request bodies and responses.
+
+use super::schema::SchemaRef;
+use super::{resolve, Lowerer};
+use crate::ir::{
+    BodyKind, Docs, Method, Operation, Param, ParamLocation, ParamStyle, ParamsStruct,
+    PathSegment, RequestBody, Response, ResponseBody, StatusMatch, TypeRef,
+};
+use crate::load::escape_pointer;
+use crate::naming::{self, Namespace};
+use openapiv3::{
+    MediaType, Parameter, ParameterData, ParameterSchemaOrContent, PathItem, QueryStyle,
+    ReferenceOr, StatusCode,
+};
+use indexmap::IndexMap;
+
+/// Methods of the generated client that operations must not shadow.
+pub const CLIENT_METHODS: &[&str] = &[
+    "new",
+    "builder",
+    "from_env",
+    "base_url",
+    "request",
+    "send",
+    "url",
+    "clone",
+    "fmt",
+];
+
+impl Lowerer<'_> {
+    pub(super) fn lower_operations(&mut self) -> Vec<Operation> {
+        let mut methods = Namespace::with_reserved(CLIENT_METHODS);
+        let mut operations = Vec::new();
+        for (path, item) in self.api.paths.paths.iter() {
+            let item_pointer = format!("#/paths/{}", escape_pointer(path));
+            let item = match item {
+                ReferenceOr::Item(item) => item,
+                ReferenceOr::Reference { reference } => {
+                    self.error(
+                        &item_pointer,
+                        format!("path item reference `{reference}` is not supported yet"),
+                    );
+                    continue;
+                }
+            };
+            for (method, op) in operations_of(item) {
+                let pointer = format!("{item_pointer}/{}", method.as_str().to_lowercase());
+                if let Some(op) = self.lower_operation(
+                    path,
+                    method,
+                    item,
+                    op,
+                    &pointer,
+                    &mut methods,
+                ) {
+                    operations.push(op);
+                }
+            }
+        }
+        operations
+    }
+
+    fn lower_operation(
+        &mut self,
+        path: &str,
+        method: Method,
+        item: &PathItem,
+        op: &openapiv3::Operation,
+        pointer: &str,
+        methods: &mut Namespace,
+    ) -> Option<Operation> {
+        let base = op
+            .operation_id
+            .clone()
+            .unwrap_or_else(|| derived_name(method, path));
+        let rust_name = methods.claim(&naming::snake_name(&base));
+        let type_base = naming::type_name(&base);
+
+        // Operation parameters override path-level ones with the same name and location.
+        let mut params: Vec<(ParameterData, ParamLocation, ParamStyle, String, Option<String>)> =
+            Vec::new();
+        let path_level = item.parameters.iter().enumerate().map(|(i, p)| {
+            (p, format!("#/paths/{}/parameters/{i}", escape_pointer(path)))
+        });
+        let own = op
+            .parameters
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p, format!("{pointer}/parameters/{i}")));
+        for (param, param_pointer) in path_level.chain(own) {
+            let Some((resolved, at, component)) = self.resolve_param(param, &param_pointer) else {
+                continue;
+            };
+            let (data, location, style) = split_param(resolved);
+            params.retain(|(d, l, ..)| !(d.name == data.name && *l == location));
+            params.push((data.clone(), location, style, at, component));
+        }
+
+        let mut path_params = Vec::new();
+        let mut struct_params = Vec::new();
+        let mut field_names = Namespace::default();
+        let mut arg_names = Namespace::with_reserved(&["self", "params", "body"]);
+        for (data, location, style, at, component) in params {
+            let hint = component.unwrap_or_else(|| format!("{type_base} {}", data.name));
+            let ty = self.param_type(&data, &hint, &at);
+            let names = if location == ParamLocation::Path {
+                &mut arg_names
+            } else {
+                &mut field_names
+            };
+            let param = Param {
+                rust_name: names.claim(&naming::snake_name(&data.name)),
+                wire_name: data.name.clone(),
+                location,
+                style,
+                ty,
+                required: data.required || location == ParamLocation::Path,
+                docs: Docs {
+                    description: data.description.clone(),
+                    example: data.example.as_ref().map(|v| v.to_string()),
+                    ..Docs::default()
+                },
+            };
+            if location == ParamLocation::Path {
+                path_params.push(param);
+            } else {
+                struct_params.push(param);
+            }
+        }
+
+        let path_segments = self.path_segments(path, &path_params, pointer);
+        let params_struct = (!struct_params.is_empty()).then(|| ParamsStruct {
+            name: self.type_names.claim(&naming::type_name(&format!("{base} Params"))),
+            params: struct_params,
+            derive_default: true,
+        });
+        let body = op
+            .request_body
+            .as_ref()
+            .and_then(|b| self.request_body(b, &type_base, &format!("{pointer}/requestBody")));
+        let responses = self.responses(&op.responses, &type_base, &format!("{pointer}/responses"));
+
+        Some(Operation {
+            rust_name,
+            operation_id: op.operation_id.clone(),
+            method,
+            path: path.to_owned(),
+            path_segments,
+            path_params,
+            params_struct,
+            body,
+            responses,
+            summary: op.summary.clone(),
+            docs: Docs {
+                description: op.description.clone(),
+                ..Docs::default()
+            },
+            deprecated: op.deprecated,
+        })
+    }
+
+    /// The parameter behind a reference, its pointer, and the component name (for naming).
+    fn resolve_param<'p>(
+        &mut self,
+        param: &'p ReferenceOr<Parameter>,
+        pointer: &str,
+    ) -> Option<(&'p Parameter, String, Option<String>)>
+    where
+        Self: 'p,
+    {
+        match param {
+            ReferenceOr::Item(p) => Some((p, pointer.to_owned(), None)),
+            ReferenceOr::Reference { reference } => {
+                let parameters = self.api.components.as_ref().map(|c| &c.parameters);
+                match resolve(parameters, "parameters", reference) {
+                    // SAFETY of lifetimes: the map lives as long as the document.
+                    Ok((p, name)) => Some((
+                        p,
+                        format!("#/components/parameters/{}", escape_pointer(&name)),
+                        Some(name),
+                    )),
+                    Err(message) => {
+                        self.error(pointer, message);
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    fn param_type(&mut self, data: &ParameterData, hint: &str, pointer: &str) -> TypeRef {
+        if let Some((ty, _)) = self.memo.get(pointer) {
+            return ty.clone();
+        }
+        let converted = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => {
+                self.convert(schema.into(), hint, &format!("{pointer}/schema"))
+            }
+            ParameterSchemaOrContent::Content(content) => match first_schema(content) {
+                Some((media, schema)) => self.convert(
+                    schema.into(),
+                    hint,
+                    &format!("{pointer}/content/{}/schema", escape_pointer(media)),
+                ),
+                None => (TypeRef::String, false),
+            },
+        };
+        self.memo.insert(pointer.to_owned(), converted.clone());
+        converted.0
+    }
+
+    fn path_segments(
+        &mut self,
+        path: &str,
+        params: &[Param],
+        pointer: &str,
+    ) -> Vec<PathSegment> {
+        let mut segments = Vec::new();
+        let mut rest = path;
+        while let Some(start) = rest.find('{') {
+            let Some(len) = rest[start..].find('}') else {
+                break;
+            };
+            if start > 0 {
+                segments.push(PathSegment::Literal(rest[..start].to_owned()));
+            }
+            let name = &rest[start + 1..start + len];
+            match params.iter().position(|p| p.wire_name == name) {
+                Some(i) => segments.push(PathSegment::Param(i)),
+                None => {
+                    self.error(
+                        pointer,
+                        format!("path parameter `{name}` is used in the path but not declared"),
+                    );
+                    segments.push(PathSegment::Literal(rest[start..start + len + 1].to_owned()));
+                }
+            }
+            rest = &rest[start + len + 1..];
+        }
+        if !rest.is_empty() {
+            segments.push(PathSegment::Literal(rest.to_owned()));
+        }
+        segments
+    }
+
+    fn request_body(
+        &mut self,
+        body: &ReferenceOr<openapiv3::RequestBody>,
+        type_base: &str,
+        pointer: &str,
+    ) -> Option<RequestBody> {
+        let (body, at, hint) = match body {
+            ReferenceOr::Item(b) => (b, pointer.to_owned(), format!("{type_base} Body")),
+            ReferenceOr::Reference { reference } => {
+                let bodies = self.api.components.as_ref().map(|c| &c.request_bodies);
+                match resolve(bodies, "requestBodies", reference) {
+                    Ok((b, name)) => (
+                        b,
+                        format!("#/components/requestBodies/{}", escape_pointer(&name)),
+                        name,
+                    ),
+                    Err(message) => {
+                        self.error(pointer, message);
+                        return None;
+                    }
+                }
+            }
+        };
+        let (content_type, media) = body
+            .content
+            .iter()
+            .find(|(k, _)| is_json(k))
+            .or_else(|| body.content.first())?;
+        let kind = match (&media.schema, is_json(content_type)) {
+            (Some(schema), true) => {
+                let schema_pointer =
+                    format!("{at}/content/{}/schema", escape_pointer(content_type));
+                BodyKind::Json(self.memo_convert(schema.into(), &hint, &schema_pointer))
+            }
+            (None, true) => BodyKind::Json(TypeRef::Json),
+            _ => BodyKind::Bytes,
+        };
+        Some(RequestBody {
+            content_type: content_type.clone(),
+            kind,
+            required: body.required,
+            docs: Docs {
+                description: body.description.clone(),
+                ..Docs::default()
+            },
+        })
+    }
+
+    fn responses(
+        &mut self,
+        responses: &openapiv3::Responses,
+        type_base: &str,
+        pointer: &str,
+    ) -> Vec<Response> {
+        let mut out = Vec::new();
+        let declared = responses
+            .responses
+            .iter()
+            .map(|(code, r)| {
+                let status = match code {
+                    StatusCode::Code(c) => StatusMatch::Code(*c),
+                    StatusCode::Range(r) => StatusMatch::Range(*r),
+                };
+                (status, r, code.to_string())
+            })
+            .chain(
+                responses
+                    .default
+                    .iter()
+                    .map(|r| (StatusMatch::Default, r, "default".to_owned())),
+            );
+        for (status, response, key) in declared {
+            let at = format!("{pointer}/{key}");
+            let (response, at, hint) = match response {
+                ReferenceOr::Item(r) => {
+                    let suffix = if status.is_success() { "Response" } else { "Error" };
+                    let hint = match status {
+                        StatusMatch::Code(200) | StatusMatch::Default => {
+                            format!("{type_base} {suffix}")
+                        }
+                        _ => format!("{type_base} {suffix} {key}"),
+                    };
+                    (r, at, hint)
+                }
+                ReferenceOr::Reference { reference } => {
+                    let map = self.api.components.as_ref().map(|c| &c.responses);
+                    match resolve(map, "responses", reference) {
+                        Ok((r, name)) => (
+                            r,
+                            format!("#/components/responses/{}", escape_pointer(&name)),
+                            name,
+                        ),
+                        Err(message) => {
+                            self.error(&at, message);
+                            continue;
+                        }
+                    }
+                }
+            };
+            let body = match response.content.iter().find(|(k, _)| is_json(k)) {
+                Some((media_type, MediaType { schema: Some(schema), .. })) => {
+                    let schema_pointer =
+                        format!("{at}/content/{}/schema", escape_pointer(media_type));
+                    ResponseBody::Json(self.memo_convert(schema.into(), &hint, &schema_pointer))
+                }
+                Some((_, _)) => ResponseBody::Json(TypeRef::Json),
+                None if response.content.is_empty() => ResponseBody::None,
+                None => ResponseBody::Bytes,
+            };
+            if !status.is_success() {
+                if let ResponseBody::Json(TypeRef::Named(id)) = &body {
+                    if !self.error_types.contains(id) {
+                        self.error_types.push(*id);
+                    }
+                }
+            }
+            out.push(Response {
+                status,
+                body,
+                description: response.description.clone(),
+            });
+        }
+        out.sort_by_key(|r| (!r.status.is_success(), r.status));
+        out
+    }
+
+    /// Converts a schema of a shared component once, so every use gets the same type.
+    fn memo_convert(&mut self, schema: SchemaRef<'_>, hint: &str, pointer: &str) -> TypeRef {
+        if let Some((ty, _)) = self.memo.get(pointer) {
+            return ty.clone();
+        }
+        let converted = self.convert(schema, hint, pointer);
+        self.memo.insert(pointer.to_owned(), converted.clone());
+        converted.0
+    }
+}
+
+fn operations_of(item: &PathItem) -> Vec<(Method, &openapiv3::Operation)> {
+    [
+        (Method::Get, &item.get),
+        (Method::Put, &item.put),
+        (Method::Post, &item.post),
+        (Method::Delete, &item.delete),
+        (Method::Options, &item.options),
+        (Method::Head, &item.head),
+        (Method::Patch, &item.patch),
+        (Method::Trace, &item.trace),
+    ]
+    .into_iter()
+    .filter_map(|(m, op)| op.as_ref().map(|op| (m, op)))
+    .collect()
+}
+
+fn split_param(p: &Parameter) -> (&ParameterData, ParamLocation, ParamStyle) {
+    match p {
+        Parameter::Query {
+            parameter_data,
+            style,
+            ..
+        } => {
+            let style = match style {
+                QueryStyle::Form => ParamStyle::Form {
+                    explode: parameter_data.explode.unwrap_or(true),
+                },
+                QueryStyle::DeepObject => ParamStyle::DeepObject,
+                QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+                QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+            };
+            (parameter_data, ParamLocation::Query, style)
+        }
+        Parameter::Header { parameter_data, .. } => {
+            (parameter_data, ParamLocation::Header, ParamStyle::Simple)
+        }
+        Parameter::Path { parameter_data, .. } => {
+            (parameter_data, ParamLocation::Path, ParamStyle::Simple)
+        }
+        Parameter::Cookie { parameter_data, .. } => (
+            parameter_data,
+            ParamLocation::Cookie,
+            ParamStyle::Form { explode: true },
+        ),
+    }
+}
+
+fn first_schema(content: &IndexMap<String, MediaType>) -> Option<(&String, &ReferenceOr<openapiv3::Schema>)> {
+    content
+        .iter()
+        .find_map(|(k, m)| m.schema.as_ref().map(|s| (k, s)))
+}
+
+fn is_json(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or_default().trim();
+    essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
+}
+
+/// A stable name for an operation without operationId: `get /calls/{id}/actions` →
+/// `get_calls_by_id_actions`.
+fn derived_name(method: Method, path: &str) -> String {
+    let mut words = vec![method.as_str().to_lowercase()];
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(param) => words.push(format!("by_{param}")),
+            None => words.push(segment.to_owned()),
+        }
+    }
+    words.join("_")
+}

@@ -1,0 +1,514 @@
+//! Schemas → types. Component schemas fill the ids reserved for them; inline objects and
+//! enums become named types whose names come from their context (`Parent` + `property`).
+
+use super::{resolve, Lowerer};
+use crate::ir::{
+    Docs, EnumVariant, Field, FloatWidth, IntWidth, StringEnum, Struct, TypeDef, TypeId,
+    TypeKind, TypeRef, UntaggedVariant,
+};
+use crate::load::escape_pointer;
+use crate::naming::{self, Namespace};
+use openapiv3::{
+    AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind,
+    Type, VariantOrUnknownOrEmpty,
+};
+use indexmap::IndexMap;
+
+/// A schema position: a reference or an inline schema (boxed or not in openapiv3).
+#[derive(Clone, Copy)]
+pub(super) enum SchemaRef<'s> {
+    Ref(&'s str),
+    Item(&'s Schema),
+}
+
+impl<'s> From<&'s ReferenceOr<Schema>> for SchemaRef<'s> {
+    fn from(r: &'s ReferenceOr<Schema>) -> Self {
+        match r {
+            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+            ReferenceOr::Item(s) => SchemaRef::Item(s),
+        }
+    }
+}
+
+impl<'s> From<&'s ReferenceOr<Box<Schema>>> for SchemaRef<'s> {
+    fn from(r: &'s ReferenceOr<Box<Schema>>) -> Self {
+        match r {
+            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+            ReferenceOr::Item(s) => SchemaRef::Item(s),
+        }
+    }
+}
+
+use crate::normalize::NULL_MARKER;
+
+/// The object-like view of a schema (typed `object` or untyped with properties).
+struct ObjectView<'s> {
+    properties: &'s IndexMap<String, ReferenceOr<Box<Schema>>>,
+    required: &'s [String],
+}
+
+fn object_view(s: &Schema) -> Option<ObjectView<'_>> {
+    match &s.schema_kind {
+        SchemaKind::Type(Type::Object(o)) => Some(ObjectView {
+            properties: &o.properties,
+            required: &o.required,
+        }),
+        SchemaKind::Any(a) if !a.properties.is_empty() || a.typ.as_deref() == Some("object") => {
+            Some(ObjectView {
+                properties: &a.properties,
+                required: &a.required,
+            })
+        }
+        _ => None,
+    }
+}
+
+fn string_enum(s: &Schema) -> Option<Vec<String>> {
+    let values: Vec<String> = match &s.schema_kind {
+        SchemaKind::Type(Type::String(t)) => t.enumeration.iter().flatten().cloned().collect(),
+        SchemaKind::Any(a) if a.typ.as_deref().is_none_or(|t| t == "string") => a
+            .enumeration
+            .iter()
+            .map(|v| v.as_str().map(str::to_owned))
+            .collect::<Option<Vec<_>>>()?,
+        _ => return None,
+    };
+    (!values.is_empty()).then_some(values)
+}
+
+fn is_null_schema(s: &Schema) -> bool {
+    s.schema_data.extensions.contains_key(NULL_MARKER)
+}
+
+pub(super) fn docs_of(s: &Schema) -> Docs {
+    let d = &s.schema_data;
+    Docs {
+        title: d.title.clone(),
+        description: d.description.clone(),
+        example: d.example.as_ref().map(|v| v.to_string()),
+        default: d.default.as_ref().map(|v| v.to_string()),
+    }
+}
+
+impl Lowerer<'_> {
+    /// Defines a reserved type from a component schema.
+    pub(super) fn define_named(
+        &mut self,
+        id: TypeId,
+        name: String,
+        schema: &ReferenceOr<Schema>,
+        pointer: &str,
+    ) {
+        let (kind, docs) = match schema {
+            ReferenceOr::Reference { reference } => {
+                (TypeKind::Alias(self.schema_ref(reference, pointer).0), Docs::default())
+            }
+            ReferenceOr::Item(s) => {
+                let kind = match self.definition(s, &name, pointer) {
+                    Some(kind) => kind,
+                    None => TypeKind::Alias(self.plain(s, &name, pointer)),
+                };
+                (kind, docs_of(s))
+            }
+        };
+        self.define(
+            id,
+            TypeDef {
+                name,
+                origin: pointer.to_owned(),
+                docs,
+                kind,
+            },
+        );
+    }
+
+    /// A use of a schema: references resolve to their component type; inline objects, enums
+    /// and unions become new types named from `hint`. Returns the type and whether `null`
+    /// is allowed.
+    pub(super) fn convert(
+        &mut self,
+        schema: SchemaRef<'_>,
+        hint: &str,
+        pointer: &str,
+    ) -> (TypeRef, bool) {
+        match schema {
+            SchemaRef::Ref(reference) => self.schema_ref(reference, pointer),
+            SchemaRef::Item(s) => {
+                let nullable = s.schema_data.nullable;
+                if self.needs_definition(s) {
+                    let (id, name) = self.reserve(hint);
+                    let kind = self
+                        .definition(s, &name, pointer)
+                        .unwrap_or(TypeKind::Alias(TypeRef::Json));
+                    self.define(
+                        id,
+                        TypeDef {
+                            name,
+                            origin: pointer.to_owned(),
+                            docs: docs_of(s),
+                            kind,
+                        },
+                    );
+                    (TypeRef::Named(id), nullable)
+                } else {
+                    (self.plain(s, hint, pointer), nullable)
+                }
+            }
+        }
+    }
+
+    /// `#/components/schemas/X` → the reserved type, and whether X itself is nullable.
+    pub(super) fn schema_ref(&mut self, reference: &str, pointer: &str) -> (TypeRef, bool) {
+        let schemas = self.api.components.as_ref().map(|c| &c.schemas);
+        let name = reference
+            .strip_prefix("#/components/schemas/")
+            .map(super::unescape_pointer);
+        match name.as_ref().and_then(|n| self.components.get(n)) {
+            Some(&id) => {
+                let nullable = matches!(
+                    schemas.and_then(|m| m.get(name.as_deref().unwrap_or_default())),
+                    Some(ReferenceOr::Item(s)) if s.schema_data.nullable
+                );
+                (TypeRef::Named(id), nullable)
+            }
+            None => {
+                let message = match resolve(schemas, "schemas", reference) {
+                    Err(message) => message,
+                    Ok(_) => format!("reference `{reference}` could not be resolved"),
+                };
+                self.error(pointer, message);
+                (TypeRef::Json, false)
+            }
+        }
+    }
+
+    fn needs_definition(&self, s: &Schema) -> bool {
+        if let Some(view) = object_view(s) {
+            return !view.properties.is_empty();
+        }
+        if string_enum(s).is_some() {
+            return true;
+        }
+        match &s.schema_kind {
+            SchemaKind::AllOf { .. } => true,
+            SchemaKind::OneOf { one_of: parts } | SchemaKind::AnyOf { any_of: parts } => {
+                self.union_parts(parts).len() > 1
+            }
+            SchemaKind::Any(a) => {
+                !a.all_of.is_empty() || self.union_parts(&a.one_of).len() > 1 || {
+                    self.union_parts(&a.any_of).len() > 1
+                }
+            }
+            _ => false,
+        }
+    }
+
+    fn union_parts<'s>(&self, parts: &'s [ReferenceOr<Schema>]) -> Vec<&'s ReferenceOr<Schema>> {
+        parts
+            .iter()
+            .filter(|p| !matches!(p, ReferenceOr::Item(s) if is_null_schema(s)))
+            .collect()
+    }
+
+    /// The definition of a type that needs one, or `None` when it is a plain use.
+    fn definition(&mut self, s: &Schema, name: &str, pointer: &str) -> Option<TypeKind> {
+        if let Some(view) = object_view(s) {
+            if !view.properties.is_empty() {
+                let fields = self.fields(&[(view, pointer.to_owned())], name);
+                return Some(TypeKind::Struct(Struct {
+                    fields,
+                    derive_default: true,
+                    in_query: false,
+                }));
+            }
+        }
+        if let Some(values) = string_enum(s) {
+            return Some(TypeKind::StringEnum(enum_of(values)));
+        }
+        match &s.schema_kind {
+            SchemaKind::AllOf { all_of } => Some(self.all_of(all_of, name, pointer, "allOf")),
+            SchemaKind::OneOf { one_of } => self.union(one_of, name, pointer, "oneOf"),
+            SchemaKind::AnyOf { any_of } => self.union(any_of, name, pointer, "anyOf"),
+            SchemaKind::Any(a) if !a.all_of.is_empty() => {
+                Some(self.all_of(&a.all_of, name, pointer, "allOf"))
+            }
+            SchemaKind::Any(a) if !a.one_of.is_empty() => {
+                self.union(&a.one_of, name, pointer, "oneOf")
+            }
+            SchemaKind::Any(a) if !a.any_of.is_empty() => {
+                self.union(&a.any_of, name, pointer, "anyOf")
+            }
+            _ => None,
+        }
+    }
+
+    /// Types that need no definition of their own.
+    fn plain(&mut self, s: &Schema, hint: &str, pointer: &str) -> TypeRef {
+        match &s.schema_kind {
+            SchemaKind::Type(Type::String(_)) => TypeRef::String,
+            SchemaKind::Type(Type::Boolean(_)) => TypeRef::Boolean,
+            SchemaKind::Type(Type::Integer(i)) => TypeRef::Integer(int_width(match &i.format {
+                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Some("int32"),
+                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int64) => Some("int64"),
+                VariantOrUnknownOrEmpty::Unknown(f) => Some(f.as_str()),
+                VariantOrUnknownOrEmpty::Empty => None,
+            })),
+            SchemaKind::Type(Type::Number(n)) => TypeRef::Number(match &n.format {
+                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => FloatWidth::F32,
+                _ => FloatWidth::F64,
+            }),
+            SchemaKind::Type(Type::Array(a)) => {
+                self.array(a.items.as_ref().map(SchemaRef::from), hint, pointer)
+            }
+            SchemaKind::Type(Type::Object(o)) => {
+                self.map(o.additional_properties.as_ref(), hint, pointer)
+            }
+            SchemaKind::OneOf { one_of: parts } | SchemaKind::AnyOf { any_of: parts } => {
+                match self.union_parts(parts).as_slice() {
+                    [single] => self.convert((*single).into(), hint, pointer).0,
+                    _ => TypeRef::Json,
+                }
+            }
+            SchemaKind::Any(a) => self.plain_any(a, hint, pointer),
+            SchemaKind::Not { .. } | SchemaKind::AllOf { .. } => TypeRef::Json,
+        }
+    }
+
+    fn plain_any(&mut self, a: &AnySchema, hint: &str, pointer: &str) -> TypeRef {
+        let single_union = [&a.one_of, &a.any_of]
+            .into_iter()
+            .map(|parts| self.union_parts(parts))
+            .find(|parts| parts.len() == 1);
+        if let Some([single]) = single_union.as_deref() {
+            return self.convert((*single).into(), hint, pointer).0;
+        }
+        match a.typ.as_deref() {
+            Some("string") => TypeRef::String,
+            Some("boolean") => TypeRef::Boolean,
+            Some("integer") => TypeRef::Integer(int_width(a.format.as_deref())),
+            Some("number") => TypeRef::Number(if a.format.as_deref() == Some("float") {
+                FloatWidth::F32
+            } else {
+                FloatWidth::F64
+            }),
+            Some("array") => self.array(a.items.as_ref().map(SchemaRef::from), hint, pointer),
+            Some("object") => self.map(a.additional_properties.as_ref(), hint, pointer),
+            _ if a.items.is_some() => {
+                self.array(a.items.as_ref().map(SchemaRef::from), hint, pointer)
+            }
+            _ if a.additional_properties.is_some() => {
+                self.map(a.additional_properties.as_ref(), hint, pointer)
+            }
+            _ => TypeRef::Json,
+        }
+    }
+
+    fn array(&mut self, items: Option<SchemaRef<'_>>, hint: &str, pointer: &str) -> TypeRef {
+        let item = match items {
+            Some(items) => {
+                self.convert(items, &format!("{hint} Item"), &format!("{pointer}/items"))
+                    .0
+            }
+            None => TypeRef::Json,
+        };
+        TypeRef::Array(Box::new(item))
+    }
+
+    fn map(&mut self, additional: Option<&AdditionalProperties>, hint: &str, pointer: &str) -> TypeRef {
+        let value = match additional {
+            Some(AdditionalProperties::Schema(schema)) => {
+                self.convert(
+                    schema.as_ref().into(),
+                    &format!("{hint} Value"),
+                    &format!("{pointer}/additionalProperties"),
+                )
+                .0
+            }
+            _ => TypeRef::Json,
+        };
+        TypeRef::Map(Box::new(value))
+    }
+
+    /// The fields of one or more object views (several for a merged `allOf`).
+    fn fields(&mut self, views: &[(ObjectView<'_>, String)], parent: &str) -> Vec<Field> {
+        let mut names = Namespace::default();
+        let mut fields: Vec<Field> = Vec::new();
+        for (view, pointer) in views {
+            for (wire_name, prop) in view.properties {
+                let prop_pointer = format!("{pointer}/properties/{}", escape_pointer(wire_name));
+                let required = view.required.iter().any(|r| r == wire_name);
+                // A later allOf part restates a property: keep the first, merge `required`.
+                if let Some(existing) = fields.iter_mut().find(|f| &f.wire_name == wire_name) {
+                    existing.required |= required;
+                    continue;
+                }
+                let (ty, nullable) =
+                    self.convert(prop.into(), &format!("{parent} {wire_name}"), &prop_pointer);
+                let docs = match prop {
+                    ReferenceOr::Item(s) if !self.needs_definition(s) => docs_of(s),
+                    ReferenceOr::Item(s) => Docs {
+                        description: s.schema_data.description.clone(),
+                        ..Docs::default()
+                    },
+                    ReferenceOr::Reference { .. } => Docs::default(),
+                };
+                fields.push(Field {
+                    rust_name: names.claim(&naming::snake_name(wire_name)),
+                    wire_name: wire_name.clone(),
+                    ty,
+                    required,
+                    nullable,
+                    boxed: false,
+                    docs,
+                });
+            }
+        }
+        fields
+    }
+
+    /// `allOf`: the parts' properties merged into one struct; a single non-object part
+    /// (a reference with a description beside it, say) is an alias.
+    fn all_of(
+        &mut self,
+        parts: &[ReferenceOr<Schema>],
+        name: &str,
+        pointer: &str,
+        keyword: &str,
+    ) -> TypeKind {
+        let mut views = Vec::new();
+        let mut others = Vec::new();
+        self.collect_all_of(parts, &format!("{pointer}/{keyword}"), &mut views, &mut others, 0);
+        if views.is_empty() {
+            if let [(single, part_pointer)] = others.as_slice() {
+                return TypeKind::Alias(self.convert(*single, name, part_pointer).0);
+            }
+            return TypeKind::Alias(TypeRef::Json);
+        }
+        let fields = self.fields(&views, name);
+        TypeKind::Struct(Struct {
+            fields,
+            derive_default: true,
+            in_query: false,
+        })
+    }
+
+    fn collect_all_of<'s>(
+        &self,
+        parts: &'s [ReferenceOr<Schema>],
+        pointer: &str,
+        views: &mut Vec<(ObjectView<'s>, String)>,
+        others: &mut Vec<(SchemaRef<'s>, String)>,
+        depth: usize,
+    ) where
+        Self: 's,
+    {
+        for (i, part) in parts.iter().enumerate() {
+            let part_pointer = format!("{pointer}/{i}");
+            let (schema, at) = match part {
+                ReferenceOr::Item(s) => (s, part_pointer),
+                ReferenceOr::Reference { reference } => {
+                    match resolve(self.api.components.as_ref().map(|c| &c.schemas), "schemas", reference) {
+                        Ok((s, target)) => (s, format!("#/components/schemas/{}", escape_pointer(&target))),
+                        Err(_) => {
+                            others.push((SchemaRef::Ref(reference), part_pointer));
+                            continue;
+                        }
+                    }
+                }
+            };
+            if let Some(view) = object_view(schema) {
+                views.push((view, at));
+            } else if let (Some(nested), true) = (nested_all_of(schema), depth < 32) {
+                self.collect_all_of(nested, &format!("{at}/allOf"), views, others, depth + 1);
+            } else if !is_annotation_only(schema) {
+                others.push((part.into(), at));
+            }
+        }
+    }
+}
+
+fn nested_all_of(s: &Schema) -> Option<&[ReferenceOr<Schema>]> {
+    match &s.schema_kind {
+        SchemaKind::AllOf { all_of } => Some(all_of),
+        SchemaKind::Any(a) if !a.all_of.is_empty() => Some(&a.all_of),
+        _ => None,
+    }
+}
+
+/// A part such as `{description: ...}` that adds no shape.
+fn is_annotation_only(s: &Schema) -> bool {
+    matches!(&s.schema_kind, SchemaKind::Any(a) if *a == AnySchema::default())
+}
+
+impl Lowerer<'_> {
+    /// `oneOf`/`anyOf` with several non-null parts: an untagged enum tried in spec order.
+    fn union(
+        &mut self,
+        parts: &[ReferenceOr<Schema>],
+        name: &str,
+        pointer: &str,
+        keyword: &str,
+    ) -> Option<TypeKind> {
+        let mut names = Namespace::default();
+        let mut variants = Vec::new();
+        for (i, part) in parts.iter().enumerate() {
+            if matches!(part, ReferenceOr::Item(s) if is_null_schema(s)) {
+                continue;
+            }
+            let part_pointer = format!("{pointer}/{keyword}/{i}");
+            let hint = format!("{name} Variant{i}");
+            let (ty, _) = self.convert(part.into(), &hint, &part_pointer);
+            let label = match &ty {
+                TypeRef::Named(id) => self.names[id.0].clone(),
+                other => naming::type_name(plain_label(other)),
+            };
+            variants.push(UntaggedVariant {
+                rust_name: names.claim(&label),
+                ty,
+                boxed: false,
+            });
+        }
+        Some(TypeKind::Untagged(variants))
+    }
+}
+
+fn plain_label(ty: &TypeRef) -> &'static str {
+    match ty {
+        TypeRef::String => "String",
+        TypeRef::Integer(_) => "Integer",
+        TypeRef::Number(_) => "Number",
+        TypeRef::Boolean => "Boolean",
+        TypeRef::Json => "Value",
+        TypeRef::Array(_) => "Array",
+        TypeRef::Map(_) => "Map",
+        TypeRef::Named(_) => "Named",
+    }
+}
+
+fn int_width(format: Option<&str>) -> IntWidth {
+    match format {
+        Some("int32") => IntWidth::I32,
+        Some("uint32") => IntWidth::U32,
+        Some("uint64") => IntWidth::U64,
+        _ => IntWidth::I64,
+    }
+}
+
+fn enum_of(values: Vec<String>) -> StringEnum {
+    let mut names = Namespace::default();
+    let mut variants: Vec<EnumVariant> = Vec::new();
+    for value in values {
+        if variants.iter().any(|v| v.wire_value == value) {
+            continue; // a repeated value adds nothing
+        }
+        variants.push(EnumVariant {
+            rust_name: names.claim(&naming::variant_name(&value)),
+            wire_value: value,
+        });
+    }
+    let fallback = ["Other", "Unknown", "UnlistedValue"]
+        .into_iter()
+        .find(|c| !names.contains(c))
+        .map_or_else(|| names.claim("Other"), str::to_owned);
+    StringEnum { variants, fallback }
+}

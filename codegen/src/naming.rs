@@ -1,0 +1,228 @@
+//! The only place Rust identifiers are made: case conversion (heck), keyword escaping,
+//! and collision handling. Everything else asks this module for names.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use proc_macro2::{Ident, Span};
+use std::collections::HashSet;
+
+/// Strict and reserved keywords of Rust 2021 (and 2018+ reserved words).
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
+    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "gen", "macro",
+    "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+];
+
+/// Keywords that cannot be written as raw identifiers (`r#self` is not allowed).
+const NOT_RAW: &[&str] = &["self", "Self", "crate", "super", "_"];
+
+fn is_keyword(s: &str) -> bool {
+    KEYWORDS.contains(&s)
+}
+
+/// Replaces characters heck would drop silently when they carry the whole meaning.
+fn symbol_words(raw: &str) -> String {
+    if raw.is_empty() {
+        return "empty".to_owned();
+    }
+    if raw.chars().any(|c| c.is_ascii_alphanumeric()) {
+        return raw.to_owned();
+    }
+    let mut words = Vec::new();
+    for c in raw.chars() {
+        let word = match c {
+            '+' => "plus",
+            '-' => "minus",
+            '*' => "star",
+            '/' => "slash",
+            '=' => "eq",
+            '<' => "lt",
+            '>' => "gt",
+            '!' => "not",
+            '.' => "dot",
+            '_' => "underscore",
+            '@' => "at",
+            '#' => "hash",
+            '%' => "percent",
+            '&' => "and",
+            '|' => "or",
+            '?' => "question",
+            ' ' => "space",
+            _ => "symbol",
+        };
+        words.push(word);
+    }
+    words.join("_")
+}
+
+/// Keeps ASCII letters, digits and separators; other characters become word breaks.
+fn ascii_only(raw: &str) -> String {
+    raw.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect()
+}
+
+fn camel(raw: &str, digit_prefix: char) -> String {
+    let words = symbol_words(raw);
+    let mut name = ascii_only(&words).to_upper_camel_case();
+    if name.is_empty() {
+        name = "Value".to_owned();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, digit_prefix);
+    }
+    name
+}
+
+fn snake(raw: &str) -> String {
+    let words = symbol_words(raw);
+    let mut name = ascii_only(&words).to_snake_case();
+    if name.is_empty() {
+        name = "value".to_owned();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert_str(0, "n");
+    }
+    name
+}
+
+/// `UpperCamelCase` name of a type made from spec text (`call-recordings_Errors` → `CallRecordingsErrors`).
+pub fn type_name(raw: &str) -> String {
+    camel(raw, 'T')
+}
+
+/// `UpperCamelCase` name of an enum variant (`1080p` → `V1080p`, `` → `Empty`).
+pub fn variant_name(raw: &str) -> String {
+    camel(raw, 'V')
+}
+
+/// `snake_case` name of a field, parameter or method.
+pub fn snake_name(raw: &str) -> String {
+    snake(raw)
+}
+
+/// `SCREAMING_SNAKE_CASE` for environment variable prefixes.
+pub fn env_prefix(raw: &str) -> String {
+    snake(raw).to_uppercase()
+}
+
+/// A valid Cargo package name from arbitrary text (`My API v2` → `my-api-v2`).
+pub fn crate_name(raw: &str) -> String {
+    let name = snake(raw).replace('_', "-");
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("api-{name}")
+    } else {
+        name
+    }
+}
+
+/// The identifier for a name this module produced; keywords become raw identifiers
+/// (`r#type`) or, where Rust forbids that (`self`, `crate`...), get a trailing underscore.
+pub fn ident(name: &str) -> Ident {
+    if NOT_RAW.contains(&name) {
+        Ident::new(&format!("{name}_"), Span::call_site())
+    } else if is_keyword(name) {
+        Ident::new_raw(name, Span::call_site())
+    } else {
+        Ident::new(name, Span::call_site())
+    }
+}
+
+/// The library target name of a package (`telnyx-recordings` → `telnyx_recordings`).
+pub fn lib_name(crate_name: &str) -> String {
+    crate_name.replace('-', "_")
+}
+
+/// A scope in which names must be unique (the types of a crate, the fields of a struct,
+/// the methods of the client). Collisions get a numeric suffix, in claim order, which the
+/// callers keep deterministic.
+#[derive(Debug, Default, Clone)]
+pub struct Namespace {
+    taken: HashSet<String>,
+}
+
+impl Namespace {
+    /// A namespace in which `reserved` are already in use (e.g. the client's own methods).
+    pub fn with_reserved(reserved: &[&str]) -> Self {
+        Namespace {
+            taken: reserved.iter().map(|s| normalise_key(s)).collect(),
+        }
+    }
+
+    /// Claims `candidate`, or `candidate2`, `candidate3`... (`candidate_2` for snake case).
+    pub fn claim(&mut self, candidate: &str) -> String {
+        if self.taken.insert(normalise_key(candidate)) {
+            return candidate.to_owned();
+        }
+        let snake = candidate.chars().all(|c| !c.is_ascii_uppercase());
+        (2..)
+            .map(|n| {
+                if snake {
+                    format!("{candidate}_{n}")
+                } else {
+                    format!("{candidate}{n}")
+                }
+            })
+            .find(|name| self.taken.insert(normalise_key(name)))
+            .expect("an unbounded range always yields a free name")
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        self.taken.contains(&normalise_key(name))
+    }
+}
+
+/// `self` and `self_` render to the same identifier, so they must collide here.
+fn normalise_key(name: &str) -> String {
+    if NOT_RAW.contains(&name) {
+        format!("{name}_")
+    } else {
+        name.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types_and_fields() {
+        assert_eq!(type_name("call-recordings_Errors"), "CallRecordingsErrors");
+        assert_eq!(type_name("1Password item"), "T1PasswordItem");
+        assert_eq!(type_name("Ümlaut"), "Mlaut");
+        assert_eq!(snake_name("callLegId"), "call_leg_id");
+        assert_eq!(snake_name("page[number]"), "page_number");
+        assert_eq!(snake_name("$.xgafv"), "xgafv");
+        assert_eq!(snake_name("2fa"), "n2fa");
+        assert_eq!(variant_name(""), "Empty");
+        assert_eq!(variant_name("+"), "Plus");
+        assert_eq!(variant_name("-1"), "V1");
+        assert_eq!(variant_name("***"), "StarStarStar");
+        assert_eq!(crate_name("Telnyx Recordings"), "telnyx-recordings");
+        assert_eq!(env_prefix("telnyx"), "TELNYX");
+    }
+
+    #[test]
+    fn keywords_become_valid_identifiers() {
+        assert_eq!(ident("type").to_string(), "r#type");
+        assert_eq!(ident("self").to_string(), "self_");
+        assert_eq!(ident("Self").to_string(), "Self_");
+        assert_eq!(ident("crate").to_string(), "crate_");
+        assert_eq!(ident("Option").to_string(), "Option");
+    }
+
+    #[test]
+    fn collisions_are_suffixed_in_claim_order() {
+        let mut ns = Namespace::with_reserved(&["new", "builder"]);
+        assert_eq!(ns.claim("new"), "new_2");
+        assert_eq!(ns.claim("get"), "get");
+        assert_eq!(ns.claim("get"), "get_2");
+        let mut types = Namespace::default();
+        assert_eq!(types.claim("Asc"), "Asc");
+        assert_eq!(types.claim("Asc"), "Asc2");
+        let mut fields = Namespace::default();
+        assert_eq!(fields.claim("self"), "self");
+        assert_eq!(fields.claim("self_"), "self__2");
+    }
+}

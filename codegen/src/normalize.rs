@@ -1,0 +1,177 @@
+//! Rewrites OpenAPI 3.1 (JSON Schema 2020-12) shapes into the 3.0 shapes that `openapiv3`
+//! reads, on the generic JSON value, before typed parsing. Only schema positions are
+//! touched: `example`, `default`, `enum` values and extensions are data and stay as written.
+
+use serde_json::{Map, Value};
+
+/// Extension set on a schema that only allows `null` (3.1 `type: "null"`).
+pub const NULL_MARKER: &str = "x-codegen-null";
+
+/// Keys whose values are data, not schemas or spec structure.
+const DATA_KEYS: &[&str] = &["example", "examples", "default", "enum", "const"];
+
+/// Normalises every schema reachable from the document root.
+pub fn normalize(doc: &mut Value) {
+    walk_structure(doc);
+}
+
+/// Walks non-schema structure (paths, operations, components...) looking for schemas.
+fn walk_structure(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map.iter_mut() {
+                if key.starts_with("x-") || DATA_KEYS.contains(&key.as_str()) {
+                    continue;
+                }
+                match key.as_str() {
+                    "schema" => walk_schema(child),
+                    "schemas" => {
+                        if let Value::Object(schemas) = child {
+                            schemas.values_mut().for_each(walk_schema);
+                        }
+                    }
+                    _ => walk_structure(child),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(walk_structure),
+        _ => {}
+    }
+}
+
+fn walk_schema(value: &mut Value) {
+    let Value::Object(map) = value else { return };
+    rewrite_schema(map);
+    for (key, child) in map.iter_mut() {
+        match key.as_str() {
+            "properties" | "patternProperties" | "$defs" | "definitions" => {
+                if let Value::Object(props) = child {
+                    props.values_mut().for_each(walk_schema);
+                }
+            }
+            "items" | "additionalProperties" | "not" | "contains" | "propertyNames"
+            | "if" | "then" | "else" | "unevaluatedProperties" | "unevaluatedItems" => {
+                match child {
+                    Value::Array(items) => items.iter_mut().for_each(walk_schema),
+                    other => walk_schema(other),
+                }
+            }
+            "allOf" | "oneOf" | "anyOf" | "prefixItems" => {
+                if let Value::Array(items) = child {
+                    items.iter_mut().for_each(walk_schema);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The rewrites of one schema object.
+fn rewrite_schema(map: &mut Map<String, Value>) {
+    // `type: [T, "null"]` → `type: T, nullable: true`; several non-null types → any value.
+    if let Some(Value::Array(types)) = map.get("type") {
+        let non_null: Vec<Value> = types
+            .iter()
+            .filter(|t| t.as_str() != Some("null"))
+            .cloned()
+            .collect();
+        let nullable = non_null.len() != types.len();
+        match non_null.as_slice() {
+            [single] => {
+                map.insert("type".into(), single.clone());
+            }
+            [] => {
+                map.insert("type".into(), Value::String("null".into()));
+            }
+            _ => {
+                map.remove("type");
+            }
+        }
+        if nullable {
+            map.insert("nullable".into(), Value::Bool(true));
+        }
+    }
+    // `type: "null"` (a oneOf branch meaning "or null") has no 3.0 spelling: mark it.
+    if map.get("type").and_then(Value::as_str) == Some("null") {
+        map.remove("type");
+        map.insert("nullable".into(), Value::Bool(true));
+        map.insert(NULL_MARKER.into(), Value::Bool(true));
+    }
+    // `const: v` → a one-value enum (keeps the type when given, infers it for strings).
+    if let Some(constant) = map.remove("const") {
+        if !map.contains_key("type") {
+            let inferred = match &constant {
+                Value::String(_) => Some("string"),
+                Value::Bool(_) => Some("boolean"),
+                Value::Number(n) if n.is_i64() || n.is_u64() => Some("integer"),
+                Value::Number(_) => Some("number"),
+                _ => None,
+            };
+            if let Some(t) = inferred {
+                map.insert("type".into(), Value::String(t.into()));
+            }
+        }
+        map.insert("enum".into(), Value::Array(vec![constant]));
+    }
+    // Numeric `exclusiveMinimum: 5` → `minimum: 5, exclusiveMinimum: true` (same for maximum).
+    for (exclusive, bound) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
+        if let Some(Value::Number(n)) = map.get(exclusive).cloned() {
+            map.insert(bound.into(), Value::Number(n));
+            map.insert(exclusive.into(), Value::Bool(true));
+        }
+    }
+    // `examples: [a, b]` (JSON Schema) → `example: a`.
+    if let Some(Value::Array(examples)) = map.get("examples") {
+        let first = examples.first().cloned();
+        map.remove("examples");
+        if let Some(first) = first {
+            map.entry("example").or_insert(first);
+        }
+    }
+    // A `null` inside `enum` means nullable in 3.1 and is rejected by typed readers of 3.0.
+    if let Some(Value::Array(values)) = map.get_mut("enum") {
+        let before = values.len();
+        values.retain(|v| !v.is_null());
+        if values.len() != before {
+            map.insert("nullable".into(), Value::Bool(true));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn rewrites_only_schema_positions() {
+        let mut doc = json!({
+            "openapi": "3.1.0",
+            "components": {"schemas": {
+                "A": {
+                    "type": ["string", "null"],
+                    "example": {"type": ["kept"], "const": 1},
+                    "properties": {
+                        "const": {"const": "fixed"},
+                        "n": {"type": "integer", "exclusiveMinimum": 0, "examples": [3, 4]},
+                        "any": {"type": ["string", "integer"]}
+                    }
+                }
+            }}
+        });
+        normalize(&mut doc);
+        let a = &doc["components"]["schemas"]["A"];
+        assert_eq!(a["type"], "string");
+        assert_eq!(a["nullable"], true);
+        assert_eq!(a["example"], json!({"type": ["kept"], "const": 1}));
+        assert_eq!(a["properties"]["const"], json!({"type": "string", "enum": ["fixed"]}));
+        assert_eq!(
+            a["properties"]["n"],
+            json!({"type": "integer", "minimum": 0, "exclusiveMinimum": true, "example": 3})
+        );
+        assert_eq!(a["properties"]["any"], json!({}));
+    }
+}
