@@ -118,8 +118,7 @@ impl Diagnostics {
         if self.items.is_empty() {
             return Ok(value);
         }
-        self.items
-            .sort_by(|a, b| a.location.to_string().cmp(&b.location.to_string()));
+        self.items.sort_by_key(|d| d.location.to_string());
         self.items.dedup();
         Err(Error {
             diagnostics: self.items,

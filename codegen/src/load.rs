@@ -51,10 +51,18 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Document, Error> {
     };
     check_version(path, &value)?;
     normalize(&mut value);
-    let api: openapiv3::OpenAPI = serde_path_to_error::deserialize(value).map_err(|e| {
-        let pointer = pointer_of(e.path());
-        Error::at_pointer(path, pointer, format!("not a valid OpenAPI document: {}", e.inner()))
-    })?;
+    let api: openapiv3::OpenAPI = match serde_path_to_error::deserialize(&value) {
+        Ok(api) => api,
+        Err(e) => {
+            let (pointer, message) = refine_error(&value)
+                .unwrap_or_else(|| (pointer_of(e.path()), e.inner().to_string()));
+            return Err(Error::at_pointer(
+                path,
+                pointer,
+                format!("not a valid OpenAPI document: {message}"),
+            ));
+        }
+    };
     Ok(Document {
         path: path.to_path_buf(),
         api,
@@ -153,6 +161,70 @@ fn check_version(path: &Path, value: &Value) -> Result<(), Error> {
     }
 }
 
+/// openapiv3 flattens path items and responses, which hides where inside them an error is;
+/// deserialising each path item and component on its own finds the deepest pointer.
+fn refine_error(doc: &Value) -> Option<(String, String)> {
+    fn first_error<T: serde::de::DeserializeOwned>(
+        base: &str,
+        map: Option<&Value>,
+    ) -> Option<(String, String)> {
+        for (key, item) in map?.as_object()? {
+            if let Err(e) = serde_path_to_error::deserialize::<_, T>(item) {
+                let inner = pointer_of(e.path());
+                let at = format!("{base}/{}{}", escape_pointer(key), &inner[1..]);
+                return Some((at, e.inner().to_string()));
+            }
+        }
+        None
+    }
+    use openapiv3::{Parameter, PathItem, ReferenceOr, RequestBody, Response, Schema};
+    let components = doc.get("components");
+    let operations = || {
+        let paths = doc.get("paths")?.as_object()?;
+        paths.iter().find_map(|(path, item)| {
+            let base = format!("#/paths/{}", escape_pointer(path));
+            let methods: serde_json::Map<String, Value> = item
+                .as_object()?
+                .iter()
+                .filter(|(k, _)| {
+                    matches!(
+                        k.as_str(),
+                        "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace"
+                    )
+                })
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            first_error::<openapiv3::Operation>(&base, Some(&Value::Object(methods)))
+        })
+    };
+    operations()
+        .or_else(|| first_error::<ReferenceOr<PathItem>>("#/paths", doc.get("paths")))
+        .or_else(|| {
+            first_error::<ReferenceOr<Schema>>(
+                "#/components/schemas",
+                components.and_then(|c| c.get("schemas")),
+            )
+        })
+        .or_else(|| {
+            first_error::<ReferenceOr<Parameter>>(
+                "#/components/parameters",
+                components.and_then(|c| c.get("parameters")),
+            )
+        })
+        .or_else(|| {
+            first_error::<ReferenceOr<Response>>(
+                "#/components/responses",
+                components.and_then(|c| c.get("responses")),
+            )
+        })
+        .or_else(|| {
+            first_error::<ReferenceOr<RequestBody>>(
+                "#/components/requestBodies",
+                components.and_then(|c| c.get("requestBodies")),
+            )
+        })
+}
+
 /// serde_path_to_error's path as a JSON pointer (`#/paths/~1recordings/get`).
 fn pointer_of(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
@@ -199,6 +271,7 @@ mod tests {
     #[test]
     fn structural_errors_have_pointers() {
         let e = err("openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses: 7\n");
-        assert!(e.contains("#/paths/~1a/get/responses"), "{e}");
+        assert!(e.contains("#/paths/~1a/get/responses:"), "{e}");
+        assert!(e.contains("expected struct Responses"), "{e}");
     }
 }

@@ -82,7 +82,7 @@ fn snake(raw: &str) -> String {
         name = "value".to_owned();
     }
     if name.starts_with(|c: char| c.is_ascii_digit()) {
-        name.insert_str(0, "n");
+        name.insert(0, 'n');
     }
     name
 }
@@ -189,7 +189,7 @@ mod tests {
     #[test]
     fn types_and_fields() {
         assert_eq!(type_name("call-recordings_Errors"), "CallRecordingsErrors");
-        assert_eq!(type_name("1Password item"), "T1PasswordItem");
+        assert_eq!(type_name("1Password item"), "T1passwordItem");
         assert_eq!(type_name("Ümlaut"), "Mlaut");
         assert_eq!(snake_name("callLegId"), "call_leg_id");
         assert_eq!(snake_name("page[number]"), "page_number");

@@ -30,10 +30,14 @@
 mod client;
 mod error;
 mod operations;
+
 pub mod query;
+
 pub mod types;
+
 pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT,
 };
+
 pub use error::{ApiError, Error, ErrorBody};

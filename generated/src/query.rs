@@ -8,13 +8,16 @@
 //! `+` is always sent as `%2B`, so it never arrives as a space. Arrays nested in
 //! objects are comma-joined, as the official SDKs send them.
 use ::std::fmt::Write as _;
+
 const UNRESERVED: &::percent_encoding::AsciiSet = &::percent_encoding::NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'.')
     .remove(b'_')
     .remove(b'~');
 const KEY: &::percent_encoding::AsciiSet = &UNRESERVED.remove(b'[').remove(b']');
+
 const VALUE: &::percent_encoding::AsciiSet = &UNRESERVED.remove(b':');
+
 /// An encoded query string, built pair by pair (without the leading `?`).
 #[derive(
     ::std::fmt::Debug,
@@ -26,11 +29,13 @@ const VALUE: &::percent_encoding::AsciiSet = &UNRESERVED.remove(b':');
 pub struct QueryString {
     encoded: ::std::string::String,
 }
+
 impl QueryString {
     /// An empty query.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Appends `key=value`, both percent-encoded.
     pub fn push(&mut self, key: &str, value: &str) {
         if !self.encoded.is_empty() {
@@ -41,12 +46,14 @@ impl QueryString {
             ::percent_encoding::utf8_percent_encode(value, VALUE)
         );
     }
+
     /// `key=a&key=b`: an exploded `form` array.
     pub fn push_each<T: ToQuery>(&mut self, key: &str, items: &[T]) {
         for item in items {
             item.write_query(key, self);
         }
     }
+
     /// `key=a|b` (pipe-delimited) or `key=a%20b` (space-delimited).
     pub fn push_delimited<T: ToQuery>(
         &mut self,
@@ -62,20 +69,24 @@ impl QueryString {
             self.push(key, &parts.join(separator));
         }
     }
+
     /// The encoded query.
     pub fn as_str(&self) -> &str {
         &self.encoded
     }
+
     /// Nothing was written.
     pub fn is_empty(&self) -> bool {
         self.encoded.is_empty()
     }
 }
+
 impl ::std::fmt::Display for QueryString {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.encoded)
     }
 }
+
 /// A value that can be written into a query string under a key.
 pub trait ToQuery {
     /// Writes `self` under `key`; objects nest as `key[field]`.
@@ -85,10 +96,12 @@ pub trait ToQuery {
         ::std::option::Option::None
     }
 }
+
 /// The key of a nested field: `key[name]`.
 pub fn nested(key: &str, name: &str) -> ::std::string::String {
     ::std::format!("{key}[{name}]")
 }
+
 /// Percent-encodes a value as one path segment (`/`, `?`, `#` and `..` stay inside it).
 pub fn encode_path_segment(value: &str) -> ::std::string::String {
     match value {
@@ -97,6 +110,7 @@ pub fn encode_path_segment(value: &str) -> ::std::string::String {
         _ => ::percent_encoding::utf8_percent_encode(value, UNRESERVED).to_string(),
     }
 }
+
 macro_rules! scalar {
     ($($t:ty),*) => {
         $(impl ToQuery for $t { fn write_query(& self, key : & str, query : & mut
@@ -105,49 +119,61 @@ macro_rules! scalar {
         ::std::option::Option::Some(::std::borrow::Cow::Owned(self.to_string())) } })*
     };
 }
+
 scalar!(i32, i64, u32, u64, f32, f64, bool);
+
 impl ToQuery for str {
     fn write_query(&self, key: &str, query: &mut QueryString) {
         query.push(key, self);
     }
+
     fn query_scalar(&self) -> ::std::option::Option<::std::borrow::Cow<'_, str>> {
         ::std::option::Option::Some(::std::borrow::Cow::Borrowed(self))
     }
 }
+
 impl ToQuery for ::std::string::String {
     fn write_query(&self, key: &str, query: &mut QueryString) {
         query.push(key, self);
     }
+
     fn query_scalar(&self) -> ::std::option::Option<::std::borrow::Cow<'_, str>> {
         ::std::option::Option::Some(::std::borrow::Cow::Borrowed(self))
     }
 }
+
 impl<T: ToQuery + ?::std::marker::Sized> ToQuery for &T {
     fn write_query(&self, key: &str, query: &mut QueryString) {
         (**self).write_query(key, query);
     }
+
     fn query_scalar(&self) -> ::std::option::Option<::std::borrow::Cow<'_, str>> {
         (**self).query_scalar()
     }
 }
+
 impl<T: ToQuery + ?::std::marker::Sized> ToQuery for ::std::boxed::Box<T> {
     fn write_query(&self, key: &str, query: &mut QueryString) {
         (**self).write_query(key, query);
     }
+
     fn query_scalar(&self) -> ::std::option::Option<::std::borrow::Cow<'_, str>> {
         (**self).query_scalar()
     }
 }
+
 impl<T: ToQuery> ToQuery for ::std::option::Option<T> {
     fn write_query(&self, key: &str, query: &mut QueryString) {
         if let ::std::option::Option::Some(value) = self {
             value.write_query(key, query);
         }
     }
+
     fn query_scalar(&self) -> ::std::option::Option<::std::borrow::Cow<'_, str>> {
         self.as_ref().and_then(ToQuery::query_scalar)
     }
 }
+
 /// Scalars are comma-joined (`key=a,b`); objects are indexed (`key[0][field]=...`).
 impl<T: ToQuery> ToQuery for ::std::vec::Vec<T> {
     fn write_query(&self, key: &str, query: &mut QueryString) {
@@ -168,6 +194,7 @@ impl<T: ToQuery> ToQuery for ::std::vec::Vec<T> {
             }
         }
     }
+
     fn query_scalar(&self) -> ::std::option::Option<::std::borrow::Cow<'_, str>> {
         let parts = self
             .iter()
@@ -176,6 +203,7 @@ impl<T: ToQuery> ToQuery for ::std::vec::Vec<T> {
         ::std::option::Option::Some(::std::borrow::Cow::Owned(parts.join(",")))
     }
 }
+
 impl<T: ToQuery> ToQuery for ::std::collections::BTreeMap<::std::string::String, T> {
     fn write_query(&self, key: &str, query: &mut QueryString) {
         for (name, value) in self {
@@ -183,6 +211,7 @@ impl<T: ToQuery> ToQuery for ::std::collections::BTreeMap<::std::string::String,
         }
     }
 }
+
 impl ToQuery for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
     fn write_query(&self, key: &str, query: &mut QueryString) {
         for (name, value) in self {
@@ -190,6 +219,7 @@ impl ToQuery for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         }
     }
 }
+
 impl ToQuery for ::serde_json::Value {
     fn write_query(&self, key: &str, query: &mut QueryString) {
         match self {
@@ -203,6 +233,7 @@ impl ToQuery for ::serde_json::Value {
             }
         }
     }
+
     fn query_scalar(&self) -> ::std::option::Option<::std::borrow::Cow<'_, str>> {
         match self {
             ::serde_json::Value::String(s) => {
@@ -218,16 +249,19 @@ impl ToQuery for ::serde_json::Value {
         }
     }
 }
+
 /// A `Cookie` header built from cookie parameters.
 #[derive(::std::fmt::Debug, ::std::default::Default)]
 pub struct CookieString {
     encoded: ::std::string::String,
 }
+
 impl CookieString {
     /// An empty cookie list.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Appends `name=value` (the value percent-encoded).
     pub fn push<T: ToQuery + ?::std::marker::Sized>(&mut self, name: &str, value: &T) {
         if let ::std::option::Option::Some(text) = value.query_scalar() {
@@ -240,10 +274,12 @@ impl CookieString {
             );
         }
     }
+
     /// The header value.
     pub fn as_str(&self) -> &str {
         &self.encoded
     }
+
     /// No cookie was written.
     pub fn is_empty(&self) -> bool {
         self.encoded.is_empty()

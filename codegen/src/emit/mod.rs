@@ -50,7 +50,36 @@ pub fn emit(api: &Api, options: &Options) -> Result<GeneratedCrate, String> {
 /// Parses tokens as a file and pretty-prints them; an error here is a generator bug.
 fn format_tokens(tokens: TokenStream) -> Result<String, String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| format!("emitted invalid Rust: {e}"))?;
-    Ok(prettyplease::unparse(&file))
+    Ok(separate_items(&prettyplease::unparse(&file)))
+}
+
+/// prettyplease leaves no blank line between items; rustfmt keeps what it is given. One
+/// blank line after every block or statement item that closes at its own indentation (and
+/// after the module docs) makes the files read like hand-written Rust.
+fn separate_items(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let mut previous = "";
+    for line in text.lines() {
+        let indent = line.len() - line.trim_start().len();
+        let prev_indent = previous.len() - previous.trim_start().len();
+        let prev = previous.trim_start();
+        let current = line.trim_start();
+        let closes_item = (prev == "}" || (prev.ends_with(';') && prev_indent == 0))
+            && indent == prev_indent;
+        let after_module_docs = prev.starts_with("//!") && !current.starts_with("//!");
+        const ITEM_STARTS: &[&str] = &[
+            "///", "#[", "pub ", "pub(", "impl", "fn ", "struct ", "enum ", "type ", "const ",
+            "trait ", "macro_rules!", "async fn", "scalar!",
+        ];
+        let opens_item = ITEM_STARTS.iter().any(|s| current.starts_with(s));
+        if (closes_item || after_module_docs) && opens_item {
+            out.push('\n');
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous = line;
+    }
+    out
 }
 
 /// How a type reference is written; `local` inside the `types` module, else via `crate::types`.

@@ -251,7 +251,8 @@ fn body_statement(op: &Operation) -> Option<TokenStream> {
 
 fn response_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
     let success = success_type(op).cloned();
-    let mut arms = Vec::new();
+    // (patterns, action): statuses with the same action share one arm, in spec order.
+    let mut arms: Vec<(Vec<TokenStream>, TokenStream)> = Vec::new();
     let mut has_default = false;
     for r in &op.responses {
         let pattern = match r.status {
@@ -283,12 +284,18 @@ fn response_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
         } else {
             error_action(api, &r.body)
         };
-        arms.push(quote!(#pattern => #action,));
+        let key = action.to_string();
+        match arms.iter_mut().find(|(p, a)| a.to_string() == key && !p.is_empty()) {
+            Some((patterns, _)) if r.status != StatusMatch::Default => patterns.push(pattern),
+            _ => arms.push((vec![pattern], action)),
+        }
     }
     if !has_default {
-        arms.push(quote!(_ => ::std::result::Result::Err(response.undeclared()),));
+        arms.push((vec![quote!(_)], quote!(::std::result::Result::Err(response.undeclared()))));
     }
-    arms
+    arms.into_iter()
+        .map(|(patterns, action)| quote!(#(#patterns)|* => #action,))
+        .collect()
 }
 
 fn error_action(api: &Api, body: &ResponseBody) -> TokenStream {

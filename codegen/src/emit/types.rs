@@ -26,7 +26,12 @@ pub fn types_rs(api: &Api) -> TokenStream {
 }
 
 fn type_def(api: &Api, t: &TypeDef) -> TokenStream {
-    let mut doc_lines = docs::lines(&t.docs);
+    // A title that only restates the type's name adds nothing.
+    let mut own_docs = t.docs.clone();
+    if own_docs.title.as_deref().is_some_and(|title| naming::type_name(title) == t.name) {
+        own_docs.title = None;
+    }
+    let mut doc_lines = docs::lines(&own_docs);
     if !t.origin.is_empty() {
         if !doc_lines.is_empty() {
             doc_lines.push(String::new());
