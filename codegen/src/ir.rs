@@ -54,6 +54,8 @@ pub struct TypeDef {
     pub origin: String,
     pub docs: Docs,
     pub kind: TypeKind,
+    /// The type is written into query strings, headers or paths (implements `ToQuery`).
+    pub in_query: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -72,8 +74,6 @@ pub struct Struct {
     pub fields: Vec<Field>,
     /// Whether `Default` can be derived (every required field has a default value).
     pub derive_default: bool,
-    /// The struct is written into query strings (deepObject parameters).
-    pub in_query: bool,
 }
 
 #[derive(Debug, Clone)]

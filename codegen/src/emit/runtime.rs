@@ -599,8 +599,12 @@ fn error_summary(api: &Api, id: TypeId) -> TokenStream {
         .find_map(|w| fields.iter().find(|f| f.wire_name == *w && f.ty == TypeRef::String))
     {
         Some(f) => {
-            let value = string_field(f, quote!(body));
-            quote!(#value.map(::std::borrow::ToOwned::to_owned))
+            let ident = naming::ident(&f.rust_name);
+            if f.optional() {
+                quote!(body.#ident.clone())
+            } else {
+                quote!(::std::option::Option::Some(body.#ident.clone()))
+            }
         }
         None => none,
     }

@@ -41,7 +41,7 @@ fn type_def(api: &Api, t: &TypeDef) -> TokenStream {
     let doc = docs::attrs(&doc_lines);
     let name = naming::ident(&t.name);
     match &t.kind {
-        TypeKind::Struct(s) => struct_def(api, &name, s, doc),
+        TypeKind::Struct(s) => struct_def(api, &name, s, t.in_query, doc),
         TypeKind::StringEnum(e) => {
             if !doc_lines.is_empty() {
                 doc_lines.push(String::new());
@@ -60,7 +60,7 @@ fn type_def(api: &Api, t: &TypeDef) -> TokenStream {
                 pub type #name = #ty;
             }
         }
-        TypeKind::Untagged(variants) => untagged_def(api, &name, variants, doc),
+        TypeKind::Untagged(variants) => untagged_def(api, &name, variants, t.in_query, doc),
     }
 }
 
@@ -75,7 +75,13 @@ fn field_type(api: &Api, f: &Field) -> TokenStream {
     ty
 }
 
-fn struct_def(api: &Api, name: &proc_macro2::Ident, s: &Struct, doc: TokenStream) -> TokenStream {
+fn struct_def(
+    api: &Api,
+    name: &proc_macro2::Ident,
+    s: &Struct,
+    in_query: bool,
+    doc: TokenStream,
+) -> TokenStream {
     let default = s.derive_default.then(|| quote!(::std::default::Default,));
     let fields = s.fields.iter().map(|f| {
         let ident = naming::ident(&f.rust_name);
@@ -96,7 +102,7 @@ fn struct_def(api: &Api, name: &proc_macro2::Ident, s: &Struct, doc: TokenStream
             pub #ident: #ty,
         }
     });
-    let query_impl = s.in_query.then(|| {
+    let query_impl = in_query.then(|| {
         let writes = s.fields.iter().map(|f| {
             let ident = naming::ident(&f.rust_name);
             let wire = &f.wire_name;
@@ -215,6 +221,7 @@ fn untagged_def(
     api: &Api,
     name: &proc_macro2::Ident,
     variants: &[UntaggedVariant],
+    in_query: bool,
     doc: TokenStream,
 ) -> TokenStream {
     let defs = variants.iter().map(|v| {
@@ -233,6 +240,23 @@ fn untagged_def(
         let ident = naming::ident(&v.rust_name);
         quote!(Self::#ident(value) => crate::query::ToQuery::query_scalar(value),)
     });
+    let query_impl = in_query.then(|| {
+        quote! {
+            impl crate::query::ToQuery for #name {
+                fn write_query(&self, key: &str, query: &mut crate::query::QueryString) {
+                    match self {
+                        #(#arms)*
+                    }
+                }
+
+                fn query_scalar(&self) -> ::std::option::Option<::std::borrow::Cow<'_, str>> {
+                    match self {
+                        #(#scalar_arms)*
+                    }
+                }
+            }
+        }
+    });
     quote! {
         #doc
         ///
@@ -243,20 +267,7 @@ fn untagged_def(
         pub enum #name {
             #(#defs)*
         }
-
-        impl crate::query::ToQuery for #name {
-            fn write_query(&self, key: &str, query: &mut crate::query::QueryString) {
-                match self {
-                    #(#arms)*
-                }
-            }
-
-            fn query_scalar(&self) -> ::std::option::Option<::std::borrow::Cow<'_, str>> {
-                match self {
-                    #(#scalar_arms)*
-                }
-            }
-        }
+        #query_impl
     }
 }
 

@@ -221,9 +221,9 @@ fn mark_query_types(types: &mut [TypeDef], operations: &[Operation]) {
             continue;
         }
         seen[id.0] = true;
-        match &mut types[id.0].kind {
+        types[id.0].in_query = true;
+        match &types[id.0].kind {
             TypeKind::Struct(s) => {
-                s.in_query = true;
                 for f in &s.fields {
                     collect_named(&f.ty, &mut work);
                 }

@@ -38,6 +38,7 @@ pub fn lower(doc: &Document) -> Result<Api, Error> {
                 origin: String::new(),
                 docs: Docs::default(),
                 kind: TypeKind::Alias(TypeRef::Json),
+                in_query: false,
             })
         })
         .collect();

@@ -118,6 +118,7 @@ impl Lowerer<'_> {
                 origin: pointer.to_owned(),
                 docs,
                 kind,
+                in_query: false,
             },
         );
     }
@@ -147,6 +148,7 @@ impl Lowerer<'_> {
                             origin: pointer.to_owned(),
                             docs: docs_of(s),
                             kind,
+                            in_query: false,
                         },
                     );
                     (TypeRef::Named(id), nullable)
@@ -218,7 +220,6 @@ impl Lowerer<'_> {
                 return Some(TypeKind::Struct(Struct {
                     fields,
                     derive_default: true,
-                    in_query: false,
                 }));
             }
         }
@@ -388,7 +389,6 @@ impl Lowerer<'_> {
         TypeKind::Struct(Struct {
             fields,
             derive_default: true,
-            in_query: false,
         })
     }
 
