@@ -6,7 +6,12 @@ use std::path::Path;
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for watched in ["spec", "codegen/src", "generated/src", "generated/Cargo.toml"] {
+    for watched in [
+        "spec",
+        "codegen/src",
+        "generated/src",
+        "generated/Cargo.toml",
+    ] {
         println!("cargo:rerun-if-changed={}", root.join(watched).display());
     }
     let options = codegen::workspace::options();

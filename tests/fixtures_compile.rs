@@ -37,6 +37,14 @@ fn hard_cases_compile_without_warnings() {
     })
     .unwrap();
     let target = root.join("target/fixtures");
-    cargo(&["clippy", "--offline", "--quiet", "--", "-D", "warnings"], dir.path(), &target);
-    cargo(&["doc", "--offline", "--quiet", "--no-deps"], dir.path(), &target);
+    cargo(
+        &["clippy", "--offline", "--quiet", "--", "-D", "warnings"],
+        dir.path(),
+        &target,
+    );
+    cargo(
+        &["doc", "--offline", "--quiet", "--no-deps"],
+        dir.path(),
+        &target,
+    );
 }

@@ -1,7 +1,7 @@
 //! One insta snapshot per generated file, for the seed spec and for each fixture spec.
 //! Review changes with `cargo insta review`; CI fails on any unreviewed change.
 
-use codegen::{Options, GeneratedCrate};
+use codegen::{GeneratedCrate, Options};
 use std::path::Path;
 
 fn root() -> &'static Path {

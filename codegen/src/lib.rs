@@ -86,4 +86,3 @@ pub mod workspace {
         Options::for_crate(CRATE_NAME, SPEC)
     }
 }
-

@@ -15,8 +15,12 @@ pub struct Document {
 
 /// Reads and parses the spec at `path` (YAML or JSON, OpenAPI 3.0 or 3.1).
 pub fn load(path: &Path) -> Result<Document, Error> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| Error::new(Location::File(path.to_path_buf()), format!("cannot read: {e}")))?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        Error::new(
+            Location::File(path.to_path_buf()),
+            format!("cannot read: {e}"),
+        )
+    })?;
     parse(path, &bytes)
 }
 
@@ -25,7 +29,10 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Document, Error> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         Error::new(
             Location::File(path.to_path_buf()),
-            format!("not UTF-8 text (invalid byte at offset {})", e.valid_up_to()),
+            format!(
+                "not UTF-8 text (invalid byte at offset {})",
+                e.valid_up_to()
+            ),
         )
     })?;
     if text.trim().is_empty() {
@@ -46,7 +53,8 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Document, Error> {
             )
         })?
     } else {
-        let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| yaml_error(path, e))?;
+        let yaml: serde_yaml::Value =
+            serde_yaml::from_str(text).map_err(|e| yaml_error(path, e))?;
         yaml_to_json(yaml)
     };
     check_version(path, &value)?;
@@ -252,7 +260,9 @@ mod tests {
     use super::*;
 
     fn err(text: &str) -> String {
-        parse(Path::new("t.yml"), text.as_bytes()).unwrap_err().to_string()
+        parse(Path::new("t.yml"), text.as_bytes())
+            .unwrap_err()
+            .to_string()
     }
 
     #[test]

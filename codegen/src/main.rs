@@ -6,7 +6,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "codegen", version, about = "Generate a Rust client crate from an OpenAPI 3.0/3.1 document")]
+#[command(
+    name = "codegen",
+    version,
+    about = "Generate a Rust client crate from an OpenAPI 3.0/3.1 document"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -49,7 +53,12 @@ fn main() -> ExitCode {
         None => {
             let options = workspace::options();
             let out = out.unwrap_or_else(|| root.join(workspace::OUT));
-            (root.join(workspace::SPEC), workspace::SPEC.to_owned(), out, options)
+            (
+                root.join(workspace::SPEC),
+                workspace::SPEC.to_owned(),
+                out,
+                options,
+            )
         }
         Some(spec) => {
             let label = spec

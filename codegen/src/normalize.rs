@@ -49,13 +49,19 @@ fn walk_schema(value: &mut Value) {
                     props.values_mut().for_each(walk_schema);
                 }
             }
-            "items" | "additionalProperties" | "not" | "contains" | "propertyNames"
-            | "if" | "then" | "else" | "unevaluatedProperties" | "unevaluatedItems" => {
-                match child {
-                    Value::Array(items) => items.iter_mut().for_each(walk_schema),
-                    other => walk_schema(other),
-                }
-            }
+            "items"
+            | "additionalProperties"
+            | "not"
+            | "contains"
+            | "propertyNames"
+            | "if"
+            | "then"
+            | "else"
+            | "unevaluatedProperties"
+            | "unevaluatedItems" => match child {
+                Value::Array(items) => items.iter_mut().for_each(walk_schema),
+                other => walk_schema(other),
+            },
             "allOf" | "oneOf" | "anyOf" | "prefixItems" => {
                 if let Value::Array(items) = child {
                     items.iter_mut().for_each(walk_schema);
@@ -167,7 +173,10 @@ mod tests {
         assert_eq!(a["type"], "string");
         assert_eq!(a["nullable"], true);
         assert_eq!(a["example"], json!({"type": ["kept"], "const": 1}));
-        assert_eq!(a["properties"]["const"], json!({"type": "string", "enum": ["fixed"]}));
+        assert_eq!(
+            a["properties"]["const"],
+            json!({"type": "string", "enum": ["fixed"]})
+        );
         assert_eq!(
             a["properties"]["n"],
             json!({"type": "integer", "minimum": 0, "exclusiveMinimum": true, "example": 3})

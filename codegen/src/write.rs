@@ -110,7 +110,10 @@ mod tests {
         let krate = GeneratedCrate { files };
         let check = write(&krate, dir.path(), true).unwrap();
         assert_eq!(check.removed, vec!["src/old.rs"]);
-        assert!(dir.path().join("src/old.rs").exists(), "check mode writes nothing");
+        assert!(
+            dir.path().join("src/old.rs").exists(),
+            "check mode writes nothing"
+        );
 
         let second = write(&krate, dir.path(), false).unwrap();
         assert_eq!((second.changed.len(), second.unchanged), (0, 1));

@@ -54,7 +54,8 @@ impl QueryString {
         }
     }
 
-    /// `key=a|b` (pipe-delimited) or `key=a%20b` (space-delimited).
+    /// `key=a%7Cb` (pipe-delimited, `separator` = `"%7C"`) or `key=a%20b`
+    /// (space-delimited, `"%20"`): each item is encoded, the separator is written as given.
     pub fn push_delimited<T: ToQuery>(
         &mut self,
         key: &str,
@@ -65,8 +66,34 @@ impl QueryString {
             .iter()
             .filter_map(ToQuery::query_scalar)
             .collect();
-        if !parts.is_empty() {
-            self.push(key, &parts.join(separator));
+        self.push_list(key, &parts, separator);
+    }
+
+    /// `key=a,b`: each part encoded, joined by the already-encoded `separator`.
+    /// Nothing is written for an empty list.
+    pub fn push_list<S: ::std::convert::AsRef<str>>(
+        &mut self,
+        key: &str,
+        parts: &[S],
+        separator: &str,
+    ) {
+        if parts.is_empty() {
+            return;
+        }
+        if !self.encoded.is_empty() {
+            self.encoded.push('&');
+        }
+        let _ = ::std::write!(
+            self.encoded, "{}=", ::percent_encoding::utf8_percent_encode(key, KEY)
+        );
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                self.encoded.push_str(separator);
+            }
+            let _ = ::std::write!(
+                self.encoded, "{}", ::percent_encoding::utf8_percent_encode(part
+                .as_ref(), VALUE)
+            );
         }
     }
 
@@ -182,11 +209,7 @@ impl<T: ToQuery> ToQuery for ::std::vec::Vec<T> {
             .map(ToQuery::query_scalar)
             .collect::<::std::option::Option<::std::vec::Vec<_>>>()
         {
-            ::std::option::Option::Some(parts) => {
-                if !parts.is_empty() {
-                    query.push(key, &parts.join(","));
-                }
-            }
+            ::std::option::Option::Some(parts) => query.push_list(key, &parts, ","),
             ::std::option::Option::None => {
                 for (i, item) in self.iter().enumerate() {
                     item.write_query(&nested(key, &i.to_string()), query);

@@ -9,7 +9,11 @@ use quote::quote;
 /// `#[doc = "..."]` attributes, one per line.
 pub fn attrs(lines: &[String]) -> TokenStream {
     let lines = lines.iter().map(|l| {
-        let l = if l.is_empty() { String::new() } else { format!(" {l}") };
+        let l = if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        };
         quote!(#[doc = #l])
     });
     quote!(#(#lines)*)
@@ -34,10 +38,16 @@ pub fn lines(docs: &Docs) -> Vec<String> {
         paragraph(description, &mut out);
     }
     if let Some(default) = &docs.default {
-        paragraph(&format!("Default: {}", code_span(&example_text(default))), &mut out);
+        paragraph(
+            &format!("Default: {}", code_span(&example_text(default))),
+            &mut out,
+        );
     }
     if let Some(example) = &docs.example {
-        paragraph(&format!("Example: {}", code_span(&example_text(example))), &mut out);
+        paragraph(
+            &format!("Example: {}", code_span(&example_text(example))),
+            &mut out,
+        );
     }
     out
 }
@@ -53,12 +63,11 @@ fn example_text(json: &str) -> String {
 /// A Markdown code span that survives backticks inside `text`. Code spans are left alone
 /// by [`sanitize`], so the text inside is shown exactly.
 pub fn code_span(text: &str) -> String {
-    let text: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
-    let longest = text
-        .split(|c| c != '`')
-        .map(str::len)
-        .max()
-        .unwrap_or(0);
+    let text: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
     let pad = if text.starts_with('`') || text.ends_with('`') || longest > 0 {
         " "
@@ -82,7 +91,12 @@ pub fn sanitize(text: &str) -> Vec<String> {
             .collect();
         let trimmed = line.trim_start();
         if let Some(marker) = &fence {
-            if trimmed.starts_with(marker.as_str()) && trimmed.trim_end().chars().all(|c| c == marker.as_bytes()[0] as char) {
+            if trimmed.starts_with(marker.as_str())
+                && trimmed
+                    .trim_end()
+                    .chars()
+                    .all(|c| c == marker.as_bytes()[0] as char)
+            {
                 out.push(marker.clone());
                 fence = None;
             } else {
@@ -210,7 +224,10 @@ mod tests {
 
     #[test]
     fn unclosed_fences_and_comment_markers() {
-        assert_eq!(sanitize("*/ end\n~~~\ncode"), vec!["*/ end", "~~~text", "code", "~~~"]);
+        assert_eq!(
+            sanitize("*/ end\n~~~\ncode"),
+            vec!["*/ end", "~~~text", "code", "~~~"]
+        );
         assert_eq!(code_span("a`b"), "`` a`b ``");
         assert_eq!(code_span("plain"), "`plain`");
     }

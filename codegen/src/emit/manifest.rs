@@ -54,7 +54,11 @@ pub fn cargo_toml(api: &Api, options: &Options) -> String {
 
 pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
     let lib = naming::lib_name(&options.crate_name);
-    let mut lines = vec![format!("Client for the {} (version {}).", api.title.trim(), api.version.trim())];
+    let mut lines = vec![format!(
+        "Client for the {} (version {}).",
+        api.title.trim(),
+        api.version.trim()
+    )];
     if let Some(description) = api.description.as_deref().filter(|d| !d.trim().is_empty()) {
         lines.push(String::new());
         lines.extend(docs::sanitize(description));
@@ -66,7 +70,11 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
     ));
     lines.extend(example(api, options, &lib));
     let doc_attrs = lines.iter().map(|l| {
-        let l = if l.is_empty() { String::new() } else { format!(" {l}") };
+        let l = if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        };
         quote!(#![doc = #l])
     });
     quote! {
@@ -128,20 +136,31 @@ fn example(api: &Api, options: &Options, lib: &str) -> Vec<String> {
             .find(|r| r.status.is_success())
             .is_some_and(|r| r.body != ResponseBody::None);
         let binding = if returns_value { "let response = " } else { "" };
-        code.push(format!("{binding}client.{}({args}).await?;", naming::ident(&op.rust_name)));
+        code.push(format!(
+            "{binding}client.{}({args}).await?;",
+            naming::ident(&op.rust_name)
+        ));
         if returns_value {
             code.push("println!(\"{response:?}\");".into());
         }
         code.push(String::new());
         code.push("// Errors carry the HTTP status and the decoded error body:".into());
-        code.push(format!("match client.{}({args}).await {{", naming::ident(&op.rust_name)));
+        code.push(format!(
+            "match client.{}({args}).await {{",
+            naming::ident(&op.rust_name)
+        ));
         code.push("    Err(e) => eprintln!(\"status {:?}: {e}\", e.status()),".into());
         code.push("    Ok(_) => {}".into());
         code.push("}".into());
     }
     code.push("# Ok(())".into());
     code.push("# }".into());
-    let mut lines = vec![String::new(), "# Example".into(), String::new(), "```no_run".into()];
+    let mut lines = vec![
+        String::new(),
+        "# Example".into(),
+        String::new(),
+        "```no_run".into(),
+    ];
     lines.extend(code);
     lines.push("```".into());
     lines

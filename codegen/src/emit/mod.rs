@@ -64,12 +64,24 @@ fn separate_items(text: &str) -> String {
         let prev_indent = previous.len() - previous.trim_start().len();
         let prev = previous.trim_start();
         let current = line.trim_start();
-        let closes_item = (prev == "}" || (prev.ends_with(';') && prev_indent == 0))
-            && indent == prev_indent;
+        let closes_item =
+            (prev == "}" || (prev.ends_with(';') && prev_indent == 0)) && indent == prev_indent;
         let after_module_docs = prev.starts_with("//!") && !current.starts_with("//!");
         const ITEM_STARTS: &[&str] = &[
-            "///", "#[", "pub ", "pub(", "impl", "fn ", "struct ", "enum ", "type ", "const ",
-            "trait ", "macro_rules!", "async fn", "scalar!",
+            "///",
+            "#[",
+            "pub ",
+            "pub(",
+            "impl",
+            "fn ",
+            "struct ",
+            "enum ",
+            "type ",
+            "const ",
+            "trait ",
+            "macro_rules!",
+            "async fn",
+            "scalar!",
         ];
         let opens_item = ITEM_STARTS.iter().any(|s| current.starts_with(s));
         if (closes_item || after_module_docs) && opens_item {

@@ -3,7 +3,8 @@
 use super::docs;
 use super::rust_type;
 use crate::ir::{
-    Api, BodyKind, Method, Operation, ParamLocation, PathSegment, ResponseBody, StatusMatch, TypeRef,
+    Api, BodyKind, Method, Operation, ParamLocation, PathSegment, ResponseBody, StatusMatch,
+    TypeRef,
 };
 use crate::naming;
 use proc_macro2::{Literal, TokenStream};
@@ -194,7 +195,11 @@ fn header_statements(op: &Operation) -> Vec<TokenStream> {
         return Vec::new();
     };
     let mut out = Vec::new();
-    for p in ps.params.iter().filter(|p| p.location == ParamLocation::Header) {
+    for p in ps
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Header)
+    {
         let ident = naming::ident(&p.rust_name);
         let wire = &p.wire_name;
         let set = quote! {
@@ -285,13 +290,19 @@ fn response_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
             error_action(api, &r.body)
         };
         let key = action.to_string();
-        match arms.iter_mut().find(|(p, a)| a.to_string() == key && !p.is_empty()) {
+        match arms
+            .iter_mut()
+            .find(|(p, a)| a.to_string() == key && !p.is_empty())
+        {
             Some((patterns, _)) if r.status != StatusMatch::Default => patterns.push(pattern),
             _ => arms.push((vec![pattern], action)),
         }
     }
     if !has_default {
-        arms.push((vec![quote!(_)], quote!(::std::result::Result::Err(response.undeclared()))));
+        arms.push((
+            vec![quote!(_)],
+            quote!(::std::result::Result::Err(response.undeclared())),
+        ));
     }
     arms.into_iter()
         .map(|(patterns, action)| quote!(#(#patterns)|* => #action,))

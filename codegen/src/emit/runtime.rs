@@ -13,7 +13,10 @@ pub fn client_rs(api: &Api, options: &Options) -> TokenStream {
     let env_key = format!("{}_API_KEY", options.env_prefix);
     let env_url = format!("{}_BASE_URL", options.env_prefix);
     let (default_base, base_doc) = match &api.base_url {
-        Some(url) => (quote!(::std::option::Option::Some(#url)), format!("`{url}`, the spec's first server.")),
+        Some(url) => (
+            quote!(::std::option::Option::Some(#url)),
+            format!("`{url}`, the spec's first server."),
+        ),
         None => (
             quote!(::std::option::Option::None),
             "none: the spec names no absolute server URL, so set one with `base_url`.".to_owned(),
@@ -72,13 +75,11 @@ pub fn client_rs(api: &Api, options: &Options) -> TokenStream {
     } else {
         quote!()
     };
-    let from_env_doc = docs::attrs(&[
-        if needs_key {
-            format!("A client configured from the environment: `{env_key}` (required) and `{env_url}` (optional).")
-        } else {
-            format!("A client configured from the environment: `{env_url}` (optional).")
-        },
-    ]);
+    let from_env_doc = docs::attrs(&[if needs_key {
+        format!("A client configured from the environment: `{env_key}` (required) and `{env_url}` (optional).")
+    } else {
+        format!("A client configured from the environment: `{env_url}` (optional).")
+    }]);
     quote! {
         //! The client: configuration, authentication, and sending requests with a bounded body.
 
@@ -403,9 +404,9 @@ pub fn client_rs(api: &Api, options: &Options) -> TokenStream {
 /// Whether a header name from the spec is valid for `HeaderName::from_static` (lowercase token).
 fn header_name_ok(name: &str) -> bool {
     !name.is_empty()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"!#$%&'*+-.^_`|~".contains(&b))
+        && name.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || b"!#$%&'*+-.^_`|~".contains(&b)
+        })
 }
 
 pub fn error_rs(api: &Api) -> TokenStream {
@@ -415,7 +416,10 @@ pub fn error_rs(api: &Api) -> TokenStream {
         .map(|id| (naming::ident(&api.ty(*id).name), *id))
         .collect();
     let defs = variants.iter().map(|(ident, id)| {
-        let doc = docs::attrs(&[format!("The body of [`{0}`](crate::types::{0}).", api.ty(*id).name)]);
+        let doc = docs::attrs(&[format!(
+            "The body of [`{0}`](crate::types::{0}).",
+            api.ty(*id).name
+        )]);
         quote!(#doc #ident(crate::types::#ident),)
     });
     let summaries = variants.iter().map(|(ident, id)| {
@@ -596,8 +600,11 @@ fn error_summary(api: &Api, id: TypeId) -> TokenStream {
     }
     match ["message", "title", "detail", "error", "error_description"]
         .iter()
-        .find_map(|w| fields.iter().find(|f| f.wire_name == *w && f.ty == TypeRef::String))
-    {
+        .find_map(|w| {
+            fields
+                .iter()
+                .find(|f| f.wire_name == *w && f.ty == TypeRef::String)
+        }) {
         Some(f) => {
             let ident = naming::ident(&f.rust_name);
             if f.optional() {
@@ -680,12 +687,29 @@ pub fn query_rs() -> TokenStream {
                 }
             }
 
-            /// `key=a|b` (pipe-delimited) or `key=a%20b` (space-delimited).
+            /// `key=a%7Cb` (pipe-delimited, `separator` = `"%7C"`) or `key=a%20b`
+            /// (space-delimited, `"%20"`): each item is encoded, the separator is written as given.
             pub fn push_delimited<T: ToQuery>(&mut self, key: &str, items: &[T], separator: &str) {
                 let parts: ::std::vec::Vec<::std::borrow::Cow<'_, str>> =
                     items.iter().filter_map(ToQuery::query_scalar).collect();
-                if !parts.is_empty() {
-                    self.push(key, &parts.join(separator));
+                self.push_list(key, &parts, separator);
+            }
+
+            /// `key=a,b`: each part encoded, joined by the already-encoded `separator`.
+            /// Nothing is written for an empty list.
+            pub fn push_list<S: ::std::convert::AsRef<str>>(&mut self, key: &str, parts: &[S], separator: &str) {
+                if parts.is_empty() {
+                    return;
+                }
+                if !self.encoded.is_empty() {
+                    self.encoded.push('&');
+                }
+                let _ = ::std::write!(self.encoded, "{}=", ::percent_encoding::utf8_percent_encode(key, KEY));
+                for (i, part) in parts.iter().enumerate() {
+                    if i > 0 {
+                        self.encoded.push_str(separator);
+                    }
+                    let _ = ::std::write!(self.encoded, "{}", ::percent_encoding::utf8_percent_encode(part.as_ref(), VALUE));
                 }
             }
 
@@ -803,11 +827,7 @@ pub fn query_rs() -> TokenStream {
         impl<T: ToQuery> ToQuery for ::std::vec::Vec<T> {
             fn write_query(&self, key: &str, query: &mut QueryString) {
                 match self.iter().map(ToQuery::query_scalar).collect::<::std::option::Option<::std::vec::Vec<_>>>() {
-                    ::std::option::Option::Some(parts) => {
-                        if !parts.is_empty() {
-                            query.push(key, &parts.join(","));
-                        }
-                    }
+                    ::std::option::Option::Some(parts) => query.push_list(key, &parts, ","),
                     ::std::option::Option::None => {
                         for (i, item) in self.iter().enumerate() {
                             item.write_query(&nested(key, &i.to_string()), query);

@@ -28,7 +28,11 @@ pub fn types_rs(api: &Api) -> TokenStream {
 fn type_def(api: &Api, t: &TypeDef) -> TokenStream {
     // A title that only restates the type's name adds nothing.
     let mut own_docs = t.docs.clone();
-    if own_docs.title.as_deref().is_some_and(|title| naming::type_name(title) == t.name) {
+    if own_docs
+        .title
+        .as_deref()
+        .is_some_and(|title| naming::type_name(title) == t.name)
+    {
         own_docs.title = None;
     }
     let mut doc_lines = docs::lines(&own_docs);
@@ -92,9 +96,9 @@ fn struct_def(
             let wire = &f.wire_name;
             quote!(#[serde(rename = #wire)])
         });
-        let skip = (!f.required).then(|| {
-            quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")])
-        });
+        let skip = (!f.required).then(
+            || quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]),
+        );
         quote! {
             #doc
             #rename
@@ -343,8 +347,8 @@ fn query_write(p: &Param) -> TokenStream {
         ParamStyle::Form { explode: true } if matches!(p.ty, crate::ir::TypeRef::Array(_)) => {
             quote!(query.push_each(#wire, value);)
         }
-        ParamStyle::PipeDelimited => quote!(query.push_delimited(#wire, value, "|");),
-        ParamStyle::SpaceDelimited => quote!(query.push_delimited(#wire, value, " ");),
+        ParamStyle::PipeDelimited => quote!(query.push_delimited(#wire, value, "%7C");),
+        ParamStyle::SpaceDelimited => quote!(query.push_delimited(#wire, value, "%20");),
         _ => quote!(crate::query::ToQuery::write_query(value, #wire, &mut query);),
     };
     if p.required {

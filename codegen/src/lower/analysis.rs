@@ -4,7 +4,10 @@
 use crate::ir::{Operation, TypeDef, TypeId, TypeKind, TypeRef};
 
 /// Runs every analysis; returns `(pointer, message)` for each problem.
-pub(super) fn analyse(types: &mut [TypeDef], operations: &mut [Operation]) -> Vec<(String, String)> {
+pub(super) fn analyse(
+    types: &mut [TypeDef],
+    operations: &mut [Operation],
+) -> Vec<(String, String)> {
     let scc = strongly_connected(types);
     let errors = alias_cycles(types, &scc);
     box_cycles(types, &scc);
@@ -23,7 +26,11 @@ fn direct_target(ty: &TypeRef) -> Option<TypeId> {
 
 fn direct_edges(def: &TypeDef) -> Vec<TypeId> {
     match &def.kind {
-        TypeKind::Struct(s) => s.fields.iter().filter_map(|f| direct_target(&f.ty)).collect(),
+        TypeKind::Struct(s) => s
+            .fields
+            .iter()
+            .filter_map(|f| direct_target(&f.ty))
+            .collect(),
         TypeKind::Alias(ty) => direct_target(ty).into_iter().collect(),
         TypeKind::Untagged(vs) => vs.iter().filter_map(|v| direct_target(&v.ty)).collect(),
         TypeKind::StringEnum(_) => Vec::new(),

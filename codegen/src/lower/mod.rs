@@ -130,7 +130,6 @@ impl<'a> Lowerer<'a> {
             self.define_named(id, name, schema, &pointer);
         }
     }
-
 }
 
 /// Resolves a local reference (`#/components/<section>/<name>`) to its target.
@@ -199,4 +198,3 @@ fn auth(api: &OpenAPI) -> Auth {
     }
     Auth::None
 }
-

@@ -4,28 +4,20 @@
 use super::schema::SchemaRef;
 use super::{resolve, Lowerer};
 use crate::ir::{
-    BodyKind, Docs, Method, Operation, Param, ParamLocation, ParamStyle, ParamsStruct,
-    PathSegment, RequestBody, Response, ResponseBody, StatusMatch, TypeRef,
+    BodyKind, Docs, Method, Operation, Param, ParamLocation, ParamStyle, ParamsStruct, PathSegment,
+    RequestBody, Response, ResponseBody, StatusMatch, TypeRef,
 };
 use crate::load::escape_pointer;
 use crate::naming::{self, Namespace};
+use indexmap::IndexMap;
 use openapiv3::{
     MediaType, Parameter, ParameterData, ParameterSchemaOrContent, PathItem, QueryStyle,
     ReferenceOr, StatusCode,
 };
-use indexmap::IndexMap;
 
 /// Methods of the generated client that operations must not shadow.
 pub const CLIENT_METHODS: &[&str] = &[
-    "new",
-    "builder",
-    "from_env",
-    "base_url",
-    "request",
-    "send",
-    "url",
-    "clone",
-    "fmt",
+    "new", "builder", "from_env", "base_url", "request", "send", "url", "clone", "fmt",
 ];
 
 impl Lowerer<'_> {
@@ -46,14 +38,9 @@ impl Lowerer<'_> {
             };
             for (method, op) in operations_of(item) {
                 let pointer = format!("{item_pointer}/{}", method.as_str().to_lowercase());
-                if let Some(op) = self.lower_operation(
-                    path,
-                    method,
-                    item,
-                    op,
-                    &pointer,
-                    &mut methods,
-                ) {
+                if let Some(op) =
+                    self.lower_operation(path, method, item, op, &pointer, &mut methods)
+                {
                     operations.push(op);
                 }
             }
@@ -78,10 +65,18 @@ impl Lowerer<'_> {
         let type_base = naming::type_name(&base);
 
         // Operation parameters override path-level ones with the same name and location.
-        let mut params: Vec<(ParameterData, ParamLocation, ParamStyle, String, Option<String>)> =
-            Vec::new();
+        let mut params: Vec<(
+            ParameterData,
+            ParamLocation,
+            ParamStyle,
+            String,
+            Option<String>,
+        )> = Vec::new();
         let path_level = item.parameters.iter().enumerate().map(|(i, p)| {
-            (p, format!("#/paths/{}/parameters/{i}", escape_pointer(path)))
+            (
+                p,
+                format!("#/paths/{}/parameters/{i}", escape_pointer(path)),
+            )
         });
         let own = op
             .parameters
@@ -131,7 +126,9 @@ impl Lowerer<'_> {
 
         let path_segments = self.path_segments(path, &path_params, pointer);
         let params_struct = (!struct_params.is_empty()).then(|| ParamsStruct {
-            name: self.type_names.claim(&naming::type_name(&format!("{base} Params"))),
+            name: self
+                .type_names
+                .claim(&naming::type_name(&format!("{base} Params"))),
             params: struct_params,
             derive_default: true,
         });
@@ -210,12 +207,7 @@ impl Lowerer<'_> {
         converted.0
     }
 
-    fn path_segments(
-        &mut self,
-        path: &str,
-        params: &[Param],
-        pointer: &str,
-    ) -> Vec<PathSegment> {
+    fn path_segments(&mut self, path: &str, params: &[Param], pointer: &str) -> Vec<PathSegment> {
         let mut segments = Vec::new();
         let mut rest = path;
         while let Some(start) = rest.find('{') {
@@ -233,7 +225,9 @@ impl Lowerer<'_> {
                         pointer,
                         format!("path parameter `{name}` is used in the path but not declared"),
                     );
-                    segments.push(PathSegment::Literal(rest[start..start + len + 1].to_owned()));
+                    segments.push(PathSegment::Literal(
+                        rest[start..start + len + 1].to_owned(),
+                    ));
                 }
             }
             rest = &rest[start + len + 1..];
@@ -319,7 +313,11 @@ impl Lowerer<'_> {
             let at = format!("{pointer}/{key}");
             let (response, at, hint) = match response {
                 ReferenceOr::Item(r) => {
-                    let suffix = if status.is_success() { "Response" } else { "Error" };
+                    let suffix = if status.is_success() {
+                        "Response"
+                    } else {
+                        "Error"
+                    };
                     let hint = match status {
                         StatusMatch::Code(200) | StatusMatch::Default => {
                             format!("{type_base} {suffix}")
@@ -344,7 +342,13 @@ impl Lowerer<'_> {
                 }
             };
             let body = match response.content.iter().find(|(k, _)| is_json(k)) {
-                Some((media_type, MediaType { schema: Some(schema), .. })) => {
+                Some((
+                    media_type,
+                    MediaType {
+                        schema: Some(schema),
+                        ..
+                    },
+                )) => {
                     let schema_pointer =
                         format!("{at}/content/{}/schema", escape_pointer(media_type));
                     ResponseBody::Json(self.memo_convert(schema.into(), &hint, &schema_pointer))
@@ -428,7 +432,9 @@ fn split_param(p: &Parameter) -> (&ParameterData, ParamLocation, ParamStyle) {
     }
 }
 
-fn first_schema(content: &IndexMap<String, MediaType>) -> Option<(&String, &ReferenceOr<openapiv3::Schema>)> {
+fn first_schema(
+    content: &IndexMap<String, MediaType>,
+) -> Option<(&String, &ReferenceOr<openapiv3::Schema>)> {
     content
         .iter()
         .find_map(|(k, m)| m.schema.as_ref().map(|s| (k, s)))

@@ -3,16 +3,16 @@
 
 use super::{resolve, Lowerer};
 use crate::ir::{
-    Docs, EnumVariant, Field, FloatWidth, IntWidth, StringEnum, Struct, TypeDef, TypeId,
-    TypeKind, TypeRef, UntaggedVariant,
+    Docs, EnumVariant, Field, FloatWidth, IntWidth, StringEnum, Struct, TypeDef, TypeId, TypeKind,
+    TypeRef, UntaggedVariant,
 };
 use crate::load::escape_pointer;
 use crate::naming::{self, Namespace};
+use indexmap::IndexMap;
 use openapiv3::{
     AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind,
     Type, VariantOrUnknownOrEmpty,
 };
-use indexmap::IndexMap;
 
 /// A schema position: a reference or an inline schema (boxed or not in openapiv3).
 #[derive(Clone, Copy)]
@@ -100,9 +100,10 @@ impl Lowerer<'_> {
         pointer: &str,
     ) {
         let (kind, docs) = match schema {
-            ReferenceOr::Reference { reference } => {
-                (TypeKind::Alias(self.schema_ref(reference, pointer).0), Docs::default())
-            }
+            ReferenceOr::Reference { reference } => (
+                TypeKind::Alias(self.schema_ref(reference, pointer).0),
+                Docs::default(),
+            ),
             ReferenceOr::Item(s) => {
                 let kind = match self.definition(s, &name, pointer) {
                     Some(kind) => kind,
@@ -315,7 +316,12 @@ impl Lowerer<'_> {
         TypeRef::Array(Box::new(item))
     }
 
-    fn map(&mut self, additional: Option<&AdditionalProperties>, hint: &str, pointer: &str) -> TypeRef {
+    fn map(
+        &mut self,
+        additional: Option<&AdditionalProperties>,
+        hint: &str,
+        pointer: &str,
+    ) -> TypeRef {
         let value = match additional {
             Some(AdditionalProperties::Schema(schema)) => {
                 self.convert(
@@ -378,7 +384,13 @@ impl Lowerer<'_> {
     ) -> TypeKind {
         let mut views = Vec::new();
         let mut others = Vec::new();
-        self.collect_all_of(parts, &format!("{pointer}/{keyword}"), &mut views, &mut others, 0);
+        self.collect_all_of(
+            parts,
+            &format!("{pointer}/{keyword}"),
+            &mut views,
+            &mut others,
+            0,
+        );
         if views.is_empty() {
             if let [(single, part_pointer)] = others.as_slice() {
                 return TypeKind::Alias(self.convert(*single, name, part_pointer).0);
@@ -407,8 +419,15 @@ impl Lowerer<'_> {
             let (schema, at) = match part {
                 ReferenceOr::Item(s) => (s, part_pointer),
                 ReferenceOr::Reference { reference } => {
-                    match resolve(self.api.components.as_ref().map(|c| &c.schemas), "schemas", reference) {
-                        Ok((s, target)) => (s, format!("#/components/schemas/{}", escape_pointer(&target))),
+                    match resolve(
+                        self.api.components.as_ref().map(|c| &c.schemas),
+                        "schemas",
+                        reference,
+                    ) {
+                        Ok((s, target)) => (
+                            s,
+                            format!("#/components/schemas/{}", escape_pointer(&target)),
+                        ),
                         Err(_) => {
                             others.push((SchemaRef::Ref(reference), part_pointer));
                             continue;
