@@ -27,14 +27,18 @@
 //! # }
 //! ```
 #![forbid(unsafe_code)]
+#![cfg_attr(rustfmt, rustfmt::skip)]
+
+#[rustfmt::skip]
 mod client;
+#[rustfmt::skip]
 mod error;
+#[rustfmt::skip]
 mod operations;
-
+#[rustfmt::skip]
 pub mod query;
-
+#[rustfmt::skip]
 pub mod types;
-
 pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT,

@@ -80,11 +80,19 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
     quote! {
         #(#doc_attrs)*
         #![forbid(unsafe_code)]
+        // The files are formatted by the generator (prettyplease); `cargo fmt` of a workspace
+        // that includes this crate must leave them alone, or the freshness check would fail.
+        #![cfg_attr(rustfmt, rustfmt::skip)]
 
+        #[rustfmt::skip]
         mod client;
+        #[rustfmt::skip]
         mod error;
+        #[rustfmt::skip]
         mod operations;
+        #[rustfmt::skip]
         pub mod query;
+        #[rustfmt::skip]
         pub mod types;
 
         pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT};

@@ -64,8 +64,11 @@ fn separate_items(text: &str) -> String {
         let prev_indent = previous.len() - previous.trim_start().len();
         let prev = previous.trim_start();
         let current = line.trim_start();
-        let closes_item =
-            (prev == "}" || (prev.ends_with(';') && prev_indent == 0)) && indent == prev_indent;
+        let is_mod_decl = prev.starts_with("mod ") || prev.starts_with("pub mod ");
+        let closes_item = (prev == "}"
+            || (prev.ends_with(';') && prev_indent == 0 && !is_mod_decl))
+            && indent == prev_indent;
+        let after_inner_attrs = prev.starts_with("#![") && !current.starts_with("#![");
         let after_module_docs = prev.starts_with("//!") && !current.starts_with("//!");
         const ITEM_STARTS: &[&str] = &[
             "///",
@@ -84,7 +87,7 @@ fn separate_items(text: &str) -> String {
             "scalar!",
         ];
         let opens_item = ITEM_STARTS.iter().any(|s| current.starts_with(s));
-        if (closes_item || after_module_docs) && opens_item {
+        if (closes_item || after_module_docs || after_inner_attrs) && opens_item {
             out.push('\n');
         }
         out.push_str(line);
