@@ -1,0 +1,109 @@
+//! The `codegen` command's contract: exit 0 on success, 1 for a stale `--check`, 2 with a
+//! located message for bad input; never a panic.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn codegen(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_codegen"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn seed() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/call-recordings.yml")
+}
+
+/// (fixture, text the message must contain: the location and the reason)
+const BAD: &[(&str, &[&str])] = &[
+    ("invalid-yaml.yml", &["invalid-yaml.yml:3:1", "invalid YAML"]),
+    ("empty.yml", &["empty.yml", "empty"]),
+    ("not-openapi.yml", &["not-openapi.yml#", "no `openapi` version"]),
+    ("swagger2.json", &["swagger2.json#/swagger", "Swagger 2.0 is not supported"]),
+    (
+        "dangling-ref.yml",
+        &[
+            "dangling-ref.yml#/components/schemas/Thing/properties/other",
+            "dangling-ref.yml#/paths/~1a/get/parameters/0",
+            "#/components/schemas/Nowhere` points to nothing",
+        ],
+    ),
+    ("ref-cycle.yml", &["ref-cycle.yml#/components/schemas/A", "cycle"]),
+    ("external-ref.yml", &["external reference", "not supported"]),
+    ("wrong-shape.json", &["wrong-shape.json#/paths/~1a/get/responses", "expected struct Responses"]),
+];
+
+#[test]
+fn bad_input_exits_2_with_a_located_message() {
+    let out_dir = tempfile::tempdir().unwrap();
+    for (fixture, expected) in BAD {
+        let spec = fixtures().join("bad").join(fixture);
+        let out = codegen(&[
+            "generate",
+            "--spec",
+            spec.to_str().unwrap(),
+            "--out",
+            out_dir.path().to_str().unwrap(),
+        ]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{fixture}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{fixture}: {stderr}");
+        for text in *expected {
+            assert!(stderr.contains(text), "{fixture}: expected {text:?} in:\n{stderr}");
+        }
+        assert!(
+            std::fs::read_dir(out_dir.path()).unwrap().next().is_none(),
+            "{fixture}: nothing is written on error"
+        );
+    }
+}
+
+#[test]
+fn missing_spec_file_is_an_error() {
+    let out = codegen(&["generate", "--spec", "/nonexistent/spec.yml", "--out", "/tmp/x"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/spec.yml: cannot read"));
+}
+
+#[test]
+fn generate_then_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    let spec = seed();
+    let spec = spec.to_str().unwrap();
+    let first = codegen(&["generate", "--spec", spec, "--out", out, "--crate-name", "my-client"]);
+    assert_eq!(first.status.code(), Some(0), "{}", String::from_utf8_lossy(&first.stderr));
+    let manifest = std::fs::read_to_string(dir.path().join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("name = \"my-client\""));
+    let lib = std::fs::read_to_string(dir.path().join("src/lib.rs")).unwrap();
+    assert!(lib.contains("MY_API_KEY"), "env prefix from the crate name");
+
+    let check = codegen(&["generate", "--spec", spec, "--out", out, "--crate-name", "my-client", "--check"]);
+    assert_eq!(check.status.code(), Some(0));
+
+    // A hand edit makes it stale: exit 1 naming the file, and nothing is written.
+    let types = dir.path().join("src/types.rs");
+    std::fs::write(&types, "// edited\n").unwrap();
+    std::fs::write(dir.path().join("src/mine.rs"), "// the user's own file\n").unwrap();
+    let stale = codegen(&["generate", "--spec", spec, "--out", out, "--crate-name", "my-client", "--check"]);
+    assert_eq!(stale.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&stale.stderr).contains("src/types.rs"));
+    assert_eq!(std::fs::read_to_string(&types).unwrap(), "// edited\n");
+
+    // Regenerating restores it, and leaves files it did not generate alone.
+    let again = codegen(&["generate", "--spec", spec, "--out", out, "--crate-name", "my-client"]);
+    assert_eq!(again.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&again.stdout).contains("1 written"));
+    assert!(dir.path().join("src/mine.rs").exists());
+}
+
+#[test]
+fn spec_without_out_is_a_usage_error() {
+    let out = codegen(&["generate", "--spec", seed().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+}
