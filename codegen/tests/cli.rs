@@ -21,10 +21,19 @@ fn seed() -> PathBuf {
 
 /// (fixture, text the message must contain: the location and the reason)
 const BAD: &[(&str, &[&str])] = &[
-    ("invalid-yaml.yml", &["invalid-yaml.yml:3:1", "invalid YAML"]),
+    (
+        "invalid-yaml.yml",
+        &["invalid-yaml.yml:3:1", "invalid YAML"],
+    ),
     ("empty.yml", &["empty.yml", "empty"]),
-    ("not-openapi.yml", &["not-openapi.yml#", "no `openapi` version"]),
-    ("swagger2.json", &["swagger2.json#/swagger", "Swagger 2.0 is not supported"]),
+    (
+        "not-openapi.yml",
+        &["not-openapi.yml#", "no `openapi` version"],
+    ),
+    (
+        "swagger2.json",
+        &["swagger2.json#/swagger", "Swagger 2.0 is not supported"],
+    ),
     (
         "dangling-ref.yml",
         &[
@@ -33,9 +42,18 @@ const BAD: &[(&str, &[&str])] = &[
             "#/components/schemas/Nowhere` points to nothing",
         ],
     ),
-    ("ref-cycle.yml", &["ref-cycle.yml#/components/schemas/A", "cycle"]),
+    (
+        "ref-cycle.yml",
+        &["ref-cycle.yml#/components/schemas/A", "cycle"],
+    ),
     ("external-ref.yml", &["external reference", "not supported"]),
-    ("wrong-shape.json", &["wrong-shape.json#/paths/~1a/get/responses", "expected struct Responses"]),
+    (
+        "wrong-shape.json",
+        &[
+            "wrong-shape.json#/paths/~1a/get/responses",
+            "expected struct Responses",
+        ],
+    ),
 ];
 
 #[test]
@@ -54,7 +72,10 @@ fn bad_input_exits_2_with_a_located_message() {
         assert_eq!(out.status.code(), Some(2), "{fixture}: {stderr}");
         assert!(!stderr.contains("panicked"), "{fixture}: {stderr}");
         for text in *expected {
-            assert!(stderr.contains(text), "{fixture}: expected {text:?} in:\n{stderr}");
+            assert!(
+                stderr.contains(text),
+                "{fixture}: expected {text:?} in:\n{stderr}"
+            );
         }
         assert!(
             std::fs::read_dir(out_dir.path()).unwrap().next().is_none(),
@@ -65,7 +86,13 @@ fn bad_input_exits_2_with_a_located_message() {
 
 #[test]
 fn missing_spec_file_is_an_error() {
-    let out = codegen(&["generate", "--spec", "/nonexistent/spec.yml", "--out", "/tmp/x"]);
+    let out = codegen(&[
+        "generate",
+        "--spec",
+        "/nonexistent/spec.yml",
+        "--out",
+        "/tmp/x",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/spec.yml: cannot read"));
 }
@@ -76,27 +103,66 @@ fn generate_then_check() {
     let out = dir.path().to_str().unwrap();
     let spec = seed();
     let spec = spec.to_str().unwrap();
-    let first = codegen(&["generate", "--spec", spec, "--out", out, "--crate-name", "my-client"]);
-    assert_eq!(first.status.code(), Some(0), "{}", String::from_utf8_lossy(&first.stderr));
+    let first = codegen(&[
+        "generate",
+        "--spec",
+        spec,
+        "--out",
+        out,
+        "--crate-name",
+        "my-client",
+    ]);
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
     let manifest = std::fs::read_to_string(dir.path().join("Cargo.toml")).unwrap();
     assert!(manifest.contains("name = \"my-client\""));
     let lib = std::fs::read_to_string(dir.path().join("src/lib.rs")).unwrap();
     assert!(lib.contains("MY_API_KEY"), "env prefix from the crate name");
 
-    let check = codegen(&["generate", "--spec", spec, "--out", out, "--crate-name", "my-client", "--check"]);
+    let check = codegen(&[
+        "generate",
+        "--spec",
+        spec,
+        "--out",
+        out,
+        "--crate-name",
+        "my-client",
+        "--check",
+    ]);
     assert_eq!(check.status.code(), Some(0));
 
     // A hand edit makes it stale: exit 1 naming the file, and nothing is written.
     let types = dir.path().join("src/types.rs");
     std::fs::write(&types, "// edited\n").unwrap();
     std::fs::write(dir.path().join("src/mine.rs"), "// the user's own file\n").unwrap();
-    let stale = codegen(&["generate", "--spec", spec, "--out", out, "--crate-name", "my-client", "--check"]);
+    let stale = codegen(&[
+        "generate",
+        "--spec",
+        spec,
+        "--out",
+        out,
+        "--crate-name",
+        "my-client",
+        "--check",
+    ]);
     assert_eq!(stale.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&stale.stderr).contains("src/types.rs"));
     assert_eq!(std::fs::read_to_string(&types).unwrap(), "// edited\n");
 
     // Regenerating restores it, and leaves files it did not generate alone.
-    let again = codegen(&["generate", "--spec", spec, "--out", out, "--crate-name", "my-client"]);
+    let again = codegen(&[
+        "generate",
+        "--spec",
+        spec,
+        "--out",
+        out,
+        "--crate-name",
+        "my-client",
+    ]);
     assert_eq!(again.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&again.stdout).contains("1 written"));
     assert!(dir.path().join("src/mine.rs").exists());
