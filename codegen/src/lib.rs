@@ -47,9 +47,25 @@ impl Options {
 }
 
 /// Loads, lowers and emits the spec at `spec`.
+///
+/// Never panics on input: a panic inside a dependency (or a generator bug) is turned into an
+/// error naming the file, so that a front end always reports and exits cleanly.
 pub fn generate(spec: &Path, options: &Options) -> Result<GeneratedCrate, Error> {
-    let doc = load::load(spec)?;
-    generate_document(&doc, options)
+    let run = || {
+        let doc = load::load(spec)?;
+        generate_document(&doc, options)
+    };
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).unwrap_or_else(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_owned());
+        Err(Error::new(
+            error::Location::File(spec.to_path_buf()),
+            format!("internal error, please report: {message}"),
+        ))
+    })
 }
 
 /// Lowers and emits an already parsed document (bytes via [`load::parse`]).

@@ -86,7 +86,12 @@ fn main() -> ExitCode {
     }
     options.spec_label = label;
 
-    let krate = match codegen::generate(&spec, &options) {
+    // `generate` turns panics into errors; keep the default hook from printing them twice.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let generated = codegen::generate(&spec, &options);
+    std::panic::set_hook(default_hook);
+    let krate = match generated {
         Ok(krate) => krate,
         Err(e) => {
             eprintln!("{e}");
