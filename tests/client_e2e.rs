@@ -21,6 +21,26 @@ async fn client_for(server: &MockServer) -> Client {
         .expect("valid configuration")
 }
 
+/// A server answering every request with `response`, and a client pointed at it.
+async fn serve(response: ResponseTemplate) -> (MockServer, Client) {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(response)
+        .mount(&server)
+        .await;
+    let client = client_for(&server).await;
+    (server, client)
+}
+
+/// The error `get_recordings` returns when the server answers with `response`.
+async fn error_for(response: ResponseTemplate) -> Error {
+    let (_server, client) = serve(response).await;
+    client
+        .get_recordings(&Default::default())
+        .await
+        .unwrap_err()
+}
+
 /// A recording built from the `example` of every property in the spec.
 fn spec_example_recording() -> Value {
     let spec: Value = serde_yaml::from_str(
@@ -113,17 +133,10 @@ async fn no_question_mark_without_parameters() {
 
 #[tokio::test]
 async fn spec_example_decodes() {
-    let server = MockServer::start().await;
     let example = spec_example_recording();
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(page_body(vec![example.clone()])))
-        .mount(&server)
-        .await;
-    let page = client_for(&server)
-        .await
-        .get_recordings(&Default::default())
-        .await
-        .unwrap();
+    let body = page_body(vec![example.clone()]);
+    let (_server, client) = serve(ResponseTemplate::new(200).set_body_json(body)).await;
+    let page = client.get_recordings(&Default::default()).await.unwrap();
     let recording = &page.data.unwrap()[0];
     assert_eq!(
         recording.channels,
@@ -141,17 +154,13 @@ async fn spec_example_decodes() {
 
 #[tokio::test]
 async fn unknown_enum_values_and_fields_round_trip() {
-    let server = MockServer::start().await;
     let mut item = spec_example_recording();
     item["channels"] = json!("quad");
     item["status"] = json!("archived");
     item["brand_new_field"] = json!({"nested": [1, 2]});
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(page_body(vec![item.clone()])))
-        .mount(&server)
-        .await;
-    let page = client_for(&server)
-        .await
+    let body = page_body(vec![item]);
+    let (_server, client) = serve(ResponseTemplate::new(200).set_body_json(body)).await;
+    let page = client
         .get_recordings(&Default::default())
         .await
         .expect("new server-side values never break the client");
@@ -184,25 +193,17 @@ async fn each_declared_error_status_decodes_to_typed_errors() {
         (500, "Internal Server Error", "Internal server error"),
         (422, "Invalid parameter", "page[size] must be at most 250"),
     ] {
-        let server = MockServer::start().await;
         let body = json!({"errors": [{
             "code": "10005", "title": title, "detail": detail,
             "source": {"pointer": "/connection_id", "parameter": "page[size]"},
             "meta": {"url": "https://developers.telnyx.com"}
         }]});
-        Mock::given(method("GET"))
-            .respond_with(
-                ResponseTemplate::new(status)
-                    .insert_header("x-request-id", "req-123")
-                    .set_body_json(body),
-            )
-            .mount(&server)
-            .await;
-        let err = client_for(&server)
-            .await
-            .get_recordings(&Default::default())
-            .await
-            .unwrap_err();
+        let err = error_for(
+            ResponseTemplate::new(status)
+                .insert_header("x-request-id", "req-123")
+                .set_body_json(body),
+        )
+        .await;
         assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
         let api = err.api_error().expect("an API error");
         assert_eq!(api.headers["x-request-id"], "req-123");
@@ -228,18 +229,10 @@ async fn each_declared_error_status_decodes_to_typed_errors() {
 
 #[tokio::test]
 async fn truncated_json_is_a_decode_error() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_raw(r#"{"data": [{"id": "abc"#, "application/json"),
-        )
-        .mount(&server)
-        .await;
-    let err = client_for(&server)
-        .await
-        .get_recordings(&Default::default())
-        .await
-        .unwrap_err();
+    let err = error_for(
+        ResponseTemplate::new(200).set_body_raw(r#"{"data": [{"id": "abc"#, "application/json"),
+    )
+    .await;
     match &err {
         Error::Decode {
             status,
@@ -256,16 +249,8 @@ async fn truncated_json_is_a_decode_error() {
 
 #[tokio::test]
 async fn text_error_body_keeps_status_and_excerpt() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(500).set_body_raw("upstream exploded", "text/plain"))
-        .mount(&server)
-        .await;
-    let err = client_for(&server)
-        .await
-        .get_recordings(&Default::default())
-        .await
-        .unwrap_err();
+    let err =
+        error_for(ResponseTemplate::new(500).set_body_raw("upstream exploded", "text/plain")).await;
     match &err {
         Error::UnexpectedResponse {
             status,
@@ -284,33 +269,17 @@ async fn text_error_body_keeps_status_and_excerpt() {
 #[tokio::test]
 async fn error_bodies_of_other_shapes() {
     // Only optional fields in the declared schema: another JSON object still decodes typed.
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(503).set_body_json(json!({"message": "try later"})))
-        .mount(&server)
-        .await;
-    let err = client_for(&server)
-        .await
-        .get_recordings(&Default::default())
-        .await
-        .unwrap_err();
+    let err =
+        error_for(ResponseTemplate::new(503).set_body_json(json!({"message": "try later"}))).await;
     let api = err.api_error().unwrap();
     assert!(matches!(&api.body, ErrorBody::CallRecordingsErrors(b) if b.errors.is_none()));
     assert_eq!(err.to_string(), "HTTP 503 Service Unavailable");
 
     // JSON that contradicts the schema is kept as a value rather than lost.
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(404).set_body_json(json!({"errors": "oops", "message": "gone"})),
-        )
-        .mount(&server)
-        .await;
-    let err = client_for(&server)
-        .await
-        .get_recordings(&Default::default())
-        .await
-        .unwrap_err();
+    let err = error_for(
+        ResponseTemplate::new(404).set_body_json(json!({"errors": "oops", "message": "gone"})),
+    )
+    .await;
     let api = err.api_error().unwrap();
     assert_eq!(
         api.body,
@@ -319,16 +288,7 @@ async fn error_bodies_of_other_shapes() {
     assert_eq!(err.to_string(), "HTTP 404 Not Found: gone");
 
     // No body at all.
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(401))
-        .mount(&server)
-        .await;
-    let err = client_for(&server)
-        .await
-        .get_recordings(&Default::default())
-        .await
-        .unwrap_err();
+    let err = error_for(ResponseTemplate::new(401)).await;
     assert_eq!(err.api_error().unwrap().body, ErrorBody::Empty);
 }
 
