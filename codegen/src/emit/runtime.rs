@@ -422,10 +422,12 @@ pub fn error_rs(api: &Api) -> TokenStream {
         )]);
         quote!(#doc #ident(crate::types::#ident),)
     });
-    let summaries = variants.iter().map(|(ident, id)| {
-        let summary = error_summary(api, *id);
-        quote!(Self::#ident(body) => { #summary })
-    });
+    let summaries = variants
+        .iter()
+        .map(|(ident, id)| match error_summary(api, *id) {
+            Some(summary) => quote!(Self::#ident(body) => { #summary }),
+            None => quote!(Self::#ident(_) => ::std::option::Option::None,),
+        });
     quote! {
         //! The error type of every call.
 
@@ -564,11 +566,8 @@ pub fn error_rs(api: &Api) -> TokenStream {
 
 /// How an error body type is summarised for `Display`: `errors[0].title` and `.detail` for
 /// JSON:API-style bodies (Telnyx), else a `message`/`title`/`detail`/`error` string field.
-fn error_summary(api: &Api, id: TypeId) -> TokenStream {
-    let none = quote!(::std::option::Option::None);
-    let Some(fields) = struct_fields(api, id) else {
-        return none;
-    };
+fn error_summary(api: &Api, id: TypeId) -> Option<TokenStream> {
+    let fields = struct_fields(api, id)?;
     // `errors: [ { title, detail } ]`
     if let Some(errors) = fields.iter().find(|f| f.wire_name == "errors") {
         if let TypeRef::Array(item) = &errors.ty {
@@ -588,33 +587,29 @@ fn error_summary(api: &Api, id: TypeId) -> TokenStream {
                         } else {
                             quote!(&body.#ident)
                         };
-                        return quote! {
+                        return Some(quote! {
                             let first = #list.first()?;
                             let parts: ::std::vec::Vec<&str> = [#(#parts),*].into_iter().flatten().collect();
                             (!parts.is_empty()).then(|| parts.join(": "))
-                        };
+                        });
                     }
                 }
             }
         }
     }
-    match ["message", "title", "detail", "error", "error_description"]
+    let f = ["message", "title", "detail", "error", "error_description"]
         .iter()
         .find_map(|w| {
             fields
                 .iter()
                 .find(|f| f.wire_name == *w && f.ty == TypeRef::String)
-        }) {
-        Some(f) => {
-            let ident = naming::ident(&f.rust_name);
-            if f.optional() {
-                quote!(body.#ident.clone())
-            } else {
-                quote!(::std::option::Option::Some(body.#ident.clone()))
-            }
-        }
-        None => none,
-    }
+        })?;
+    let ident = naming::ident(&f.rust_name);
+    Some(if f.optional() {
+        quote!(body.#ident.clone())
+    } else {
+        quote!(::std::option::Option::Some(body.#ident.clone()))
+    })
 }
 
 fn struct_fields(api: &Api, id: TypeId) -> Option<&[crate::ir::Field]> {
