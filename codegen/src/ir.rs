@@ -178,6 +178,8 @@ impl Method {
 pub struct Operation {
     /// snake_case method name on the client.
     pub rust_name: String,
+    /// `<name>_with_response`: the same call returning status and headers with the body.
+    pub raw_name: String,
     /// The spec's operationId, when it has one.
     pub operation_id: Option<String>,
     pub method: Method,
@@ -194,6 +196,45 @@ pub struct Operation {
     pub summary: Option<String>,
     pub docs: Docs,
     pub deprecated: bool,
+    /// Page-number pagination, when the parameters and the response have its shape.
+    pub pagination: Option<Pagination>,
+}
+
+/// `page[number]` pagination with `data` items and `meta.total_pages`/`meta.page_number`.
+#[derive(Debug, Clone)]
+pub struct Pagination {
+    /// `<name>_stream`.
+    pub stream_name: String,
+    pub page: PageParam,
+    pub item: TypeRef,
+    /// The response's `data` array field.
+    pub data: FieldPath,
+    /// The response's `meta` field, and its `total_pages` and `page_number` inside.
+    pub meta: FieldPath,
+    pub total_pages: FieldPath,
+    pub page_number: FieldPath,
+}
+
+/// Where the page number is set in the parameters struct.
+#[derive(Debug, Clone)]
+pub enum PageParam {
+    /// `params.page.number` of a `page` deepObject (the struct is `page_type`).
+    Nested {
+        param: String,
+        field: String,
+        width: IntWidth,
+    },
+    /// `params.page_number` of a literal `page[number]` query parameter.
+    Flat { param: String, width: IntWidth },
+}
+
+/// A field read on the way to a value: its Rust name, whether it is an `Option`, and for
+/// integers their width.
+#[derive(Debug, Clone)]
+pub struct FieldPath {
+    pub rust_name: String,
+    pub optional: bool,
+    pub width: Option<IntWidth>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

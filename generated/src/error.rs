@@ -12,10 +12,13 @@ pub enum Error {
     /// The request could not be built from the given values.
     #[error("invalid request: {0}")]
     InvalidRequest(::std::string::String),
-    /// The request could not be sent or the response not read: connection, TLS,
-    /// timeout (see [`Error::is_timeout`]).
+    /// The request could not be sent or the response not read: connection refused or
+    /// reset, DNS, TLS...
     #[error("transport error: {0}")]
     Transport(#[source] ::reqwest::Error),
+    /// An attempt took longer than the configured timeout (retried like a connection error).
+    #[error("request timed out: {0}")]
+    Timeout(#[source] ::reqwest::Error),
     /// The server answered with an error status; the body is decoded.
     #[error("{0}")]
     Api(::std::boxed::Box<ApiError>),
@@ -55,14 +58,28 @@ impl Error {
             Self::Decode { status, .. }
             | Self::UnexpectedResponse { status, .. }
             | Self::BodyTooLarge { status, .. } => ::std::option::Option::Some(*status),
-            Self::Transport(e) => e.status(),
+            Self::Transport(e) | Self::Timeout(e) => e.status(),
             Self::Config(_) | Self::InvalidRequest(_) => ::std::option::Option::None,
         }
     }
 
     /// The request timed out.
     pub fn is_timeout(&self) -> bool {
-        ::std::matches!(self, Self::Transport(e) if e.is_timeout())
+        ::std::matches!(self, Self::Timeout(_))
+    }
+
+    /// Classifies a `reqwest` error: timeouts are their own kind.
+    pub(crate) fn from_reqwest(error: ::reqwest::Error) -> Self {
+        if error.is_timeout() { Self::Timeout(error) } else { Self::Transport(error) }
+    }
+
+    /// Connection errors (refused, reset, closed mid-body) and timeouts are retried.
+    pub(crate) fn is_retryable(&self) -> bool {
+        match self {
+            Self::Timeout(_) => true,
+            Self::Transport(e) => e.is_connect() || e.is_request() || e.is_body(),
+            _ => false,
+        }
     }
 
     /// The decoded error response, if the server sent one.

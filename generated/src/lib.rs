@@ -36,12 +36,15 @@ mod error;
 #[rustfmt::skip]
 mod operations;
 #[rustfmt::skip]
+mod pagination;
+#[rustfmt::skip]
 pub mod query;
 #[rustfmt::skip]
 pub mod types;
 pub use client::{
-    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT,
+    ApiResponse, Client, ClientBuilder, RequestOptions, DEFAULT_BASE_URL,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_RETRIES,
+    DEFAULT_RETRY_INITIAL_DELAY, DEFAULT_TIMEOUT,
 };
 
 pub use error::{ApiError, Error, ErrorBody};

@@ -24,9 +24,22 @@ impl crate::Client {
         &self,
         params: &crate::types::GetRecordingsParams,
     ) -> ::std::result::Result<crate::types::RecordingsResponseBody, crate::Error> {
+        self.get_recordings_with_response(params)
+            .await
+            .map(crate::ApiResponse::into_body)
+    }
+
+    /// Like [`get_recordings`](Self::get_recordings), with the response's status and headers.
+    pub async fn get_recordings_with_response(
+        &self,
+        params: &crate::types::GetRecordingsParams,
+    ) -> ::std::result::Result<
+        crate::ApiResponse<crate::types::RecordingsResponseBody>,
+        crate::Error,
+    > {
         let path = ::std::string::String::from("/recordings");
         let request = self.request(::reqwest::Method::GET, &path, &params.query())?;
-        let response = self.send(request).await?;
+        let response = self.send("/recordings", request).await?;
         match response.status().as_u16() {
             200 => response.json(),
             401 | 403 | 404 | 500 => {
@@ -40,5 +53,40 @@ impl crate::Client {
                 )
             }
         }
+    }
+
+    /// Every item of every page of [`get_recordings`](Self::get_recordings), fetched as the stream is consumed:
+    /// the page `params` asks for (else the first), then the next while `meta.page_number`
+    /// is below `meta.total_pages` and pages are not empty. Page size and filters are kept on
+    /// every request. With [`ClientBuilder::page_concurrency`](crate::ClientBuilder::page_concurrency)
+    /// above 1, later pages are fetched several at a time and still yielded in order.
+    pub fn get_recordings_stream<'a>(
+        &'a self,
+        params: &crate::types::GetRecordingsParams,
+    ) -> impl ::futures_util::Stream<
+        Item = ::std::result::Result<crate::types::RecordingResponseData, crate::Error>,
+    > + ::std::marker::Send + 'a {
+        let params = params.clone();
+        let first = params.page.as_ref().and_then(|page| page.number).unwrap_or(1);
+        crate::pagination::paginate(
+            first,
+            self.page_concurrency(),
+            move |number| {
+                let mut params = params.clone();
+                params
+                    .page
+                    .get_or_insert_with(::std::default::Default::default)
+                    .number = ::std::option::Option::Some(number);
+                async move {
+                    let body = self.get_recordings(&params).await?;
+                    let meta = body.meta.as_ref();
+                    ::std::result::Result::Ok(crate::pagination::Page {
+                        page_number: meta.and_then(|meta| meta.page_number),
+                        total_pages: meta.and_then(|meta| meta.total_pages),
+                        items: body.data.unwrap_or_default(),
+                    })
+                }
+            },
+        )
     }
 }

@@ -40,11 +40,15 @@ pub fn cargo_toml(api: &Api, options: &Options) -> String {
          publish = false\n\
          \n\
          [dependencies]\n\
+         futures-util = {{ version = \"0.3\", default-features = false, features = [\"std\"] }}\n\
+         httpdate = \"1\"\n\
          percent-encoding = \"2\"\n\
          reqwest = {{ version = \"0.12\", default-features = false, features = [\"rustls-tls\"] }}\n\
          serde = {{ version = \"1\", features = [\"derive\"] }}\n\
          serde_json = \"1\"\n\
-         thiserror = \"2\"\n",
+         thiserror = \"2\"\n\
+         tokio = {{ version = \"1\", features = [\"time\"] }}\n\
+         tracing = {{ version = \"0.1\", default-features = false, features = [\"std\"] }}\n",
         spec = options.spec_label,
         name = toml_string(&options.crate_name),
         version = toml_string(&options.crate_version),
@@ -77,6 +81,12 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         };
         quote!(#![doc = #l])
     });
+    let pagination = super::has_pagination(api).then(|| {
+        quote! {
+            #[rustfmt::skip]
+            mod pagination;
+        }
+    });
     quote! {
         #(#doc_attrs)*
         #![forbid(unsafe_code)]
@@ -90,12 +100,16 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         mod error;
         #[rustfmt::skip]
         mod operations;
+        #pagination
         #[rustfmt::skip]
         pub mod query;
         #[rustfmt::skip]
         pub mod types;
 
-        pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT};
+        pub use client::{
+            ApiResponse, Client, ClientBuilder, RequestOptions, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
+            DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_RETRY_INITIAL_DELAY, DEFAULT_TIMEOUT,
+        };
         pub use error::{ApiError, Error, ErrorBody};
     }
 }

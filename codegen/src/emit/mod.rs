@@ -2,10 +2,13 @@
 //! in-process with prettyplease; paths are fully qualified (`::std::...`) so that a spec may
 //! name its types `Option` or `Result`. Output order follows the IR, which is deterministic.
 
+mod client;
 mod docs;
+mod errors;
 mod manifest;
 mod operations;
-mod runtime;
+mod pagination;
+mod query;
 mod types;
 
 use crate::ir::{Api, FloatWidth, IntWidth, TypeRef};
@@ -30,14 +33,17 @@ pub fn emit(api: &Api, options: &Options) -> Result<GeneratedCrate, String> {
         "// {GENERATED_MARKER} from {} ({} {}). Do not edit: regenerate instead.\n",
         options.spec_label, api.title, api.version
     );
-    let rust_files = [
+    let mut rust_files = vec![
         ("src/lib.rs", manifest::lib_rs(api, options)),
-        ("src/client.rs", runtime::client_rs(api, options)),
-        ("src/error.rs", runtime::error_rs(api)),
-        ("src/query.rs", runtime::query_rs()),
+        ("src/client.rs", client::client_rs(api, options)),
+        ("src/error.rs", errors::error_rs(api)),
+        ("src/query.rs", query::query_rs()),
         ("src/types.rs", types::types_rs(api)),
         ("src/operations.rs", operations::operations_rs(api)),
     ];
+    if has_pagination(api) {
+        rust_files.push(("src/pagination.rs", pagination::pagination_rs()));
+    }
     let mut files = BTreeMap::new();
     for (path, tokens) in rust_files {
         let text = format_tokens(tokens).map_err(|e| format!("{path}: {e}"))?;
@@ -45,6 +51,11 @@ pub fn emit(api: &Api, options: &Options) -> Result<GeneratedCrate, String> {
     }
     files.insert("Cargo.toml".to_owned(), manifest::cargo_toml(api, options));
     Ok(GeneratedCrate { files })
+}
+
+/// Whether any operation gets a `*_stream` method (and so the crate a pagination module).
+fn has_pagination(api: &Api) -> bool {
+    api.operations.iter().any(|op| op.pagination.is_some())
 }
 
 /// Parses tokens as a file and pretty-prints them; an error here is a generator bug.

@@ -3,8 +3,8 @@
 use super::docs;
 use super::rust_type;
 use crate::ir::{
-    Api, BodyKind, Method, Operation, ParamLocation, PathSegment, ResponseBody, StatusMatch,
-    TypeRef,
+    Api, BodyKind, FieldPath, IntWidth, Method, Operation, PageParam, Pagination, ParamLocation,
+    PathSegment, ResponseBody, StatusMatch, TypeRef,
 };
 use crate::naming;
 use proc_macro2::{Literal, TokenStream};
@@ -78,24 +78,179 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
         quote!(crate::query::QueryString::new())
     };
     let method = method_tokens(op.method);
+    let template = &op.path;
     let headers = header_statements(op);
     let body = body_statement(op);
     let arms = response_arms(api, op);
     let mutable = (!headers.is_empty() || body.is_some()).then(|| quote!(mut));
+    let raw_name = naming::ident(&op.raw_name);
+    let arg_names: Vec<TokenStream> = op
+        .path_params
+        .iter()
+        .map(|p| {
+            let ident = naming::ident(&p.rust_name);
+            quote!(#ident)
+        })
+        .chain(op.params_struct.iter().map(|_| quote!(params)))
+        .chain(op.body.iter().map(|_| quote!(body)))
+        .collect();
+    let raw_doc = docs::attrs(&[format!(
+        "Like [`{0}`](Self::{0}), with the response's status and headers.",
+        op.rust_name
+    )]);
+    let stream = op
+        .pagination
+        .as_ref()
+        .map(|p| stream_method(api, op, p, &args));
 
     quote! {
         #doc
         #deprecated
         pub async fn #name(&self, #(#args),*) -> ::std::result::Result<#returns, crate::Error> {
+            self.#raw_name(#(#arg_names),*).await.map(crate::ApiResponse::into_body)
+        }
+
+        #raw_doc
+        #deprecated
+        pub async fn #raw_name(&self, #(#args),*) -> ::std::result::Result<crate::ApiResponse<#returns>, crate::Error> {
             let path = #path;
             let #mutable request = self.request(#method, &path, &#query)?;
             #(#headers)*
             #body
-            let response = self.send(request).await?;
+            let response = self.send(#template, request).await?;
             match response.status().as_u16() {
                 #(#arms)*
             }
         }
+
+        #stream
+    }
+}
+
+/// `<name>_stream`: every item of every page, fetched as the stream is consumed.
+fn stream_method(api: &Api, op: &Operation, p: &Pagination, args: &[TokenStream]) -> TokenStream {
+    let Some(params_struct) = &op.params_struct else {
+        return TokenStream::new(); // detection requires a page parameter, so this is unreachable
+    };
+    let params_ty = naming::ident(&params_struct.name);
+    let name = naming::ident(&p.stream_name);
+    let call = naming::ident(&op.rust_name);
+    let item = rust_type(api, &p.item, false);
+    let path_args = &args[..op.path_params.len()];
+    let path_names: Vec<TokenStream> = op
+        .path_params
+        .iter()
+        .map(|p| {
+            let ident = naming::ident(&p.rust_name);
+            quote!(#ident)
+        })
+        .collect();
+    let (first, set_page) = match &p.page {
+        PageParam::Nested {
+            param,
+            field,
+            width,
+        } => {
+            let param = naming::ident(param);
+            let field = naming::ident(field);
+            let read = to_i64(quote!(page.#field), *width, true);
+            let value = from_i64(quote!(number), *width);
+            (
+                quote!(params.#param.as_ref().and_then(|page| #read)),
+                quote!(params.#param.get_or_insert_with(::std::default::Default::default).#field = ::std::option::Option::Some(#value);),
+            )
+        }
+        PageParam::Flat { param, width } => {
+            let param = naming::ident(param);
+            let read = to_i64(quote!(params.#param), *width, true);
+            let value = from_i64(quote!(number), *width);
+            (
+                read,
+                quote!(params.#param = ::std::option::Option::Some(#value);),
+            )
+        }
+    };
+    let data = naming::ident(&p.data.rust_name);
+    let items = if p.data.optional {
+        quote!(body.#data.unwrap_or_default())
+    } else {
+        quote!(body.#data)
+    };
+    let meta = naming::ident(&p.meta.rust_name);
+    let meta_ref = if p.meta.optional {
+        quote!(body.#meta.as_ref())
+    } else {
+        quote!(::std::option::Option::Some(&body.#meta))
+    };
+    let meta_value = |f: &FieldPath| {
+        let ident = naming::ident(&f.rust_name);
+        to_i64(
+            quote!(meta.#ident),
+            f.width.unwrap_or(IntWidth::I64),
+            f.optional,
+        )
+    };
+    let page_number = meta_value(&p.page_number);
+    let total_pages = meta_value(&p.total_pages);
+    let doc = docs::attrs(&[
+        format!(
+            "Every item of every page of [`{0}`](Self::{0}), fetched as the stream is consumed:",
+            op.rust_name
+        ),
+        "the page `params` asks for (else the first), then the next while `meta.page_number`".to_owned(),
+        "is below `meta.total_pages` and pages are not empty. Page size and filters are kept on".to_owned(),
+        "every request. With [`ClientBuilder::page_concurrency`](crate::ClientBuilder::page_concurrency)".to_owned(),
+        "above 1, later pages are fetched several at a time and still yielded in order.".to_owned(),
+    ]);
+    quote! {
+        #doc
+        pub fn #name<'a>(
+            &'a self,
+            #(#path_args,)*
+            params: &crate::types::#params_ty,
+        ) -> impl ::futures_util::Stream<Item = ::std::result::Result<#item, crate::Error>> + ::std::marker::Send + 'a {
+            let params = params.clone();
+            #(let #path_names = #path_names.to_owned();)*
+            let first = #first.unwrap_or(1);
+            crate::pagination::paginate(first, self.page_concurrency(), move |number| {
+                let mut params = params.clone();
+                #set_page
+                #(let #path_names = #path_names.clone();)*
+                async move {
+                    let body = self.#call(#(&#path_names,)* &params).await?;
+                    let meta = #meta_ref;
+                    ::std::result::Result::Ok(crate::pagination::Page {
+                        page_number: meta.and_then(|meta| #page_number),
+                        total_pages: meta.and_then(|meta| #total_pages),
+                        items: #items,
+                    })
+                }
+            })
+        }
+    }
+}
+
+/// `Option<i64>` from an integer field (`optional`: the field is an `Option`).
+fn to_i64(value: TokenStream, width: IntWidth, optional: bool) -> TokenStream {
+    let value = if optional {
+        value
+    } else {
+        quote!(::std::option::Option::Some(#value))
+    };
+    match width {
+        IntWidth::I64 => value,
+        IntWidth::I32 | IntWidth::U32 => quote!(#value.map(i64::from)),
+        IntWidth::U64 => quote!(#value.and_then(|v| i64::try_from(v).ok())),
+    }
+}
+
+/// A page number converted to the parameter's integer type.
+fn from_i64(number: TokenStream, width: IntWidth) -> TokenStream {
+    match width {
+        IntWidth::I64 => number,
+        IntWidth::I32 => quote!(i32::try_from(#number).unwrap_or(i32::MAX)),
+        IntWidth::U32 => quote!(u32::try_from(#number).unwrap_or(u32::MAX)),
+        IntWidth::U64 => quote!(u64::try_from(#number).unwrap_or_default()),
     }
 }
 
@@ -279,8 +434,8 @@ fn response_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
             if Some(&r.body) == success.as_ref() {
                 match &r.body {
                     ResponseBody::Json(_) => quote!(response.json()),
-                    ResponseBody::Bytes => quote!(::std::result::Result::Ok(response.into_bytes())),
-                    ResponseBody::None => quote!(::std::result::Result::Ok(())),
+                    ResponseBody::Bytes => quote!(response.bytes()),
+                    ResponseBody::None => quote!(response.empty()),
                 }
             } else {
                 // A second success shape is not representable in the return type yet.

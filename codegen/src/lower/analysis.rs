@@ -1,7 +1,7 @@
 //! Whole-API analyses once every type exists: cycles (boxed fields, `$ref` loops with no
 //! type in between), which types can derive `Default`, and which are written into queries.
 
-use crate::ir::{Operation, TypeDef, TypeId, TypeKind, TypeRef};
+use crate::ir::{Operation, PageParam, TypeDef, TypeId, TypeKind, TypeRef};
 
 /// Runs every analysis; returns `(pointer, message)` for each problem.
 pub(super) fn analyse(
@@ -205,6 +205,19 @@ fn derive_default(types: &mut [TypeDef], operations: &mut [Operation]) {
                 .params
                 .iter()
                 .all(|p| !p.required || defaultable(types, &p.ty));
+        }
+        // The stream sets `params.page.get_or_insert_with(Default::default).number`.
+        if let (Some(PageParam::Nested { param, .. }), Some(ps)) =
+            (op.pagination.as_ref().map(|p| &p.page), &op.params_struct)
+        {
+            let page_ty = ps
+                .params
+                .iter()
+                .find(|p| &p.rust_name == param)
+                .map(|p| &p.ty);
+            if !page_ty.is_some_and(|ty| defaultable(types, ty)) {
+                op.pagination = None;
+            }
         }
     }
 }

@@ -4,6 +4,7 @@
 
 mod analysis;
 mod operation;
+mod pagination;
 mod schema;
 
 use crate::error::{Diagnostics, Error, Location};

@@ -62,6 +62,7 @@ impl Lowerer<'_> {
             .clone()
             .unwrap_or_else(|| derived_name(method, path));
         let rust_name = methods.claim(&naming::snake_name(&base));
+        let raw_name = methods.claim(&format!("{rust_name}_with_response"));
         let type_base = naming::type_name(&base);
 
         // Operation parameters override path-level ones with the same name and location.
@@ -138,8 +139,12 @@ impl Lowerer<'_> {
             .and_then(|b| self.request_body(b, &type_base, &format!("{pointer}/requestBody")));
         let responses = self.responses(&op.responses, &type_base, &format!("{pointer}/responses"));
 
+        let pagination =
+            self.detect_pagination(&rust_name, params_struct.as_ref(), &responses, methods);
         Some(Operation {
             rust_name,
+            raw_name,
+            pagination,
             operation_id: op.operation_id.clone(),
             method,
             path: path.to_owned(),
