@@ -103,10 +103,12 @@ pub fn error_rs(api: &Api) -> TokenStream {
             }
 
             /// Connection errors (refused, reset, closed mid-body) and timeouts are retried.
+            /// Reading a body cut short surfaces as a `decode` error of reqwest (the client
+            /// decodes JSON itself, so that kind means the bytes never arrived).
             pub(crate) fn is_retryable(&self) -> bool {
                 match self {
                     Self::Timeout(_) => true,
-                    Self::Transport(e) => e.is_connect() || e.is_request() || e.is_body(),
+                    Self::Transport(e) => e.is_connect() || e.is_request() || e.is_body() || e.is_decode(),
                     _ => false,
                 }
             }
