@@ -23,9 +23,13 @@ impl Respond for Pages {
             .query_pairs()
             .find(|(k, _)| k == "page[number]")
             .map_or(1, |(_, v)| v.parse().unwrap_or(1));
-        let items: Vec<_> = (0..25).map(|i| json!({"id": format!("{page}-{i}")})).collect();
+        let items: Vec<_> = (0..25)
+            .map(|i| json!({"id": format!("{page}-{i}")}))
+            .collect();
         ResponseTemplate::new(200)
-            .set_body_json(json!({"data": items, "meta": {"page_number": page, "total_pages": self.total}}))
+            .set_body_json(
+                json!({"data": items, "meta": {"page_number": page, "total_pages": self.total}}),
+            )
             .set_delay(self.latency)
     }
 }
@@ -43,7 +47,11 @@ async fn retry_cost() -> Duration {
         .with_priority(2)
         .mount(&server)
         .await;
-    let client = Client::builder().api_key("KEY").base_url(server.uri()).build().unwrap();
+    let client = Client::builder()
+        .api_key("KEY")
+        .base_url(server.uri())
+        .build()
+        .unwrap();
     let started = Instant::now();
     client.get_recordings(&Default::default()).await.unwrap();
     started.elapsed()
@@ -52,7 +60,10 @@ async fn retry_cost() -> Duration {
 async fn stream_time(concurrency: usize) -> (Duration, usize) {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .respond_with(Pages { total: 20, latency: Duration::from_millis(20) })
+        .respond_with(Pages {
+            total: 20,
+            latency: Duration::from_millis(20),
+        })
         .mount(&server)
         .await;
     let client = Client::builder()
@@ -62,7 +73,10 @@ async fn stream_time(concurrency: usize) -> (Duration, usize) {
         .build()
         .unwrap();
     let started = Instant::now();
-    let items = client.get_recordings_stream(&Default::default()).count().await;
+    let items = client
+        .get_recordings_stream(&Default::default())
+        .count()
+        .await;
     (started.elapsed(), items)
 }
 

@@ -44,7 +44,11 @@ fn prism_binary() -> Option<PathBuf> {
 fn start(extra: &[&str]) -> Option<Prism> {
     let bin = prism_binary()?;
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let child = Command::new(bin)
         .args(["mock", "-h", "127.0.0.1", "-p", &port.to_string()])
         .args(extra)
@@ -53,7 +57,10 @@ fn start(extra: &[&str]) -> Option<Prism> {
         .stderr(Stdio::null())
         .spawn()
         .expect("prism starts");
-    let prism = Prism { child, url: format!("http://127.0.0.1:{port}") };
+    let prism = Prism {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+    };
     let deadline = Instant::now() + Duration::from_secs(120);
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(Instant::now() < deadline, "prism did not start listening");
@@ -63,7 +70,12 @@ fn start(extra: &[&str]) -> Option<Prism> {
 }
 
 fn client(prism: &Prism) -> Client {
-    Client::builder().api_key("KEY").base_url(&prism.url).max_retries(0).build().unwrap()
+    Client::builder()
+        .api_key("KEY")
+        .base_url(&prism.url)
+        .max_retries(0)
+        .build()
+        .unwrap()
 }
 
 /// Parameter combinations: page bounds, every filter, values with reserved characters.
@@ -76,7 +88,12 @@ fn matrix() -> Vec<GetRecordingsParams> {
         page.number = Some(number);
         all.push(p);
     }
-    let values = ["+15551234567", "a b&c=d/e?f#g", "é:ü", "v3:e-31OnvjEM7Y4wvxr3TKNk8M3QyLcGZPiUIzCGtwQtOtEjY-B0urkw"];
+    let values = [
+        "+15551234567",
+        "a b&c=d/e?f#g",
+        "é:ü",
+        "v3:e-31OnvjEM7Y4wvxr3TKNk8M3QyLcGZPiUIzCGtwQtOtEjY-B0urkw",
+    ];
     for value in values {
         let mut p = GetRecordingsParams::default();
         let f = p.filter.get_or_insert_with(Default::default);
@@ -113,7 +130,9 @@ fn matrix() -> Vec<GetRecordingsParams> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn prism_accepts_every_request_and_decodes_its_responses() {
-    let Some(prism) = start(&["--errors"]) else { return };
+    let Some(prism) = start(&["--errors"]) else {
+        return;
+    };
     let client = client(&prism);
     let combos = matrix();
     for params in &combos {
@@ -128,8 +147,15 @@ async fn prism_accepts_every_request_and_decodes_its_responses() {
     let err = client.get_recordings(&bad).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(422), "{err}");
     // And a request without the API key is refused as the spec's 401.
-    let anonymous = Client::builder().api_key("").base_url(&prism.url).build().unwrap();
-    let err = anonymous.get_recordings(&Default::default()).await.unwrap_err();
+    let anonymous = Client::builder()
+        .api_key("")
+        .base_url(&prism.url)
+        .build()
+        .unwrap();
+    let err = anonymous
+        .get_recordings(&Default::default())
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Api(_)), "{err:?}");
     eprintln!("prism: {} parameter combinations accepted", combos.len());
 }

@@ -229,12 +229,19 @@ pub enum PageParam {
 }
 
 /// A field read on the way to a value: its Rust name, whether it is an `Option`, and for
-/// integers their width.
+/// numbers their type.
 #[derive(Debug, Clone)]
 pub struct FieldPath {
     pub rust_name: String,
     pub optional: bool,
-    pub width: Option<IntWidth>,
+    pub number: Option<Numeric>,
+}
+
+/// The Rust type of a numeric field that holds a count (some specs type counts as `number`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Numeric {
+    Int(IntWidth),
+    Float(FloatWidth),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,8 +3,8 @@
 use super::docs;
 use super::rust_type;
 use crate::ir::{
-    Api, BodyKind, FieldPath, IntWidth, Method, Operation, PageParam, Pagination, ParamLocation,
-    PathSegment, ResponseBody, StatusMatch, TypeRef,
+    Api, BodyKind, FieldPath, IntWidth, Method, Numeric, Operation, PageParam, Pagination,
+    ParamLocation, PathSegment, ResponseBody, StatusMatch, TypeRef,
 };
 use crate::naming;
 use proc_macro2::{Literal, TokenStream};
@@ -31,7 +31,10 @@ fn success_type(op: &Operation) -> Option<&ResponseBody> {
 fn operation(api: &Api, op: &Operation) -> TokenStream {
     let name = naming::ident(&op.rust_name);
     let doc = docs::attrs(&operation_docs(op));
-    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    // A deprecated operation's methods call each other; that use is not the caller's.
+    let deprecated = op
+        .deprecated
+        .then(|| quote!(#[deprecated] #[allow(deprecated)]));
 
     let mut args = Vec::new();
     for p in &op.path_params {
@@ -153,7 +156,7 @@ fn stream_method(api: &Api, op: &Operation, p: &Pagination, args: &[TokenStream]
         } => {
             let param = naming::ident(param);
             let field = naming::ident(field);
-            let read = to_i64(quote!(page.#field), *width, true);
+            let read = to_i64(quote!(page.#field), Numeric::Int(*width), true);
             let value = from_i64(quote!(number), *width);
             (
                 quote!(params.#param.as_ref().and_then(|page| #read)),
@@ -162,7 +165,7 @@ fn stream_method(api: &Api, op: &Operation, p: &Pagination, args: &[TokenStream]
         }
         PageParam::Flat { param, width } => {
             let param = naming::ident(param);
-            let read = to_i64(quote!(params.#param), *width, true);
+            let read = to_i64(quote!(params.#param), Numeric::Int(*width), true);
             let value = from_i64(quote!(number), *width);
             (
                 read,
@@ -186,7 +189,7 @@ fn stream_method(api: &Api, op: &Operation, p: &Pagination, args: &[TokenStream]
         let ident = naming::ident(&f.rust_name);
         to_i64(
             quote!(meta.#ident),
-            f.width.unwrap_or(IntWidth::I64),
+            f.number.unwrap_or(Numeric::Int(IntWidth::I64)),
             f.optional,
         )
     };
@@ -202,8 +205,12 @@ fn stream_method(api: &Api, op: &Operation, p: &Pagination, args: &[TokenStream]
         "every request. With [`ClientBuilder::page_concurrency`](crate::ClientBuilder::page_concurrency)".to_owned(),
         "above 1, later pages are fetched several at a time and still yielded in order.".to_owned(),
     ]);
+    let deprecated = op
+        .deprecated
+        .then(|| quote!(#[deprecated] #[allow(deprecated)]));
     quote! {
         #doc
+        #deprecated
         pub fn #name<'a>(
             &'a self,
             #(#path_args,)*
@@ -230,17 +237,19 @@ fn stream_method(api: &Api, op: &Operation, p: &Pagination, args: &[TokenStream]
     }
 }
 
-/// `Option<i64>` from an integer field (`optional`: the field is an `Option`).
-fn to_i64(value: TokenStream, width: IntWidth, optional: bool) -> TokenStream {
+/// `Option<i64>` from a numeric field (`optional`: the field is an `Option`).
+fn to_i64(value: TokenStream, number: Numeric, optional: bool) -> TokenStream {
     let value = if optional {
         value
     } else {
         quote!(::std::option::Option::Some(#value))
     };
-    match width {
-        IntWidth::I64 => value,
-        IntWidth::I32 | IntWidth::U32 => quote!(#value.map(i64::from)),
-        IntWidth::U64 => quote!(#value.and_then(|v| i64::try_from(v).ok())),
+    match number {
+        Numeric::Int(IntWidth::I64) => value,
+        Numeric::Int(IntWidth::I32 | IntWidth::U32) => quote!(#value.map(i64::from)),
+        Numeric::Int(IntWidth::U64) => quote!(#value.and_then(|v| i64::try_from(v).ok())),
+        // A count typed `number`: `as` saturates, and NaN becomes 0.
+        Numeric::Float(_) => quote!(#value.map(|v| v as i64)),
     }
 }
 

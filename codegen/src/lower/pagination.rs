@@ -5,8 +5,8 @@
 
 use super::Lowerer;
 use crate::ir::{
-    Field, FieldPath, IntWidth, PageParam, Pagination, ParamLocation, ParamStyle, ParamsStruct,
-    Response, ResponseBody, TypeKind, TypeRef,
+    Field, FieldPath, Numeric, PageParam, Pagination, ParamLocation, ParamsStruct, Response,
+    ResponseBody, TypeKind, TypeRef,
 };
 use crate::naming::Namespace;
 
@@ -33,8 +33,8 @@ impl Lowerer<'_> {
             return None;
         };
         let meta_fields = self.struct_fields(*meta_id)?;
-        let total_pages = integer_field(meta_fields, "total_pages")?;
-        let page_number = integer_field(meta_fields, "page_number")?;
+        let total_pages = numeric_field(meta_fields, "total_pages")?;
+        let page_number = numeric_field(meta_fields, "page_number")?;
         Some(Pagination {
             stream_name: methods.claim(&format!("{method}_stream")),
             page,
@@ -60,10 +60,14 @@ impl Lowerer<'_> {
                     });
                 }
             }
-            if p.wire_name == "page" && p.style == ParamStyle::DeepObject {
+            // Any style: `page` objects are sent with brackets (`page[number]=2`), which is
+            // what APIs paginating this way serve even when the spec leaves the style `form`.
+            if p.wire_name == "page" {
                 let TypeRef::Named(id) = p.ty else { continue };
-                let number = integer_field(self.struct_fields(id)?, "number")?;
-                let width = number.width?;
+                let number = numeric_field(self.struct_fields(id)?, "number")?;
+                let Some(Numeric::Int(width)) = number.number else {
+                    return None;
+                };
                 return Some(PageParam::Nested {
                     param: p.rust_name.clone(),
                     field: number.rust_name,
@@ -88,18 +92,20 @@ impl Lowerer<'_> {
     }
 }
 
-fn integer_field(fields: &[Field], wire: &str) -> Option<FieldPath> {
+fn numeric_field(fields: &[Field], wire: &str) -> Option<FieldPath> {
     let f = fields.iter().find(|f| f.wire_name == wire)?;
-    let TypeRef::Integer(width) = f.ty else {
-        return None;
+    let number = match f.ty {
+        TypeRef::Integer(width) => Numeric::Int(width),
+        TypeRef::Number(width) => Numeric::Float(width),
+        _ => return None,
     };
-    Some(path(f, Some(width)))
+    Some(path(f, Some(number)))
 }
 
-fn path(f: &Field, width: Option<IntWidth>) -> FieldPath {
+fn path(f: &Field, number: Option<Numeric>) -> FieldPath {
     FieldPath {
         rust_name: f.rust_name.clone(),
         optional: f.optional(),
-        width,
+        number,
     }
 }
