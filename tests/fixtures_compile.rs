@@ -21,21 +21,16 @@ fn cargo(args: &[&str], dir: &Path, target: &Path) {
     );
 }
 
-#[test]
-fn hard_cases_compile_without_warnings() {
+/// Generates `spec` as a standalone crate in a temporary folder and checks it.
+fn check_fixture(spec: &str, name: &str) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().unwrap();
-    let options = codegen::Options::for_crate("hard-cases", "hard-cases.yml");
-    let krate = codegen::generate(&root.join("tests/fixtures/hard-cases.yml"), &options).unwrap();
+    let mut options = codegen::Options::for_crate(name, spec);
+    options.standalone = true;
+    let krate = codegen::generate(&root.join("tests/fixtures").join(spec), &options).unwrap();
     codegen::write::write(&krate, dir.path(), false).unwrap();
     // The workspace lock pins the same dependency versions, so no registry access is needed.
     std::fs::copy(root.join("Cargo.lock"), dir.path().join("Cargo.lock")).unwrap();
-    std::fs::write(dir.path().join("Cargo.toml"), {
-        let mut manifest = krate.files["Cargo.toml"].clone();
-        manifest.push_str("\n[workspace]\n");
-        manifest
-    })
-    .unwrap();
     let target = root.join("target/fixtures");
     cargo(
         &["clippy", "--offline", "--quiet", "--", "-D", "warnings"],
@@ -47,4 +42,10 @@ fn hard_cases_compile_without_warnings() {
         dir.path(),
         &target,
     );
+}
+
+#[test]
+fn fixtures_compile_without_warnings() {
+    check_fixture("hard-cases.yml", "hard-cases");
+    check_fixture("multi-file/openapi.yaml", "multi-file");
 }

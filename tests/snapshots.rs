@@ -39,6 +39,17 @@ fn hard_cases_fixture() {
 }
 
 #[test]
+fn multi_file_fixture() {
+    let options = Options::for_crate("multi-file", "multi-file/openapi.yaml");
+    let krate = codegen::generate(
+        &root().join("tests/fixtures/multi-file/openapi.yaml"),
+        &options,
+    )
+    .expect("the multi-file fixture generates");
+    snapshot_crate("multi_file", &krate);
+}
+
+#[test]
 fn output_is_deterministic() {
     let spec = root().join("tests/fixtures/hard-cases.yml");
     let options = Options::for_crate("hard-cases", "hard-cases.yml");

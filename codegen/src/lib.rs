@@ -5,6 +5,7 @@
 //! → [`write`] (to disk, or compared in check mode). The CLI, the workspace's `build.rs` and
 //! the tests all call [`generate`] and [`write::write`].
 
+pub mod bundle;
 pub mod emit;
 pub mod error;
 pub mod ir;
@@ -30,6 +31,9 @@ pub struct Options {
     pub env_prefix: String,
     /// How generated files name their spec (a path relative to the workspace, say).
     pub spec_label: String,
+    /// Add an empty `[workspace]` table, so the crate builds on its own even when its folder
+    /// lies inside another workspace.
+    pub standalone: bool,
 }
 
 impl Options {
@@ -42,6 +46,7 @@ impl Options {
             crate_name,
             crate_version: "0.1.0".to_owned(),
             spec_label: spec_label.to_owned(),
+            standalone: false,
         }
     }
 }

@@ -24,40 +24,11 @@ pub fn load(path: &Path) -> Result<Document, Error> {
     parse(path, &bytes)
 }
 
-/// Parses spec bytes; `path` names the document in errors.
+/// Parses spec bytes; `path` names the document in errors (and anchors relative `$ref`s).
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<Document, Error> {
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        Error::new(
-            Location::File(path.to_path_buf()),
-            format!(
-                "not UTF-8 text (invalid byte at offset {})",
-                e.valid_up_to()
-            ),
-        )
-    })?;
-    if text.trim().is_empty() {
-        return Err(Error::new(
-            Location::File(path.to_path_buf()),
-            "the file is empty; expected an OpenAPI 3.x document",
-        ));
-    }
-    let mut value = if looks_like_json(path, text) {
-        serde_json::from_str::<Value>(text).map_err(|e| {
-            Error::new(
-                Location::Position {
-                    file: path.to_path_buf(),
-                    line: e.line(),
-                    column: e.column(),
-                },
-                format!("invalid JSON: {e}"),
-            )
-        })?
-    } else {
-        let yaml: serde_yaml::Value =
-            serde_yaml::from_str(text).map_err(|e| yaml_error(path, e))?;
-        yaml_to_json(yaml)
-    };
+    let mut value = parse_value(path, bytes)?;
     check_version(path, &value)?;
+    crate::bundle::bundle(path, &mut value, &parse_value)?;
     normalize(&mut value);
     let api: openapiv3::OpenAPI = match serde_path_to_error::deserialize(&value) {
         Ok(api) => api,
@@ -93,45 +64,121 @@ fn yaml_error(path: &Path, e: serde_yaml::Error) -> Error {
     Error::new(location, format!("invalid YAML: {e}"))
 }
 
-/// YAML allows non-string keys (`200:` for a status code); JSON and the spec want strings.
-fn yaml_to_json(value: serde_yaml::Value) -> Value {
-    use serde_yaml::Value as Y;
-    match value {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(b),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
-            } else {
-                n.as_f64()
-                    .and_then(serde_json::Number::from_f64)
-                    .map_or_else(|| Value::String(n.to_string()), Value::Number)
-            }
-        }
-        Y::String(s) => Value::String(s),
-        Y::Sequence(items) => Value::Array(items.into_iter().map(yaml_to_json).collect()),
-        Y::Mapping(map) => Value::Object(
-            map.into_iter()
-                .map(|(k, v)| (yaml_key(k), yaml_to_json(v)))
-                .collect(),
-        ),
-        Y::Tagged(tagged) => yaml_to_json(tagged.value),
+/// A JSON value read from YAML: keys that YAML allows to be numbers or booleans (`200:`)
+/// become strings, and integers beyond 64 bits become floats (serde_yaml's own `Value`
+/// rejects them: OpenAI's spec has `minimum: -9223372036854776000`).
+struct YamlJson(Value);
+
+impl<'de> serde::Deserialize<'de> for YamlJson {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(YamlJsonVisitor).map(YamlJson)
     }
 }
 
-fn yaml_key(key: serde_yaml::Value) -> String {
-    use serde_yaml::Value as Y;
-    match key {
-        Y::String(s) => s,
-        Y::Number(n) => n.to_string(),
-        Y::Bool(b) => b.to_string(),
-        Y::Null => "null".to_owned(),
-        other => serde_yaml::to_string(&other)
-            .unwrap_or_default()
-            .trim()
-            .to_owned(),
+struct YamlJsonVisitor;
+
+impl<'de> serde::de::Visitor<'de> for YamlJsonVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
+        Ok(i64::try_from(v).map_or_else(|_| float(v as f64), Value::from))
+    }
+    fn visit_u128<E>(self, v: u128) -> Result<Value, E> {
+        Ok(u64::try_from(v).map_or_else(|_| float(v as f64), Value::from))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(YamlJson(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = serde_json::Map::new();
+        while let Some((YamlJson(key), YamlJson(value))) = map.next_entry()? {
+            let key = match key {
+                Value::String(s) => s,
+                Value::Null => "null".to_owned(),
+                other => other.to_string(),
+            };
+            out.insert(key, value);
+        }
+        Ok(Value::Object(out))
+    }
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
+        // A tagged value (`!Tag value`): keep the value, drop the tag.
+        use serde::de::VariantAccess;
+        let (_tag, variant): (YamlJson, _) = data.variant()?;
+        variant.newtype_variant::<YamlJson>().map(|v| v.0)
+    }
+}
+
+fn float(v: f64) -> Value {
+    serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)
+}
+
+/// Parses YAML or JSON text into a generic value (errors carry file:line:column).
+pub fn parse_value(path: &Path, bytes: &[u8]) -> Result<Value, Error> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        Error::new(
+            Location::File(path.to_path_buf()),
+            format!(
+                "not UTF-8 text (invalid byte at offset {})",
+                e.valid_up_to()
+            ),
+        )
+    })?;
+    if text.trim().is_empty() {
+        return Err(Error::new(
+            Location::File(path.to_path_buf()),
+            "the file is empty; expected an OpenAPI 3.x document",
+        ));
+    }
+    if looks_like_json(path, text) {
+        serde_json::from_str::<Value>(text).map_err(|e| {
+            Error::new(
+                Location::Position {
+                    file: path.to_path_buf(),
+                    line: e.line(),
+                    column: e.column(),
+                },
+                format!("invalid JSON: {e}"),
+            )
+        })
+    } else {
+        serde_yaml::from_str::<YamlJson>(text)
+            .map(|v| v.0)
+            .map_err(|e| yaml_error(path, e))
     }
 }
 

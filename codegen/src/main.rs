@@ -1,5 +1,7 @@
 //! `codegen`: the command-line front end of the generator.
 
+mod corpus;
+
 use clap::{Parser, Subcommand};
 use codegen::{workspace, write, Options};
 use std::path::PathBuf;
@@ -36,18 +38,79 @@ enum Command {
         /// Write nothing; exit 1 and list the stale files when `--out` is not up to date.
         #[arg(long)]
         check: bool,
+        /// Add an empty `[workspace]` table to Cargo.toml (for a crate inside another workspace).
+        #[arg(long)]
+        standalone: bool,
+    },
+    /// Generate and `cargo check` every spec of the corpus manifest; print a table.
+    Corpus {
+        /// The manifest (TSV: path, repo, version, format, bytes, operations, schemas...).
+        #[arg(long, default_value = "../shared/corpus/MANIFEST.tsv")]
+        manifest: PathBuf,
+        /// Only specs whose path contains one of these.
+        #[arg(long, value_delimiter = ',')]
+        only: Vec<String>,
+        /// Skip specs larger than this (bytes); the Telnyx spec is always kept.
+        #[arg(long)]
+        max_bytes: Option<u64>,
+        /// Generate only, without `cargo check`.
+        #[arg(long)]
+        no_check: bool,
+        /// Also write the table as Markdown to this file.
+        #[arg(long)]
+        report: Option<PathBuf>,
     },
 }
 
 fn main() -> ExitCode {
-    let Command::Generate {
-        spec,
-        out,
-        crate_name,
-        env_prefix,
-        check,
-    } = Cli::parse().command;
+    match Cli::parse().command {
+        Command::Generate {
+            spec,
+            out,
+            crate_name,
+            env_prefix,
+            check,
+            standalone,
+        } => generate(spec, out, crate_name, env_prefix, check, standalone),
+        Command::Corpus {
+            manifest,
+            only,
+            max_bytes,
+            no_check,
+            report,
+        } => {
+            let manifest = if manifest.is_relative() {
+                workspace::root().join(manifest)
+            } else {
+                manifest
+            };
+            let config = corpus::Config {
+                manifest,
+                only,
+                max_bytes,
+                check: !no_check,
+                report,
+            };
+            match corpus::run(&config) {
+                Ok(true) => ExitCode::SUCCESS,
+                Ok(false) => ExitCode::from(1),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+    }
+}
 
+fn generate(
+    spec: Option<PathBuf>,
+    out: Option<PathBuf>,
+    crate_name: Option<String>,
+    env_prefix: Option<String>,
+    check: bool,
+    standalone: bool,
+) -> ExitCode {
     let root = workspace::root();
     let (spec, label, out, mut options) = match spec {
         None => {
@@ -85,6 +148,7 @@ fn main() -> ExitCode {
         options.env_prefix = codegen::naming::env_prefix(&prefix);
     }
     options.spec_label = label;
+    options.standalone = standalone;
 
     // `generate` turns panics into errors; keep the default hook from printing them twice.
     let default_hook = std::panic::take_hook();

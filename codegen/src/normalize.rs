@@ -7,11 +7,29 @@ use serde_json::{Map, Value};
 /// Extension set on a schema that only allows `null` (3.1 `type: "null"`).
 pub const NULL_MARKER: &str = "x-codegen-null";
 
-/// Keys whose values are data, not schemas or spec structure.
-const DATA_KEYS: &[&str] = &["example", "examples", "default", "enum", "const"];
+/// Keys of spec structure whose values are data (`default` is not one: in a `responses` map
+/// it is the default response).
+const DATA_KEYS: &[&str] = &["example", "examples", "value"];
 
-/// Normalises every schema reachable from the document root.
+/// Normalises every schema reachable from the document root, and fills in what 3.1 made
+/// optional but `openapiv3` requires (`paths`, an operation's `responses`).
 pub fn normalize(doc: &mut Value) {
+    if let Value::Object(root) = doc {
+        root.entry("paths")
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Some(Value::Object(paths)) = root.get_mut("paths") {
+            for item in paths.values_mut().filter_map(Value::as_object_mut) {
+                for method in [
+                    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+                ] {
+                    if let Some(Value::Object(op)) = item.get_mut(method) {
+                        op.entry("responses")
+                            .or_insert_with(|| Value::Object(Map::new()));
+                    }
+                }
+            }
+        }
+    }
     walk_structure(doc);
 }
 

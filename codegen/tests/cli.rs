@@ -46,7 +46,21 @@ const BAD: &[(&str, &[&str])] = &[
         "ref-cycle.yml",
         &["ref-cycle.yml#/components/schemas/A", "cycle"],
     ),
-    ("external-ref.yml", &["external reference", "not supported"]),
+    (
+        "external-ref.yml",
+        &["external-ref.yml#/paths/~1a/get", "is a URL"],
+    ),
+    (
+        "escaping-ref.yml",
+        &[
+            "escaping-ref.yml#/paths/~1a/get/parameters/0",
+            "leaves the spec's folder",
+        ],
+    ),
+    (
+        "missing-file-ref.yml",
+        &["missing-file-ref.yml#/components/schemas/A", "cannot open"],
+    ),
     (
         "wrong-shape.json",
         &[

@@ -24,6 +24,11 @@ fn toml_string(s: &str) -> String {
 }
 
 pub fn cargo_toml(api: &Api, options: &Options) -> String {
+    let workspace = if options.standalone {
+        "\n[workspace]\n"
+    } else {
+        ""
+    };
     let description = format!(
         "Rust client for the {} (version {}), generated from its OpenAPI document.",
         api.title.trim(),
@@ -48,7 +53,8 @@ pub fn cargo_toml(api: &Api, options: &Options) -> String {
          serde_json = \"1\"\n\
          thiserror = \"2\"\n\
          tokio = {{ version = \"1\", features = [\"time\"] }}\n\
-         tracing = {{ version = \"0.1\", default-features = false, features = [\"std\"] }}\n",
+         tracing = {{ version = \"0.1\", default-features = false, features = [\"std\"] }}\n\
+         {workspace}",
         spec = options.spec_label,
         name = toml_string(&options.crate_name),
         version = toml_string(&options.crate_version),

@@ -14,6 +14,7 @@ use openapiv3::{
     MediaType, Parameter, ParameterData, ParameterSchemaOrContent, PathItem, QueryStyle,
     ReferenceOr, StatusCode,
 };
+use std::borrow::Cow;
 
 /// Methods of the generated client that operations must not shadow.
 pub const CLIENT_METHODS: &[&str] = &[
@@ -318,6 +319,7 @@ impl Lowerer<'_> {
             let at = format!("{pointer}/{key}");
             let (response, at, hint) = match response {
                 ReferenceOr::Item(r) => {
+                    let r = Cow::Borrowed(r);
                     let suffix = if status.is_success() {
                         "Response"
                     } else {
@@ -333,12 +335,32 @@ impl Lowerer<'_> {
                 }
                 ReferenceOr::Reference { reference } => {
                     let map = self.api.components.as_ref().map(|c| &c.responses);
+                    let bodies = self.api.components.as_ref().map(|c| &c.request_bodies);
                     match resolve(map, "responses", reference) {
                         Ok((r, name)) => (
-                            r,
+                            Cow::Borrowed(r),
                             format!("#/components/responses/{}", escape_pointer(&name)),
                             name,
                         ),
+                        // Some specs point a response at a request body of the same shape
+                        // (PagerDuty's does); its content serves as the response's.
+                        Err(_) if reference.starts_with("#/components/requestBodies/") => {
+                            match resolve(bodies, "requestBodies", reference) {
+                                Ok((b, name)) => (
+                                    Cow::Owned(openapiv3::Response {
+                                        description: b.description.clone().unwrap_or_default(),
+                                        content: b.content.clone(),
+                                        ..Default::default()
+                                    }),
+                                    format!("#/components/requestBodies/{}", escape_pointer(&name)),
+                                    name,
+                                ),
+                                Err(message) => {
+                                    self.error(&at, message);
+                                    continue;
+                                }
+                            }
+                        }
                         Err(message) => {
                             self.error(&at, message);
                             continue;

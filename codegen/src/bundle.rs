@@ -1,0 +1,476 @@
+//! Multi-file specs, and references to places other than `#/components/<section>/<name>`,
+//! become one document in which every reference is a component reference, before typed
+//! parsing (as `redocly bundle` does):
+//! - a reference in a schema position is *hoisted*: its target becomes a named component
+//!   schema (registered before its content is walked, so recursive files resolve);
+//! - any other reference (a path item, an operation, a parameter, a map of schemas) is
+//!   replaced by a copy of its target.
+//!
+//! Files are read only inside the root spec's folder tree; URLs are refused (no network).
+
+use crate::error::{Diagnostics, Error, Location};
+use crate::load::escape_pointer;
+use serde_json::{Map, Value};
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// Inlining deeper than this means the references form a loop.
+const MAX_DEPTH: usize = 64;
+
+/// Keys of spec structure whose values are data, never walked (`default` is not one: in a
+/// `responses` map it is the default response).
+const DATA_KEYS: &[&str] = &["example", "examples", "value"];
+
+/// Reads the bytes of a file of the spec into a generic value.
+pub type ParseFn = dyn Fn(&Path, &[u8]) -> Result<Value, Error>;
+
+/// Bundles `doc` (read from `path`) in place; `parse` reads another file of the spec.
+pub fn bundle(path: &Path, doc: &mut Value, parse: &ParseFn) -> Result<(), Error> {
+    let root_file = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    let root_dir = root_file
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let mut b = Bundler {
+        root_file: root_file.clone(),
+        root_dir,
+        display: HashMap::new(),
+        files: HashMap::new(),
+        hoisted: HashMap::new(),
+        names: HashSet::new(),
+        new_schemas: Vec::new(),
+        diagnostics: Diagnostics::default(),
+        parse,
+    };
+    b.display.insert(root_file.clone(), path.to_path_buf());
+    if !has_refs_to_resolve(doc) {
+        return Ok(());
+    }
+    // `components.schemas` may itself be a reference to a file listing the schemas.
+    if let Some(schemas) = doc.pointer_mut("/components/schemas") {
+        if schemas.get("$ref").is_some() {
+            b.walk(
+                schemas,
+                &root_file,
+                Context::Structure,
+                0,
+                "#/components/schemas",
+            );
+        }
+    }
+    b.register_component_schemas(doc);
+    b.walk(doc, &root_file, Context::Structure, 0, "#");
+    if !b.new_schemas.is_empty() {
+        let components = doc.as_object_mut().map(|root| {
+            root.entry("components")
+                .or_insert_with(|| Value::Object(Map::new()))
+        });
+        if let Some(Value::Object(components)) = components {
+            let schemas = components
+                .entry("schemas")
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Value::Object(schemas) = schemas {
+                for (name, schema) in std::mem::take(&mut b.new_schemas) {
+                    schemas.insert(name, schema);
+                }
+            }
+        }
+    }
+    b.diagnostics.finish(())
+}
+
+/// Cheap pre-check: most single-file specs only use component references.
+fn has_refs_to_resolve(value: &Value) -> bool {
+    match value {
+        Value::Object(map) => map.iter().any(|(k, v)| {
+            if k == "$ref" {
+                v.as_str().is_some_and(|r| !is_component_ref(r))
+            } else {
+                has_refs_to_resolve(v)
+            }
+        }),
+        Value::Array(items) => items.iter().any(has_refs_to_resolve),
+        _ => false,
+    }
+}
+
+/// `#/components/<section>/<name>`, the only shape the typed stage needs.
+fn is_component_ref(reference: &str) -> bool {
+    reference
+        .strip_prefix("#/components/")
+        .is_some_and(|rest| rest.split('/').count() == 2)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Context {
+    /// Spec structure (paths, operations, parameters...).
+    Structure,
+    /// A schema.
+    Schema,
+    /// A map whose values are schemas (`components.schemas`, `properties`).
+    SchemaMap,
+}
+
+struct Bundler<'p> {
+    root_file: PathBuf,
+    root_dir: PathBuf,
+    /// How each canonical file path is shown in messages.
+    display: HashMap<PathBuf, PathBuf>,
+    files: HashMap<PathBuf, Value>,
+    /// (file, fragment) → the component schema it became.
+    hoisted: HashMap<(PathBuf, String), String>,
+    /// Component schema names in use.
+    names: HashSet<String>,
+    new_schemas: Vec<(String, Value)>,
+    diagnostics: Diagnostics,
+    parse: &'p ParseFn,
+}
+
+impl Bundler<'_> {
+    fn error(&mut self, file: &Path, pointer: &str, message: String) {
+        let shown = self
+            .display
+            .get(file)
+            .cloned()
+            .unwrap_or_else(|| file.to_path_buf());
+        self.diagnostics
+            .push(Location::pointer(&shown, pointer), message);
+    }
+
+    /// Entries of `components.schemas` that are references to other files keep their key as
+    /// their name: the file's content becomes that entry.
+    fn register_component_schemas(&mut self, doc: &Value) {
+        let Some(Value::Object(schemas)) = doc.pointer("/components/schemas") else {
+            return;
+        };
+        for (name, schema) in schemas {
+            self.names.insert(name.clone());
+            self.hoisted.insert(
+                (
+                    self.root_file.clone(),
+                    format!("/components/schemas/{}", escape_pointer(name)),
+                ),
+                name.clone(),
+            );
+            if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+                if !reference.starts_with('#') {
+                    if let Ok(key) = self.target_key(&self.root_file.clone(), reference) {
+                        self.hoisted.entry(key).or_insert_with(|| name.clone());
+                    }
+                }
+            }
+        }
+    }
+
+    /// The canonical (file, fragment) a reference written in `file` points to.
+    fn target_key(&self, file: &Path, reference: &str) -> Result<(PathBuf, String), String> {
+        if reference.contains("://") {
+            return Err(format!(
+                "reference `{reference}` is a URL; only files inside the spec's folder are read"
+            ));
+        }
+        let (file_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+        let fragment = percent_decode(fragment);
+        if file_part.is_empty() {
+            return Ok((file.to_path_buf(), fragment));
+        }
+        let dir = file.parent().unwrap_or(Path::new("."));
+        let target = dir.join(percent_decode(file_part));
+        let target = target.canonicalize().map_err(|e| {
+            format!(
+                "reference `{reference}`: cannot open {}: {e}",
+                target.display()
+            )
+        })?;
+        if !target.starts_with(&self.root_dir) {
+            return Err(format!(
+                "reference `{reference}` leaves the spec's folder ({})",
+                self.root_dir.display()
+            ));
+        }
+        Ok((target, fragment))
+    }
+
+    /// Loads a file of the spec once.
+    fn load(&mut self, file: &Path) -> Result<(), String> {
+        if !self.files.contains_key(file) {
+            let bytes =
+                std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let value = (self.parse)(file, &bytes).map_err(|e| e.to_string())?;
+            self.files.insert(file.to_path_buf(), value);
+        }
+        Ok(())
+    }
+
+    /// The value at `fragment` of `file`, and the file it was found in: a pointer may pass
+    /// through a `$ref` on its way (`#/paths/~1pets/get` where `/pets` is a file reference),
+    /// which is followed.
+    fn target(&mut self, file: &Path, fragment: &str) -> Result<(PathBuf, Value), String> {
+        let mut file = file.to_path_buf();
+        let mut segments: Vec<String> = fragment
+            .split('/')
+            .skip(1)
+            .map(|s| s.replace("~1", "/").replace("~0", "~"))
+            .collect();
+        segments.reverse();
+        let mut hops = 0;
+        loop {
+            self.load(&file)?;
+            let mut node = &self.files[&file];
+            let mut redirect = None;
+            while let Some(segment) = segments.last() {
+                let next = match node {
+                    Value::Object(map) => map.get(segment.as_str()),
+                    Value::Array(items) => segment.parse::<usize>().ok().and_then(|i| items.get(i)),
+                    _ => None,
+                };
+                match (next, node.get("$ref").and_then(Value::as_str)) {
+                    (Some(next), _) => {
+                        node = next;
+                        segments.pop();
+                    }
+                    (None, Some(reference)) => {
+                        redirect = Some(reference.to_owned());
+                        break;
+                    }
+                    (None, None) => {
+                        return Err(format!("`{}#{fragment}` points to nothing", file.display()))
+                    }
+                }
+            }
+            let Some(reference) = redirect else {
+                return Ok((file, node.clone()));
+            };
+            hops += 1;
+            if hops > MAX_DEPTH {
+                return Err(format!("`{}#{fragment}`: references loop", file.display()));
+            }
+            let (next_file, next_fragment) = self.target_key(&file, &reference)?;
+            let mut rest: Vec<String> = next_fragment
+                .split('/')
+                .skip(1)
+                .map(|s| s.replace("~1", "/").replace("~0", "~"))
+                .collect();
+            rest.reverse();
+            segments.extend(rest);
+            file = next_file;
+        }
+    }
+
+    fn walk(&mut self, value: &mut Value, file: &Path, cx: Context, depth: usize, pointer: &str) {
+        if depth > MAX_DEPTH {
+            self.error(
+                file,
+                pointer,
+                "references nest too deeply (a reference loop?)".into(),
+            );
+            *value = Value::Object(Map::new());
+            return;
+        }
+        let reference = value.get("$ref").and_then(Value::as_str).map(str::to_owned);
+        if let Some(reference) = reference {
+            if file == self.root_file && is_component_ref(&reference) {
+                return;
+            }
+            self.resolve(value, file, cx, depth, pointer, &reference);
+            return;
+        }
+        match value {
+            Value::Object(map) => {
+                for (key, child) in map.iter_mut() {
+                    let child_cx = match (cx, key.as_str()) {
+                        (_, k) if k.starts_with("x-") => continue,
+                        (Context::SchemaMap, _) => Context::Schema,
+                        (
+                            Context::Schema,
+                            "properties" | "patternProperties" | "$defs" | "definitions",
+                        ) => Context::SchemaMap,
+                        (
+                            Context::Schema,
+                            "items"
+                            | "additionalProperties"
+                            | "not"
+                            | "allOf"
+                            | "oneOf"
+                            | "anyOf"
+                            | "prefixItems"
+                            | "contains"
+                            | "if"
+                            | "then"
+                            | "else",
+                        ) => Context::Schema,
+                        (Context::Schema, _) => continue,
+                        (Context::Structure, k) if DATA_KEYS.contains(&k) => continue,
+                        (Context::Structure, "schema") => Context::Schema,
+                        (Context::Structure, "schemas") => Context::SchemaMap,
+                        (Context::Structure, _) => Context::Structure,
+                    };
+                    let child_pointer = format!("{pointer}/{}", escape_pointer(key));
+                    self.walk(child, file, child_cx, depth, &child_pointer);
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter_mut().enumerate() {
+                    self.walk(item, file, cx, depth, &format!("{pointer}/{i}"));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn resolve(
+        &mut self,
+        value: &mut Value,
+        file: &Path,
+        cx: Context,
+        depth: usize,
+        pointer: &str,
+        reference: &str,
+    ) {
+        let key = match self.target_key(file, reference) {
+            Ok(key) => key,
+            Err(message) => {
+                self.error(file, pointer, message);
+                *value = Value::Object(Map::new());
+                return;
+            }
+        };
+        // The entry `components.schemas.<Name>` that refers to a file becomes that file.
+        let is_own_entry = file == self.root_file
+            && pointer
+                .strip_prefix("#/components/schemas/")
+                .is_some_and(|rest| {
+                    !rest.contains('/')
+                        && self.hoisted.get(&key).map(|n| escape_pointer(n))
+                            == Some(rest.to_owned())
+                });
+        if cx == Context::Schema && !is_own_entry {
+            if let Some(name) = self.hoist(&key, file, pointer, depth) {
+                if let Value::Object(map) = value {
+                    map.insert(
+                        "$ref".into(),
+                        Value::String(format!("#/components/schemas/{}", escape_pointer(&name))),
+                    );
+                }
+            }
+            return;
+        }
+        let (target_file, fragment) = key;
+        match self.target(&target_file, &fragment) {
+            Ok((target_file, mut target)) => {
+                let at = format!("#{fragment}");
+                self.display
+                    .entry(target_file.clone())
+                    .or_insert_with(|| target_file.clone());
+                self.walk(&mut target, &target_file, cx, depth + 1, &at);
+                *value = target;
+            }
+            Err(message) => {
+                self.error(file, pointer, message);
+                *value = Value::Object(Map::new());
+            }
+        }
+    }
+
+    /// The component schema a schema reference becomes (created on first use).
+    fn hoist(
+        &mut self,
+        key: &(PathBuf, String),
+        file: &Path,
+        pointer: &str,
+        depth: usize,
+    ) -> Option<String> {
+        if let Some(name) = self.hoisted.get(key) {
+            return Some(name.clone());
+        }
+        let (target_file, fragment) = key.clone();
+        let (target_file, mut target) = match self.target(&target_file, &fragment) {
+            Ok(found) => found,
+            Err(message) => {
+                self.error(file, pointer, message);
+                return None;
+            }
+        };
+        let name = self.unique_name(&hoist_name(&target_file, &fragment));
+        self.hoisted.insert(key.clone(), name.clone());
+        self.names.insert(name.clone());
+        self.display
+            .entry(target_file.clone())
+            .or_insert_with(|| target_file.clone());
+        self.walk(
+            &mut target,
+            &target_file,
+            Context::Schema,
+            depth + 1,
+            &format!("#{fragment}"),
+        );
+        self.new_schemas.push((name.clone(), target));
+        Some(name)
+    }
+
+    fn unique_name(&self, base: &str) -> String {
+        if !self.names.contains(base) {
+            return base.to_owned();
+        }
+        (2..)
+            .map(|n| format!("{base}{n}"))
+            .find(|n| !self.names.contains(n))
+            .unwrap_or_else(|| base.to_owned())
+    }
+}
+
+/// A component name for a hoisted schema: the meaningful end of the pointer (the API path,
+/// method, section and key: `/pets/get/responses/default` → `pets_get_responses_default`),
+/// or, for a whole file, the file's name.
+fn hoist_name(file: &Path, fragment: &str) -> String {
+    const NOISE: &[&str] = &[
+        "paths",
+        "components",
+        "schemas",
+        "content",
+        "schema",
+        "properties",
+        "items",
+    ];
+    let words: Vec<String> = fragment
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .filter(|s| !NOISE.contains(&s.as_str()) && s.parse::<u32>().is_err())
+        // An API path is kept as words; a media type (`application/json`) is dropped.
+        .filter(|s| s.starts_with('/') || !s.contains('/'))
+        .map(|s| s.replace(['/', '{', '}'], " ").trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let tail: Vec<&str> = words
+        .iter()
+        .rev()
+        .take(4)
+        .rev()
+        .map(String::as_str)
+        .collect();
+    if !tail.is_empty() {
+        return tail.join(" ");
+    }
+    file.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "Schema".to_owned())
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}

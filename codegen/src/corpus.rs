@@ -1,0 +1,208 @@
+//! `codegen corpus`: generates every spec of `../shared/corpus/MANIFEST.tsv` into
+//! `target/corpus/<name>/`, `cargo check`s each with one shared target dir, and prints a
+//! table (spec, operations, schemas, generate time, check time, result, first error).
+
+use codegen::{write, Options};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+pub struct Config {
+    pub manifest: PathBuf,
+    /// Only specs whose path contains one of these (all when empty).
+    pub only: Vec<String>,
+    /// Skip specs larger than this many bytes (Telnyx is always kept: it is the flagship).
+    pub max_bytes: Option<u64>,
+    pub check: bool,
+    /// Write the table to this Markdown file too.
+    pub report: Option<PathBuf>,
+}
+
+struct Row {
+    path: String,
+    version: String,
+    operations: String,
+    schemas: String,
+    generate_secs: f64,
+    check_secs: Option<f64>,
+    result: String,
+    first_error: String,
+}
+
+struct Entry {
+    path: String,
+    version: String,
+    bytes: u64,
+    operations: String,
+    schemas: String,
+}
+
+fn read_manifest(path: &Path) -> Result<Vec<Entry>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut entries = Vec::new();
+    for line in text.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        if cols.len() < 7 {
+            return Err(format!("{}: short row: {line}", path.display()));
+        }
+        entries.push(Entry {
+            path: cols[0].to_owned(),
+            version: cols[2].to_owned(),
+            bytes: cols[4].parse().unwrap_or(0),
+            operations: cols[5].to_owned(),
+            schemas: cols[6].to_owned(),
+        });
+    }
+    Ok(entries)
+}
+
+/// A folder and crate name from a spec path (`telnyx/spec3.yml` → `telnyx-spec3-yml`).
+fn slug(path: &str) -> String {
+    codegen::naming::crate_name(path)
+}
+
+pub fn run(config: &Config) -> Result<bool, String> {
+    let root = codegen::workspace::root();
+    let corpus_dir = config
+        .manifest
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let out_root = root.join("target/corpus");
+    let target_dir = root.join("target/corpus-target");
+    let lock = root.join("Cargo.lock");
+    let entries = read_manifest(&config.manifest)?;
+    let mut rows = Vec::new();
+    for entry in entries {
+        if !config.only.is_empty() && !config.only.iter().any(|o| entry.path.contains(o.as_str())) {
+            continue;
+        }
+        let flagship = entry.path.starts_with("telnyx/spec3.yml");
+        if config.max_bytes.is_some_and(|max| entry.bytes > max) && !flagship {
+            continue;
+        }
+        let name = slug(&entry.path);
+        let out = out_root.join(&name);
+        let mut options = Options::for_crate(&name, &entry.path);
+        options.standalone = true;
+        let started = Instant::now();
+        let generated = codegen::generate(&corpus_dir.join(&entry.path), &options);
+        let generate_secs = started.elapsed().as_secs_f64();
+        let mut row = Row {
+            path: entry.path.clone(),
+            version: entry.version.clone(),
+            operations: entry.operations.clone(),
+            schemas: entry.schemas.clone(),
+            generate_secs,
+            check_secs: None,
+            result: String::new(),
+            first_error: String::new(),
+        };
+        match generated {
+            Err(e) => {
+                let swagger = entry.version.starts_with("2.");
+                row.result = if swagger {
+                    "refused (Swagger 2.0)"
+                } else {
+                    "generate FAILED"
+                }
+                .into();
+                row.first_error = e.to_string().lines().next().unwrap_or_default().to_owned();
+            }
+            Ok(krate) => {
+                write::write(&krate, &out, false).map_err(|e| format!("{}: {e}", out.display()))?;
+                std::fs::copy(&lock, out.join("Cargo.lock")).map_err(|e| e.to_string())?;
+                if config.check {
+                    let started = Instant::now();
+                    let output =
+                        Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+                            .args(["check", "--offline", "--quiet", "--message-format", "short"])
+                            .current_dir(&out)
+                            .env("CARGO_TARGET_DIR", &target_dir)
+                            .output()
+                            .map_err(|e| format!("cannot run cargo: {e}"))?;
+                    row.check_secs = Some(started.elapsed().as_secs_f64());
+                    let stderr = String::from_utf8_lossy(&output.stderr);
+                    let warnings = stderr.lines().filter(|l| l.contains(": warning:")).count();
+                    let errors = stderr.lines().filter(|l| l.contains(": error")).count();
+                    row.result = match (output.status.success(), warnings) {
+                        (true, 0) => "ok".into(),
+                        (true, n) => format!("ok, {n} warnings"),
+                        (false, _) => format!("check FAILED ({errors} errors)"),
+                    };
+                    row.first_error = stderr
+                        .lines()
+                        .find(|l| l.contains(": error") || l.contains(": warning:"))
+                        .unwrap_or_default()
+                        .to_owned();
+                } else {
+                    row.result = "generated".into();
+                }
+            }
+        }
+        print_row(&row);
+        rows.push(row);
+    }
+    let table = table(&rows);
+    if let Some(report) = &config.report {
+        std::fs::write(report, &table).map_err(|e| format!("{}: {e}", report.display()))?;
+    }
+    let failed = rows
+        .iter()
+        .filter(|r| r.result.contains("FAILED") || r.result.contains("warnings"))
+        .count();
+    let refused = rows
+        .iter()
+        .filter(|r| r.result.starts_with("refused"))
+        .count();
+    println!(
+        "\n{} specs: {} ok, {} refused as Swagger 2.0, {} failed",
+        rows.len(),
+        rows.len() - failed - refused,
+        refused,
+        failed
+    );
+    Ok(failed == 0)
+}
+
+fn print_row(row: &Row) {
+    println!(
+        "{:<58} {:>5} {:>5} {:>7.2}s {:>8} {} {}",
+        row.path,
+        row.operations,
+        row.schemas,
+        row.generate_secs,
+        row.check_secs
+            .map(|s| format!("{s:.1}s"))
+            .unwrap_or_default(),
+        row.result,
+        row.first_error.chars().take(160).collect::<String>()
+    );
+}
+
+fn table(rows: &[Row]) -> String {
+    let mut out = String::from(
+        "| spec | version | operations | schemas | generate | cargo check | result | first error |\n\
+         |---|---|---:|---:|---:|---:|---|---|\n",
+    );
+    for r in rows {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {:.2} s | {} | {} | {} |\n",
+            r.path,
+            r.version,
+            r.operations,
+            r.schemas,
+            r.generate_secs,
+            r.check_secs
+                .map(|s| format!("{s:.1} s"))
+                .unwrap_or_else(|| "–".into()),
+            r.result,
+            r.first_error
+                .replace('|', "\\|")
+                .chars()
+                .take(200)
+                .collect::<String>()
+        ));
+    }
+    out
+}
