@@ -21,8 +21,9 @@ fn cargo(args: &[&str], dir: &Path, target: &Path) {
     );
 }
 
-/// Generates `spec` as a standalone crate in a temporary folder and checks it.
-fn check_fixture(spec: &str, name: &str) {
+/// Generates `spec` as a standalone crate in a temporary folder and checks it; `tests`
+/// (a test file for that crate) is run inside it when given.
+fn check_fixture(spec: &str, name: &str, tests: Option<&str>) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().unwrap();
     let mut options = codegen::Options::for_crate(name, spec);
@@ -46,6 +47,6 @@ fn check_fixture(spec: &str, name: &str) {
 
 #[test]
 fn fixtures_compile_without_warnings() {
-    check_fixture("hard-cases.yml", "hard-cases");
-    check_fixture("multi-file/openapi.yaml", "multi-file");
+    check_fixture("hard-cases.yml", "hard-cases", Some("hard-cases.tests.rs"));
+    check_fixture("multi-file/openapi.yaml", "multi-file", None);
 }

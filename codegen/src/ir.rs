@@ -67,6 +67,26 @@ pub enum TypeKind {
     Alias(TypeRef),
     /// One of several shapes, tried in order (oneOf/anyOf without a usable discriminator).
     Untagged(Vec<UntaggedVariant>),
+    /// One of several object schemas, chosen by the value of a discriminator property.
+    Tagged(Tagged),
+}
+
+#[derive(Debug, Clone)]
+pub struct Tagged {
+    /// The discriminator property's wire name.
+    pub property: String,
+    pub variants: Vec<TaggedVariant>,
+    /// Name of the variant holding objects whose tag the spec does not list.
+    pub fallback: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct TaggedVariant {
+    pub rust_name: String,
+    /// The discriminator values that select this variant.
+    pub tags: Vec<String>,
+    pub ty: TypeRef,
+    pub boxed: bool,
 }
 
 #[derive(Debug, Clone)]

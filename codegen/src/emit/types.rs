@@ -4,8 +4,8 @@
 use super::docs;
 use super::rust_type;
 use crate::ir::{
-    Api, Field, Param, ParamLocation, ParamStyle, ParamsStruct, StringEnum, Struct, TypeDef,
-    TypeKind, UntaggedVariant,
+    Api, Field, Param, ParamLocation, ParamStyle, ParamsStruct, StringEnum, Struct, Tagged,
+    TypeDef, TypeKind, UntaggedVariant,
 };
 use crate::naming;
 use proc_macro2::TokenStream;
@@ -65,6 +65,7 @@ fn type_def(api: &Api, t: &TypeDef) -> TokenStream {
             }
         }
         TypeKind::Untagged(variants) => untagged_def(api, &name, variants, t.in_query, doc),
+        TypeKind::Tagged(tagged) => tagged_def(api, &name, tagged, t.in_query, doc),
     }
 }
 
@@ -270,6 +271,85 @@ fn untagged_def(
         #[serde(untagged)]
         pub enum #name {
             #(#defs)*
+        }
+        #query_impl
+    }
+}
+
+/// A discriminated union: decoding reads the tag and decodes the whole object as the
+/// variant it selects (the variant's struct keeps its tag field); unknown tags are kept.
+fn tagged_def(
+    api: &Api,
+    name: &proc_macro2::Ident,
+    tagged: &Tagged,
+    in_query: bool,
+    doc: TokenStream,
+) -> TokenStream {
+    let fallback = naming::ident(&tagged.fallback);
+    let property = &tagged.property;
+    let defs = tagged.variants.iter().map(|v| {
+        let ident = naming::ident(&v.rust_name);
+        let mut ty = rust_type(api, &v.ty, true);
+        if v.boxed {
+            ty = quote!(::std::boxed::Box<#ty>);
+        }
+        let tags = v
+            .tags
+            .iter()
+            .map(|t| docs::code_span(t))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let doc = docs::attrs(&[format!("{} {tags}.", docs::code_span(property))]);
+        quote!(#doc #ident(#ty),)
+    });
+    let arms = tagged.variants.iter().map(|v| {
+        let ident = naming::ident(&v.rust_name);
+        let tags = &v.tags;
+        quote! {
+            ::std::option::Option::Some(#(#tags)|*) => ::serde_json::from_value(value)
+                .map(Self::#ident)
+                .map_err(<D::Error as ::serde::de::Error>::custom),
+        }
+    });
+    let query_impl = in_query.then(|| {
+        let arms = tagged.variants.iter().map(|v| {
+            let ident = naming::ident(&v.rust_name);
+            quote!(Self::#ident(value) => crate::query::ToQuery::write_query(value, key, query),)
+        });
+        quote! {
+            impl crate::query::ToQuery for #name {
+                fn write_query(&self, key: &str, query: &mut crate::query::QueryString) {
+                    match self {
+                        #(#arms)*
+                        Self::#fallback(value) => crate::query::ToQuery::write_query(value, key, query),
+                    }
+                }
+            }
+        }
+    });
+    let fallback_doc = docs::attrs(&[format!(
+        "An object whose {} the spec does not list, kept as received.",
+        docs::code_span(property)
+    )]);
+    quote! {
+        #doc
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#defs)*
+            #fallback_doc
+            #fallback(::serde_json::Value),
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                let tag = value.get(#property).and_then(::serde_json::Value::as_str).map(::std::borrow::ToOwned::to_owned);
+                match tag.as_deref() {
+                    #(#arms)*
+                    _ => ::std::result::Result::Ok(Self::#fallback(value)),
+                }
+            }
         }
         #query_impl
     }

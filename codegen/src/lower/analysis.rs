@@ -33,6 +33,11 @@ fn direct_edges(def: &TypeDef) -> Vec<TypeId> {
             .collect(),
         TypeKind::Alias(ty) => direct_target(ty).into_iter().collect(),
         TypeKind::Untagged(vs) => vs.iter().filter_map(|v| direct_target(&v.ty)).collect(),
+        TypeKind::Tagged(t) => t
+            .variants
+            .iter()
+            .filter_map(|v| direct_target(&v.ty))
+            .collect(),
         TypeKind::StringEnum(_) => Vec::new(),
     }
 }
@@ -151,6 +156,12 @@ fn box_cycles(types: &mut [TypeDef], scc: &[usize]) {
                 }
                 TypeKind::Untagged(vs)
             }
+            TypeKind::Tagged(mut t) => {
+                for v in &mut t.variants {
+                    v.boxed = direct_target(&v.ty).is_some_and(|t| t.0 < n && scc[i] == scc[t.0]);
+                }
+                TypeKind::Tagged(t)
+            }
             other => other,
         };
         types[i].kind = kind;
@@ -251,6 +262,11 @@ fn mark_query_types(types: &mut [TypeDef], operations: &[Operation]) {
             TypeKind::Alias(ty) => collect_named(ty, &mut work),
             TypeKind::Untagged(vs) => {
                 for v in vs.iter() {
+                    collect_named(&v.ty, &mut work);
+                }
+            }
+            TypeKind::Tagged(t) => {
+                for v in &t.variants {
                     collect_named(&v.ty, &mut work);
                 }
             }

@@ -3,8 +3,8 @@
 
 use super::{resolve, Lowerer};
 use crate::ir::{
-    Docs, EnumVariant, Field, FloatWidth, IntWidth, StringEnum, Struct, TypeDef, TypeId, TypeKind,
-    TypeRef, UntaggedVariant,
+    Docs, EnumVariant, Field, FloatWidth, IntWidth, StringEnum, Struct, Tagged, TaggedVariant,
+    TypeDef, TypeId, TypeKind, TypeRef, UntaggedVariant,
 };
 use crate::load::escape_pointer;
 use crate::naming::{self, Namespace};
@@ -229,14 +229,18 @@ impl Lowerer<'_> {
         }
         match &s.schema_kind {
             SchemaKind::AllOf { all_of } => Some(self.all_of(all_of, name, pointer, "allOf")),
-            SchemaKind::OneOf { one_of } => self.union(one_of, name, pointer, "oneOf"),
-            SchemaKind::AnyOf { any_of } => self.union(any_of, name, pointer, "anyOf"),
+            SchemaKind::OneOf { one_of } => self
+                .tagged(s, one_of)
+                .or_else(|| self.union(one_of, name, pointer, "oneOf")),
+            SchemaKind::AnyOf { any_of } => self
+                .tagged(s, any_of)
+                .or_else(|| self.union(any_of, name, pointer, "anyOf")),
             SchemaKind::Any(a) if !a.all_of.is_empty() => {
                 Some(self.all_of(&a.all_of, name, pointer, "allOf"))
             }
-            SchemaKind::Any(a) if !a.one_of.is_empty() => {
-                self.union(&a.one_of, name, pointer, "oneOf")
-            }
+            SchemaKind::Any(a) if !a.one_of.is_empty() => self
+                .tagged(s, &a.one_of)
+                .or_else(|| self.union(&a.one_of, name, pointer, "oneOf")),
             SchemaKind::Any(a) if !a.any_of.is_empty() => {
                 self.union(&a.any_of, name, pointer, "anyOf")
             }
@@ -460,6 +464,50 @@ fn is_annotation_only(s: &Schema) -> bool {
 }
 
 impl Lowerer<'_> {
+    /// `oneOf`/`anyOf` with a discriminator whose parts are all component references: an
+    /// enum chosen by the discriminator's value (the mapping's values, else the schema
+    /// names), with a fallback for values the spec does not list.
+    fn tagged(&mut self, s: &Schema, parts: &[ReferenceOr<Schema>]) -> Option<TypeKind> {
+        let discriminator = s.schema_data.discriminator.as_ref()?;
+        let parts = self.union_parts(parts);
+        let mut names = Namespace::default();
+        let mut variants = Vec::new();
+        for part in &parts {
+            let ReferenceOr::Reference { reference } = part else {
+                return None;
+            };
+            let schema_name = reference.strip_prefix("#/components/schemas/")?;
+            let schema_name = super::unescape_pointer(schema_name);
+            let id = *self.components.get(&schema_name)?;
+            let mut tags: Vec<String> = discriminator
+                .mapping
+                .iter()
+                .filter(|(_, target)| {
+                    target.as_str() == reference.as_str() || target.as_str() == schema_name
+                })
+                .map(|(value, _)| value.clone())
+                .collect();
+            if tags.is_empty() {
+                tags.push(schema_name.clone());
+            }
+            variants.push(TaggedVariant {
+                rust_name: names.claim(&self.names[id.0]),
+                tags,
+                ty: TypeRef::Named(id),
+                boxed: false,
+            });
+        }
+        let fallback = ["Unknown", "Other", "UnlistedKind"]
+            .into_iter()
+            .find(|c| !names.contains(c))
+            .map_or_else(|| names.claim("Unknown"), str::to_owned);
+        Some(TypeKind::Tagged(Tagged {
+            property: discriminator.property_name.clone(),
+            variants,
+            fallback,
+        }))
+    }
+
     /// `oneOf`/`anyOf` with several non-null parts: an untagged enum tried in spec order.
     fn union(
         &mut self,
