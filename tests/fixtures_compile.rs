@@ -43,6 +43,16 @@ fn check_fixture(spec: &str, name: &str, tests: Option<&str>) {
         dir.path(),
         &target,
     );
+    if let Some(tests) = tests {
+        std::fs::create_dir_all(dir.path().join("tests")).unwrap();
+        let test_file = root.join("tests/fixtures").join(tests);
+        std::fs::copy(test_file, dir.path().join("tests/fixture.rs")).unwrap();
+        cargo(
+            &["test", "--offline", "--quiet", "--test", "fixture"],
+            dir.path(),
+            &target,
+        );
+    }
 }
 
 #[test]
