@@ -32,6 +32,8 @@
 #[rustfmt::skip]
 mod client;
 #[rustfmt::skip]
+mod enums;
+#[rustfmt::skip]
 mod error;
 #[rustfmt::skip]
 mod operations;

@@ -182,66 +182,9 @@ pub enum RecordingResponseDataChannels {
     Other(::std::string::String),
 }
 
-impl RecordingResponseDataChannels {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Single => "single",
-            Self::Dual => "dual",
-            Self::Other(value) => value,
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for RecordingResponseDataChannels {
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "single" => Self::Single,
-            "dual" => Self::Dual,
-            _ => Self::Other(value),
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for RecordingResponseDataChannels {
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-
-impl ::std::fmt::Display for RecordingResponseDataChannels {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for RecordingResponseDataChannels {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for RecordingResponseDataChannels {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
-
-impl crate::query::ToQuery for RecordingResponseDataChannels {
-    fn write_query(&self, key: &str, query: &mut crate::query::QueryString) {
-        query.push(key, self.as_str());
-    }
-
-    fn query_scalar(&self) -> ::std::option::Option<::std::borrow::Cow<'_, str>> {
-        ::std::option::Option::Some(::std::borrow::Cow::Borrowed(self.as_str()))
-    }
-}
+crate::enums::string_enum!(
+    RecordingResponseDataChannels { Single = "single", Dual = "dual", } else Other
+);
 
 /// Links to download the recording files.
 ///
@@ -282,64 +225,9 @@ pub enum RecordingResponseDataRecordType {
     Other(::std::string::String),
 }
 
-impl RecordingResponseDataRecordType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Recording => "recording",
-            Self::Other(value) => value,
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for RecordingResponseDataRecordType {
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "recording" => Self::Recording,
-            _ => Self::Other(value),
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for RecordingResponseDataRecordType {
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-
-impl ::std::fmt::Display for RecordingResponseDataRecordType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for RecordingResponseDataRecordType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for RecordingResponseDataRecordType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
-
-impl crate::query::ToQuery for RecordingResponseDataRecordType {
-    fn write_query(&self, key: &str, query: &mut crate::query::QueryString) {
-        query.push(key, self.as_str());
-    }
-
-    fn query_scalar(&self) -> ::std::option::Option<::std::borrow::Cow<'_, str>> {
-        ::std::option::Option::Some(::std::borrow::Cow::Borrowed(self.as_str()))
-    }
-}
+crate::enums::string_enum!(
+    RecordingResponseDataRecordType { Recording = "recording", } else Other
+);
 
 /// The kind of event that led to this recording being created.
 ///
@@ -364,66 +252,9 @@ pub enum RecordingResponseDataSource {
     Other(::std::string::String),
 }
 
-impl RecordingResponseDataSource {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Conference => "conference",
-            Self::Call => "call",
-            Self::Other(value) => value,
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for RecordingResponseDataSource {
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "conference" => Self::Conference,
-            "call" => Self::Call,
-            _ => Self::Other(value),
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for RecordingResponseDataSource {
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-
-impl ::std::fmt::Display for RecordingResponseDataSource {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for RecordingResponseDataSource {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for RecordingResponseDataSource {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
-
-impl crate::query::ToQuery for RecordingResponseDataSource {
-    fn write_query(&self, key: &str, query: &mut crate::query::QueryString) {
-        query.push(key, self.as_str());
-    }
-
-    fn query_scalar(&self) -> ::std::option::Option<::std::borrow::Cow<'_, str>> {
-        ::std::option::Option::Some(::std::borrow::Cow::Borrowed(self.as_str()))
-    }
-}
+crate::enums::string_enum!(
+    RecordingResponseDataSource { Conference = "conference", Call = "call", } else Other
+);
 
 /// The status of the recording. Only `completed` recordings are currently supported.
 ///
@@ -446,64 +277,9 @@ pub enum RecordingResponseDataStatus {
     Other(::std::string::String),
 }
 
-impl RecordingResponseDataStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Completed => "completed",
-            Self::Other(value) => value,
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for RecordingResponseDataStatus {
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "completed" => Self::Completed,
-            _ => Self::Other(value),
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for RecordingResponseDataStatus {
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-
-impl ::std::fmt::Display for RecordingResponseDataStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for RecordingResponseDataStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for RecordingResponseDataStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
-
-impl crate::query::ToQuery for RecordingResponseDataStatus {
-    fn write_query(&self, key: &str, query: &mut crate::query::QueryString) {
-        query.push(key, self.as_str());
-    }
-
-    fn query_scalar(&self) -> ::std::option::Option<::std::borrow::Cow<'_, str>> {
-        ::std::option::Option::Some(::std::borrow::Cow::Borrowed(self.as_str()))
-    }
-}
+crate::enums::string_enum!(
+    RecordingResponseDataStatus { Completed = "completed", } else Other
+);
 
 /// Schema: `#/components/schemas/call-recordings_Error/properties/source`
 #[derive(

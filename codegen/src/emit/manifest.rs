@@ -87,6 +87,12 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         };
         quote!(#![doc = #l])
     });
+    let enums = super::has_string_enums(api).then(|| {
+        quote! {
+            #[rustfmt::skip]
+            mod enums;
+        }
+    });
     let pagination = super::has_pagination(api).then(|| {
         quote! {
             #[rustfmt::skip]
@@ -102,6 +108,7 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
 
         #[rustfmt::skip]
         mod client;
+        #enums
         #[rustfmt::skip]
         mod error;
         #[rustfmt::skip]

@@ -4,6 +4,7 @@
 
 mod client;
 mod docs;
+mod enums;
 mod errors;
 mod manifest;
 mod operations;
@@ -41,6 +42,9 @@ pub fn emit(api: &Api, options: &Options) -> Result<GeneratedCrate, String> {
         ("src/types.rs", types::types_rs(api)),
         ("src/operations.rs", operations::operations_rs(api)),
     ];
+    if has_string_enums(api) {
+        rust_files.push(("src/enums.rs", enums::enums_rs()));
+    }
     if has_pagination(api) {
         rust_files.push(("src/pagination.rs", pagination::pagination_rs()));
     }
@@ -51,6 +55,13 @@ pub fn emit(api: &Api, options: &Options) -> Result<GeneratedCrate, String> {
     }
     files.insert("Cargo.toml".to_owned(), manifest::cargo_toml(api, options));
     Ok(GeneratedCrate { files })
+}
+
+/// Whether the crate has string enums (and so the `string_enum!` macro module).
+fn has_string_enums(api: &Api) -> bool {
+    api.types
+        .iter()
+        .any(|t| matches!(t.kind, crate::ir::TypeKind::StringEnum(_)))
 }
 
 /// Whether any operation gets a `*_stream` method (and so the crate a pagination module).
@@ -82,6 +93,7 @@ fn separate_items(text: &str) -> String {
         let after_inner_attrs = prev.starts_with("#![") && !current.starts_with("#![");
         let after_module_docs = prev.starts_with("//!") && !current.starts_with("//!");
         const ITEM_STARTS: &[&str] = &[
+            "crate::enums::",
             "///",
             "#[",
             "pub ",

@@ -55,7 +55,7 @@ fn type_def(api: &Api, t: &TypeDef) -> TokenStream {
                  and serialize back unchanged.",
                 e.fallback
             ));
-            enum_def(&name, e, docs::attrs(&doc_lines))
+            enum_def(&name, e, t.in_query, docs::attrs(&doc_lines))
         }
         TypeKind::Alias(ty) => {
             let ty = rust_type(api, ty, true);
@@ -141,22 +141,35 @@ fn struct_def(
     }
 }
 
-fn enum_def(name: &proc_macro2::Ident, e: &StringEnum, doc: TokenStream) -> TokenStream {
+fn enum_def(
+    name: &proc_macro2::Ident,
+    e: &StringEnum,
+    in_query: bool,
+    doc: TokenStream,
+) -> TokenStream {
     let fallback = naming::ident(&e.fallback);
     let variants = e.variants.iter().map(|v| {
         let ident = naming::ident(&v.rust_name);
-        let doc = docs::attrs(&[format!("`{}`", v.wire_value.replace('`', "'"))]);
+        let doc = docs::attrs(&[docs::code_span(&v.wire_value)]);
         quote!(#doc #ident,)
     });
-    let to_str = e.variants.iter().map(|v| {
+    let table = e.variants.iter().map(|v| {
         let ident = naming::ident(&v.rust_name);
         let wire = &v.wire_value;
-        quote!(Self::#ident => #wire,)
+        quote!(#ident = #wire,)
     });
-    let from_str = e.variants.iter().map(|v| {
-        let ident = naming::ident(&v.rust_name);
-        let wire = &v.wire_value;
-        quote!(#wire => Self::#ident,)
+    let query_impl = in_query.then(|| {
+        quote! {
+            impl crate::query::ToQuery for #name {
+                fn write_query(&self, key: &str, query: &mut crate::query::QueryString) {
+                    query.push(key, self.as_str());
+                }
+
+                fn query_scalar(&self) -> ::std::option::Option<::std::borrow::Cow<'_, str>> {
+                    ::std::option::Option::Some(::std::borrow::Cow::Borrowed(self.as_str()))
+                }
+            }
+        }
     });
     quote! {
         #doc
@@ -167,58 +180,8 @@ fn enum_def(name: &proc_macro2::Ident, e: &StringEnum, doc: TokenStream) -> Toke
             #fallback(::std::string::String),
         }
 
-        impl #name {
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#to_str)*
-                    Self::#fallback(value) => value,
-                }
-            }
-        }
-
-        impl ::std::convert::From<::std::string::String> for #name {
-            fn from(value: ::std::string::String) -> Self {
-                match value.as_str() {
-                    #(#from_str)*
-                    _ => Self::#fallback(value),
-                }
-            }
-        }
-
-        impl ::std::convert::From<&str> for #name {
-            fn from(value: &str) -> Self {
-                Self::from(::std::string::String::from(value))
-            }
-        }
-
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-            }
-        }
-
-        impl crate::query::ToQuery for #name {
-            fn write_query(&self, key: &str, query: &mut crate::query::QueryString) {
-                query.push(key, self.as_str());
-            }
-
-            fn query_scalar(&self) -> ::std::option::Option<::std::borrow::Cow<'_, str>> {
-                ::std::option::Option::Some(::std::borrow::Cow::Borrowed(self.as_str()))
-            }
-        }
+        crate::enums::string_enum!(#name { #(#table)* } else #fallback);
+        #query_impl
     }
 }
 
