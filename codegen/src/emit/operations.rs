@@ -339,7 +339,13 @@ fn path_expr(op: &Operation) -> TokenStream {
         return quote!(::std::string::String::from(#path));
     }
     let pushes = op.path_segments.iter().map(|segment| match segment {
-        PathSegment::Literal(text) => quote!(path.push_str(#text);),
+        PathSegment::Literal(text) => match text.chars().collect::<Vec<_>>().as_slice() {
+            [single] => {
+                let c = proc_macro2::Literal::character(*single);
+                quote!(path.push(#c);)
+            }
+            _ => quote!(path.push_str(#text);),
+        },
         PathSegment::Param(i) => {
             let ident = naming::ident(&op.path_params[*i].rust_name);
             quote!(path.push_str(&crate::query::encode_path_segment(&crate::query::ToQuery::query_scalar(#ident).unwrap_or_default()));)

@@ -97,7 +97,11 @@ impl Lowerer<'_> {
         let mut path_params = Vec::new();
         let mut struct_params = Vec::new();
         let mut field_names = Namespace::default();
-        let mut arg_names = Namespace::with_reserved(&["self", "params", "body"]);
+        // Path parameters become arguments beside the locals the emitted methods use.
+        let mut arg_names = Namespace::with_reserved(&[
+            "self", "params", "body", "path", "request", "response", "query", "cookies", "value",
+            "first", "number", "meta", "page",
+        ]);
         for (data, location, style, at, component) in params {
             let hint = component.unwrap_or_else(|| format!("{type_base} {}", data.name));
             let ty = self.param_type(&data, &hint, &at);
