@@ -75,6 +75,9 @@ struct Lowerer<'a> {
     memo: HashMap<String, (TypeRef, bool)>,
     diagnostics: Diagnostics,
     error_types: Vec<TypeId>,
+    /// Components whose properties are being merged (an `allOf` that reaches one of these
+    /// again would merge forever).
+    merging: Vec<String>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -89,6 +92,7 @@ impl<'a> Lowerer<'a> {
             memo: HashMap::new(),
             diagnostics: Diagnostics::default(),
             error_types: Vec::new(),
+            merging: Vec::new(),
         }
     }
 

@@ -105,7 +105,10 @@ impl Lowerer<'_> {
                 Docs::default(),
             ),
             ReferenceOr::Item(s) => {
-                let kind = match self.definition(s, &name, pointer) {
+                self.merging.push(pointer.to_owned());
+                let kind = self.definition(s, &name, pointer);
+                self.merging.pop();
+                let kind = match kind {
                     Some(kind) => kind,
                     None => TypeKind::Alias(self.plain(s, &name, pointer)),
                 };
@@ -401,7 +404,10 @@ impl Lowerer<'_> {
             }
             return TypeKind::Alias(TypeRef::Json);
         }
+        let depth = self.merging.len();
+        self.merging.extend(views.iter().map(|(_, at)| at.clone()));
         let fields = self.fields(&views, name);
+        self.merging.truncate(depth);
         TypeKind::Struct(Struct {
             fields,
             derive_default: true,
@@ -423,15 +429,16 @@ impl Lowerer<'_> {
             let (schema, at) = match part {
                 ReferenceOr::Item(s) => (s, part_pointer),
                 ReferenceOr::Reference { reference } => {
-                    match resolve(
-                        self.api.components.as_ref().map(|c| &c.schemas),
-                        "schemas",
-                        reference,
-                    ) {
-                        Ok((s, target)) => (
-                            s,
-                            format!("#/components/schemas/{}", escape_pointer(&target)),
-                        ),
+                    let schemas = self.api.components.as_ref().map(|c| &c.schemas);
+                    match resolve(schemas, "schemas", reference) {
+                        Ok((s, target)) => {
+                            let at = format!("#/components/schemas/{}", escape_pointer(&target));
+                            // Merging a component into itself adds nothing and never ends.
+                            if self.merging.contains(&at) {
+                                continue;
+                            }
+                            (s, at)
+                        }
                         Err(_) => {
                             others.push((SchemaRef::Ref(reference), part_pointer));
                             continue;

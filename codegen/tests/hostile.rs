@@ -1,0 +1,120 @@
+//! Hostile inputs made at test time (so no huge fixture is committed): nesting thousands
+//! of levels deep, a YAML alias bomb, and a very large spec. Each gives a located error or
+//! a crate, never a panic, a stack overflow or unbounded memory.
+
+use std::path::Path;
+
+fn generate(name: &str, text: &str) -> Result<codegen::GeneratedCrate, codegen::Error> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    codegen::generate(&path, &codegen::Options::for_crate("hostile", name))
+}
+
+const HEAD: &str = r#""openapi":"3.0.0","info":{"title":"t","version":"1"},"paths":{}"#;
+
+#[test]
+fn nesting_thousands_deep_is_an_error_not_a_stack_overflow() {
+    let depth = 5000;
+    let json = format!(
+        "{{{HEAD},\"components\":{{\"schemas\":{{\"A\":{}{{\"type\":\"string\"}}{}}}}}}}",
+        "{\"type\":\"object\",\"properties\":{\"a\":".repeat(depth),
+        "}}".repeat(depth)
+    );
+    let e = generate("deep.json", &json).unwrap_err().to_string();
+    assert!(
+        e.contains("deep.json:1:") && e.contains("recursion limit"),
+        "{e}"
+    );
+
+    let yaml = format!(
+        "openapi: 3.0.0\ninfo: {{title: t, version: '1'}}\npaths: {{}}\nx-deep: {}{}\n",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    let e = generate("deep.yml", &yaml).unwrap_err().to_string();
+    assert!(
+        e.contains("deep.yml:4:") && e.contains("recursion limit"),
+        "{e}"
+    );
+}
+
+#[test]
+fn nesting_within_the_parsers_limit_generates() {
+    // 40 levels of inline objects: every level becomes a named type.
+    let depth = 40;
+    let json = format!(
+        "{{{HEAD},\"components\":{{\"schemas\":{{\"A\":{}{{\"type\":\"string\"}}{}}}}}}}",
+        "{\"type\":\"object\",\"properties\":{\"a\":".repeat(depth),
+        "}}".repeat(depth)
+    );
+    let krate = generate("nested.json", &json).expect("generates");
+    assert!(krate.files["src/types.rs"].matches("pub struct").count() >= depth);
+}
+
+#[test]
+fn yaml_alias_bomb_is_refused_quickly() {
+    let mut yaml =
+        String::from("openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths: {}\nx-bomb:\n");
+    yaml.push_str("  a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    let names: Vec<char> = "bcdefghijklmnop".chars().collect();
+    let mut previous = 'a';
+    for n in names {
+        let refs = vec![format!("*{previous}"); 9].join(", ");
+        yaml.push_str(&format!("  {n}: &{n} [{refs}]\n"));
+        previous = n;
+    }
+    let e = generate("bomb.yml", &yaml).unwrap_err().to_string();
+    assert!(e.contains("repetition limit"), "{e}");
+}
+
+#[test]
+fn a_very_large_spec_generates() {
+    // 3,000 schemas and 1,500 operations (about 0.8 MB of JSON).
+    let mut schemas = Vec::new();
+    let mut paths = Vec::new();
+    for i in 0..3000 {
+        schemas.push(format!(
+            "\"S{i}\":{{\"type\":\"object\",\"required\":[\"id\"],\"properties\":{{\"id\":{{\"type\":\"integer\"}},\"next\":{{\"$ref\":\"#/components/schemas/S{}\"}},\"kind\":{{\"type\":\"string\",\"enum\":[\"a\",\"b\"]}}}}}}",
+            (i + 1) % 3000
+        ));
+    }
+    for i in 0..1500 {
+        paths.push(format!(
+            "\"/r{i}/{{id}}\":{{\"get\":{{\"operationId\":\"op{i}\",\"parameters\":[{{\"name\":\"id\",\"in\":\"path\",\"required\":true,\"schema\":{{\"type\":\"string\"}}}}],\"responses\":{{\"200\":{{\"description\":\"ok\",\"content\":{{\"application/json\":{{\"schema\":{{\"$ref\":\"#/components/schemas/S{i}\"}}}}}}}}}}}}}}"
+        ));
+    }
+    let json = format!(
+        "{{\"openapi\":\"3.0.0\",\"info\":{{\"title\":\"big\",\"version\":\"1\"}},\"paths\":{{{}}},\"components\":{{\"schemas\":{{{}}}}}}}",
+        paths.join(","),
+        schemas.join(",")
+    );
+    assert!(json.len() > 700_000);
+    let krate = generate("big.json", &json).expect("generates");
+    // The 3,000-long cycle through `next` is broken by boxing.
+    assert!(krate.files["src/types.rs"].contains("::std::boxed::Box<S1>"));
+}
+
+#[test]
+fn every_bad_fixture_is_an_error_without_panicking() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let options = codegen::Options::for_crate("bad", "bad");
+        let result = std::panic::catch_unwind(|| codegen::generate(&path, &options));
+        let result = result.unwrap_or_else(|_| panic!("{} panicked", path.display()));
+        let e = result.expect_err("a bad fixture is refused");
+        assert!(!e.diagnostics().is_empty());
+        seen += 1;
+    }
+    assert!(seen >= 10, "only {seen} fixtures");
+}
+
+#[test]
+fn all_of_that_reaches_its_own_component_terminates() {
+    // Found by tests/fuzz.rs: `Box` merges `A`, whose properties include `Box` again.
+    let yaml = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        Box:\n          allOf:\n            - type: string\n            - $ref: '#/components/schemas/A'\n    B:\n      allOf:\n        - $ref: '#/components/schemas/B'\n";
+    let krate = generate("self-merge.yml", yaml).expect("generates");
+    assert!(krate.files["src/types.rs"].contains("pub struct A"));
+}
