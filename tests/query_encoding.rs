@@ -1,7 +1,7 @@
 //! Golden tests of the query encoder of the generated crate: deepObject brackets at any
 //! depth, percent-encoding of keys and values, literal bracketed names, nothing when unset.
 
-use telnyx_recordings::query::{encode_path_segment, QueryString, ToQuery};
+use telnyx_recordings::query::{encode_path_segment, QueryString};
 use telnyx_recordings::types::{
     CallRecordingsPageConsolidated, GetRecordingsFilter, GetRecordingsFilterCreatedAt,
     GetRecordingsParams,
@@ -88,8 +88,9 @@ fn reserved_and_non_ascii_characters_are_encoded() {
 fn encoded_values_decode_back_exactly() {
     // What a server sees after form-decoding must be what the caller set.
     let value = "+15551234567 & = / # ? é : %20";
+    let value: &str = value;
     let mut query = QueryString::new();
-    value.write_query("filter[from]", &mut query);
+    query.write("filter[from]", value);
     let url = reqwest_like_parse(query.as_str());
     assert_eq!(url, vec![("filter[from]".to_owned(), value.to_owned())]);
 }
@@ -116,9 +117,12 @@ fn keys_are_encoded_except_brackets() {
 #[test]
 fn arrays_and_scalars() {
     let mut query = QueryString::new();
-    vec!["sms".to_owned(), "mms".to_owned()].write_query("filter[features]", &mut query);
-    true.write_query("flag", &mut query);
-    1.5f64.write_query("ratio", &mut query);
+    query.write(
+        "filter[features]",
+        &vec!["sms".to_owned(), "mms".to_owned()],
+    );
+    query.write("flag", &true);
+    query.write("ratio", &1.5f64);
     query.push_each("tag", &["a", "b"]);
     query.push_delimited("ids", &[1i64, 2, 3], "%7C");
     query.push_list("csv", &["a,b", "c"], ",");

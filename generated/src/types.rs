@@ -322,20 +322,16 @@ pub struct CallRecordingsPageConsolidated {
 }
 
 impl crate::query::ToQuery for CallRecordingsPageConsolidated {
-    fn write_query(&self, key: &str, query: &mut crate::query::QueryString) {
+    fn write_query(
+        &self,
+        key: &mut ::std::string::String,
+        query: &mut crate::query::QueryString,
+    ) {
         if let ::std::option::Option::Some(value) = &self.size {
-            crate::query::ToQuery::write_query(
-                value,
-                &crate::query::nested(key, "size"),
-                query,
-            );
+            crate::query::write_nested(key, "size", value, query);
         }
         if let ::std::option::Option::Some(value) = &self.number {
-            crate::query::ToQuery::write_query(
-                value,
-                &crate::query::nested(key, "number"),
-                query,
-            );
+            crate::query::write_nested(key, "number", value, query);
         }
     }
 }
@@ -404,90 +400,46 @@ pub struct GetRecordingsFilter {
 }
 
 impl crate::query::ToQuery for GetRecordingsFilter {
-    fn write_query(&self, key: &str, query: &mut crate::query::QueryString) {
+    fn write_query(
+        &self,
+        key: &mut ::std::string::String,
+        query: &mut crate::query::QueryString,
+    ) {
         if let ::std::option::Option::Some(value) = &self.conference_id {
-            crate::query::ToQuery::write_query(
-                value,
-                &crate::query::nested(key, "conference_id"),
-                query,
-            );
+            crate::query::write_nested(key, "conference_id", value, query);
         }
         if let ::std::option::Option::Some(value) = &self.created_at {
-            crate::query::ToQuery::write_query(
-                value,
-                &crate::query::nested(key, "created_at"),
-                query,
-            );
+            crate::query::write_nested(key, "created_at", value, query);
         }
         if let ::std::option::Option::Some(value) = &self.call_leg_id {
-            crate::query::ToQuery::write_query(
-                value,
-                &crate::query::nested(key, "call_leg_id"),
-                query,
-            );
+            crate::query::write_nested(key, "call_leg_id", value, query);
         }
         if let ::std::option::Option::Some(value) = &self.call_session_id {
-            crate::query::ToQuery::write_query(
-                value,
-                &crate::query::nested(key, "call_session_id"),
-                query,
-            );
+            crate::query::write_nested(key, "call_session_id", value, query);
         }
         if let ::std::option::Option::Some(value) = &self.from {
-            crate::query::ToQuery::write_query(
-                value,
-                &crate::query::nested(key, "from"),
-                query,
-            );
+            crate::query::write_nested(key, "from", value, query);
         }
         if let ::std::option::Option::Some(value) = &self.to {
-            crate::query::ToQuery::write_query(
-                value,
-                &crate::query::nested(key, "to"),
-                query,
-            );
+            crate::query::write_nested(key, "to", value, query);
         }
         if let ::std::option::Option::Some(value) = &self.connection_id {
-            crate::query::ToQuery::write_query(
-                value,
-                &crate::query::nested(key, "connection_id"),
-                query,
-            );
+            crate::query::write_nested(key, "connection_id", value, query);
         }
         if let ::std::option::Option::Some(value) = &self.sip_call_id {
-            crate::query::ToQuery::write_query(
-                value,
-                &crate::query::nested(key, "sip_call_id"),
-                query,
-            );
+            crate::query::write_nested(key, "sip_call_id", value, query);
         }
         if let ::std::option::Option::Some(value) = &self.call_control_id {
-            crate::query::ToQuery::write_query(
-                value,
-                &crate::query::nested(key, "call_control_id"),
-                query,
-            );
+            crate::query::write_nested(key, "call_control_id", value, query);
         }
         if let ::std::option::Option::Some(value) = &self.conference_region {
-            crate::query::ToQuery::write_query(
-                value,
-                &crate::query::nested(key, "conference_region"),
-                query,
-            );
+            crate::query::write_nested(key, "conference_region", value, query);
         }
         if let ::std::option::Option::Some(value) = &self.start_time {
-            crate::query::ToQuery::write_query(
-                value,
-                &crate::query::nested(key, "start_time"),
-                query,
-            );
+            crate::query::write_nested(key, "start_time", value, query);
         }
         if let ::std::option::Option::Some(value) = &self.end_time {
-            crate::query::ToQuery::write_query(
-                value,
-                &crate::query::nested(key, "end_time"),
-                query,
-            );
+            crate::query::write_nested(key, "end_time", value, query);
         }
     }
 }
@@ -515,20 +467,16 @@ pub struct GetRecordingsFilterCreatedAt {
 }
 
 impl crate::query::ToQuery for GetRecordingsFilterCreatedAt {
-    fn write_query(&self, key: &str, query: &mut crate::query::QueryString) {
+    fn write_query(
+        &self,
+        key: &mut ::std::string::String,
+        query: &mut crate::query::QueryString,
+    ) {
         if let ::std::option::Option::Some(value) = &self.gte {
-            crate::query::ToQuery::write_query(
-                value,
-                &crate::query::nested(key, "gte"),
-                query,
-            );
+            crate::query::write_nested(key, "gte", value, query);
         }
         if let ::std::option::Option::Some(value) = &self.lte {
-            crate::query::ToQuery::write_query(
-                value,
-                &crate::query::nested(key, "lte"),
-                query,
-            );
+            crate::query::write_nested(key, "lte", value, query);
         }
     }
 }
@@ -556,20 +504,16 @@ pub struct GetRecordingsFilterStartTime {
 }
 
 impl crate::query::ToQuery for GetRecordingsFilterStartTime {
-    fn write_query(&self, key: &str, query: &mut crate::query::QueryString) {
+    fn write_query(
+        &self,
+        key: &mut ::std::string::String,
+        query: &mut crate::query::QueryString,
+    ) {
         if let ::std::option::Option::Some(value) = &self.gte {
-            crate::query::ToQuery::write_query(
-                value,
-                &crate::query::nested(key, "gte"),
-                query,
-            );
+            crate::query::write_nested(key, "gte", value, query);
         }
         if let ::std::option::Option::Some(value) = &self.lte {
-            crate::query::ToQuery::write_query(
-                value,
-                &crate::query::nested(key, "lte"),
-                query,
-            );
+            crate::query::write_nested(key, "lte", value, query);
         }
     }
 }
@@ -597,20 +541,16 @@ pub struct GetRecordingsFilterEndTime {
 }
 
 impl crate::query::ToQuery for GetRecordingsFilterEndTime {
-    fn write_query(&self, key: &str, query: &mut crate::query::QueryString) {
+    fn write_query(
+        &self,
+        key: &mut ::std::string::String,
+        query: &mut crate::query::QueryString,
+    ) {
         if let ::std::option::Option::Some(value) = &self.gte {
-            crate::query::ToQuery::write_query(
-                value,
-                &crate::query::nested(key, "gte"),
-                query,
-            );
+            crate::query::write_nested(key, "gte", value, query);
         }
         if let ::std::option::Option::Some(value) = &self.lte {
-            crate::query::ToQuery::write_query(
-                value,
-                &crate::query::nested(key, "lte"),
-                query,
-            );
+            crate::query::write_nested(key, "lte", value, query);
         }
     }
 }
@@ -654,10 +594,10 @@ impl GetRecordingsParams {
     pub fn query(&self) -> crate::query::QueryString {
         let mut query = crate::query::QueryString::new();
         if let ::std::option::Option::Some(value) = &self.page {
-            crate::query::ToQuery::write_query(value, "page", &mut query);
+            query.write("page", value);
         }
         if let ::std::option::Option::Some(value) = &self.filter {
-            crate::query::ToQuery::write_query(value, "filter", &mut query);
+            query.write("filter", value);
         }
         query
     }

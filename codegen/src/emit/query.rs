@@ -32,7 +32,14 @@ pub fn query_rs() -> TokenStream {
         impl QueryString {
             /// An empty query.
             pub fn new() -> Self {
-                Self::default()
+                Self { encoded: ::std::string::String::with_capacity(128) }
+            }
+
+            /// Writes `value` under `key` (objects nest as `key[field]`).
+            pub fn write<T: ToQuery + ?::std::marker::Sized>(&mut self, key: &str, value: &T) {
+                let mut key_buf = ::std::string::String::with_capacity(key.len() + 32);
+                key_buf.push_str(key);
+                value.write_query(&mut key_buf, self);
             }
 
             /// Appends `key=value`, both percent-encoded.
@@ -51,7 +58,7 @@ pub fn query_rs() -> TokenStream {
             /// `key=a&key=b`: an exploded `form` array.
             pub fn push_each<T: ToQuery>(&mut self, key: &str, items: &[T]) {
                 for item in items {
-                    item.write_query(key, self);
+                    self.write(key, item);
                 }
             }
 
@@ -100,8 +107,9 @@ pub fn query_rs() -> TokenStream {
 
         /// A value that can be written into a query string under a key.
         pub trait ToQuery {
-            /// Writes `self` under `key`; objects nest as `key[field]`.
-            fn write_query(&self, key: &str, query: &mut QueryString);
+            /// Writes `self` under `key`; objects nest as `key[field]`, appending to `key` and
+            /// restoring it afterwards (one buffer serves a whole object, no allocation per field).
+            fn write_query(&self, key: &mut ::std::string::String, query: &mut QueryString);
 
             /// The value as one string, for scalars (used for arrays, headers and path segments).
             fn query_scalar(&self) -> ::std::option::Option<::std::borrow::Cow<'_, str>> {
@@ -109,9 +117,19 @@ pub fn query_rs() -> TokenStream {
             }
         }
 
-        /// The key of a nested field: `key[name]`.
-        pub fn nested(key: &str, name: &str) -> ::std::string::String {
-            ::std::format!("{key}[{name}]")
+        /// Writes `value` under `key[name]`, leaving `key` as it was.
+        pub fn write_nested<T: ToQuery + ?::std::marker::Sized>(
+            key: &mut ::std::string::String,
+            name: &str,
+            value: &T,
+            query: &mut QueryString,
+        ) {
+            let len = key.len();
+            key.push('[');
+            key.push_str(name);
+            key.push(']');
+            value.write_query(key, query);
+            key.truncate(len);
         }
 
         /// Percent-encodes a value as one path segment (`/`, `?`, `#` and `..` stay inside it).
@@ -126,7 +144,7 @@ pub fn query_rs() -> TokenStream {
         macro_rules! scalar {
             ($($t:ty),*) => {$(
                 impl ToQuery for $t {
-                    fn write_query(&self, key: &str, query: &mut QueryString) {
+                    fn write_query(&self, key: &mut ::std::string::String, query: &mut QueryString) {
                         query.push(key, &self.to_string());
                     }
 
@@ -140,7 +158,7 @@ pub fn query_rs() -> TokenStream {
         scalar!(i32, i64, u32, u64, f32, f64, bool);
 
         impl ToQuery for str {
-            fn write_query(&self, key: &str, query: &mut QueryString) {
+            fn write_query(&self, key: &mut ::std::string::String, query: &mut QueryString) {
                 query.push(key, self);
             }
 
@@ -150,7 +168,7 @@ pub fn query_rs() -> TokenStream {
         }
 
         impl ToQuery for ::std::string::String {
-            fn write_query(&self, key: &str, query: &mut QueryString) {
+            fn write_query(&self, key: &mut ::std::string::String, query: &mut QueryString) {
                 query.push(key, self);
             }
 
@@ -160,7 +178,7 @@ pub fn query_rs() -> TokenStream {
         }
 
         impl<T: ToQuery + ?::std::marker::Sized> ToQuery for &T {
-            fn write_query(&self, key: &str, query: &mut QueryString) {
+            fn write_query(&self, key: &mut ::std::string::String, query: &mut QueryString) {
                 (**self).write_query(key, query);
             }
 
@@ -170,7 +188,7 @@ pub fn query_rs() -> TokenStream {
         }
 
         impl<T: ToQuery + ?::std::marker::Sized> ToQuery for ::std::boxed::Box<T> {
-            fn write_query(&self, key: &str, query: &mut QueryString) {
+            fn write_query(&self, key: &mut ::std::string::String, query: &mut QueryString) {
                 (**self).write_query(key, query);
             }
 
@@ -180,7 +198,7 @@ pub fn query_rs() -> TokenStream {
         }
 
         impl<T: ToQuery> ToQuery for ::std::option::Option<T> {
-            fn write_query(&self, key: &str, query: &mut QueryString) {
+            fn write_query(&self, key: &mut ::std::string::String, query: &mut QueryString) {
                 if let ::std::option::Option::Some(value) = self {
                     value.write_query(key, query);
                 }
@@ -193,12 +211,12 @@ pub fn query_rs() -> TokenStream {
 
         /// Scalars are comma-joined (`key=a,b`); objects are indexed (`key[0][field]=...`).
         impl<T: ToQuery> ToQuery for ::std::vec::Vec<T> {
-            fn write_query(&self, key: &str, query: &mut QueryString) {
+            fn write_query(&self, key: &mut ::std::string::String, query: &mut QueryString) {
                 match self.iter().map(ToQuery::query_scalar).collect::<::std::option::Option<::std::vec::Vec<_>>>() {
                     ::std::option::Option::Some(parts) => query.push_list(key, &parts, ","),
                     ::std::option::Option::None => {
                         for (i, item) in self.iter().enumerate() {
-                            item.write_query(&nested(key, &i.to_string()), query);
+                            write_nested(key, &i.to_string(), item, query);
                         }
                     }
                 }
@@ -211,23 +229,23 @@ pub fn query_rs() -> TokenStream {
         }
 
         impl<T: ToQuery> ToQuery for ::std::collections::BTreeMap<::std::string::String, T> {
-            fn write_query(&self, key: &str, query: &mut QueryString) {
+            fn write_query(&self, key: &mut ::std::string::String, query: &mut QueryString) {
                 for (name, value) in self {
-                    value.write_query(&nested(key, name), query);
+                    write_nested(key, name, value, query);
                 }
             }
         }
 
         impl ToQuery for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
-            fn write_query(&self, key: &str, query: &mut QueryString) {
+            fn write_query(&self, key: &mut ::std::string::String, query: &mut QueryString) {
                 for (name, value) in self {
-                    value.write_query(&nested(key, name), query);
+                    write_nested(key, name, value, query);
                 }
             }
         }
 
         impl ToQuery for ::serde_json::Value {
-            fn write_query(&self, key: &str, query: &mut QueryString) {
+            fn write_query(&self, key: &mut ::std::string::String, query: &mut QueryString) {
                 match self {
                     ::serde_json::Value::Null => {}
                     ::serde_json::Value::Object(map) => map.write_query(key, query),

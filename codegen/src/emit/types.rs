@@ -114,18 +114,18 @@ fn struct_def(
             if f.optional() {
                 quote! {
                     if let ::std::option::Option::Some(value) = &self.#ident {
-                        crate::query::ToQuery::write_query(value, &crate::query::nested(key, #wire), query);
+                        crate::query::write_nested(key, #wire, value, query);
                     }
                 }
             } else {
                 quote! {
-                    crate::query::ToQuery::write_query(&self.#ident, &crate::query::nested(key, #wire), query);
+                    crate::query::write_nested(key, #wire, &self.#ident, query);
                 }
             }
         });
         quote! {
             impl crate::query::ToQuery for #name {
-                fn write_query(&self, key: &str, query: &mut crate::query::QueryString) {
+                fn write_query(&self, key: &mut ::std::string::String, query: &mut crate::query::QueryString) {
                     #(#writes)*
                 }
             }
@@ -161,7 +161,7 @@ fn enum_def(
     let query_impl = in_query.then(|| {
         quote! {
             impl crate::query::ToQuery for #name {
-                fn write_query(&self, key: &str, query: &mut crate::query::QueryString) {
+                fn write_query(&self, key: &mut ::std::string::String, query: &mut crate::query::QueryString) {
                     query.push(key, self.as_str());
                 }
 
@@ -211,7 +211,7 @@ fn untagged_def(
     let query_impl = in_query.then(|| {
         quote! {
             impl crate::query::ToQuery for #name {
-                fn write_query(&self, key: &str, query: &mut crate::query::QueryString) {
+                fn write_query(&self, key: &mut ::std::string::String, query: &mut crate::query::QueryString) {
                     match self {
                         #(#arms)*
                     }
@@ -281,7 +281,7 @@ fn tagged_def(
         });
         quote! {
             impl crate::query::ToQuery for #name {
-                fn write_query(&self, key: &str, query: &mut crate::query::QueryString) {
+                fn write_query(&self, key: &mut ::std::string::String, query: &mut crate::query::QueryString) {
                     match self {
                         #(#arms)*
                         Self::#fallback(value) => crate::query::ToQuery::write_query(value, key, query),
@@ -392,7 +392,7 @@ fn query_write(p: &Param) -> TokenStream {
         }
         ParamStyle::PipeDelimited => quote!(query.push_delimited(#wire, value, "%7C");),
         ParamStyle::SpaceDelimited => quote!(query.push_delimited(#wire, value, "%20");),
-        _ => quote!(crate::query::ToQuery::write_query(value, #wire, &mut query);),
+        _ => quote!(query.write(#wire, value);),
     };
     if p.required {
         quote! {

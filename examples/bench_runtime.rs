@@ -1,0 +1,374 @@
+//! Run-time benchmarks of the generated client, each against a baseline measured in the
+//! same run (ratios, not absolute targets; see BENCHMARKS.md):
+//! 1. decoding a 250-item `GET /recordings` page vs a minimal hand-written serde struct;
+//! 2. building the query string of a full filter (time and allocations);
+//! 3. requests per second against a local server vs a bare reqwest loop;
+//! 4. streaming 20 pages at 20 ms latency, sequential vs concurrent; one retried 503.
+//!
+//! `cargo run --release --example bench_runtime`
+
+use futures_util::StreamExt;
+use serde::Deserialize;
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+use telnyx_recordings::types::{
+    CallRecordingsPageConsolidated, GetRecordingsFilter, GetRecordingsFilterCreatedAt,
+    GetRecordingsParams, RecordingsResponseBody,
+};
+use telnyx_recordings::Client;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// Counts allocations, for the query-building benchmark.
+struct Counting;
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// The baseline: what a hand-written client would decode (same fields, plain strings).
+#[allow(dead_code)]
+#[derive(Deserialize)]
+struct HandPage {
+    data: Option<Vec<HandRecording>>,
+    meta: Option<HandMeta>,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+struct HandMeta {
+    total_pages: Option<i64>,
+    total_results: Option<i64>,
+    page_number: Option<i64>,
+    page_size: Option<i64>,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+struct HandRecording {
+    call_control_id: Option<String>,
+    call_leg_id: Option<String>,
+    call_session_id: Option<String>,
+    channels: Option<String>,
+    conference_id: Option<String>,
+    created_at: Option<String>,
+    download_urls: Option<HandUrls>,
+    duration_millis: Option<i32>,
+    id: Option<String>,
+    record_type: Option<String>,
+    recording_started_at: Option<String>,
+    recording_ended_at: Option<String>,
+    source: Option<String>,
+    status: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    connection_id: Option<String>,
+    initiated_by: Option<String>,
+    updated_at: Option<String>,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+struct HandUrls {
+    mp3: Option<String>,
+    wav: Option<String>,
+}
+
+fn page_json(items: usize) -> String {
+    let item = serde_json::json!({
+        "call_control_id": "v3:e-31OnvjEM7Y4wvxr3TKNk8M3QyLcGZPiUIzCGtwQtOtEjY-B0urkw",
+        "call_leg_id": "84a97d76-e40f-11ed-9074-02420a0daa69",
+        "call_session_id": "84a97d76-e40f-11ed-9074-02420a0daa69",
+        "channels": "dual", "conference_id": "84a97d76-e40f-11ed-9074-02420a0daa69",
+        "created_at": "2018-02-02T22:25:27.521Z",
+        "download_urls": {"mp3": "https://example.com/a.mp3", "wav": "https://example.com/a.wav"},
+        "duration_millis": 60000, "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+        "record_type": "recording", "recording_started_at": "2019-01-23T18:10:02.574Z",
+        "recording_ended_at": "2019-01-23T18:10:02.574Z", "source": "conference",
+        "status": "completed", "from": "+15551234567", "to": "+15557654321",
+        "connection_id": "175237942907135762", "initiated_by": "StartCallRecordingAPI",
+        "updated_at": "2018-02-02T22:25:27.521Z"
+    });
+    serde_json::json!({"data": vec![item; items], "meta": {"total_pages": 3, "total_results": 55, "page_number": 2, "page_size": 250}}).to_string()
+}
+
+/// Median of `rounds` timings of `iterations` calls of `f`, per call.
+fn median_per_call(rounds: usize, iterations: usize, mut f: impl FnMut()) -> Duration {
+    let mut times: Vec<Duration> = (0..rounds)
+        .map(|_| {
+            let started = Instant::now();
+            for _ in 0..iterations {
+                f();
+            }
+            started.elapsed() / iterations as u32
+        })
+        .collect();
+    times.sort();
+    times[rounds / 2]
+}
+
+fn full_filter() -> GetRecordingsParams {
+    GetRecordingsParams {
+        page: Some(CallRecordingsPageConsolidated {
+            size: Some(250),
+            number: Some(3),
+        }),
+        filter: Some(GetRecordingsFilter {
+            conference_id: Some("428c31b6-7af4-4bcb-b7f5-5013ef9657c1".into()),
+            created_at: Some(GetRecordingsFilterCreatedAt {
+                gte: Some("2019-03-29T11:10:00Z".into()),
+                lte: Some("2019-03-30T11:10:00Z".into()),
+            }),
+            call_leg_id: Some("428c31b6-7af4-4bcb-b7f5-5013ef9657c1".into()),
+            call_session_id: Some("428c31b6-7af4-4bcb-b7f5-5013ef9657c1".into()),
+            from: Some("+15551234567".into()),
+            to: Some("+15557654321".into()),
+            connection_id: Some("175237942907135762".into()),
+            sip_call_id: Some("428c31b6-7af4-4bcb-b7f5-5013ef9657c1".into()),
+            call_control_id: Some(
+                "v3:e-31OnvjEM7Y4wvxr3TKNk8M3QyLcGZPiUIzCGtwQtOtEjY-B0urkw".into(),
+            ),
+            conference_region: Some("us".into()),
+            start_time: None,
+            end_time: None,
+        }),
+    }
+}
+
+/// A minimal keep-alive HTTP/1.1 server answering every request with `body`, optionally
+/// after `latency`. Returns its base URL.
+async fn serve(body: String, latency: Duration) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let body = body.clone();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 16384];
+                let mut filled = 0;
+                loop {
+                    match socket.read(&mut buf[filled..]).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => filled += n,
+                    }
+                    while let Some(end) = buf[..filled].windows(4).position(|w| w == b"\r\n\r\n") {
+                        buf.copy_within(end + 4..filled, 0);
+                        filled -= end + 4;
+                        if !latency.is_zero() {
+                            tokio::time::sleep(latency).await;
+                        }
+                        let reply = format!(
+                            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                            body.len()
+                        );
+                        if socket.write_all(reply.as_bytes()).await.is_err() {
+                            return;
+                        }
+                    }
+                }
+            });
+        }
+    });
+    url
+}
+
+fn page_with(page: i64, total: i64) -> String {
+    let items: Vec<_> = (0..25)
+        .map(|i| serde_json::json!({"id": format!("{page}-{i}")}))
+        .collect();
+    serde_json::json!({"data": items, "meta": {"page_number": page, "total_pages": total}})
+        .to_string()
+}
+
+/// Serves pages by `page[number]`, each after `latency`.
+async fn serve_pages(total: i64, latency: Duration) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 16384];
+                let mut filled = 0;
+                loop {
+                    match socket.read(&mut buf[filled..]).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => filled += n,
+                    }
+                    while let Some(end) = buf[..filled].windows(4).position(|w| w == b"\r\n\r\n") {
+                        let head = String::from_utf8_lossy(&buf[..end]).into_owned();
+                        buf.copy_within(end + 4..filled, 0);
+                        filled -= end + 4;
+                        let page = head
+                            .split("page[number]=")
+                            .nth(1)
+                            .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+                            .and_then(|n| n.parse().ok())
+                            .unwrap_or(1);
+                        tokio::time::sleep(latency).await;
+                        let body = page_with(page, total);
+                        let reply = format!(
+                            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                            body.len()
+                        );
+                        if socket.write_all(reply.as_bytes()).await.is_err() {
+                            return;
+                        }
+                    }
+                }
+            });
+        }
+    });
+    url
+}
+
+fn row(name: &str, ours: String, baseline: String, ratio: f64, target: &str) {
+    println!("| {name} | {ours} | {baseline} | {ratio:.2}x | {target} |");
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    println!("| run-time benchmark | generated client | baseline | ratio | target |");
+    println!("|---|---|---|---:|---|");
+
+    // 1. Decoding.
+    let json = page_json(250);
+    let ours = median_per_call(15, 40, || {
+        let page: RecordingsResponseBody = serde_json::from_str(&json).unwrap();
+        std::hint::black_box(page);
+    });
+    let hand = median_per_call(15, 40, || {
+        let page: HandPage = serde_json::from_str(&json).unwrap();
+        std::hint::black_box(page);
+    });
+    row(
+        "decode a 250-item page (median)",
+        format!("{ours:.2?}"),
+        format!("{hand:.2?} (hand-written serde struct)"),
+        ours.as_secs_f64() / hand.as_secs_f64(),
+        "≤ 1.1x",
+    );
+
+    // 2. Query building.
+    let params = full_filter();
+    let per_call = median_per_call(15, 2000, || {
+        std::hint::black_box(params.query());
+    });
+    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    let query = params.query();
+    let allocations = ALLOCATIONS.load(Ordering::Relaxed) - before;
+    // Baseline: the same pairs, already flattened by hand, through `form_urlencoded`.
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_str().as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let baseline = median_per_call(15, 2000, || {
+        let mut serializer = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in &pairs {
+            serializer.append_pair(k, v);
+        }
+        std::hint::black_box(serializer.finish());
+    });
+    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    let mut serializer = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in &pairs {
+        serializer.append_pair(k, v);
+    }
+    std::hint::black_box(serializer.finish());
+    let baseline_allocations = ALLOCATIONS.load(Ordering::Relaxed) - before;
+    row(
+        "build the query of a full filter",
+        format!("{per_call:.2?}, {allocations} allocations, {} bytes", query.as_str().len()),
+        format!("{baseline:.2?}, {baseline_allocations} allocations (form_urlencoded, pairs flattened by hand)"),
+        per_call.as_secs_f64() / baseline.as_secs_f64(),
+        "(none set; time and allocations reported)",
+    );
+
+    // 3. Requests per second, sequential, against the same local server.
+    let small = page_json(1);
+    let url = serve(small, Duration::ZERO).await;
+    let client = Client::builder()
+        .api_key("KEY")
+        .base_url(&url)
+        .build()
+        .unwrap();
+    let bare = if std::env::var_os("BARE_TIMEOUT").is_some() {
+        reqwest::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .build()
+            .unwrap()
+    } else {
+        reqwest::Client::new()
+    };
+    let requests = 2000;
+    let mut ours_rps = Vec::new();
+    let mut bare_rps = Vec::new();
+    for _ in 0..3 {
+        let started = Instant::now();
+        for _ in 0..requests {
+            std::hint::black_box(client.get_recordings(&params).await.unwrap());
+        }
+        ours_rps.push(requests as f64 / started.elapsed().as_secs_f64());
+        let target = format!("{url}/recordings?{}", params.query());
+        let started = Instant::now();
+        for _ in 0..requests {
+            let response = bare
+                .get(&target)
+                .header("authorization", "Bearer KEY")
+                .header("accept", "application/json")
+                .send()
+                .await
+                .unwrap();
+            std::hint::black_box(response.bytes().await.unwrap());
+        }
+        bare_rps.push(requests as f64 / started.elapsed().as_secs_f64());
+    }
+    ours_rps.sort_by(f64::total_cmp);
+    bare_rps.sort_by(f64::total_cmp);
+    row(
+        "requests/s, sequential, local server (median of 3)",
+        format!("{:.0}/s (encode + send + decode)", ours_rps[1]),
+        format!(
+            "{:.0}/s (bare reqwest, same request, body read)",
+            bare_rps[1]
+        ),
+        bare_rps[1] / ours_rps[1],
+        "≤ 1.05x (time per request)",
+    );
+
+    // 4. Streaming and retries.
+    let url = serve_pages(20, Duration::from_millis(20)).await;
+    let mut times = Vec::new();
+    for concurrency in [1, 4, 8] {
+        let client = Client::builder()
+            .api_key("KEY")
+            .base_url(&url)
+            .page_concurrency(concurrency)
+            .build()
+            .unwrap();
+        let started = Instant::now();
+        let items = client
+            .get_recordings_stream(&Default::default())
+            .count()
+            .await;
+        assert_eq!(items, 500);
+        times.push((concurrency, started.elapsed()));
+    }
+    for (concurrency, time) in &times[1..] {
+        row(
+            &format!("stream 20 pages × 20 ms, page_concurrency {concurrency}"),
+            format!("{time:.0?}"),
+            format!("{:.0?} (sequential)", times[0].1),
+            time.as_secs_f64() / times[0].1.as_secs_f64(),
+            "faster than sequential",
+        );
+    }
+}
