@@ -292,7 +292,9 @@ async fn main() {
         "(none set; time and allocations reported)",
     );
 
-    // 3. Requests per second, sequential, against the same local server.
+    // 3. Requests per second, sequential, against the same local server: the generated
+    // client against a bare reqwest loop sending the same request (a), and against one that
+    // also does what any client must (the same 60 s timeout, decoding the body) (b).
     let small = page_json(1);
     let url = serve(small, Duration::ZERO).await;
     let client = Client::builder()
@@ -300,24 +302,20 @@ async fn main() {
         .base_url(&url)
         .build()
         .unwrap();
-    let bare = if std::env::var_os("BARE_TIMEOUT").is_some() {
-        reqwest::Client::builder()
-            .timeout(Duration::from_secs(60))
-            .build()
-            .unwrap()
-    } else {
-        reqwest::Client::new()
-    };
-    let requests = 2000;
-    let mut ours_rps = Vec::new();
-    let mut bare_rps = Vec::new();
-    for _ in 0..3 {
+    let bare = reqwest::Client::new();
+    let bare_timeout = reqwest::Client::builder()
+        .timeout(Duration::from_secs(60))
+        .build()
+        .unwrap();
+    let target = format!("{url}/recordings?{}", params.query());
+    let requests = 3000;
+    let (mut ours_rps, mut bare_rps, mut fair_rps) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..5 {
         let started = Instant::now();
         for _ in 0..requests {
             std::hint::black_box(client.get_recordings(&params).await.unwrap());
         }
         ours_rps.push(requests as f64 / started.elapsed().as_secs_f64());
-        let target = format!("{url}/recordings?{}", params.query());
         let started = Instant::now();
         for _ in 0..requests {
             let response = bare
@@ -330,17 +328,36 @@ async fn main() {
             std::hint::black_box(response.bytes().await.unwrap());
         }
         bare_rps.push(requests as f64 / started.elapsed().as_secs_f64());
+        let started = Instant::now();
+        for _ in 0..requests {
+            let response = bare_timeout
+                .get(&target)
+                .header("authorization", "Bearer KEY")
+                .header("accept", "application/json")
+                .send()
+                .await
+                .unwrap();
+            let body = response.bytes().await.unwrap();
+            let page: RecordingsResponseBody = serde_json::from_slice(&body).unwrap();
+            std::hint::black_box(page);
+        }
+        fair_rps.push(requests as f64 / started.elapsed().as_secs_f64());
     }
-    ours_rps.sort_by(f64::total_cmp);
-    bare_rps.sort_by(f64::total_cmp);
+    for v in [&mut ours_rps, &mut bare_rps, &mut fair_rps] {
+        v.sort_by(f64::total_cmp);
+    }
     row(
-        "requests/s, sequential, local server (median of 3)",
-        format!("{:.0}/s (encode + send + decode)", ours_rps[1]),
-        format!(
-            "{:.0}/s (bare reqwest, same request, body read)",
-            bare_rps[1]
-        ),
-        bare_rps[1] / ours_rps[1],
+        "requests/s, sequential, local server (median of 5) vs bare reqwest (a)",
+        format!("{:.0}/s", ours_rps[2]),
+        format!("{:.0}/s (send, read body)", bare_rps[2]),
+        bare_rps[2] / ours_rps[2],
+        "≤ 1.05x (time per request)",
+    );
+    row(
+        "same, vs bare reqwest + 60 s timeout + decode (b)",
+        format!("{:.0}/s", ours_rps[2]),
+        format!("{:.0}/s", fair_rps[2]),
+        fair_rps[2] / ours_rps[2],
         "≤ 1.05x (time per request)",
     );
 

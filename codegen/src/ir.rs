@@ -323,6 +323,8 @@ pub struct RequestBody {
 #[derive(Debug, Clone)]
 pub enum BodyKind {
     Json(TypeRef),
+    /// `application/x-www-form-urlencoded`, encoded like a query (arrays as repeated keys).
+    Form(TypeRef),
     /// Sent as given, with the declared content type.
     Bytes,
 }

@@ -132,6 +132,18 @@ pub trait ToQuery {
     fn query_scalar(&self) -> ::std::option::Option<::std::borrow::Cow<'_, str>> {
         ::std::option::Option::None
     }
+
+    /// Writes `self` as a form body: an object's fields as top-level keys.
+    fn write_form(&self, query: &mut QueryString) {
+        self.write_query(&mut ::std::string::String::new(), query);
+    }
+}
+
+/// An `application/x-www-form-urlencoded` body.
+pub fn form_body<T: ToQuery + ?::std::marker::Sized>(value: &T) -> ::std::vec::Vec<u8> {
+    let mut query = QueryString::new();
+    value.write_form(&mut query);
+    query.encoded.into_bytes()
 }
 
 /// Writes `value` under `key[name]`, leaving `key` as it was.
@@ -253,12 +265,24 @@ impl<T: ToQuery> ToQuery for ::std::collections::BTreeMap<::std::string::String,
             write_nested(key, name, value, query);
         }
     }
+
+    fn write_form(&self, query: &mut QueryString) {
+        for (name, value) in self {
+            query.write(name, value);
+        }
+    }
 }
 
 impl ToQuery for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
     fn write_query(&self, key: &mut ::std::string::String, query: &mut QueryString) {
         for (name, value) in self {
             write_nested(key, name, value, query);
+        }
+    }
+
+    fn write_form(&self, query: &mut QueryString) {
+        for (name, value) in self {
+            query.write(name, value);
         }
     }
 }

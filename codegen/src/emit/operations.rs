@@ -54,7 +54,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     }
     if let Some(body) = &op.body {
         let ty = match &body.kind {
-            BodyKind::Json(ty) => rust_type(api, ty, false),
+            BodyKind::Json(ty) | BodyKind::Form(ty) => rust_type(api, ty, false),
             BodyKind::Bytes => quote!(::std::vec::Vec<u8>),
         };
         if body.required {
@@ -412,6 +412,7 @@ fn body_statement(op: &Operation) -> Option<TokenStream> {
     let content_type = &body.content_type;
     let encode = match &body.kind {
         BodyKind::Json(_) => quote!(crate::client::json_body(body)?),
+        BodyKind::Form(_) => quote!(crate::query::form_body(body)),
         BodyKind::Bytes => quote!(body.clone()),
     };
     let set = quote! {

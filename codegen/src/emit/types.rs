@@ -123,10 +123,29 @@ fn struct_def(
                 }
             }
         });
+        let form_writes = s.fields.iter().map(|f| {
+            let ident = naming::ident(&f.rust_name);
+            let wire = &f.wire_name;
+            // Form bodies send arrays as repeated keys (`form` style, exploded).
+            let write = if matches!(f.ty, crate::ir::TypeRef::Array(_)) {
+                quote!(query.push_each(#wire, value);)
+            } else {
+                quote!(query.write(#wire, value);)
+            };
+            if f.optional() {
+                quote!(if let ::std::option::Option::Some(value) = &self.#ident { #write })
+            } else {
+                quote!({ let value = &self.#ident; #write })
+            }
+        });
         quote! {
             impl crate::query::ToQuery for #name {
                 fn write_query(&self, key: &mut ::std::string::String, query: &mut crate::query::QueryString) {
                     #(#writes)*
+                }
+
+                fn write_form(&self, query: &mut crate::query::QueryString) {
+                    #(#form_writes)*
                 }
             }
         }

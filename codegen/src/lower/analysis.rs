@@ -245,6 +245,9 @@ fn mark_query_types(types: &mut [TypeDef], operations: &[Operation]) {
         for p in params {
             collect_named(&p.ty, &mut work);
         }
+        if let Some(crate::ir::BodyKind::Form(ty)) = op.body.as_ref().map(|b| &b.kind) {
+            collect_named(ty, &mut work);
+        }
     }
     let mut seen = vec![false; types.len()];
     while let Some(id) = work.pop() {

@@ -271,18 +271,22 @@ impl Lowerer<'_> {
                 }
             }
         };
+        let is_form = |k: &str| k.starts_with("application/x-www-form-urlencoded");
         let (content_type, media) = body
             .content
             .iter()
             .find(|(k, _)| is_json(k))
+            .or_else(|| body.content.iter().find(|(k, _)| is_form(k)))
             .or_else(|| body.content.first())?;
-        let kind = match (&media.schema, is_json(content_type)) {
-            (Some(schema), true) => {
-                let schema_pointer =
-                    format!("{at}/content/{}/schema", escape_pointer(content_type));
+        let schema_pointer = format!("{at}/content/{}/schema", escape_pointer(content_type));
+        let kind = match (&media.schema, is_json(content_type), is_form(content_type)) {
+            (Some(schema), true, _) => {
                 BodyKind::Json(self.memo_convert(schema.into(), &hint, &schema_pointer))
             }
-            (None, true) => BodyKind::Json(TypeRef::Json),
+            (None, true, _) => BodyKind::Json(TypeRef::Json),
+            (Some(schema), _, true) => {
+                BodyKind::Form(self.memo_convert(schema.into(), &hint, &schema_pointer))
+            }
             _ => BodyKind::Bytes,
         };
         Some(RequestBody {
