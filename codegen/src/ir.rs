@@ -56,6 +56,8 @@ pub struct TypeDef {
     pub kind: TypeKind,
     /// The type is written into query strings, headers or paths (implements `ToQuery`).
     pub in_query: bool,
+    /// The type is a form-urlencoded request body (its fields are top-level form keys).
+    pub form_body: bool,
 }
 
 #[derive(Debug, Clone)]

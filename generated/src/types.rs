@@ -334,15 +334,6 @@ impl crate::query::ToQuery for CallRecordingsPageConsolidated {
             crate::query::write_nested(key, "number", value, query);
         }
     }
-
-    fn write_form(&self, query: &mut crate::query::QueryString) {
-        if let ::std::option::Option::Some(value) = &self.size {
-            query.write("size", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.number {
-            query.write("number", value);
-        }
-    }
 }
 
 /// Schema: `#/paths/~1recordings/get/parameters/1/schema`
@@ -451,45 +442,6 @@ impl crate::query::ToQuery for GetRecordingsFilter {
             crate::query::write_nested(key, "end_time", value, query);
         }
     }
-
-    fn write_form(&self, query: &mut crate::query::QueryString) {
-        if let ::std::option::Option::Some(value) = &self.conference_id {
-            query.write("conference_id", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.created_at {
-            query.write("created_at", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.call_leg_id {
-            query.write("call_leg_id", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.call_session_id {
-            query.write("call_session_id", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.from {
-            query.write("from", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.to {
-            query.write("to", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.connection_id {
-            query.write("connection_id", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.sip_call_id {
-            query.write("sip_call_id", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.call_control_id {
-            query.write("call_control_id", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.conference_region {
-            query.write("conference_region", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.start_time {
-            query.write("start_time", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.end_time {
-            query.write("end_time", value);
-        }
-    }
 }
 
 /// Schema: `#/paths/~1recordings/get/parameters/1/schema/properties/created_at`
@@ -525,15 +477,6 @@ impl crate::query::ToQuery for GetRecordingsFilterCreatedAt {
         }
         if let ::std::option::Option::Some(value) = &self.lte {
             crate::query::write_nested(key, "lte", value, query);
-        }
-    }
-
-    fn write_form(&self, query: &mut crate::query::QueryString) {
-        if let ::std::option::Option::Some(value) = &self.gte {
-            query.write("gte", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.lte {
-            query.write("lte", value);
         }
     }
 }
@@ -573,15 +516,6 @@ impl crate::query::ToQuery for GetRecordingsFilterStartTime {
             crate::query::write_nested(key, "lte", value, query);
         }
     }
-
-    fn write_form(&self, query: &mut crate::query::QueryString) {
-        if let ::std::option::Option::Some(value) = &self.gte {
-            query.write("gte", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.lte {
-            query.write("lte", value);
-        }
-    }
 }
 
 /// Schema: `#/paths/~1recordings/get/parameters/1/schema/properties/end_time`
@@ -617,15 +551,6 @@ impl crate::query::ToQuery for GetRecordingsFilterEndTime {
         }
         if let ::std::option::Option::Some(value) = &self.lte {
             crate::query::write_nested(key, "lte", value, query);
-        }
-    }
-
-    fn write_form(&self, query: &mut crate::query::QueryString) {
-        if let ::std::option::Option::Some(value) = &self.gte {
-            query.write("gte", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.lte {
-            query.write("lte", value);
         }
     }
 }

@@ -45,7 +45,7 @@ fn type_def(api: &Api, t: &TypeDef) -> TokenStream {
     let doc = docs::attrs(&doc_lines);
     let name = naming::ident(&t.name);
     match &t.kind {
-        TypeKind::Struct(s) => struct_def(api, &name, s, t.in_query, doc),
+        TypeKind::Struct(s) => struct_def(api, &name, s, t, doc),
         TypeKind::StringEnum(e) => {
             if !doc_lines.is_empty() {
                 doc_lines.push(String::new());
@@ -84,7 +84,7 @@ fn struct_def(
     api: &Api,
     name: &proc_macro2::Ident,
     s: &Struct,
-    in_query: bool,
+    t: &TypeDef,
     doc: TokenStream,
 ) -> TokenStream {
     let default = s.derive_default.then(|| quote!(::std::default::Default,));
@@ -107,22 +107,7 @@ fn struct_def(
             pub #ident: #ty,
         }
     });
-    let query_impl = in_query.then(|| {
-        let writes = s.fields.iter().map(|f| {
-            let ident = naming::ident(&f.rust_name);
-            let wire = &f.wire_name;
-            if f.optional() {
-                quote! {
-                    if let ::std::option::Option::Some(value) = &self.#ident {
-                        crate::query::write_nested(key, #wire, value, query);
-                    }
-                }
-            } else {
-                quote! {
-                    crate::query::write_nested(key, #wire, &self.#ident, query);
-                }
-            }
-        });
+    let query_impl = t.in_query.then(|| {
         let form_writes = s.fields.iter().map(|f| {
             let ident = naming::ident(&f.rust_name);
             let wire = &f.wire_name;
@@ -138,15 +123,35 @@ fn struct_def(
                 quote!({ let value = &self.#ident; #write })
             }
         });
+        let form_fn = t.form_body.then(|| {
+            quote! {
+                fn write_form(&self, query: &mut crate::query::QueryString) {
+                    #(#form_writes)*
+                }
+            }
+        });
+        let writes = s.fields.iter().map(|f| {
+            let ident = naming::ident(&f.rust_name);
+            let wire = &f.wire_name;
+            if f.optional() {
+                quote! {
+                    if let ::std::option::Option::Some(value) = &self.#ident {
+                        crate::query::write_nested(key, #wire, value, query);
+                    }
+                }
+            } else {
+                quote! {
+                    crate::query::write_nested(key, #wire, &self.#ident, query);
+                }
+            }
+        });
         quote! {
             impl crate::query::ToQuery for #name {
                 fn write_query(&self, key: &mut ::std::string::String, query: &mut crate::query::QueryString) {
                     #(#writes)*
                 }
 
-                fn write_form(&self, query: &mut crate::query::QueryString) {
-                    #(#form_writes)*
-                }
+                #form_fn
             }
         }
     });

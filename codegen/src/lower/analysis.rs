@@ -237,6 +237,7 @@ fn derive_default(types: &mut [TypeDef], operations: &mut [Operation]) {
 /// encoding (headers and path segments use its scalar form).
 fn mark_query_types(types: &mut [TypeDef], operations: &[Operation]) {
     let mut work: Vec<TypeId> = Vec::new();
+    let mut form_bodies: Vec<TypeId> = Vec::new();
     for op in operations {
         let params = op
             .path_params
@@ -247,6 +248,14 @@ fn mark_query_types(types: &mut [TypeDef], operations: &[Operation]) {
         }
         if let Some(crate::ir::BodyKind::Form(ty)) = op.body.as_ref().map(|b| &b.kind) {
             collect_named(ty, &mut work);
+            if let TypeRef::Named(id) = ty {
+                form_bodies.push(*id);
+            }
+        }
+    }
+    for id in form_bodies {
+        if let Some(t) = types.get_mut(id.0) {
+            t.form_body = true;
         }
     }
     let mut seen = vec![false; types.len()];

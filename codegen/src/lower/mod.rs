@@ -40,6 +40,7 @@ pub fn lower(doc: &Document) -> Result<Api, Error> {
                 docs: Docs::default(),
                 kind: TypeKind::Alias(TypeRef::Json),
                 in_query: false,
+                form_body: false,
             })
         })
         .collect();

@@ -123,6 +123,7 @@ impl Lowerer<'_> {
                 docs,
                 kind,
                 in_query: false,
+                form_body: false,
             },
         );
     }
@@ -153,6 +154,7 @@ impl Lowerer<'_> {
                             docs: docs_of(s),
                             kind,
                             in_query: false,
+                            form_body: false,
                         },
                     );
                     (TypeRef::Named(id), nullable)
