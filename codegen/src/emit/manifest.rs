@@ -99,9 +99,15 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
             mod pagination;
         }
     });
+    // A spec with no operations (webhooks only, say) leaves the request machinery unused.
+    let unused = api
+        .operations
+        .is_empty()
+        .then(|| quote!(#![allow(dead_code)]));
     quote! {
         #(#doc_attrs)*
         #![forbid(unsafe_code)]
+        #unused
         // The files are formatted by the generator (prettyplease); `cargo fmt` of a workspace
         // that includes this crate must leave them alone, or the freshness check would fail.
         #![cfg_attr(rustfmt, rustfmt::skip)]
