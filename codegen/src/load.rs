@@ -30,7 +30,10 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Document, Error> {
     check_version(path, &value)?;
     crate::bundle::bundle(path, &mut value, &parse_value)?;
     normalize(&mut value);
-    let api: openapiv3::OpenAPI = match serde_path_to_error::deserialize(&value) {
+    // Path tracking costs time on every value; it is only needed to locate an error.
+    let api: openapiv3::OpenAPI = match serde::Deserialize::deserialize(&value)
+        .or_else(|_| serde_path_to_error::deserialize(&value))
+    {
         Ok(api) => api,
         Err(e) => {
             let (pointer, message) = refine_error(&value)

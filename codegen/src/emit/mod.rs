@@ -34,27 +34,89 @@ pub fn emit(api: &Api, options: &Options) -> Result<GeneratedCrate, String> {
         "// {GENERATED_MARKER} from {} ({} {}). Do not edit: regenerate instead.\n",
         options.spec_label, api.title, api.version
     );
-    let mut rust_files = vec![
-        ("src/lib.rs", manifest::lib_rs(api, options)),
-        ("src/client.rs", client::client_rs(api, options)),
-        ("src/error.rs", errors::error_rs(api)),
-        ("src/query.rs", query::query_rs()),
-        ("src/types.rs", types::types_rs(api)),
-        ("src/operations.rs", operations::operations_rs(api)),
+    // Each job builds its tokens and formats them; jobs run on every core. `types.rs`, by far
+    // the largest file, is split into chunks of items, joined back in order.
+    type Job<'a> = (&'static str, Box<dyn Fn() -> TokenStream + Sync + 'a>);
+    let mut jobs: Vec<Job<'_>> = vec![
+        ("src/lib.rs", Box::new(|| manifest::lib_rs(api, options))),
+        (
+            "src/client.rs",
+            Box::new(|| client::client_rs(api, options)),
+        ),
+        ("src/error.rs", Box::new(|| errors::error_rs(api))),
+        ("src/query.rs", Box::new(query::query_rs)),
+        (
+            "src/operations.rs",
+            Box::new(|| operations::operations_rs(api)),
+        ),
     ];
+    let items = types::item_count(api);
+    let chunk = 250;
+    for start in (0..items.max(1)).step_by(chunk) {
+        let range = start..(start + chunk).min(items);
+        jobs.push((
+            "src/types.rs",
+            Box::new(move || types::types_chunk(api, range.clone())),
+        ));
+    }
     if has_string_enums(api) {
-        rust_files.push(("src/enums.rs", enums::enums_rs()));
+        jobs.push(("src/enums.rs", Box::new(enums::enums_rs)));
     }
     if has_pagination(api) {
-        rust_files.push(("src/pagination.rs", pagination::pagination_rs()));
+        jobs.push(("src/pagination.rs", Box::new(pagination::pagination_rs)));
     }
-    let mut files = BTreeMap::new();
-    for (path, tokens) in rust_files {
-        let text = format_tokens(tokens).map_err(|e| format!("{path}: {e}"))?;
-        files.insert(path.to_owned(), format!("{header}\n{text}"));
+    let outputs = run_jobs(&jobs);
+    let mut files: BTreeMap<String, String> = BTreeMap::new();
+    for ((path, _), output) in jobs.iter().zip(outputs) {
+        let text = output.map_err(|e| format!("{path}: {e}"))?;
+        match files.get_mut(*path) {
+            Some(existing) => {
+                existing.push('\n');
+                existing.push_str(&text);
+            }
+            None => {
+                files.insert((*path).to_owned(), format!("{header}\n{text}"));
+            }
+        }
     }
     files.insert("Cargo.toml".to_owned(), manifest::cargo_toml(api, options));
     Ok(GeneratedCrate { files })
+}
+
+/// Runs the jobs on up to one thread per core, keeping their order in the result.
+fn run_jobs(
+    jobs: &[(&'static str, Box<dyn Fn() -> TokenStream + Sync + '_>)],
+) -> Vec<Result<String, String>> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(jobs.len());
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Result<String, String>>>> = Mutex::new(vec![None; jobs.len()]);
+    let work = || loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some((_, build)) = jobs.get(i) else { break };
+        let text = format_tokens(build());
+        if let Ok(mut results) = results.lock() {
+            results[i] = Some(text);
+        }
+    };
+    if threads <= 1 {
+        work();
+    } else {
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                scope.spawn(work);
+            }
+        });
+    }
+    results
+        .into_inner()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| Err("a formatting job did not finish".to_owned())))
+        .collect()
 }
 
 /// Whether the crate has string enums (and so the `string_enum!` macro module).

@@ -11,17 +11,32 @@ use crate::naming;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub fn types_rs(api: &Api) -> TokenStream {
-    let models = api.types.iter().map(|t| type_def(api, t));
-    let params = api.operations.iter().filter_map(|op| {
-        op.params_struct
-            .as_ref()
-            .map(|ps| params_struct(api, ps, &op.rust_name))
+/// How many items `types.rs` holds: every type, then every parameters struct.
+pub fn item_count(api: &Api) -> usize {
+    api.types.len() + api.operations.len()
+}
+
+/// Items `range` of `types.rs` (the module docs with the first chunk). Items are independent,
+/// so chunks can be built and formatted apart and joined with the same result.
+pub fn types_chunk(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
+    let docs = (range.start == 0).then(|| {
+        quote! {
+            //! Models of the API's schemas, and the parameter structs of its operations.
+        }
+    });
+    let items = range.map(|i| match api.types.get(i) {
+        Some(t) => type_def(api, t),
+        None => {
+            let op = &api.operations[i - api.types.len()];
+            op.params_struct
+                .as_ref()
+                .map(|ps| params_struct(api, ps, &op.rust_name))
+                .unwrap_or_default()
+        }
     });
     quote! {
-        //! Models of the API's schemas, and the parameter structs of its operations.
-        #(#models)*
-        #(#params)*
+        #docs
+        #(#items)*
     }
 }
 
