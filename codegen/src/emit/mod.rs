@@ -36,7 +36,6 @@ pub fn emit(api: &Api, options: &Options) -> Result<GeneratedCrate, String> {
     );
     // Each job builds its tokens and formats them; jobs run on every core. `types.rs`, by far
     // the largest file, is split into chunks of items, joined back in order.
-    type Job<'a> = (&'static str, Box<dyn Fn() -> TokenStream + Sync + 'a>);
     let mut jobs: Vec<Job<'_>> = vec![
         ("src/lib.rs", Box::new(|| manifest::lib_rs(api, options))),
         (
