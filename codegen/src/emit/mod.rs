@@ -82,10 +82,12 @@ pub fn emit(api: &Api, options: &Options) -> Result<GeneratedCrate, String> {
     Ok(GeneratedCrate { files })
 }
 
+/// One file (or chunk of `types.rs`) to build: its path and how to make its tokens.
+/// Tokens are built on the worker thread: `proc_macro2::TokenStream` is not `Send`.
+type Job<'a> = (&'static str, Box<dyn Fn() -> TokenStream + Sync + 'a>);
+
 /// Runs the jobs on up to one thread per core, keeping their order in the result.
-fn run_jobs(
-    jobs: &[(&'static str, Box<dyn Fn() -> TokenStream + Sync + '_>)],
-) -> Vec<Result<String, String>> {
+fn run_jobs(jobs: &[Job<'_>]) -> Vec<Result<String, String>> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Mutex;
     let threads = std::thread::available_parallelism()
