@@ -145,14 +145,17 @@ fn full_filter() -> GetRecordingsParams {
     }
 }
 
-/// A minimal keep-alive HTTP/1.1 server answering every request with `body`, optionally
-/// after `latency`. Returns its base URL.
-async fn serve(body: String, latency: Duration) -> String {
+/// A minimal keep-alive HTTP/1.1 server on 127.0.0.1: each request is answered, after
+/// `latency`, with the JSON body `respond` makes from the request's head. Returns its URL.
+async fn serve<F>(respond: F, latency: Duration) -> String
+where
+    F: Fn(&str) -> String + Clone + Send + Sync + 'static,
+{
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move {
         while let Ok((mut socket, _)) = listener.accept().await {
-            let body = body.clone();
+            let respond = respond.clone();
             tokio::spawn(async move {
                 let mut buf = vec![0u8; 16384];
                 let mut filled = 0;
@@ -162,6 +165,7 @@ async fn serve(body: String, latency: Duration) -> String {
                         Ok(n) => filled += n,
                     }
                     while let Some(end) = buf[..filled].windows(4).position(|w| w == b"\r\n\r\n") {
+                        let body = respond(&String::from_utf8_lossy(&buf[..end]));
                         buf.copy_within(end + 4..filled, 0);
                         filled -= end + 4;
                         if !latency.is_zero() {
@@ -182,53 +186,19 @@ async fn serve(body: String, latency: Duration) -> String {
     url
 }
 
-fn page_with(page: i64, total: i64) -> String {
+/// Page `page[number]` of `total` pages of 25 recordings.
+fn page_for(head: &str, total: i64) -> String {
+    let page: i64 = head
+        .split("page[number]=")
+        .nth(1)
+        .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1);
     let items: Vec<_> = (0..25)
         .map(|i| serde_json::json!({"id": format!("{page}-{i}")}))
         .collect();
     serde_json::json!({"data": items, "meta": {"page_number": page, "total_pages": total}})
         .to_string()
-}
-
-/// Serves pages by `page[number]`, each after `latency`.
-async fn serve_pages(total: i64, latency: Duration) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            tokio::spawn(async move {
-                let mut buf = vec![0u8; 16384];
-                let mut filled = 0;
-                loop {
-                    match socket.read(&mut buf[filled..]).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => filled += n,
-                    }
-                    while let Some(end) = buf[..filled].windows(4).position(|w| w == b"\r\n\r\n") {
-                        let head = String::from_utf8_lossy(&buf[..end]).into_owned();
-                        buf.copy_within(end + 4..filled, 0);
-                        filled -= end + 4;
-                        let page = head
-                            .split("page[number]=")
-                            .nth(1)
-                            .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
-                            .and_then(|n| n.parse().ok())
-                            .unwrap_or(1);
-                        tokio::time::sleep(latency).await;
-                        let body = page_with(page, total);
-                        let reply = format!(
-                            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
-                            body.len()
-                        );
-                        if socket.write_all(reply.as_bytes()).await.is_err() {
-                            return;
-                        }
-                    }
-                }
-            });
-        }
-    });
-    url
 }
 
 fn row(name: &str, ours: String, baseline: String, ratio: f64, target: &str) {
@@ -296,7 +266,7 @@ async fn main() {
     // client against a bare reqwest loop sending the same request (a), and against one that
     // also does what any client must (the same 60 s timeout, decoding the body) (b).
     let small = page_json(1);
-    let url = serve(small, Duration::ZERO).await;
+    let url = serve(move |_| small.clone(), Duration::ZERO).await;
     let client = Client::builder()
         .api_key("KEY")
         .base_url(&url)
@@ -362,7 +332,7 @@ async fn main() {
     );
 
     // 4. Streaming and retries.
-    let url = serve_pages(20, Duration::from_millis(20)).await;
+    let url = serve(|head| page_for(head, 20), Duration::from_millis(20)).await;
     let mut times = Vec::new();
     for concurrency in [1, 4, 8] {
         let client = Client::builder()

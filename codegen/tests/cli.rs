@@ -117,7 +117,7 @@ fn generate_then_check() {
     let out = dir.path().to_str().unwrap();
     let spec = seed();
     let spec = spec.to_str().unwrap();
-    let first = codegen(&[
+    let base = [
         "generate",
         "--spec",
         spec,
@@ -125,7 +125,9 @@ fn generate_then_check() {
         out,
         "--crate-name",
         "my-client",
-    ]);
+    ];
+    let with_check = [&base[..], &["--check"]].concat();
+    let first = codegen(&base);
     assert_eq!(
         first.status.code(),
         Some(0),
@@ -137,46 +139,20 @@ fn generate_then_check() {
     let lib = std::fs::read_to_string(dir.path().join("src/lib.rs")).unwrap();
     assert!(lib.contains("MY_API_KEY"), "env prefix from the crate name");
 
-    let check = codegen(&[
-        "generate",
-        "--spec",
-        spec,
-        "--out",
-        out,
-        "--crate-name",
-        "my-client",
-        "--check",
-    ]);
+    let check = codegen(&with_check);
     assert_eq!(check.status.code(), Some(0));
 
     // A hand edit makes it stale: exit 1 naming the file, and nothing is written.
     let types = dir.path().join("src/types.rs");
     std::fs::write(&types, "// edited\n").unwrap();
     std::fs::write(dir.path().join("src/mine.rs"), "// the user's own file\n").unwrap();
-    let stale = codegen(&[
-        "generate",
-        "--spec",
-        spec,
-        "--out",
-        out,
-        "--crate-name",
-        "my-client",
-        "--check",
-    ]);
+    let stale = codegen(&with_check);
     assert_eq!(stale.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&stale.stderr).contains("src/types.rs"));
     assert_eq!(std::fs::read_to_string(&types).unwrap(), "// edited\n");
 
     // Regenerating restores it, and leaves files it did not generate alone.
-    let again = codegen(&[
-        "generate",
-        "--spec",
-        spec,
-        "--out",
-        out,
-        "--crate-name",
-        "my-client",
-    ]);
+    let again = codegen(&base);
     assert_eq!(again.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&again.stdout).contains("1 written"));
     assert!(dir.path().join("src/mine.rs").exists());
