@@ -21,13 +21,23 @@ TABLE=$OUT/table.md
 row() { printf '| %s | %s | %s | %s | %s |\n' "$@" | tee -a "$TABLE"; }
 ratio() { python3 -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print(f'{a/b:.2f}x' if b>0 else 'n/a')" "$1" "$2"; }
 
-# median wall seconds and peak KB of RUNS runs of a command: sets WALL and RSS
+# median wall seconds (ms precision) and peak KB of RUNS runs of a command: sets WALL, RSS
 measure() {
   local log=$OUT/time.log; : > "$log"
   for _ in $(seq "$RUNS"); do
-    /usr/bin/time -f '%e %M' -a -o "$log" "$@" > /dev/null 2>&1 || { WALL=fail; RSS=fail; return 1; }
+    python3 - "$log" "$@" <<'PY' || { WALL=fail; RSS=fail; return 1; }
+import subprocess, sys, time
+log, cmd = sys.argv[1], sys.argv[2:]
+start = time.perf_counter()
+done = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", log + ".rss"] + cmd,
+                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+wall = time.perf_counter() - start
+rss = open(log + ".rss").read().strip().splitlines()[-1]
+open(log, "a").write(f"{wall:.3f} {rss}\n")
+sys.exit(done.returncode)
+PY
   done
-  WALL=$(sort -n "$log" | awk '{print $1}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  WALL=$(awk '{print $1}' "$log" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
   RSS=$(awk '{print $2}' "$log" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
 }
 
@@ -74,13 +84,15 @@ for spec in "$SEED" "$NEXUS" "$TELNYX"; do
   if measure "$OAG" generate -g rust -i "$spec" -o "$OUT/oag-$name" --skip-validate-spec; then
     row "openapi-generator (rust) on $name: generate" "${ours} s (ours)" "${WALL} s, output $(peer_check "$OUT/oag-$name")" "$(ratio "$ours" "$WALL")" "faster than peers"
   else
-    row "openapi-generator (rust) on $name: generate" "${ours} s (ours)" "refused or failed" "–" "–"
+    why=$("$OAG" generate -g rust -i "$spec" -o "$OUT/oag-$name" --skip-validate-spec 2>&1 | grep -m1 -iE 'exception|error' | cut -c1-90 || true)
+    row "openapi-generator (rust) on $name: generate" "${ours} s (ours)" "failed: ${why:-see log}" "–" "–"
   fi
   rm -rf "$OUT/prog-$name"
   if measure "$PROG" progenitor -i "$spec" -o "$OUT/prog-$name" -n "prog-${name%%.*}" -v 0.1.0; then
     row "progenitor on $name: generate" "${ours} s (ours)" "${WALL} s, output $(peer_check "$OUT/prog-$name")" "$(ratio "$ours" "$WALL")" "faster than peers"
   else
-    row "progenitor on $name: generate" "${ours} s (ours)" "refused or failed ($(tail -c 120 "$OUT/time.log" 2>/dev/null | tr '\n' ' '))" "–" "–"
+    why=$("$PROG" progenitor -i "$spec" -o "$OUT/prog-$name" -n "prog-${name%%.*}" -v 0.1.0 2>&1 | grep -m1 -iE 'error|unsupported|version' | cut -c1-90 || true)
+    row "progenitor on $name: generate" "${ours} s (ours)" "refused: ${why:-failed}" "–" "–"
   fi
 done
 
@@ -91,8 +103,8 @@ compile_cost() { # dir label
   local dir=$1 label=$2 target=$OUT/compile-target
   cp "$LOCK" "$dir/Cargo.lock" 2>/dev/null || true
   (cd "$dir" && CARGO_TARGET_DIR=$target cargo build --offline --quiet 2>/dev/null || CARGO_TARGET_DIR=$target cargo build --quiet)  # warm: dependencies
-  touch "$dir/src/lib.rs"
-  measure env CARGO_TARGET_DIR=$target cargo check --offline --quiet --manifest-path "$dir/Cargo.toml"; local check=$WALL
+  # Touch before every run, so that each one checks the crate again (not a no-op).
+  measure sh -c "touch '$dir/src/lib.rs' && CARGO_TARGET_DIR='$target' cargo check --offline --quiet --manifest-path '$dir/Cargo.toml'"; local check=$WALL
   touch "$dir/src/lib.rs"
   local start=$(date +%s.%N)
   (cd "$dir" && CARGO_TARGET_DIR=$target cargo build --offline --quiet)
