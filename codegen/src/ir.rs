@@ -7,8 +7,10 @@ pub struct Api {
     pub title: String,
     pub version: String,
     pub description: Option<String>,
-    /// `servers[0].url`, when the spec has one.
+    /// `servers[0].url`, when the spec has one (plain http upgraded to https but for local hosts).
     pub base_url: Option<String>,
+    /// The spec's server said plain http; the default is https.
+    pub base_url_upgraded: bool,
     pub auth: Auth,
     /// Every named type, in a deterministic order (claim order: components, then inline).
     pub types: Vec<TypeDef>,

@@ -24,6 +24,10 @@ pub fn client_rs(api: &Api, options: &Options) -> TokenStream {
     let env_key = format!("{}_API_KEY", options.env_prefix);
     let env_url = format!("{}_BASE_URL", options.env_prefix);
     let (default_base, base_doc) = match &api.base_url {
+        Some(url) if api.base_url_upgraded => (
+            quote!(::std::option::Option::Some(#url)),
+            format!("`{url}`, the spec's first server with https instead of its plain http (the API key is never sent in clear by default)."),
+        ),
         Some(url) => (
             quote!(::std::option::Option::Some(#url)),
             format!("`{url}`, the spec's first server."),

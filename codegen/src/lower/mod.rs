@@ -52,7 +52,8 @@ pub fn lower(doc: &Document) -> Result<Api, Error> {
         title: doc.api.info.title.clone(),
         version: doc.api.info.version.clone(),
         description: doc.api.info.description.clone(),
-        base_url: base_url(&doc.api),
+        base_url: base_url(&doc.api).map(|(url, _)| url),
+        base_url_upgraded: base_url(&doc.api).is_some_and(|(_, upgraded)| upgraded),
         auth: auth(&doc.api),
         types,
         operations,
@@ -169,14 +170,26 @@ fn unescape_pointer(segment: &str) -> String {
     segment.replace("~1", "/").replace("~0", "~")
 }
 
-fn base_url(api: &OpenAPI) -> Option<String> {
+/// `servers[0].url` with its variables' defaults, if absolute; and whether http was upgraded.
+fn base_url(api: &OpenAPI) -> Option<(String, bool)> {
     let server = api.servers.first()?;
     let mut url = server.url.clone();
     for (name, var) in server.variables.iter().flatten() {
         url = url.replace(&format!("{{{name}}}"), &var.default);
     }
+    // The default never sends the API key in clear: plain http is upgraded to https, except
+    // for local servers (a spec written for a test or a sidecar).
+    let (url, upgraded) = match url.strip_prefix("http://") {
+        Some(rest) if !is_local(rest) => (format!("https://{rest}"), true),
+        _ => (url, false),
+    };
     (url.starts_with("https://") || url.starts_with("http://"))
-        .then(|| url.trim_end_matches('/').to_owned())
+        .then(|| (url.trim_end_matches('/').to_owned(), upgraded))
+}
+
+fn is_local(host_and_path: &str) -> bool {
+    let host = host_and_path.split(['/', ':']).next().unwrap_or_default();
+    host == "localhost" || host.starts_with("127.") || host_and_path.starts_with("[::1]")
 }
 
 fn auth(api: &OpenAPI) -> Auth {
@@ -203,4 +216,43 @@ fn auth(api: &OpenAPI) -> Auth {
         }
     }
     Auth::None
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    fn base(servers: &str) -> (Option<String>, bool) {
+        let text = format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\nservers: {servers}\npaths: {{}}\n"
+        );
+        let doc = crate::load::parse(Path::new("t.yml"), text.as_bytes()).unwrap();
+        let api = super::lower(&doc).unwrap();
+        (api.base_url, api.base_url_upgraded)
+    }
+
+    #[test]
+    fn default_base_url_is_https_except_for_local_servers() {
+        assert_eq!(
+            base("[{url: 'https://api.example.com/v2/'}]"),
+            (Some("https://api.example.com/v2".into()), false)
+        );
+        assert_eq!(
+            base("[{url: 'http://api.example.com'}]"),
+            (Some("https://api.example.com".into()), true)
+        );
+        assert_eq!(
+            base("[{url: 'http://localhost:8080/api'}]"),
+            (Some("http://localhost:8080/api".into()), false)
+        );
+        assert_eq!(
+            base("[{url: 'http://127.0.0.1:9'}]"),
+            (Some("http://127.0.0.1:9".into()), false)
+        );
+        assert_eq!(base("[{url: '/relative'}]"), (None, false));
+        assert_eq!(
+            base("[{url: 'https://{region}.example.com', variables: {region: {default: eu}}}]"),
+            (Some("https://eu.example.com".into()), false)
+        );
+    }
 }
