@@ -46,6 +46,9 @@ pub fn bundle(path: &Path, doc: &mut Value, parse: &ParseFn) -> Result<(), Error
     if !has_refs_to_resolve(doc) {
         return Ok(());
     }
+    // Pointers into the root are read from the document as given (its bytes may not come
+    // from disk), before bundling edits it.
+    b.files.insert(root_file.clone(), doc.clone());
     // `components.schemas` may itself be a reference to a file listing the schemas.
     if let Some(schemas) = doc.pointer_mut("/components/schemas") {
         if schemas.get("$ref").is_some() {

@@ -329,6 +329,19 @@ mod tests {
     }
 
     #[test]
+    fn deep_local_refs_resolve_from_the_given_bytes() {
+        // The bytes are the document: nothing exists at this path on disk.
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {type: object, properties: {x: {type: string}}}\n        '201':\n          description: same\n          content:\n            application/json:\n              schema:\n                $ref: '#/paths/~1a/get/responses/200/content/application~1json/schema'\n";
+        let doc = parse(Path::new("/nonexistent/in-memory.yml"), text.as_bytes()).unwrap();
+        let schemas = doc.api.components.map(|c| c.schemas).unwrap_or_default();
+        assert_eq!(
+            schemas.len(),
+            1,
+            "the referenced schema is hoisted into a component"
+        );
+    }
+
+    #[test]
     fn structural_errors_have_pointers() {
         let e = err("openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses: 7\n");
         assert!(e.contains("#/paths/~1a/get/responses:"), "{e}");

@@ -12,14 +12,6 @@ use crate::Options;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// Whether a header name from the spec is valid for `HeaderName::from_static` (lowercase token).
-fn header_name_ok(name: &str) -> bool {
-    !name.is_empty()
-        && name.bytes().all(|b| {
-            b.is_ascii_lowercase() || b.is_ascii_digit() || b"!#$%&'*+-.^_`|~".contains(&b)
-        })
-}
-
 pub fn client_rs(api: &Api, options: &Options) -> TokenStream {
     let env_key = format!("{}_API_KEY", options.env_prefix);
     let env_url = format!("{}_BASE_URL", options.env_prefix);
@@ -50,17 +42,17 @@ pub fn client_rs(api: &Api, options: &Options) -> TokenStream {
                 ::std::option::Option::None => ::std::option::Option::None,
             }
         },
-        // `from_static` panics on an invalid name: only lowercase tokens are emitted that way.
-        Auth::ApiKeyHeader(name) if header_name_ok(name) => quote! {
+        Auth::ApiKeyHeader(name) => quote! {
             match &self.api_key {
                 ::std::option::Option::Some(key) => ::std::option::Option::Some((
-                    ::reqwest::header::HeaderName::from_static(#name),
+                    ::reqwest::header::HeaderName::from_bytes(#name.as_bytes()).map_err(|_| {
+                        crate::Error::Config(::std::format!("the spec's API key header name {:?} is invalid", #name))
+                    })?,
                     secret_header(#name, key)?,
                 )),
                 ::std::option::Option::None => ::std::option::Option::None,
             }
         },
-        Auth::ApiKeyHeader(_) => quote!(::std::option::Option::None),
     };
     let missing_key = needs_key.then(|| {
         quote! {

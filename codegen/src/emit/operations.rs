@@ -87,13 +87,8 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     let arms = response_arms(api, op);
     let mutable = (!headers.is_empty() || body.is_some()).then(|| quote!(mut));
     let raw_name = naming::ident(&op.raw_name);
-    let arg_names: Vec<TokenStream> = op
-        .path_params
-        .iter()
-        .map(|p| {
-            let ident = naming::ident(&p.rust_name);
-            quote!(#ident)
-        })
+    let arg_names: Vec<TokenStream> = path_arg_names(op)
+        .into_iter()
         .chain(op.params_struct.iter().map(|_| quote!(params)))
         .chain(op.body.iter().map(|_| quote!(body)))
         .collect();
@@ -130,6 +125,17 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
+/// The identifiers of the path-parameter arguments, in template order.
+fn path_arg_names(op: &Operation) -> Vec<TokenStream> {
+    op.path_params
+        .iter()
+        .map(|p| {
+            let ident = naming::ident(&p.rust_name);
+            quote!(#ident)
+        })
+        .collect()
+}
+
 /// `<name>_stream`: every item of every page, fetched as the stream is consumed.
 fn stream_method(api: &Api, op: &Operation, p: &Pagination, args: &[TokenStream]) -> TokenStream {
     let Some(params_struct) = &op.params_struct else {
@@ -140,14 +146,7 @@ fn stream_method(api: &Api, op: &Operation, p: &Pagination, args: &[TokenStream]
     let call = naming::ident(&op.rust_name);
     let item = rust_type(api, &p.item, false);
     let path_args = &args[..op.path_params.len()];
-    let path_names: Vec<TokenStream> = op
-        .path_params
-        .iter()
-        .map(|p| {
-            let ident = naming::ident(&p.rust_name);
-            quote!(#ident)
-        })
-        .collect();
+    let path_names = path_arg_names(op);
     let (first, set_page) = match &p.page {
         PageParam::Nested {
             param,

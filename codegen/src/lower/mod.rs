@@ -48,12 +48,13 @@ pub fn lower(doc: &Document) -> Result<Api, Error> {
     for (pointer, message) in analysis::analyse(&mut types, &mut operations) {
         diagnostics.push(Location::pointer(&doc.path, pointer), message);
     }
+    let server = base_url(&doc.api);
     let api = Api {
         title: doc.api.info.title.clone(),
         version: doc.api.info.version.clone(),
         description: doc.api.info.description.clone(),
-        base_url: base_url(&doc.api).map(|(url, _)| url),
-        base_url_upgraded: base_url(&doc.api).is_some_and(|(_, upgraded)| upgraded),
+        base_url: server.as_ref().map(|(url, _)| url.clone()),
+        base_url_upgraded: server.is_some_and(|(_, upgraded)| upgraded),
         auth: auth(&doc.api),
         types,
         operations,
