@@ -10,16 +10,13 @@
 
 use crate::error::{Diagnostics, Error, Location};
 use crate::load::escape_pointer;
+use crate::positions::{self, Position};
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// Inlining deeper than this means the references form a loop.
 const MAX_DEPTH: usize = 64;
-
-/// Keys of spec structure whose values are data, never walked (`default` is not one: in a
-/// `responses` map it is the default response).
-const DATA_KEYS: &[&str] = &["example", "examples", "value"];
 
 /// Reads the bytes of a file of the spec into a generic value.
 pub type ParseFn = dyn Fn(&Path, &[u8]) -> Result<Value, Error>;
@@ -55,14 +52,14 @@ pub fn bundle(path: &Path, doc: &mut Value, parse: &ParseFn) -> Result<(), Error
             b.walk(
                 schemas,
                 &root_file,
-                Context::Structure,
+                Position::Structure,
                 0,
                 "#/components/schemas",
             );
         }
     }
     b.register_component_schemas(doc);
-    b.walk(doc, &root_file, Context::Structure, 0, "#");
+    b.walk(doc, &root_file, Position::Structure, 0, "#");
     if !b.new_schemas.is_empty() {
         let components = doc.as_object_mut().map(|root| {
             root.entry("components")
@@ -102,16 +99,6 @@ fn is_component_ref(reference: &str) -> bool {
     reference
         .strip_prefix("#/components/")
         .is_some_and(|rest| rest.split('/').count() == 2)
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Context {
-    /// Spec structure (paths, operations, parameters...).
-    Structure,
-    /// A schema.
-    Schema,
-    /// A map whose values are schemas (`components.schemas`, `properties`).
-    SchemaMap,
 }
 
 struct Bundler<'p> {
@@ -260,7 +247,7 @@ impl Bundler<'_> {
         }
     }
 
-    fn walk(&mut self, value: &mut Value, file: &Path, cx: Context, depth: usize, pointer: &str) {
+    fn walk(&mut self, value: &mut Value, file: &Path, cx: Position, depth: usize, pointer: &str) {
         if depth > MAX_DEPTH {
             self.error(
                 file,
@@ -281,32 +268,8 @@ impl Bundler<'_> {
         match value {
             Value::Object(map) => {
                 for (key, child) in map.iter_mut() {
-                    let child_cx = match (cx, key.as_str()) {
-                        (_, k) if k.starts_with("x-") => continue,
-                        (Context::SchemaMap, _) => Context::Schema,
-                        (
-                            Context::Schema,
-                            "properties" | "patternProperties" | "$defs" | "definitions",
-                        ) => Context::SchemaMap,
-                        (
-                            Context::Schema,
-                            "items"
-                            | "additionalProperties"
-                            | "not"
-                            | "allOf"
-                            | "oneOf"
-                            | "anyOf"
-                            | "prefixItems"
-                            | "contains"
-                            | "if"
-                            | "then"
-                            | "else",
-                        ) => Context::Schema,
-                        (Context::Schema, _) => continue,
-                        (Context::Structure, k) if DATA_KEYS.contains(&k) => continue,
-                        (Context::Structure, "schema") => Context::Schema,
-                        (Context::Structure, "schemas") => Context::SchemaMap,
-                        (Context::Structure, _) => Context::Structure,
+                    let Some(child_cx) = positions::child(cx, key) else {
+                        continue;
                     };
                     let child_pointer = format!("{pointer}/{}", escape_pointer(key));
                     self.walk(child, file, child_cx, depth, &child_pointer);
@@ -325,7 +288,7 @@ impl Bundler<'_> {
         &mut self,
         value: &mut Value,
         file: &Path,
-        cx: Context,
+        cx: Position,
         depth: usize,
         pointer: &str,
         reference: &str,
@@ -347,7 +310,7 @@ impl Bundler<'_> {
                         && self.hoisted.get(&key).map(|n| escape_pointer(n))
                             == Some(rest.to_owned())
                 });
-        if cx == Context::Schema && !is_own_entry {
+        if cx == Position::Schema && !is_own_entry {
             if let Some(name) = self.hoist(&key, file, pointer, depth) {
                 if let Value::Object(map) = value {
                     map.insert(
@@ -403,7 +366,7 @@ impl Bundler<'_> {
         self.walk(
             &mut target,
             &target_file,
-            Context::Schema,
+            Position::Schema,
             depth + 1,
             &format!("#{fragment}"),
         );

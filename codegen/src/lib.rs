@@ -13,6 +13,7 @@ pub mod load;
 pub mod lower;
 pub mod naming;
 pub mod normalize;
+pub mod positions;
 pub mod write;
 
 pub use emit::GeneratedCrate;

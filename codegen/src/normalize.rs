@@ -2,14 +2,11 @@
 //! reads, on the generic JSON value, before typed parsing. Only schema positions are
 //! touched: `example`, `default`, `enum` values and extensions are data and stay as written.
 
+use crate::positions::{self, Position};
 use serde_json::{Map, Value};
 
 /// Extension set on a schema that only allows `null` (3.1 `type: "null"`).
 pub const NULL_MARKER: &str = "x-codegen-null";
-
-/// Keys of spec structure whose values are data (`default` is not one: in a `responses` map
-/// it is the default response).
-const DATA_KEYS: &[&str] = &["example", "examples", "value"];
 
 /// Normalises every schema reachable from the document root, and fills in what 3.1 made
 /// optional but `openapiv3` requires (`paths`, an operation's `responses`).
@@ -30,63 +27,24 @@ pub fn normalize(doc: &mut Value) {
             }
         }
     }
-    walk_structure(doc);
+    walk(doc, Position::Structure);
 }
 
-/// Walks non-schema structure (paths, operations, components...) looking for schemas.
-fn walk_structure(value: &mut Value) {
+/// Rewrites every schema below `value`, which is at `position`.
+fn walk(value: &mut Value, position: Position) {
     match value {
         Value::Object(map) => {
+            if position == Position::Schema {
+                rewrite_schema(map);
+            }
             for (key, child) in map.iter_mut() {
-                if key.starts_with("x-") || DATA_KEYS.contains(&key.as_str()) {
-                    continue;
-                }
-                match key.as_str() {
-                    "schema" => walk_schema(child),
-                    "schemas" => {
-                        if let Value::Object(schemas) = child {
-                            schemas.values_mut().for_each(walk_schema);
-                        }
-                    }
-                    _ => walk_structure(child),
+                if let Some(child_position) = positions::child(position, key) {
+                    walk(child, child_position);
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(walk_structure),
+        Value::Array(items) => items.iter_mut().for_each(|item| walk(item, position)),
         _ => {}
-    }
-}
-
-fn walk_schema(value: &mut Value) {
-    let Value::Object(map) = value else { return };
-    rewrite_schema(map);
-    for (key, child) in map.iter_mut() {
-        match key.as_str() {
-            "properties" | "patternProperties" | "$defs" | "definitions" => {
-                if let Value::Object(props) = child {
-                    props.values_mut().for_each(walk_schema);
-                }
-            }
-            "items"
-            | "additionalProperties"
-            | "not"
-            | "contains"
-            | "propertyNames"
-            | "if"
-            | "then"
-            | "else"
-            | "unevaluatedProperties"
-            | "unevaluatedItems" => match child {
-                Value::Array(items) => items.iter_mut().for_each(walk_schema),
-                other => walk_schema(other),
-            },
-            "allOf" | "oneOf" | "anyOf" | "prefixItems" => {
-                if let Value::Array(items) = child {
-                    items.iter_mut().for_each(walk_schema);
-                }
-            }
-            _ => {}
-        }
     }
 }
 
