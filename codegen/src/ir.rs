@@ -17,6 +17,8 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// The distinct types of declared error bodies, in first-use order.
     pub error_types: Vec<TypeId>,
+    /// Groups of operations (by tag), each written to its own file.
+    pub groups: Vec<Group>,
 }
 
 impl Api {
@@ -37,6 +39,28 @@ pub enum Auth {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TypeId(pub usize);
+
+/// Which file of the generated crate holds an item. The output is split so that a change to
+/// one schema, or to one tag's operations, touches few files.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Module {
+    /// `src/types/<name>.rs`: a component schema and the inline types named from it.
+    Types(String),
+    /// `src/operations/<name>.rs`: a group's methods, parameter structs and inline types
+    /// (index into `Api::groups`).
+    Operations(usize),
+}
+
+/// Operations sharing their first tag (or, untagged, their first path segment).
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// The module (file) name.
+    pub rust_name: String,
+    /// The tag, when the group is one.
+    pub tag: Option<String>,
+    /// The tag's description from the spec's `tags` list.
+    pub description: Option<String>,
+}
 
 /// Text from the spec that becomes rustdoc (raw; the emitter sanitises it).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -60,6 +84,8 @@ pub struct TypeDef {
     pub in_query: bool,
     /// The type is a form-urlencoded request body (its fields are top-level form keys).
     pub form_body: bool,
+    /// The file it is written to.
+    pub module: Module,
 }
 
 #[derive(Debug, Clone)]
@@ -222,6 +248,8 @@ pub struct Operation {
     pub deprecated: bool,
     /// Page-number pagination, when the parameters and the response have its shape.
     pub pagination: Option<Pagination>,
+    /// Index into `Api::groups`.
+    pub group: usize,
 }
 
 /// `page[number]` pagination with `data` items and `meta.total_pages`/`meta.page_number`.

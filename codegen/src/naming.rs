@@ -102,6 +102,17 @@ pub fn snake_name(raw: &str) -> String {
     snake(raw)
 }
 
+/// `snake_case` name of a module (and so of its file): keywords get a trailing underscore
+/// rather than `r#`, since `mod r#mod;` would be `mod.rs`, the parent's own file.
+pub fn module_name(raw: &str) -> String {
+    let name = snake(raw);
+    if is_keyword(&name) || NOT_RAW.contains(&name.as_str()) {
+        format!("{name}_")
+    } else {
+        name
+    }
+}
+
 /// `SCREAMING_SNAKE_CASE` for environment variable prefixes.
 pub fn env_prefix(raw: &str) -> String {
     snake(raw).to_uppercase()
@@ -210,6 +221,9 @@ mod tests {
         assert_eq!(ident("Self").to_string(), "Self_");
         assert_eq!(ident("crate").to_string(), "crate_");
         assert_eq!(ident("Option").to_string(), "Option");
+        assert_eq!(module_name("mod"), "mod_");
+        assert_eq!(module_name("Type"), "type_");
+        assert_eq!(module_name("CallRecordings"), "call_recordings");
     }
 
     #[test]

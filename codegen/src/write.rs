@@ -37,7 +37,13 @@ pub fn write(krate: &GeneratedCrate, out: &Path, check: bool) -> io::Result<Repo
     }
     for stale in stale_generated_files(krate, out)? {
         if !check {
-            std::fs::remove_file(out.join(&stale))?;
+            let path = out.join(&stale);
+            std::fs::remove_file(&path)?;
+            // A folder left empty (a spec that lost all its operations) goes too; one that
+            // still holds anything, the user's files included, fails to go and stays.
+            if let Some(parent) = path.parent().filter(|p| *p != out.join("src")) {
+                let _ = std::fs::remove_dir(parent);
+            }
         }
         report.removed.push(stale);
     }

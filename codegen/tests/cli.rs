@@ -143,12 +143,12 @@ fn generate_then_check() {
     assert_eq!(check.status.code(), Some(0));
 
     // A hand edit makes it stale: exit 1 naming the file, and nothing is written.
-    let types = dir.path().join("src/types.rs");
+    let types = dir.path().join("src/types/mod.rs");
     std::fs::write(&types, "// edited\n").unwrap();
     std::fs::write(dir.path().join("src/mine.rs"), "// the user's own file\n").unwrap();
     let stale = codegen(&with_check);
     assert_eq!(stale.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&stale.stderr).contains("src/types.rs"));
+    assert!(String::from_utf8_lossy(&stale.stderr).contains("src/types/mod.rs"));
     assert_eq!(std::fs::read_to_string(&types).unwrap(), "// edited\n");
 
     // Regenerating restores it, and leaves files it did not generate alone.

@@ -99,6 +99,12 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
             mod pagination;
         }
     });
+    let operations = (!api.groups.is_empty()).then(|| {
+        quote! {
+            #[rustfmt::skip]
+            mod operations;
+        }
+    });
     // A spec with no operations (webhooks only, say) leaves the request machinery unused.
     let unused = api
         .operations
@@ -117,8 +123,7 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         #enums
         #[rustfmt::skip]
         mod error;
-        #[rustfmt::skip]
-        mod operations;
+        #operations
         #pagination
         #[rustfmt::skip]
         pub mod query;

@@ -34,57 +34,77 @@ pub fn emit(api: &Api, options: &Options) -> Result<GeneratedCrate, String> {
         "// {GENERATED_MARKER} from {} ({} {}). Do not edit: regenerate instead.\n",
         options.spec_label, api.title, api.version
     );
-    // Each job builds its tokens and formats them; jobs run on every core. `types.rs`, by far
-    // the largest file, is split into chunks of items, joined back in order.
+    // Files other than lib.rs do not name the version: a new version alone changes one file.
+    let short_header = format!(
+        "// {GENERATED_MARKER} from {}. Do not edit: regenerate instead.\n",
+        options.spec_label
+    );
+    // Each job builds its tokens and formats them; jobs run on every core.
+    let type_files = types::type_files(api);
     let mut jobs: Vec<Job<'_>> = vec![
-        ("src/lib.rs", Box::new(|| manifest::lib_rs(api, options))),
         (
-            "src/client.rs",
+            "src/lib.rs".to_owned(),
+            Box::new(|| manifest::lib_rs(api, options)),
+        ),
+        (
+            "src/client.rs".to_owned(),
             Box::new(|| client::client_rs(api, options)),
         ),
-        ("src/error.rs", Box::new(|| errors::error_rs(api))),
-        ("src/query.rs", Box::new(query::query_rs)),
         (
-            "src/operations.rs",
-            Box::new(|| operations::operations_rs(api)),
+            "src/error.rs".to_owned(),
+            Box::new(|| errors::error_rs(api)),
+        ),
+        ("src/query.rs".to_owned(), Box::new(query::query_rs)),
+        (
+            "src/types/mod.rs".to_owned(),
+            Box::new(|| types::types_mod_rs(api, &type_files)),
         ),
     ];
-    let items = types::item_count(api);
-    let chunk = 250;
-    for start in (0..items.max(1)).step_by(chunk) {
-        let range = start..(start + chunk).min(items);
+    for (file, ids) in &type_files {
         jobs.push((
-            "src/types.rs",
-            Box::new(move || types::types_chunk(api, range.clone())),
+            format!("src/types/{file}.rs"),
+            Box::new(move || types::types_file(api, ids)),
+        ));
+    }
+    if !api.groups.is_empty() {
+        jobs.push((
+            "src/operations/mod.rs".to_owned(),
+            Box::new(|| operations::operations_mod_rs(api)),
+        ));
+    }
+    for (index, group) in api.groups.iter().enumerate() {
+        jobs.push((
+            format!("src/operations/{}.rs", group.rust_name),
+            Box::new(move || operations::group_file(api, index)),
         ));
     }
     if has_string_enums(api) {
-        jobs.push(("src/enums.rs", Box::new(enums::enums_rs)));
+        jobs.push(("src/enums.rs".to_owned(), Box::new(enums::enums_rs)));
     }
     if has_pagination(api) {
-        jobs.push(("src/pagination.rs", Box::new(pagination::pagination_rs)));
+        jobs.push((
+            "src/pagination.rs".to_owned(),
+            Box::new(pagination::pagination_rs),
+        ));
     }
     let outputs = run_jobs(&jobs);
     let mut files: BTreeMap<String, String> = BTreeMap::new();
     for ((path, _), output) in jobs.iter().zip(outputs) {
         let text = output.map_err(|e| format!("{path}: {e}"))?;
-        match files.get_mut(*path) {
-            Some(existing) => {
-                existing.push('\n');
-                existing.push_str(&text);
-            }
-            None => {
-                files.insert((*path).to_owned(), format!("{header}\n{text}"));
-            }
-        }
+        let header = if path == "src/lib.rs" {
+            &header
+        } else {
+            &short_header
+        };
+        files.insert(path.clone(), format!("{header}\n{text}"));
     }
     files.insert("Cargo.toml".to_owned(), manifest::cargo_toml(api, options));
     Ok(GeneratedCrate { files })
 }
 
-/// One file (or chunk of `types.rs`) to build: its path and how to make its tokens.
-/// Tokens are built on the worker thread: `proc_macro2::TokenStream` is not `Send`.
-type Job<'a> = (&'static str, Box<dyn Fn() -> TokenStream + Sync + 'a>);
+/// One file to build: its path and how to make its tokens. Tokens are built on the worker
+/// thread: `proc_macro2::TokenStream` is not `Send`.
+type Job<'a> = (String, Box<dyn Fn() -> TokenStream + Sync + 'a>);
 
 /// Runs the jobs on up to one thread per core, keeping their order in the result.
 fn run_jobs(jobs: &[Job<'_>]) -> Vec<Result<String, String>> {
@@ -171,6 +191,7 @@ fn separate_items(text: &str) -> String {
             "macro_rules!",
             "async fn",
             "scalar!",
+            "mod ",
         ];
         let opens_item = ITEM_STARTS.iter().any(|s| current.starts_with(s));
         if (closes_item || after_module_docs || after_inner_attrs) && opens_item {

@@ -1,22 +1,70 @@
-//! `src/operations.rs`: one async method on `Client` per operation.
+//! `src/operations/`: one async method on `Client` per operation, in one file per group.
 
 use super::docs;
 use super::rust_type;
 use crate::ir::{
-    Api, BodyKind, FieldPath, IntWidth, Method, Numeric, Operation, PageParam, Pagination,
+    Api, BodyKind, FieldPath, IntWidth, Method, Module, Numeric, Operation, PageParam, Pagination,
     ParamLocation, PathSegment, ResponseBody, StatusMatch, TypeRef,
 };
 use crate::naming;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-pub fn operations_rs(api: &Api) -> TokenStream {
-    let methods = api.operations.iter().map(|op| operation(api, op));
+/// `src/operations/mod.rs`: one module per group of operations.
+pub fn operations_mod_rs(api: &Api) -> TokenStream {
+    let mut names: Vec<&str> = api.groups.iter().map(|g| g.rust_name.as_str()).collect();
+    names.sort_unstable();
+    let modules = names.iter().map(|n| naming::ident(n));
     quote! {
-        //! One method per operation of the spec.
+        //! One file per group of operations (by tag): their methods on `Client`, parameter
+        //! structs and inline types (re-exported by `crate::types`).
+        #(pub(crate) mod #modules;)*
+    }
+}
+
+/// `src/operations/<group>.rs`: the group's methods, then its parameter structs and the
+/// inline types of its requests and responses.
+pub fn group_file(api: &Api, group: usize) -> TokenStream {
+    let g = &api.groups[group];
+    let mut doc = vec![match &g.tag {
+        Some(tag) => format!("Operations tagged {}.", docs::code_span(tag)),
+        None => "Operations under this path, which the spec does not tag.".to_owned(),
+    }];
+    if let Some(description) = &g.description {
+        doc.push(String::new());
+        doc.extend(docs::sanitize(description));
+    }
+    let doc = doc.iter().map(|l| {
+        let l = if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        };
+        quote!(#![doc = #l])
+    });
+    let ops: Vec<&Operation> = api
+        .operations
+        .iter()
+        .filter(|op| op.group == group)
+        .collect();
+    let methods = ops.iter().map(|op| operation(api, op));
+    let params = ops.iter().filter_map(|op| {
+        op.params_struct
+            .as_ref()
+            .map(|ps| super::types::params_struct(api, ps, &op.rust_name, false))
+    });
+    let types = api
+        .types
+        .iter()
+        .filter(|t| t.module == Module::Operations(group))
+        .map(|t| super::types::type_def(api, t, false));
+    quote! {
+        #(#doc)*
         impl crate::Client {
             #(#methods)*
         }
+        #(#params)*
+        #(#types)*
     }
 }
 

@@ -1,46 +1,120 @@
-//! `src/types.rs`: models (structs, enums with a fallback, untagged unions, aliases) and the
-//! `<Operation>Params` structs.
+//! `src/types/`: models (structs, enums with a fallback, untagged unions, aliases), one file
+//! per component schema, and the `<Operation>Params` structs (written with their operations).
 
 use super::docs;
 use super::rust_type;
 use crate::ir::{
-    Api, Field, Param, ParamLocation, ParamStyle, ParamsStruct, StringEnum, Struct, Tagged,
-    TypeDef, TypeKind, UntaggedVariant,
+    Api, Field, Module, Param, ParamLocation, ParamStyle, ParamsStruct, StringEnum, Struct, Tagged,
+    TypeDef, TypeId, TypeKind, TypeRef, UntaggedVariant,
 };
 use crate::naming;
 use proc_macro2::TokenStream;
 use quote::quote;
+use std::collections::{BTreeMap, BTreeSet};
 
-/// How many items `types.rs` holds: every type, then every parameters struct.
-pub fn item_count(api: &Api) -> usize {
-    api.types.len() + api.operations.len()
+/// The types of each file under `src/types/`, by file name, in definition order.
+pub fn type_files(api: &Api) -> BTreeMap<&str, Vec<TypeId>> {
+    let mut files: BTreeMap<&str, Vec<TypeId>> = BTreeMap::new();
+    for (i, t) in api.types.iter().enumerate() {
+        if let Module::Types(file) = &t.module {
+            files.entry(file.as_str()).or_default().push(TypeId(i));
+        }
+    }
+    files
 }
 
-/// Items `range` of `types.rs` (the module docs with the first chunk). Items are independent,
-/// so chunks can be built and formatted apart and joined with the same result.
-pub fn types_chunk(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
-    let docs = (range.start == 0).then(|| {
+/// `src/types/mod.rs`: declares one file per component schema and re-exports every type, so
+/// that all models are `crate::types::Name` wherever their file is.
+pub fn types_mod_rs(api: &Api, files: &BTreeMap<&str, Vec<TypeId>>) -> TokenStream {
+    let modules = files.iter().map(|(file, ids)| {
+        let module = naming::ident(file);
+        let names = ids.iter().map(|id| naming::ident(&api.ty(*id).name));
         quote! {
-            //! Models of the API's schemas, and the parameter structs of its operations.
+            mod #module;
+            pub use #module::{#(#names),*};
         }
     });
-    let items = range.map(|i| match api.types.get(i) {
-        Some(t) => type_def(api, t),
-        None => {
-            let op = &api.operations[i - api.types.len()];
-            op.params_struct
-                .as_ref()
-                .map(|ps| params_struct(api, ps, &op.rust_name))
-                .unwrap_or_default()
+    let mut groups: Vec<(usize, Vec<proc_macro2::Ident>)> = api
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(g, _)| (g, Vec::new()))
+        .collect();
+    for op in &api.operations {
+        if let Some(ps) = &op.params_struct {
+            groups[op.group].1.push(naming::ident(&ps.name));
         }
-    });
+    }
+    for t in &api.types {
+        if let Module::Operations(g) = t.module {
+            groups[g].1.push(naming::ident(&t.name));
+        }
+    }
+    groups.sort_by(|a, b| api.groups[a.0].rust_name.cmp(&api.groups[b.0].rust_name));
+    let operation_types = groups
+        .iter()
+        .filter(|(_, names)| !names.is_empty())
+        .map(|(g, names)| {
+            let module = naming::ident(&api.groups[*g].rust_name);
+            quote!(pub use crate::operations::#module::{#(#names),*};)
+        });
     quote! {
-        #docs
+        //! Models of the API's schemas, and the parameter structs of its operations.
+        //!
+        //! Each component schema has its own file (with the inline types named from it); the
+        //! parameter structs and inline types of operations live next to their methods in
+        //! `operations/`. Everything is re-exported here.
+        #(#modules)*
+        #(#operation_types)*
+    }
+}
+
+/// One file under `src/types/`: a component schema and the inline types named from it, with
+/// the other types they use imported by name.
+pub fn types_file(api: &Api, ids: &[TypeId]) -> TokenStream {
+    let own: BTreeSet<TypeId> = ids.iter().copied().collect();
+    let mut used = BTreeSet::new();
+    for id in ids {
+        referenced(&api.ty(*id).kind, &mut used);
+    }
+    let mut imports: Vec<&str> = used
+        .difference(&own)
+        .map(|id| api.ty(*id).name.as_str())
+        .collect();
+    imports.sort_unstable();
+    let imports = (!imports.is_empty()).then(|| {
+        let names = imports.iter().map(|n| naming::ident(n));
+        quote!(use super::{#(#names),*};)
+    });
+    let items = ids.iter().map(|id| type_def(api, api.ty(*id), true));
+    quote! {
+        #imports
         #(#items)*
     }
 }
 
-fn type_def(api: &Api, t: &TypeDef) -> TokenStream {
+/// The named types a type's definition mentions.
+fn referenced(kind: &TypeKind, out: &mut BTreeSet<TypeId>) {
+    fn walk(ty: &TypeRef, out: &mut BTreeSet<TypeId>) {
+        match ty {
+            TypeRef::Named(id) => {
+                out.insert(*id);
+            }
+            TypeRef::Array(inner) | TypeRef::Map(inner) => walk(inner, out),
+            _ => {}
+        }
+    }
+    match kind {
+        TypeKind::Struct(s) => s.fields.iter().for_each(|f| walk(&f.ty, out)),
+        TypeKind::StringEnum(_) => {}
+        TypeKind::Alias(ty) => walk(ty, out),
+        TypeKind::Untagged(variants) => variants.iter().for_each(|v| walk(&v.ty, out)),
+        TypeKind::Tagged(tagged) => tagged.variants.iter().for_each(|v| walk(&v.ty, out)),
+    }
+}
+
+/// A type's items; `local`: written in `types/` (other types by bare name, imported).
+pub fn type_def(api: &Api, t: &TypeDef, local: bool) -> TokenStream {
     // A title that only restates the type's name adds nothing.
     let mut own_docs = t.docs.clone();
     if own_docs
@@ -60,7 +134,7 @@ fn type_def(api: &Api, t: &TypeDef) -> TokenStream {
     let doc = docs::attrs(&doc_lines);
     let name = naming::ident(&t.name);
     match &t.kind {
-        TypeKind::Struct(s) => struct_def(api, &name, s, t, doc),
+        TypeKind::Struct(s) => struct_def(api, &name, s, t, doc, local),
         TypeKind::StringEnum(e) => {
             if !doc_lines.is_empty() {
                 doc_lines.push(String::new());
@@ -73,19 +147,19 @@ fn type_def(api: &Api, t: &TypeDef) -> TokenStream {
             enum_def(&name, e, t.in_query, docs::attrs(&doc_lines))
         }
         TypeKind::Alias(ty) => {
-            let ty = rust_type(api, ty, true);
+            let ty = rust_type(api, ty, local);
             quote! {
                 #doc
                 pub type #name = #ty;
             }
         }
-        TypeKind::Untagged(variants) => untagged_def(api, &name, variants, t.in_query, doc),
-        TypeKind::Tagged(tagged) => tagged_def(api, &name, tagged, t.in_query, doc),
+        TypeKind::Untagged(variants) => untagged_def(api, &name, variants, t.in_query, doc, local),
+        TypeKind::Tagged(tagged) => tagged_def(api, &name, tagged, t.in_query, doc, local),
     }
 }
 
-fn field_type(api: &Api, f: &Field) -> TokenStream {
-    let mut ty = rust_type(api, &f.ty, true);
+fn field_type(api: &Api, f: &Field, local: bool) -> TokenStream {
+    let mut ty = rust_type(api, &f.ty, local);
     if f.boxed {
         ty = quote!(::std::boxed::Box<#ty>);
     }
@@ -101,11 +175,12 @@ fn struct_def(
     s: &Struct,
     t: &TypeDef,
     doc: TokenStream,
+    local: bool,
 ) -> TokenStream {
     let default = s.derive_default.then(|| quote!(::std::default::Default,));
     let fields = s.fields.iter().map(|f| {
         let ident = naming::ident(&f.rust_name);
-        let ty = field_type(api, f);
+        let ty = field_type(api, f, local);
         let doc = docs::attrs(&docs::lines(&f.docs));
         let serde_name = ident.to_string();
         let rename = (serde_name.trim_start_matches("r#") != f.wire_name).then(|| {
@@ -230,10 +305,11 @@ fn untagged_def(
     variants: &[UntaggedVariant],
     in_query: bool,
     doc: TokenStream,
+    local: bool,
 ) -> TokenStream {
     let defs = variants.iter().map(|v| {
         let ident = naming::ident(&v.rust_name);
-        let mut ty = rust_type(api, &v.ty, true);
+        let mut ty = rust_type(api, &v.ty, local);
         if v.boxed {
             ty = quote!(::std::boxed::Box<#ty>);
         }
@@ -286,12 +362,13 @@ fn tagged_def(
     tagged: &Tagged,
     in_query: bool,
     doc: TokenStream,
+    local: bool,
 ) -> TokenStream {
     let fallback = naming::ident(&tagged.fallback);
     let property = &tagged.property;
     let defs = tagged.variants.iter().map(|v| {
         let ident = naming::ident(&v.rust_name);
-        let mut ty = rust_type(api, &v.ty, true);
+        let mut ty = rust_type(api, &v.ty, local);
         if v.boxed {
             ty = quote!(::std::boxed::Box<#ty>);
         }
@@ -357,12 +434,12 @@ fn tagged_def(
     }
 }
 
-fn params_struct(api: &Api, ps: &ParamsStruct, method: &str) -> TokenStream {
+pub fn params_struct(api: &Api, ps: &ParamsStruct, method: &str, local: bool) -> TokenStream {
     let name = naming::ident(&ps.name);
     let default = ps.derive_default.then(|| quote!(::std::default::Default,));
     let fields = ps.params.iter().map(|p| {
         let ident = naming::ident(&p.rust_name);
-        let mut ty = rust_type(api, &p.ty, true);
+        let mut ty = rust_type(api, &p.ty, local);
         if !p.required {
             ty = quote!(::std::option::Option<#ty>);
         }

@@ -8,7 +8,7 @@ mod pagination;
 mod schema;
 
 use crate::error::{Diagnostics, Error, Location};
-use crate::ir::{Api, Auth, Docs, TypeDef, TypeId, TypeKind, TypeRef};
+use crate::ir::{Api, Auth, Docs, Group, Module, TypeDef, TypeId, TypeKind, TypeRef};
 use crate::load::{escape_pointer, Document};
 use crate::naming::{self, Namespace};
 use openapiv3::{OpenAPI, ReferenceOr};
@@ -24,8 +24,10 @@ pub fn lower(doc: &Document) -> Result<Api, Error> {
     let Lowerer {
         types,
         names,
+        modules,
         mut diagnostics,
         error_types,
+        groups,
         ..
     } = cx;
     // Every reserved slot is defined by construction; a gap would be a generator bug, so it
@@ -33,15 +35,19 @@ pub fn lower(doc: &Document) -> Result<Api, Error> {
     let mut types: Vec<TypeDef> = types
         .into_iter()
         .zip(names)
-        .map(|(t, name)| {
-            t.unwrap_or_else(|| TypeDef {
+        .zip(modules)
+        .map(|((t, name), module)| {
+            let mut t = t.unwrap_or_else(|| TypeDef {
                 name,
                 origin: String::new(),
                 docs: Docs::default(),
                 kind: TypeKind::Alias(TypeRef::Json),
                 in_query: false,
                 form_body: false,
-            })
+                module: module.clone(),
+            });
+            t.module = module;
+            t
         })
         .collect();
     let mut operations = operations;
@@ -59,6 +65,7 @@ pub fn lower(doc: &Document) -> Result<Api, Error> {
         types,
         operations,
         error_types,
+        groups,
     };
     diagnostics.finish(api)
 }
@@ -71,7 +78,17 @@ struct Lowerer<'a> {
     types: Vec<Option<TypeDef>>,
     /// The name claimed for each reserved id.
     names: Vec<String>,
+    /// The file of each reserved id: its component's, or its operation group's.
+    modules: Vec<Module>,
+    /// Where types reserved now are written (the component or operation being lowered).
+    current_module: Module,
     type_names: Namespace,
+    /// File names under `src/types/`.
+    type_modules: Namespace,
+    /// Operation groups, and their index by tag (or path segment).
+    groups: Vec<Group>,
+    group_index: HashMap<String, usize>,
+    group_names: Namespace,
     /// `#/components/schemas/X` → reserved id.
     components: HashMap<String, TypeId>,
     /// Inline schemas of shared components (parameters, responses, bodies), converted once.
@@ -90,7 +107,14 @@ impl<'a> Lowerer<'a> {
             api,
             types: Vec::new(),
             names: Vec::new(),
+            modules: Vec::new(),
+            current_module: Module::Types("types".to_owned()),
             type_names: Namespace::default(),
+            // `mod.rs` is the parent's own file; keywords are already suffixed.
+            type_modules: Namespace::with_reserved(&["mod"]),
+            groups: Vec::new(),
+            group_index: HashMap::new(),
+            group_names: Namespace::with_reserved(&["mod"]),
             components: HashMap::new(),
             memo: HashMap::new(),
             diagnostics: Diagnostics::default(),
@@ -110,7 +134,44 @@ impl<'a> Lowerer<'a> {
         let id = TypeId(self.types.len());
         self.types.push(None);
         self.names.push(name.clone());
+        self.modules.push(self.current_module.clone());
         (id, name)
+    }
+
+    /// The group of an operation: its first tag, else its first path segment. Groups are
+    /// made in first-use order; their names are unique module names.
+    fn group_of(&mut self, tags: &[String], path: &str) -> usize {
+        let (key, tag) = match tags.first() {
+            Some(tag) => (format!("tag:{tag}"), Some(tag.clone())),
+            None => {
+                let segment = path
+                    .split('/')
+                    .find(|s| !s.is_empty() && !s.starts_with('{'))
+                    .unwrap_or("root");
+                (format!("path:{segment}"), None)
+            }
+        };
+        if let Some(&index) = self.group_index.get(&key) {
+            return index;
+        }
+        let raw = tag
+            .clone()
+            .unwrap_or_else(|| key.trim_start_matches("path:").to_owned());
+        let rust_name = self.group_names.claim(&naming::module_name(&raw));
+        let description = tag.as_ref().and_then(|tag| {
+            self.api
+                .tags
+                .iter()
+                .find(|t| &t.name == tag)
+                .and_then(|t| t.description.clone())
+        });
+        self.groups.push(Group {
+            rust_name,
+            tag,
+            description,
+        });
+        self.group_index.insert(key, self.groups.len() - 1);
+        self.groups.len() - 1
     }
 
     fn define(&mut self, id: TypeId, def: TypeDef) {
@@ -122,6 +183,8 @@ impl<'a> Lowerer<'a> {
             return;
         };
         for name in components.schemas.keys() {
+            let module = self.type_modules.claim(&naming::module_name(name));
+            self.current_module = Module::Types(module);
             let (id, _) = self.reserve(name);
             self.components.insert(name.clone(), id);
         }
@@ -134,6 +197,8 @@ impl<'a> Lowerer<'a> {
         for (key, schema) in &components.schemas {
             let id = self.components[key];
             let name = self.names[id.0].clone();
+            // Inline types named from this schema share its file.
+            self.current_module = self.modules[id.0].clone();
             let pointer = format!("#/components/schemas/{}", escape_pointer(key));
             self.define_named(id, name, schema, &pointer);
         }

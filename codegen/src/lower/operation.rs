@@ -4,8 +4,8 @@
 use super::schema::SchemaRef;
 use super::{resolve, Lowerer};
 use crate::ir::{
-    BodyKind, Docs, Method, Operation, Param, ParamLocation, ParamStyle, ParamsStruct, PathSegment,
-    RequestBody, Response, ResponseBody, StatusMatch, TypeRef,
+    BodyKind, Docs, Method, Module, Operation, Param, ParamLocation, ParamStyle, ParamsStruct,
+    PathSegment, RequestBody, Response, ResponseBody, StatusMatch, TypeRef,
 };
 use crate::load::escape_pointer;
 use crate::naming::{self, Namespace};
@@ -65,6 +65,9 @@ impl Lowerer<'_> {
         let rust_name = methods.claim(&naming::snake_name(&base));
         let raw_name = methods.claim(&format!("{rust_name}_with_response"));
         let type_base = naming::type_name(&base);
+        let group = self.group_of(&op.tags, path);
+        // Inline types of this operation are written next to its method.
+        self.current_module = Module::Operations(group);
 
         // Operation parameters override path-level ones with the same name and location.
         let mut params: Vec<(
@@ -150,6 +153,7 @@ impl Lowerer<'_> {
             rust_name,
             raw_name,
             pagination,
+            group,
             operation_id: op.operation_id.clone(),
             method,
             path: path.to_owned(),

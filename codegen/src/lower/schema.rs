@@ -124,6 +124,7 @@ impl Lowerer<'_> {
                 kind,
                 in_query: false,
                 form_body: false,
+                module: self.modules[id.0].clone(),
             },
         );
     }
@@ -155,6 +156,7 @@ impl Lowerer<'_> {
                             kind,
                             in_query: false,
                             form_body: false,
+                            module: self.modules[id.0].clone(),
                         },
                     );
                     (TypeRef::Named(id), nullable)
