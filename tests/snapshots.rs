@@ -58,3 +58,42 @@ fn output_is_deterministic() {
         assert_eq!(codegen::generate(&spec, &options).unwrap(), first);
     }
 }
+
+/// The split output keeps reviews small: a new property changes the files of the schemas that
+/// have it, a new version only the manifest and `lib.rs`.
+#[test]
+fn a_spec_change_touches_only_its_files() {
+    let spec = std::fs::read_to_string(root().join("tests/fixtures/hard-cases.yml")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hard-cases.yml");
+    let options = Options::for_crate("hard-cases", "hard-cases.yml");
+    let changed_files = |edited: &str| {
+        std::fs::write(&path, edited).unwrap();
+        let after = codegen::generate(&path, &options).unwrap();
+        std::fs::write(&path, &spec).unwrap();
+        let before = codegen::generate(&path, &options).unwrap();
+        assert_eq!(
+            before.files.keys().collect::<Vec<_>>(),
+            after.files.keys().collect::<Vec<_>>()
+        );
+        before
+            .files
+            .iter()
+            .filter(|(name, text)| after.files[*name] != **text)
+            .map(|(name, _)| name.clone())
+            .collect::<Vec<_>>()
+    };
+    let property = spec.replacen(
+        "      properties:\n        kind:\n          type: string\n        radius:",
+        "      properties:\n        kind:\n          type: string\n        label:\n          type: string\n        radius:",
+        1,
+    );
+    assert_ne!(property, spec, "the fixture still has Circle's properties");
+    // Square is `allOf: [Circle, ...]`: it has the new field too, and nothing else changes.
+    assert_eq!(
+        changed_files(&property),
+        ["src/types/circle.rs", "src/types/square.rs"]
+    );
+    let version = spec.replacen("version: ", "version: 9", 1);
+    assert_eq!(changed_files(&version), ["Cargo.toml", "src/lib.rs"]);
+}
