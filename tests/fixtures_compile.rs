@@ -15,8 +15,9 @@ fn cargo(args: &[&str], dir: &Path, target: &Path) {
         .expect("cargo runs");
     assert!(
         output.status.success(),
-        "cargo {args:?} failed in {}:\n{}",
+        "cargo {args:?} failed in {}:\n{}\n{}",
         dir.display(),
+        String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
 }
@@ -47,6 +48,13 @@ fn check_fixture(spec: &str, name: &str, tests: Option<&str>) {
         std::fs::create_dir_all(dir.path().join("tests")).unwrap();
         let test_file = root.join("tests/fixtures").join(tests);
         std::fs::copy(test_file, dir.path().join("tests/fixture.rs")).unwrap();
+        // The fixture's tests drive the client against a local server.
+        let manifest = dir.path().join("Cargo.toml");
+        let mut text = std::fs::read_to_string(&manifest).unwrap();
+        text.push_str(
+            "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n",
+        );
+        std::fs::write(&manifest, text).unwrap();
         cargo(
             &["test", "--offline", "--quiet", "--test", "fixture"],
             dir.path(),

@@ -250,6 +250,25 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
     /// Index into `Api::groups`.
     pub group: usize,
+    /// Success statuses with different bodies: the method returns this enum.
+    pub success_enum: Option<SuccessEnum>,
+}
+
+/// One variant per success status, for operations whose successes differ in body
+/// (`200` with a resource, `202` with a job, `204` with nothing).
+#[derive(Debug, Clone)]
+pub struct SuccessEnum {
+    pub name: String,
+    pub variants: Vec<SuccessVariant>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SuccessVariant {
+    /// From the status's reason phrase (`Created`, `NoContent`), else `Status<code>`.
+    pub rust_name: String,
+    pub status: StatusMatch,
+    pub body: ResponseBody,
+    pub description: String,
 }
 
 /// `page[number]` pagination with `data` items and `meta.total_pages`/`meta.page_number`.

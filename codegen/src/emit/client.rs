@@ -606,6 +606,15 @@ fn response_items() -> TokenStream {
             pub fn into_body(self) -> T {
                 self.body
             }
+
+            /// The same response with its body converted.
+            pub fn map<U>(self, f: impl ::std::ops::FnOnce(T) -> U) -> ApiResponse<U> {
+                ApiResponse {
+                    status: self.status,
+                    headers: self.headers,
+                    body: f(self.body),
+                }
+            }
         }
 
         /// A header parameter's value.

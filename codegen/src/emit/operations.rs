@@ -4,7 +4,7 @@ use super::docs;
 use super::rust_type;
 use crate::ir::{
     Api, BodyKind, FieldPath, IntWidth, Method, Module, Numeric, Operation, PageParam, Pagination,
-    ParamLocation, PathSegment, ResponseBody, StatusMatch, TypeRef,
+    ParamLocation, PathSegment, ResponseBody, StatusMatch, SuccessEnum, TypeRef,
 };
 use crate::naming;
 use proc_macro2::{Literal, TokenStream};
@@ -53,6 +53,11 @@ pub fn group_file(api: &Api, group: usize) -> TokenStream {
             .as_ref()
             .map(|ps| super::types::params_struct(api, ps, &op.rust_name, false))
     });
+    let successes = ops.iter().filter_map(|op| {
+        op.success_enum
+            .as_ref()
+            .map(|e| success_enum_def(api, op, e))
+    });
     let types = api
         .types
         .iter()
@@ -64,7 +69,58 @@ pub fn group_file(api: &Api, group: usize) -> TokenStream {
             #(#methods)*
         }
         #(#params)*
+        #(#successes)*
         #(#types)*
+    }
+}
+
+/// The Rust type of a success body.
+fn body_type(api: &Api, body: Option<&ResponseBody>) -> TokenStream {
+    match body {
+        Some(ResponseBody::Json(ty)) => rust_type(api, ty, false),
+        Some(ResponseBody::Bytes) => quote!(::std::vec::Vec<u8>),
+        Some(ResponseBody::None) | None => quote!(()),
+    }
+}
+
+/// The enum a method returns when its success statuses have different bodies.
+fn success_enum_def(api: &Api, op: &Operation, e: &SuccessEnum) -> TokenStream {
+    let name = naming::ident(&e.name);
+    let variants = e.variants.iter().map(|v| {
+        let ident = naming::ident(&v.rust_name);
+        let label = docs::code_span(&status_label(v.status));
+        let mut lines = docs::sanitize(v.description.trim());
+        match lines.first_mut() {
+            Some(first) => *first = format!("{label}: {first}"),
+            None => lines.push(label),
+        }
+        let doc = docs::attrs(&lines);
+        match &v.body {
+            ResponseBody::None => quote!(#doc #ident,),
+            body => {
+                let ty = body_type(api, Some(body));
+                quote!(#doc #ident(#ty),)
+            }
+        }
+    });
+    let doc = docs::attrs(&[format!(
+        "The successful responses of [`Client::{0}`](crate::Client::{0}), by status: they differ in body.",
+        op.rust_name
+    )]);
+    quote! {
+        #doc
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+        pub enum #name {
+            #(#variants)*
+        }
+    }
+}
+
+fn status_label(status: StatusMatch) -> String {
+    match status {
+        StatusMatch::Code(c) => c.to_string(),
+        StatusMatch::Range(h) => format!("{h}XX"),
+        StatusMatch::Default => "default".to_owned(),
     }
 }
 
@@ -112,10 +168,12 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
         }
     }
 
-    let returns = match success_type(op) {
-        Some(ResponseBody::Json(ty)) => rust_type(api, ty, false),
-        Some(ResponseBody::Bytes) => quote!(::std::vec::Vec<u8>),
-        Some(ResponseBody::None) | None => quote!(()),
+    let returns = match (&op.success_enum, success_type(op)) {
+        (Some(e), _) => {
+            let name = naming::ident(&e.name);
+            quote!(crate::types::#name)
+        }
+        (None, body) => body_type(api, body),
     };
 
     let path = path_expr(op);
@@ -493,7 +551,23 @@ fn response_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
                 quote!(_)
             }
         };
-        let action = if r.status.is_success() {
+        let variant = op.success_enum.as_ref().and_then(|e| {
+            let v = e.variants.iter().find(|v| v.status == r.status)?;
+            Some((naming::ident(&e.name), naming::ident(&v.rust_name)))
+        });
+        let action = if let (true, Some((name, variant))) = (r.status.is_success(), variant) {
+            match &r.body {
+                ResponseBody::Json(_) => {
+                    quote!(response.json().map(|ok| ok.map(crate::types::#name::#variant)))
+                }
+                ResponseBody::Bytes => {
+                    quote!(response.bytes().map(|ok| ok.map(crate::types::#name::#variant)))
+                }
+                ResponseBody::None => {
+                    quote!(response.empty().map(|ok| ok.map(|()| crate::types::#name::#variant)))
+                }
+            }
+        } else if r.status.is_success() {
             if Some(&r.body) == success.as_ref() {
                 match &r.body {
                     ResponseBody::Json(_) => quote!(response.json()),
@@ -501,7 +575,7 @@ fn response_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
                     ResponseBody::None => quote!(response.empty()),
                 }
             } else {
-                // A second success shape is not representable in the return type yet.
+                // Unreachable: different success bodies make an enum.
                 quote!(::std::result::Result::Err(response.unexpected()))
             }
         } else {

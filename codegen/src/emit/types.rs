@@ -44,6 +44,9 @@ pub fn types_mod_rs(api: &Api, files: &BTreeMap<&str, Vec<TypeId>>) -> TokenStre
         if let Some(ps) = &op.params_struct {
             groups[op.group].1.push(naming::ident(&ps.name));
         }
+        if let Some(e) = &op.success_enum {
+            groups[op.group].1.push(naming::ident(&e.name));
+        }
     }
     for t in &api.types {
         if let Module::Operations(g) = t.module {

@@ -5,7 +5,8 @@ use super::schema::SchemaRef;
 use super::{resolve, Lowerer};
 use crate::ir::{
     BodyKind, Docs, Method, Module, Operation, Param, ParamLocation, ParamStyle, ParamsStruct,
-    PathSegment, RequestBody, Response, ResponseBody, StatusMatch, TypeRef,
+    PathSegment, RequestBody, Response, ResponseBody, StatusMatch, SuccessEnum, SuccessVariant,
+    TypeRef,
 };
 use crate::load::escape_pointer;
 use crate::naming::{self, Namespace};
@@ -147,13 +148,18 @@ impl Lowerer<'_> {
             .and_then(|b| self.request_body(b, &type_base, &format!("{pointer}/requestBody")));
         let responses = self.responses(&op.responses, &type_base, &format!("{pointer}/responses"));
 
-        let pagination =
-            self.detect_pagination(&rust_name, params_struct.as_ref(), &responses, methods);
+        let success_enum = self.success_enum(&base, &responses);
+        // A stream decodes one page type; an operation with several success shapes has none.
+        let pagination = match success_enum {
+            Some(_) => None,
+            None => self.detect_pagination(&rust_name, params_struct.as_ref(), &responses, methods),
+        };
         Some(Operation {
             rust_name,
             raw_name,
             pagination,
             group,
+            success_enum,
             operation_id: op.operation_id.clone(),
             method,
             path: path.to_owned(),
@@ -301,6 +307,33 @@ impl Lowerer<'_> {
                 description: body.description.clone(),
                 ..Docs::default()
             },
+        })
+    }
+
+    /// An enum of the success responses when their bodies differ; `None` when one type
+    /// describes every success.
+    fn success_enum(&mut self, base: &str, responses: &[Response]) -> Option<SuccessEnum> {
+        let successes: Vec<&Response> =
+            responses.iter().filter(|r| r.status.is_success()).collect();
+        let first = successes.first()?;
+        if successes.iter().all(|r| r.body == first.body) {
+            return None;
+        }
+        let mut names = Namespace::default();
+        let variants = successes
+            .iter()
+            .map(|r| SuccessVariant {
+                rust_name: names.claim(&naming::variant_name(&status_word(r.status))),
+                status: r.status,
+                body: r.body.clone(),
+                description: r.description.clone(),
+            })
+            .collect();
+        Some(SuccessEnum {
+            name: self
+                .type_names
+                .claim(&naming::type_name(&format!("{base} Success"))),
+            variants,
         })
     }
 
@@ -495,4 +528,24 @@ fn derived_name(method: Method, path: &str) -> String {
         }
     }
     words.join("_")
+}
+
+/// The name of a success status, for an enum variant (RFC 9110 reason phrases).
+fn status_word(status: StatusMatch) -> String {
+    let word = match status {
+        StatusMatch::Code(200) => "ok",
+        StatusMatch::Code(201) => "created",
+        StatusMatch::Code(202) => "accepted",
+        StatusMatch::Code(203) => "non authoritative information",
+        StatusMatch::Code(204) => "no content",
+        StatusMatch::Code(205) => "reset content",
+        StatusMatch::Code(206) => "partial content",
+        StatusMatch::Code(207) => "multi status",
+        StatusMatch::Code(208) => "already reported",
+        StatusMatch::Code(226) => "im used",
+        StatusMatch::Code(code) => return format!("status {code}"),
+        StatusMatch::Range(hundreds) => return format!("other {hundreds}xx"),
+        StatusMatch::Default => "default",
+    };
+    word.to_owned()
 }
