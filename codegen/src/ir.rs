@@ -84,6 +84,8 @@ pub struct TypeDef {
     pub in_query: bool,
     /// The type is a form-urlencoded request body (its fields are top-level form keys).
     pub form_body: bool,
+    /// The type is a `multipart/form-data` request body (its fields are the parts).
+    pub multipart_body: bool,
     /// The file it is written to.
     pub module: Module,
 }
@@ -177,6 +179,8 @@ pub enum TypeRef {
     Boolean,
     /// Any JSON value.
     Json,
+    /// Bytes (`type: string, format: binary`): a file in multipart bodies.
+    Binary,
     Array(Box<TypeRef>),
     /// A JSON object with arbitrary keys.
     Map(Box<TypeRef>),
@@ -376,6 +380,8 @@ pub enum BodyKind {
     Json(TypeRef),
     /// `application/x-www-form-urlencoded`, encoded like a query (arrays as repeated keys).
     Form(TypeRef),
+    /// `multipart/form-data`: the struct's fields are the parts (`format: binary` ones files).
+    Multipart(TypeRef),
     /// Sent as given, with the declared content type.
     Bytes,
 }

@@ -99,6 +99,12 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
             mod pagination;
         }
     });
+    let multipart = super::has_multipart(api).then(|| {
+        quote! {
+            #[rustfmt::skip]
+            pub mod multipart;
+        }
+    });
     let operations = (!api.groups.is_empty()).then(|| {
         quote! {
             #[rustfmt::skip]
@@ -123,6 +129,7 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         #enums
         #[rustfmt::skip]
         mod error;
+        #multipart
         #operations
         #pagination
         #[rustfmt::skip]

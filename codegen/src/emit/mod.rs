@@ -7,6 +7,7 @@ mod docs;
 mod enums;
 mod errors;
 mod manifest;
+mod multipart;
 mod operations;
 mod pagination;
 mod query;
@@ -81,6 +82,12 @@ pub fn emit(api: &Api, options: &Options) -> Result<GeneratedCrate, String> {
     if has_string_enums(api) {
         jobs.push(("src/enums.rs".to_owned(), Box::new(enums::enums_rs)));
     }
+    if has_multipart(api) {
+        jobs.push((
+            "src/multipart.rs".to_owned(),
+            Box::new(multipart::multipart_rs),
+        ));
+    }
     if has_pagination(api) {
         jobs.push((
             "src/pagination.rs".to_owned(),
@@ -145,6 +152,42 @@ fn has_string_enums(api: &Api) -> bool {
     api.types
         .iter()
         .any(|t| matches!(t.kind, crate::ir::TypeKind::StringEnum(_)))
+}
+
+/// Whether the crate needs the `multipart` module: a multipart body or a binary value.
+fn has_multipart(api: &Api) -> bool {
+    use crate::ir::{BodyKind, ResponseBody, TypeKind};
+    fn binary(ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Binary => true,
+            TypeRef::Array(inner) | TypeRef::Map(inner) => binary(inner),
+            _ => false,
+        }
+    }
+    let in_types = api.types.iter().any(|t| match &t.kind {
+        TypeKind::Struct(s) => s.fields.iter().any(|f| binary(&f.ty)),
+        TypeKind::Alias(ty) => binary(ty),
+        TypeKind::Untagged(vs) => vs.iter().any(|v| binary(&v.ty)),
+        TypeKind::Tagged(t) => t.variants.iter().any(|v| binary(&v.ty)),
+        TypeKind::StringEnum(_) => false,
+    });
+    let in_operations = api.operations.iter().any(|op| {
+        let params = op
+            .path_params
+            .iter()
+            .chain(op.params_struct.iter().flat_map(|ps| ps.params.iter()));
+        let body = op.body.as_ref().is_some_and(|b| match &b.kind {
+            BodyKind::Multipart(_) => true,
+            BodyKind::Json(ty) | BodyKind::Form(ty) => binary(ty),
+            BodyKind::Bytes => false,
+        });
+        let responses = op
+            .responses
+            .iter()
+            .any(|r| matches!(&r.body, ResponseBody::Json(ty) if binary(ty)));
+        body || responses || params.into_iter().any(|p| binary(&p.ty))
+    });
+    in_types || in_operations
 }
 
 /// Whether any operation gets a `*_stream` method (and so the crate a pagination module).
@@ -216,6 +259,7 @@ fn rust_type(api: &Api, ty: &TypeRef, local: bool) -> TokenStream {
         TypeRef::Number(FloatWidth::F64) => quote!(f64),
         TypeRef::Boolean => quote!(bool),
         TypeRef::Json => quote!(::serde_json::Value),
+        TypeRef::Binary => quote!(crate::multipart::File),
         TypeRef::Array(inner) => {
             let inner = rust_type(api, inner, local);
             quote!(::std::vec::Vec<#inner>)

@@ -158,7 +158,9 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     }
     if let Some(body) = &op.body {
         let ty = match &body.kind {
-            BodyKind::Json(ty) | BodyKind::Form(ty) => rust_type(api, ty, false),
+            BodyKind::Json(ty) | BodyKind::Form(ty) | BodyKind::Multipart(ty) => {
+                rust_type(api, ty, false)
+            }
             BodyKind::Bytes => quote!(::std::vec::Vec<u8>),
         };
         if body.required {
@@ -518,10 +520,17 @@ fn body_statement(op: &Operation) -> Option<TokenStream> {
     let encode = match &body.kind {
         BodyKind::Json(_) => quote!(crate::client::json_body(body)?),
         BodyKind::Form(_) => quote!(crate::query::form_body(body)),
-        BodyKind::Bytes => quote!(body.clone()),
+        BodyKind::Bytes | BodyKind::Multipart(_) => quote!(body.clone()),
     };
-    let set = quote! {
-        request = request.header("content-type", #content_type).body(#encode);
+    let set = match &body.kind {
+        // The content type carries the boundary chosen for this body.
+        BodyKind::Multipart(_) => quote! {
+            let (content_type, bytes) = crate::multipart::encode(body)?;
+            request = request.header("content-type", content_type).body(bytes);
+        },
+        _ => quote! {
+            request = request.header("content-type", #content_type).body(#encode);
+        },
     };
     Some(if body.required {
         set

@@ -200,6 +200,32 @@ fn struct_def(
             pub #ident: #ty,
         }
     });
+    let multipart_impl = t.multipart_body.then(|| {
+        let parts = s.fields.iter().map(|f| {
+            let ident = naming::ident(&f.rust_name);
+            let wire = &f.wire_name;
+            let write = match &f.ty {
+                TypeRef::Binary => quote!(form.file(#wire, value)?;),
+                TypeRef::Array(inner) if **inner == TypeRef::Binary => {
+                    quote!(for file in value { form.file(#wire, file)?; })
+                }
+                _ => quote!(form.value(#wire, value)?;),
+            };
+            if f.optional() {
+                quote!(if let ::std::option::Option::Some(value) = &self.#ident { #write })
+            } else {
+                quote!({ let value = &self.#ident; #write })
+            }
+        });
+        quote! {
+            impl crate::multipart::ToMultipart for #name {
+                fn write_parts(&self, form: &mut crate::multipart::Form) -> ::std::result::Result<(), crate::Error> {
+                    #(#parts)*
+                    ::std::result::Result::Ok(())
+                }
+            }
+        }
+    });
     let query_impl = t.in_query.then(|| {
         let form_writes = s.fields.iter().map(|f| {
             let ident = naming::ident(&f.rust_name);
@@ -255,6 +281,7 @@ fn struct_def(
             #(#fields)*
         }
         #query_impl
+        #multipart_impl
     }
 }
 

@@ -258,6 +258,24 @@ fn mark_query_types(types: &mut [TypeDef], operations: &[Operation]) {
             t.form_body = true;
         }
     }
+    for op in operations.iter() {
+        if let Some(crate::ir::BodyKind::Multipart(TypeRef::Named(id))) =
+            op.body.as_ref().map(|b| &b.kind)
+        {
+            let mut id = *id;
+            // Through aliases (bounded: alias loops are reported elsewhere) to the struct
+            // whose fields are the parts.
+            for _ in 0..32 {
+                match types.get(id.0).map(|t| &t.kind) {
+                    Some(TypeKind::Alias(TypeRef::Named(next))) => id = *next,
+                    _ => break,
+                }
+            }
+            if let Some(t) = types.get_mut(id.0) {
+                t.multipart_body = true;
+            }
+        }
+    }
     let mut seen = vec![false; types.len()];
     while let Some(id) = work.pop() {
         if id.0 >= types.len() || seen[id.0] {

@@ -44,6 +44,7 @@ pub fn lower(doc: &Document) -> Result<Api, Error> {
                 kind: TypeKind::Alias(TypeRef::Json),
                 in_query: false,
                 form_body: false,
+                multipart_body: false,
                 module: module.clone(),
             });
             t.module = module;
@@ -172,6 +173,24 @@ impl<'a> Lowerer<'a> {
         });
         self.group_index.insert(key, self.groups.len() - 1);
         self.groups.len() - 1
+    }
+
+    /// Whether a defined type is a struct (following aliases).
+    fn is_struct(&self, id: TypeId) -> bool {
+        let mut id = id;
+        for _ in 0..32 {
+            match self
+                .types
+                .get(id.0)
+                .and_then(Option::as_ref)
+                .map(|t| &t.kind)
+            {
+                Some(TypeKind::Struct(_)) => return true,
+                Some(TypeKind::Alias(TypeRef::Named(next))) => id = *next,
+                _ => return false,
+            }
+        }
+        false
     }
 
     fn define(&mut self, id: TypeId, def: TypeDef) {

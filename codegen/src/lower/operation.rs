@@ -282,6 +282,7 @@ impl Lowerer<'_> {
             }
         };
         let is_form = |k: &str| k.starts_with("application/x-www-form-urlencoded");
+        let is_multipart = |k: &str| k.starts_with("multipart/form-data");
         let (content_type, media) = body
             .content
             .iter()
@@ -296,6 +297,15 @@ impl Lowerer<'_> {
             (None, true, _) => BodyKind::Json(TypeRef::Json),
             (Some(schema), _, true) => {
                 BodyKind::Form(self.memo_convert(schema.into(), &hint, &schema_pointer))
+            }
+            (Some(schema), _, _) if is_multipart(content_type) => {
+                match self.memo_convert(schema.into(), &hint, &schema_pointer) {
+                    TypeRef::Named(id) if self.is_struct(id) => {
+                        BodyKind::Multipart(TypeRef::Named(id))
+                    }
+                    // Parts need named fields; any other shape is sent as given.
+                    _ => BodyKind::Bytes,
+                }
             }
             _ => BodyKind::Bytes,
         };

@@ -11,7 +11,7 @@ use crate::naming::{self, Namespace};
 use indexmap::IndexMap;
 use openapiv3::{
     AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind,
-    Type, VariantOrUnknownOrEmpty,
+    StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 
 /// A schema position: a reference or an inline schema (boxed or not in openapiv3).
@@ -124,6 +124,7 @@ impl Lowerer<'_> {
                 kind,
                 in_query: false,
                 form_body: false,
+                multipart_body: false,
                 module: self.modules[id.0].clone(),
             },
         );
@@ -156,6 +157,7 @@ impl Lowerer<'_> {
                             kind,
                             in_query: false,
                             form_body: false,
+                            multipart_body: false,
                             module: self.modules[id.0].clone(),
                         },
                     );
@@ -258,6 +260,11 @@ impl Lowerer<'_> {
     /// Types that need no definition of their own.
     fn plain(&mut self, s: &Schema, hint: &str, pointer: &str) -> TypeRef {
         match &s.schema_kind {
+            SchemaKind::Type(Type::String(s))
+                if s.format == VariantOrUnknownOrEmpty::Item(StringFormat::Binary) =>
+            {
+                TypeRef::Binary
+            }
             SchemaKind::Type(Type::String(_)) => TypeRef::String,
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Boolean,
             SchemaKind::Type(Type::Integer(i)) => TypeRef::Integer(int_width(match &i.format {
@@ -296,6 +303,7 @@ impl Lowerer<'_> {
             return self.convert((*single).into(), hint, pointer).0;
         }
         match a.typ.as_deref() {
+            Some("string") if a.format.as_deref() == Some("binary") => TypeRef::Binary,
             Some("string") => TypeRef::String,
             Some("boolean") => TypeRef::Boolean,
             Some("integer") => TypeRef::Integer(int_width(a.format.as_deref())),
@@ -557,6 +565,7 @@ fn plain_label(ty: &TypeRef) -> &'static str {
         TypeRef::Number(_) => "Number",
         TypeRef::Boolean => "Boolean",
         TypeRef::Json => "Value",
+        TypeRef::Binary => "File",
         TypeRef::Array(_) => "Array",
         TypeRef::Map(_) => "Map",
         TypeRef::Named(_) => "Named",
