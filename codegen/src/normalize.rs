@@ -50,6 +50,25 @@ fn walk(value: &mut Value, position: Position) {
 
 /// The rewrites of one schema object.
 fn rewrite_schema(map: &mut Map<String, Value>) {
+    // `$ref` beside other keywords (allowed in 3.1, common in 3.0 specs): `openapiv3` would
+    // drop the siblings, `nullable` and `description` among them. `allOf: [{$ref}]` keeps
+    // them; the lowering reads that wrapper as the referenced type.
+    if map.contains_key("$ref")
+        && map
+            .keys()
+            .any(|k| k != "$ref" && k != "$comment" && !k.starts_with("x-"))
+    {
+        if let Some(reference) = map.remove("$ref") {
+            let mut only_ref = Map::new();
+            only_ref.insert("$ref".into(), reference);
+            match map.get_mut("allOf") {
+                Some(Value::Array(parts)) => parts.insert(0, Value::Object(only_ref)),
+                _ => {
+                    map.insert("allOf".into(), Value::Array(vec![Value::Object(only_ref)]));
+                }
+            }
+        }
+    }
     // `type: [T, "null"]` → `type: T, nullable: true`; several non-null types → any value.
     if let Some(Value::Array(types)) = map.get("type") {
         let non_null: Vec<Value> = types
@@ -158,5 +177,34 @@ mod tests {
             json!({"type": "integer", "minimum": 0, "exclusiveMinimum": true, "example": 3})
         );
         assert_eq!(a["properties"]["any"], json!({}));
+    }
+
+    #[test]
+    fn ref_siblings_are_kept_in_an_all_of_wrapper() {
+        let mut doc = json!({
+            "openapi": "3.1.0",
+            "components": {"schemas": {
+                "A": {"properties": {
+                    "b": {"$ref": "#/components/schemas/B", "description": "Why", "nullable": true},
+                    "c": {"$ref": "#/components/schemas/B", "x-note": 1},
+                    "d": {"$ref": "#/components/schemas/B", "allOf": [{"required": ["x"]}]}
+                }},
+                "B": {"type": "object"}
+            }}
+        });
+        normalize(&mut doc);
+        let props = &doc["components"]["schemas"]["A"]["properties"];
+        assert_eq!(
+            props["b"],
+            json!({"allOf": [{"$ref": "#/components/schemas/B"}], "description": "Why", "nullable": true})
+        );
+        assert_eq!(
+            props["c"],
+            json!({"$ref": "#/components/schemas/B", "x-note": 1})
+        );
+        assert_eq!(
+            props["d"],
+            json!({"allOf": [{"$ref": "#/components/schemas/B"}, {"required": ["x"]}]})
+        );
     }
 }

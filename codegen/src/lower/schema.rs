@@ -104,6 +104,15 @@ impl Lowerer<'_> {
                 TypeKind::Alias(self.schema_ref(reference, pointer).0),
                 Docs::default(),
             ),
+            // `allOf: [$ref]` with annotations (or `$ref` with siblings, normalised so): the
+            // same type under another name, not a copy of its fields.
+            ReferenceOr::Item(s) if single_ref(s).is_some() => {
+                let reference = single_ref(s).unwrap_or_default();
+                (
+                    TypeKind::Alias(self.schema_ref(reference, pointer).0),
+                    docs_of(s),
+                )
+            }
             ReferenceOr::Item(s) => {
                 self.merging.push(pointer.to_owned());
                 let kind = self.definition(s, &name, pointer);
@@ -143,6 +152,10 @@ impl Lowerer<'_> {
             SchemaRef::Ref(reference) => self.schema_ref(reference, pointer),
             SchemaRef::Item(s) => {
                 let nullable = s.schema_data.nullable;
+                if let Some(reference) = single_ref(s) {
+                    let (ty, target_nullable) = self.schema_ref(reference, pointer);
+                    return (ty, nullable || target_nullable);
+                }
                 if self.needs_definition(s) {
                     let (id, name) = self.reserve(hint);
                     let kind = self
@@ -371,6 +384,7 @@ impl Lowerer<'_> {
                 let (ty, nullable) =
                     self.convert(prop.into(), &format!("{parent} {wire_name}"), &prop_pointer);
                 let docs = match prop {
+                    ReferenceOr::Item(s) if single_ref(s).is_some() => docs_of(s),
                     ReferenceOr::Item(s) if !self.needs_definition(s) => docs_of(s),
                     ReferenceOr::Item(s) => Docs {
                         description: s.schema_data.description.clone(),
@@ -473,6 +487,21 @@ fn nested_all_of(s: &Schema) -> Option<&[ReferenceOr<Schema>]> {
     match &s.schema_kind {
         SchemaKind::AllOf { all_of } => Some(all_of),
         SchemaKind::Any(a) if !a.all_of.is_empty() => Some(&a.all_of),
+        _ => None,
+    }
+}
+
+/// The reference of a schema that only wraps one (`allOf: [$ref]` beside annotations such
+/// as `description`, `nullable` or `default`), which stands for the referenced type itself.
+fn single_ref(s: &Schema) -> Option<&str> {
+    let SchemaKind::AllOf { all_of } = &s.schema_kind else {
+        return None;
+    };
+    let mut shaped = all_of
+        .iter()
+        .filter(|p| !matches!(p, ReferenceOr::Item(part) if is_annotation_only(part)));
+    match (shaped.next(), shaped.next()) {
+        (Some(ReferenceOr::Reference { reference }), None) => Some(reference),
         _ => None,
     }
 }
