@@ -106,7 +106,7 @@ impl Lowerer<'_> {
             ),
             // `allOf: [$ref]` with annotations (or `$ref` with siblings, normalised so): the
             // same type under another name, not a copy of its fields.
-            ReferenceOr::Item(s) if single_ref(s).is_some() => {
+            ReferenceOr::Item(s) if single_ref(s).is_some_and(|r| r != pointer) => {
                 let reference = single_ref(s).unwrap_or_default();
                 (
                     TypeKind::Alias(self.schema_ref(reference, pointer).0),
