@@ -140,6 +140,9 @@ pub struct Field {
     /// Boxed to break a cycle of directly contained types.
     pub boxed: bool,
     pub docs: Docs,
+    /// The keys the spec does not name (`additionalProperties` beside `properties`): a map
+    /// flattened into the object, so that no key is lost. `wire_name` is empty.
+    pub flatten: bool,
 }
 
 impl Field {

@@ -172,6 +172,18 @@ fn field_type(api: &Api, f: &Field, local: bool) -> TokenStream {
     ty
 }
 
+/// How a field's key is written (`"wire"`, or `name` bound by the loop over a flattened
+/// map's entries) and the type of each value written.
+fn wire_and_type(f: &Field) -> (TokenStream, &TypeRef) {
+    match (&f.ty, f.flatten) {
+        (TypeRef::Map(value), true) => (quote!(name), &**value),
+        _ => {
+            let wire = &f.wire_name;
+            (quote!(#wire), &f.ty)
+        }
+    }
+}
+
 fn struct_def(
     api: &Api,
     name: &proc_macro2::Ident,
@@ -185,6 +197,13 @@ fn struct_def(
         let ident = naming::ident(&f.rust_name);
         let ty = field_type(api, f, local);
         let doc = docs::attrs(&docs::lines(&f.docs));
+        if f.flatten {
+            return quote! {
+                #doc
+                #[serde(flatten)]
+                pub #ident: #ty,
+            };
+        }
         let serde_name = ident.to_string();
         let rename = (serde_name.trim_start_matches("r#") != f.wire_name).then(|| {
             let wire = &f.wire_name;
@@ -203,15 +222,17 @@ fn struct_def(
     let multipart_impl = t.multipart_body.then(|| {
         let parts = s.fields.iter().map(|f| {
             let ident = naming::ident(&f.rust_name);
-            let wire = &f.wire_name;
-            let write = match &f.ty {
+            let (wire, ty) = wire_and_type(f);
+            let write = match ty {
                 TypeRef::Binary => quote!(form.file(#wire, value)?;),
                 TypeRef::Array(inner) if **inner == TypeRef::Binary => {
                     quote!(for file in value { form.file(#wire, file)?; })
                 }
                 _ => quote!(form.value(#wire, value)?;),
             };
-            if f.optional() {
+            if f.flatten {
+                quote!(for (name, value) in &self.#ident { #write })
+            } else if f.optional() {
                 quote!(if let ::std::option::Option::Some(value) = &self.#ident { #write })
             } else {
                 quote!({ let value = &self.#ident; #write })
@@ -229,14 +250,16 @@ fn struct_def(
     let query_impl = t.in_query.then(|| {
         let form_writes = s.fields.iter().map(|f| {
             let ident = naming::ident(&f.rust_name);
-            let wire = &f.wire_name;
+            let (wire, ty) = wire_and_type(f);
             // Form bodies send arrays as repeated keys (`form` style, exploded).
-            let write = if matches!(f.ty, crate::ir::TypeRef::Array(_)) {
+            let write = if matches!(ty, TypeRef::Array(_)) {
                 quote!(query.push_each(#wire, value);)
             } else {
                 quote!(query.write(#wire, value);)
             };
-            if f.optional() {
+            if f.flatten {
+                quote!(for (name, value) in &self.#ident { #write })
+            } else if f.optional() {
                 quote!(if let ::std::option::Option::Some(value) = &self.#ident { #write })
             } else {
                 quote!({ let value = &self.#ident; #write })
@@ -251,8 +274,14 @@ fn struct_def(
         });
         let writes = s.fields.iter().map(|f| {
             let ident = naming::ident(&f.rust_name);
-            let wire = &f.wire_name;
-            if f.optional() {
+            let (wire, _) = wire_and_type(f);
+            if f.flatten {
+                quote! {
+                    for (name, value) in &self.#ident {
+                        crate::query::write_nested(key, #wire, value, query);
+                    }
+                }
+            } else if f.optional() {
                 quote! {
                     if let ::std::option::Option::Some(value) = &self.#ident {
                         crate::query::write_nested(key, #wire, value, query);

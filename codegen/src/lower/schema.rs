@@ -45,6 +45,7 @@ use crate::normalize::NULL_MARKER;
 struct ObjectView<'s> {
     properties: &'s IndexMap<String, ReferenceOr<Box<Schema>>>,
     required: &'s [String],
+    additional: Option<&'s AdditionalProperties>,
 }
 
 fn object_view(s: &Schema) -> Option<ObjectView<'_>> {
@@ -52,11 +53,13 @@ fn object_view(s: &Schema) -> Option<ObjectView<'_>> {
         SchemaKind::Type(Type::Object(o)) => Some(ObjectView {
             properties: &o.properties,
             required: &o.required,
+            additional: o.additional_properties.as_ref(),
         }),
         SchemaKind::Any(a) if !a.properties.is_empty() || a.typ.as_deref() == Some("object") => {
             Some(ObjectView {
                 properties: &a.properties,
                 required: &a.required,
+                additional: a.additional_properties.as_ref(),
             })
         }
         _ => None,
@@ -400,8 +403,44 @@ impl Lowerer<'_> {
                     nullable,
                     boxed: false,
                     docs,
+                    flatten: false,
                 });
             }
+        }
+        // Keys beyond the named ones, when the spec says there are any (absent means
+        // "allowed" in JSON Schema, but capturing them everywhere would cost every decode).
+        let additional = views
+            .iter()
+            .find_map(|(view, pointer)| match view.additional? {
+                AdditionalProperties::Any(true) => Some((None, pointer)),
+                AdditionalProperties::Schema(schema) => Some((Some(schema), pointer)),
+                AdditionalProperties::Any(false) => None,
+            });
+        if let (Some((schema, pointer)), false) = (additional, fields.is_empty()) {
+            let value = match schema {
+                Some(schema) => {
+                    self.convert(
+                        schema.as_ref().into(),
+                        &format!("{parent} Additional"),
+                        &format!("{pointer}/additionalProperties"),
+                    )
+                    .0
+                }
+                None => TypeRef::Json,
+            };
+            fields.push(Field {
+                rust_name: names.claim("additional_properties"),
+                wire_name: String::new(),
+                ty: TypeRef::Map(Box::new(value)),
+                required: true,
+                nullable: false,
+                boxed: false,
+                docs: Docs {
+                    description: Some("Properties the spec does not name, by key.".to_owned()),
+                    ..Docs::default()
+                },
+                flatten: true,
+            });
         }
         fields
     }
