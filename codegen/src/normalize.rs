@@ -92,6 +92,18 @@ fn rewrite_schema(map: &mut Map<String, Value>) {
             map.insert("nullable".into(), Value::Bool(true));
         }
     }
+    // 3.1 spells bytes with `contentEncoding`/`contentMediaType` where 3.0 used `format`.
+    if map.get("type").and_then(Value::as_str) == Some("string") && !map.contains_key("format") {
+        let format = match map.get("contentEncoding").and_then(Value::as_str) {
+            Some("base64") | Some("base64url") => Some("byte"),
+            Some(_) => Some("binary"),
+            None if map.contains_key("contentMediaType") => Some("binary"),
+            None => None,
+        };
+        if let Some(format) = format {
+            map.insert("format".into(), Value::String(format.into()));
+        }
+    }
     // `type: "null"` (a oneOf branch meaning "or null") has no 3.0 spelling: mark it.
     if map.get("type").and_then(Value::as_str) == Some("null") {
         map.remove("type");
@@ -177,6 +189,25 @@ mod tests {
             json!({"type": "integer", "minimum": 0, "exclusiveMinimum": true, "example": 3})
         );
         assert_eq!(a["properties"]["any"], json!({}));
+    }
+
+    #[test]
+    fn content_encoding_becomes_a_format() {
+        let mut doc = json!({
+            "openapi": "3.1.0",
+            "components": {"schemas": {"A": {"properties": {
+                "file": {"type": "string", "contentEncoding": "binary"},
+                "upload": {"type": "string", "contentMediaType": "image/png"},
+                "image": {"type": "string", "contentEncoding": "base64"},
+                "kept": {"type": "string", "format": "uri", "contentMediaType": "text/plain"}
+            }}}}
+        });
+        normalize(&mut doc);
+        let props = &doc["components"]["schemas"]["A"]["properties"];
+        assert_eq!(props["file"]["format"], "binary");
+        assert_eq!(props["upload"]["format"], "binary");
+        assert_eq!(props["image"]["format"], "byte");
+        assert_eq!(props["kept"]["format"], "uri");
     }
 
     #[test]
