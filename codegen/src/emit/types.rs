@@ -521,7 +521,7 @@ pub fn params_struct(api: &Api, ps: &ParamsStruct, method: &str, local: bool) ->
         .params
         .iter()
         .filter(|p| p.location == ParamLocation::Query)
-        .map(query_write)
+        .map(|p| query_write(api, p))
         .collect();
     let query_fn = (!writes.is_empty()).then(|| {
         quote! {
@@ -558,10 +558,20 @@ fn location_word(location: ParamLocation) -> &'static str {
 }
 
 /// The statement writing one query parameter, per its style.
-fn query_write(p: &Param) -> TokenStream {
+fn query_write(api: &Api, p: &Param) -> TokenStream {
     let ident = naming::ident(&p.rust_name);
     let wire = &p.wire_name;
+    let is_object = match &p.ty {
+        TypeRef::Map(_) => true,
+        TypeRef::Named(id) => matches!(api.ty(*id).kind, TypeKind::Struct(_)),
+        _ => false,
+    };
     let write = match p.style {
+        // Exploded `form` objects keep brackets (`key[field]=v`), as deepObject: that is how
+        // every such parameter in the corpus (Telnyx, OpenAI) is served.
+        ParamStyle::Form { explode: false } if is_object => {
+            quote!(query.push_flat_object(#wire, value);)
+        }
         ParamStyle::Form { explode: true } if matches!(p.ty, crate::ir::TypeRef::Array(_)) => {
             quote!(query.push_each(#wire, value);)
         }
