@@ -340,4 +340,26 @@ mod tests {
             (Some("https://eu.example.com".into()), false)
         );
     }
+
+    #[test]
+    fn statuses_repeating_an_inline_schema_share_its_type() {
+        let schema = "{type: object, properties: {id: {type: string}}}";
+        let text = format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n    post:\n      responses:\n\
+             {}",
+            ["200", "201", "400", "500"]
+                .map(|code| format!(
+                    "        '{code}': {{description: d, content: {{application/json: {{schema: {schema}}}}}}}\n"
+                ))
+                .concat()
+        );
+        let doc = crate::load::parse(Path::new("t.yml"), text.as_bytes()).unwrap();
+        let api = super::lower(&doc).unwrap();
+        let op = &api.operations[0];
+        // One success type, so no enum of successes; one error body type.
+        assert!(op.success_enum.is_none());
+        let bodies: Vec<_> = op.responses.iter().map(|r| r.body.clone()).collect();
+        assert!(bodies.iter().all(|b| *b == bodies[0]), "{bodies:?}");
+        assert_eq!(api.error_types.len(), 1);
+    }
 }

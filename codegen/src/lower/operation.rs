@@ -370,6 +370,7 @@ impl Lowerer<'_> {
                     .iter()
                     .map(|r| (StatusMatch::Default, r, "default".to_owned())),
             );
+        let mut same_shape: Vec<(ReferenceOr<openapiv3::Schema>, TypeRef)> = Vec::new();
         for (status, response, key) in declared {
             let at = format!("{pointer}/{key}");
             let (response, at, hint) = match response {
@@ -433,7 +434,18 @@ impl Lowerer<'_> {
                 )) => {
                     let schema_pointer =
                         format!("{at}/content/{}/schema", escape_pointer(media_type));
-                    ResponseBody::Json(self.memo_convert(schema.into(), &hint, &schema_pointer))
+                    // Statuses that repeat the same inline schema (`200` and `201`, `4XX`
+                    // and `5XX`) share one type.
+                    match same_shape.iter().find(|(seen, _)| seen == schema) {
+                        Some((_, ty)) => ResponseBody::Json(ty.clone()),
+                        None => {
+                            let ty = self.memo_convert(schema.into(), &hint, &schema_pointer);
+                            if matches!(schema, ReferenceOr::Item(_)) {
+                                same_shape.push((schema.clone(), ty.clone()));
+                            }
+                            ResponseBody::Json(ty)
+                        }
+                    }
                 }
                 Some((_, _)) => ResponseBody::Json(TypeRef::Json),
                 None if response.content.is_empty() => ResponseBody::None,
