@@ -172,6 +172,19 @@ fn field_type(api: &Api, f: &Field, local: bool) -> TokenStream {
     ty
 }
 
+/// `write` run with `value` bound to the field's value: each entry of a flattened map (with
+/// `name` its key), the value of a set optional field, or the required field's value.
+fn with_value(f: &Field, write: TokenStream) -> TokenStream {
+    let ident = naming::ident(&f.rust_name);
+    if f.flatten {
+        quote!(for (name, value) in &self.#ident { #write })
+    } else if f.optional() {
+        quote!(if let ::std::option::Option::Some(value) = &self.#ident { #write })
+    } else {
+        quote!({ let value = &self.#ident; #write })
+    }
+}
+
 /// How a field's key is written (`"wire"`, or `name` bound by the loop over a flattened
 /// map's entries) and the type of each value written.
 fn wire_and_type(f: &Field) -> (TokenStream, &TypeRef) {
@@ -221,7 +234,6 @@ fn struct_def(
     });
     let multipart_impl = t.multipart_body.then(|| {
         let parts = s.fields.iter().map(|f| {
-            let ident = naming::ident(&f.rust_name);
             let (wire, ty) = wire_and_type(f);
             let write = match ty {
                 TypeRef::Binary => quote!(form.file(#wire, value)?;),
@@ -230,13 +242,7 @@ fn struct_def(
                 }
                 _ => quote!(form.value(#wire, value)?;),
             };
-            if f.flatten {
-                quote!(for (name, value) in &self.#ident { #write })
-            } else if f.optional() {
-                quote!(if let ::std::option::Option::Some(value) = &self.#ident { #write })
-            } else {
-                quote!({ let value = &self.#ident; #write })
-            }
+            with_value(f, write)
         });
         quote! {
             impl crate::multipart::ToMultipart for #name {
@@ -249,7 +255,6 @@ fn struct_def(
     });
     let query_impl = t.in_query.then(|| {
         let form_writes = s.fields.iter().map(|f| {
-            let ident = naming::ident(&f.rust_name);
             let (wire, ty) = wire_and_type(f);
             // Form bodies send arrays as repeated keys (`form` style, exploded).
             let write = if matches!(ty, TypeRef::Array(_)) {
@@ -257,13 +262,7 @@ fn struct_def(
             } else {
                 quote!(query.write(#wire, value);)
             };
-            if f.flatten {
-                quote!(for (name, value) in &self.#ident { #write })
-            } else if f.optional() {
-                quote!(if let ::std::option::Option::Some(value) = &self.#ident { #write })
-            } else {
-                quote!({ let value = &self.#ident; #write })
-            }
+            with_value(f, write)
         });
         let form_fn = t.form_body.then(|| {
             quote! {
@@ -273,25 +272,12 @@ fn struct_def(
             }
         });
         let writes = s.fields.iter().map(|f| {
-            let ident = naming::ident(&f.rust_name);
             let (wire, _) = wire_and_type(f);
-            if f.flatten {
-                quote! {
-                    for (name, value) in &self.#ident {
-                        crate::query::write_nested(key, #wire, value, query);
-                    }
-                }
-            } else if f.optional() {
-                quote! {
-                    if let ::std::option::Option::Some(value) = &self.#ident {
-                        crate::query::write_nested(key, #wire, value, query);
-                    }
-                }
-            } else {
-                quote! {
-                    crate::query::write_nested(key, #wire, &self.#ident, query);
-                }
+            if !f.flatten && !f.optional() {
+                let ident = naming::ident(&f.rust_name);
+                return quote!(crate::query::write_nested(key, #wire, &self.#ident, query););
             }
+            with_value(f, quote!(crate::query::write_nested(key, #wire, value, query);))
         });
         quote! {
             impl crate::query::ToQuery for #name {
