@@ -90,6 +90,8 @@ struct Lowerer<'a> {
     groups: Vec<Group>,
     group_index: HashMap<String, usize>,
     group_names: Namespace,
+    /// How many leading segments every path shares (`/v1`), skipped when grouping by path.
+    shared_path_prefix: usize,
     /// `#/components/schemas/X` → reserved id.
     components: HashMap<String, TypeId>,
     /// Inline schemas of shared components (parameters, responses, bodies), converted once.
@@ -116,6 +118,7 @@ impl<'a> Lowerer<'a> {
             groups: Vec::new(),
             group_index: HashMap::new(),
             group_names: Namespace::with_reserved(&["mod"]),
+            shared_path_prefix: shared_path_prefix(api),
             components: HashMap::new(),
             memo: HashMap::new(),
             diagnostics: Diagnostics::default(),
@@ -145,9 +148,15 @@ impl<'a> Lowerer<'a> {
         let (key, tag) = match tags.first() {
             Some(tag) => (format!("tag:{tag}"), Some(tag.clone())),
             None => {
-                let segment = path
-                    .split('/')
-                    .find(|s| !s.is_empty() && !s.starts_with('{'))
+                // The first segment after the prefix every path shares (`/v1/charges` →
+                // `charges` when all paths start with `/v1`), skipping parameters.
+                let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+                let segment = segments
+                    .iter()
+                    .skip(self.shared_path_prefix)
+                    .chain(segments.iter().rev())
+                    .find(|s| !s.starts_with('{'))
+                    .copied()
                     .unwrap_or("root");
                 (format!("path:{segment}"), None)
             }
@@ -221,6 +230,35 @@ impl<'a> Lowerer<'a> {
             let pointer = format!("#/components/schemas/{}", escape_pointer(key));
             self.define_named(id, name, schema, &pointer);
         }
+    }
+}
+
+/// The number of leading literal segments all paths share (none when there is one path:
+/// its own segments are what there is to group by).
+fn shared_path_prefix(api: &OpenAPI) -> usize {
+    let mut paths = api.paths.paths.keys();
+    let Some(first) = paths.next() else {
+        return 0;
+    };
+    let mut prefix: Vec<&str> = first
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .take_while(|s| !s.starts_with('{'))
+        .collect();
+    let mut others = 0;
+    for path in paths {
+        others += 1;
+        let shared = prefix
+            .iter()
+            .zip(path.split('/').filter(|s| !s.is_empty()))
+            .take_while(|(a, b)| *a == b)
+            .count();
+        prefix.truncate(shared);
+    }
+    if others == 0 {
+        0
+    } else {
+        prefix.len()
     }
 }
 
@@ -361,5 +399,22 @@ mod tests {
         let bodies: Vec<_> = op.responses.iter().map(|r| r.body.clone()).collect();
         assert!(bodies.iter().all(|b| *b == bodies[0]), "{bodies:?}");
         assert_eq!(api.error_types.len(), 1);
+    }
+
+    #[test]
+    fn untagged_operations_are_grouped_by_the_segment_after_the_shared_prefix() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n\
+            \x20 /v1/charges: {get: {responses: {'204': {description: d}}}}\n\
+            \x20 /v1/charges/{id}/refund: {post: {parameters: [{name: id, in: path, required: true, schema: {type: string}}], responses: {'204': {description: d}}}}\n\
+            \x20 /v1/{account}/payouts: {get: {parameters: [{name: account, in: path, required: true, schema: {type: string}}], responses: {'204': {description: d}}}}\n\
+            \x20 /v1/tagged: {get: {tags: [Admin Tools], responses: {'204': {description: d}}}}\n";
+        let doc = crate::load::parse(Path::new("t.yml"), text.as_bytes()).unwrap();
+        let api = super::lower(&doc).unwrap();
+        let groups: Vec<&str> = api
+            .operations
+            .iter()
+            .map(|op| api.groups[op.group].rust_name.as_str())
+            .collect();
+        assert_eq!(groups, ["charges", "charges", "payouts", "admin_tools"]);
     }
 }
