@@ -56,32 +56,6 @@ impl QueryString {
         );
     }
 
-    /// `key=k1,v1,k2,v2`: a `form` object that is not exploded (OpenAPI's layout).
-    /// Unset fields are left out; nested values are written as JSON.
-    #[allow(dead_code)]
-    pub(crate) fn push_flat_object<T: ::serde::Serialize + ?::std::marker::Sized>(
-        &mut self,
-        key: &str,
-        value: &T,
-    ) {
-        let ::std::result::Result::Ok(::serde_json::Value::Object(fields)) = ::serde_json::to_value(
-            value,
-        ) else {
-            return;
-        };
-        let mut parts = ::std::vec::Vec::with_capacity(fields.len() * 2);
-        for (name, value) in fields {
-            let text = match value {
-                ::serde_json::Value::Null => continue,
-                ::serde_json::Value::String(text) => text,
-                other => other.to_string(),
-            };
-            parts.push(name);
-            parts.push(text);
-        }
-        self.push_list(key, &parts, ",");
-    }
-
     /// `key=a&key=b`: an exploded `form` array.
     pub fn push_each<T: ToQuery>(&mut self, key: &str, items: &[T]) {
         for item in items {

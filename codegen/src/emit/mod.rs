@@ -55,7 +55,10 @@ pub fn emit(api: &Api, options: &Options) -> Result<GeneratedCrate, String> {
             "src/error.rs".to_owned(),
             Box::new(|| errors::error_rs(api)),
         ),
-        ("src/query.rs".to_owned(), Box::new(query::query_rs)),
+        (
+            "src/query.rs".to_owned(),
+            Box::new(|| query::query_rs(types::has_flat_objects(api))),
+        ),
         (
             "src/types/mod.rs".to_owned(),
             Box::new(|| types::types_mod_rs(api, &type_files)),

@@ -3,7 +3,31 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub fn query_rs() -> TokenStream {
+/// `flat_objects`: some parameter is a `form` object with `explode: false` (rare; the helper
+/// is only written when used).
+pub fn query_rs(flat_objects: bool) -> TokenStream {
+    let flat_object = flat_objects.then(|| {
+        quote! {
+            /// `key=k1,v1,k2,v2`: a `form` object that is not exploded (OpenAPI's layout).
+            /// Unset fields are left out; nested values are written as JSON.
+            pub(crate) fn push_flat_object<T: ::serde::Serialize + ?::std::marker::Sized>(&mut self, key: &str, value: &T) {
+                let ::std::result::Result::Ok(::serde_json::Value::Object(fields)) = ::serde_json::to_value(value) else {
+                    return;
+                };
+                let mut parts = ::std::vec::Vec::with_capacity(fields.len() * 2);
+                for (name, value) in fields {
+                    let text = match value {
+                        ::serde_json::Value::Null => continue,
+                        ::serde_json::Value::String(text) => text,
+                        other => other.to_string(),
+                    };
+                    parts.push(name);
+                    parts.push(text);
+                }
+                self.push_list(key, &parts, ",");
+            }
+        }
+    });
     quote! {
         //! Query strings, path segments and cookies, encoded as the API expects.
         //!
@@ -55,25 +79,7 @@ pub fn query_rs() -> TokenStream {
                 );
             }
 
-            /// `key=k1,v1,k2,v2`: a `form` object that is not exploded (OpenAPI's layout).
-            /// Unset fields are left out; nested values are written as JSON.
-            #[allow(dead_code)]
-            pub(crate) fn push_flat_object<T: ::serde::Serialize + ?::std::marker::Sized>(&mut self, key: &str, value: &T) {
-                let ::std::result::Result::Ok(::serde_json::Value::Object(fields)) = ::serde_json::to_value(value) else {
-                    return;
-                };
-                let mut parts = ::std::vec::Vec::with_capacity(fields.len() * 2);
-                for (name, value) in fields {
-                    let text = match value {
-                        ::serde_json::Value::Null => continue,
-                        ::serde_json::Value::String(text) => text,
-                        other => other.to_string(),
-                    };
-                    parts.push(name);
-                    parts.push(text);
-                }
-                self.push_list(key, &parts, ",");
-            }
+            #flat_object
 
             /// `key=a&key=b`: an exploded `form` array.
             pub fn push_each<T: ToQuery>(&mut self, key: &str, items: &[T]) {

@@ -543,19 +543,36 @@ fn location_word(location: ParamLocation) -> &'static str {
     }
 }
 
-/// The statement writing one query parameter, per its style.
-fn query_write(api: &Api, p: &Param) -> TokenStream {
-    let ident = naming::ident(&p.rust_name);
-    let wire = &p.wire_name;
+/// Whether a query parameter is a `form` object with `explode: false` (`key=k1,v1,k2,v2`).
+/// Exploded `form` objects keep brackets (`key[field]=v`), as deepObject: that is how every
+/// such parameter in the corpus (Telnyx, OpenAI) is served.
+fn is_flat_object(api: &Api, p: &Param) -> bool {
     let is_object = match &p.ty {
         TypeRef::Map(_) => true,
         TypeRef::Named(id) => matches!(api.ty(*id).kind, TypeKind::Struct(_)),
         _ => false,
     };
+    is_object
+        && p.location == ParamLocation::Query
+        && p.style == (ParamStyle::Form { explode: false })
+}
+
+/// Whether any operation has a parameter written by `QueryString::push_flat_object`.
+pub fn has_flat_objects(api: &Api) -> bool {
+    api.operations.iter().any(|op| {
+        op.params_struct
+            .iter()
+            .flat_map(|ps| &ps.params)
+            .any(|p| is_flat_object(api, p))
+    })
+}
+
+/// The statement writing one query parameter, per its style.
+fn query_write(api: &Api, p: &Param) -> TokenStream {
+    let ident = naming::ident(&p.rust_name);
+    let wire = &p.wire_name;
     let write = match p.style {
-        // Exploded `form` objects keep brackets (`key[field]=v`), as deepObject: that is how
-        // every such parameter in the corpus (Telnyx, OpenAI) is served.
-        ParamStyle::Form { explode: false } if is_object => {
+        _ if is_flat_object(api, p) => {
             quote!(query.push_flat_object(#wire, value);)
         }
         ParamStyle::Form { explode: true } if matches!(p.ty, crate::ir::TypeRef::Array(_)) => {
