@@ -9,14 +9,28 @@ use quote::quote;
 /// `#[doc = "..."]` attributes, one per line.
 pub fn attrs(lines: &[String]) -> TokenStream {
     let lines = lines.iter().map(|l| {
-        let l = if l.is_empty() {
-            String::new()
-        } else {
-            format!(" {l}")
-        };
+        let l = padded(l);
         quote!(#[doc = #l])
     });
     quote!(#(#lines)*)
+}
+
+/// `#![doc = "..."]` attributes (a module's own docs), one per line.
+pub fn inner_attrs(lines: &[String]) -> TokenStream {
+    let lines = lines.iter().map(|l| {
+        let l = padded(l);
+        quote!(#![doc = #l])
+    });
+    quote!(#(#lines)*)
+}
+
+/// A doc line as `///` writes it: one space after the marker, none on blank lines.
+fn padded(line: &str) -> String {
+    if line.is_empty() {
+        String::new()
+    } else {
+        format!(" {line}")
+    }
 }
 
 /// The doc lines of a schema-level item: title, description, default and example.

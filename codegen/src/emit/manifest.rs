@@ -79,14 +79,7 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         docs::code_span(&options.spec_label)
     ));
     lines.extend(example(api, options, &lib));
-    let doc_attrs = lines.iter().map(|l| {
-        let l = if l.is_empty() {
-            String::new()
-        } else {
-            format!(" {l}")
-        };
-        quote!(#![doc = #l])
-    });
+    let doc_attrs = docs::inner_attrs(&lines);
     let enums = super::has_string_enums(api).then(|| {
         quote! {
             #[rustfmt::skip]
@@ -117,7 +110,7 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         .is_empty()
         .then(|| quote!(#![allow(dead_code)]));
     quote! {
-        #(#doc_attrs)*
+        #doc_attrs
         #![forbid(unsafe_code)]
         #unused
         // The files are formatted by the generator (prettyplease); `cargo fmt` of a workspace

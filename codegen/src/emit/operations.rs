@@ -34,14 +34,7 @@ pub fn group_file(api: &Api, group: usize) -> TokenStream {
         doc.push(String::new());
         doc.extend(docs::sanitize(description));
     }
-    let doc = doc.iter().map(|l| {
-        let l = if l.is_empty() {
-            String::new()
-        } else {
-            format!(" {l}")
-        };
-        quote!(#![doc = #l])
-    });
+    let doc = docs::inner_attrs(&doc);
     let ops: Vec<&Operation> = api
         .operations
         .iter()
@@ -64,7 +57,7 @@ pub fn group_file(api: &Api, group: usize) -> TokenStream {
         .filter(|t| t.module == Module::Operations(group))
         .map(|t| super::types::type_def(api, t, false));
     quote! {
-        #(#doc)*
+        #doc
         impl crate::Client {
             #(#methods)*
         }
