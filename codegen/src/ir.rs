@@ -385,6 +385,8 @@ pub enum BodyKind {
     Form(TypeRef),
     /// `multipart/form-data`: the struct's fields are the parts (`format: binary` ones files).
     Multipart(TypeRef),
+    /// `text/*`: a string, sent as UTF-8 with the declared content type.
+    Text,
     /// Sent as given, with the declared content type.
     Bytes,
 }
@@ -418,6 +420,8 @@ impl StatusMatch {
 pub enum ResponseBody {
     None,
     Json(TypeRef),
-    /// Text or binary content, returned as bytes.
+    /// `text/*` content, returned as a string (a body that is not UTF-8 is an error).
+    Text,
+    /// Binary content, returned as bytes.
     Bytes,
 }

@@ -708,6 +708,21 @@ impl RawResponse {
         ::std::result::Result::Ok(self.with_body(body))
     }
 
+    /// A success whose body is text: a string, or an error when it is not UTF-8.
+    pub(crate) fn text(
+        mut self,
+    ) -> ::std::result::Result<ApiResponse<::std::string::String>, crate::Error> {
+        match ::std::string::String::from_utf8(::std::mem::take(&mut self.body)) {
+            ::std::result::Result::Ok(text) => {
+                ::std::result::Result::Ok(self.with_body(text))
+            }
+            ::std::result::Result::Err(e) => {
+                self.body = e.into_bytes();
+                ::std::result::Result::Err(self.unexpected())
+            }
+        }
+    }
+
     /// A declared error status: its typed body, or any JSON, or the raw excerpt.
     pub(crate) fn api_error<T: ::serde::de::DeserializeOwned>(
         self,

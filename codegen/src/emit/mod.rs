@@ -182,7 +182,7 @@ fn has_multipart(api: &Api) -> bool {
         let body = op.body.as_ref().is_some_and(|b| match &b.kind {
             BodyKind::Multipart(_) => true,
             BodyKind::Json(ty) | BodyKind::Form(ty) => binary(ty),
-            BodyKind::Bytes => false,
+            BodyKind::Bytes | BodyKind::Text => false,
         });
         let responses = op
             .responses

@@ -72,6 +72,7 @@ fn body_type(api: &Api, body: Option<&ResponseBody>) -> TokenStream {
     match body {
         Some(ResponseBody::Json(ty)) => rust_type(api, ty, false),
         Some(ResponseBody::Bytes) => quote!(::std::vec::Vec<u8>),
+        Some(ResponseBody::Text) => quote!(::std::string::String),
         Some(ResponseBody::None) | None => quote!(()),
     }
 }
@@ -155,6 +156,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
                 rust_type(api, ty, false)
             }
             BodyKind::Bytes => quote!(::std::vec::Vec<u8>),
+            BodyKind::Text => quote!(str),
         };
         if body.required {
             args.push(quote!(body: &#ty));
@@ -513,6 +515,7 @@ fn body_statement(op: &Operation) -> Option<TokenStream> {
     let encode = match &body.kind {
         BodyKind::Json(_) => quote!(crate::client::json_body(body)?),
         BodyKind::Form(_) => quote!(crate::query::form_body(body)),
+        BodyKind::Text => quote!(body.as_bytes().to_vec()),
         BodyKind::Bytes | BodyKind::Multipart(_) => quote!(body.clone()),
     };
     let set = match &body.kind {
@@ -565,6 +568,9 @@ fn response_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
                 ResponseBody::Bytes => {
                     quote!(response.bytes().map(|ok| ok.map(crate::types::#name::#variant)))
                 }
+                ResponseBody::Text => {
+                    quote!(response.text().map(|ok| ok.map(crate::types::#name::#variant)))
+                }
                 ResponseBody::None => {
                     quote!(response.empty().map(|ok| ok.map(|()| crate::types::#name::#variant)))
                 }
@@ -574,6 +580,7 @@ fn response_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
                 match &r.body {
                     ResponseBody::Json(_) => quote!(response.json()),
                     ResponseBody::Bytes => quote!(response.bytes()),
+                    ResponseBody::Text => quote!(response.text()),
                     ResponseBody::None => quote!(response.empty()),
                 }
             } else {

@@ -307,6 +307,7 @@ impl Lowerer<'_> {
                     _ => BodyKind::Bytes,
                 }
             }
+            _ if is_text(content_type) => BodyKind::Text,
             _ => BodyKind::Bytes,
         };
         Some(RequestBody {
@@ -449,6 +450,7 @@ impl Lowerer<'_> {
                 }
                 Some((_, _)) => ResponseBody::Json(TypeRef::Json),
                 None if response.content.is_empty() => ResponseBody::None,
+                None if response.content.keys().any(|k| is_text(k)) => ResponseBody::Text,
                 None => ResponseBody::Bytes,
             };
             if !status.is_success() {
@@ -532,6 +534,14 @@ fn first_schema(
     content
         .iter()
         .find_map(|(k, m)| m.schema.as_ref().map(|s| (k, s)))
+}
+
+/// `text/plain`, `text/csv`...: content that is a string.
+fn is_text(media_type: &str) -> bool {
+    media_type
+        .trim_start()
+        .to_ascii_lowercase()
+        .starts_with("text/")
 }
 
 fn is_json(media_type: &str) -> bool {
