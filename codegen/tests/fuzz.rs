@@ -111,7 +111,11 @@ fn schema(rng: &mut Rng, depth: usize) -> Value {
     let leaf = depth > 4 || rng.chance(30);
     let mut s = match if leaf { rng.below(6) } else { rng.below(14) } {
         0 => {
-            json!({"type": "string", "format": rng.pick(&["", "date-time", "uuid", "binary", "byte"])})
+            if rng.chance(20) {
+                json!({"type": "string", "contentEncoding": rng.pick(&["binary", "base64"]), "contentMediaType": "image/png"})
+            } else {
+                json!({"type": "string", "format": rng.pick(&["", "date-time", "uuid", "binary", "byte"])})
+            }
         }
         1 => json!({"type": "integer", "format": rng.pick(&["int32", "int64", "uint64", "weird"])}),
         2 => json!({"type": "number"}),
@@ -137,7 +141,15 @@ fn schema(rng: &mut Rng, depth: usize) -> Value {
             let required: Vec<Value> = (0..rng.below(3))
                 .map(|_| Value::String(name(rng)))
                 .collect();
-            json!({"type": "object", "properties": props, "required": required})
+            let mut object = json!({"type": "object", "properties": props, "required": required});
+            if rng.chance(20) {
+                object["additionalProperties"] = if rng.chance(50) {
+                    json!(true)
+                } else {
+                    schema(rng, depth + 1)
+                };
+            }
+            object
         }
         8 => json!({"type": "array", "items": schema(rng, depth + 1)}),
         9 => {
@@ -222,7 +234,7 @@ fn document(rng: &mut Rng) -> Value {
                 "responses": responses,
             });
             if rng.chance(30) {
-                op["requestBody"] = json!({"content": {rng.pick(&["application/json", "multipart/form-data", "application/octet-stream"]).to_string(): {"schema": schema(rng, 1)}}});
+                op["requestBody"] = json!({"content": {rng.pick(&["application/json", "multipart/form-data", "application/octet-stream", "text/plain", "application/x-www-form-urlencoded"]).to_string(): {"schema": schema(rng, 1)}}});
             }
             if rng.chance(20) {
                 op.as_object_mut().unwrap().remove("operationId");
