@@ -163,7 +163,9 @@ pub fn run(config: &Config) -> Result<bool, String> {
             "# Corpus\n\nEvery spec of `../shared/corpus/MANIFEST.tsv`, generated and `cargo check`ed \
              (dependencies shared in one target dir; \"ok\" means no error and no warning).\n\
              Made by `cargo run --release -p codegen -- corpus --report docs/corpus.md` on a \
-             2-core machine.\n\n{summary}.\n\n{}",
+             2-core machine. Check times reuse `target/corpus-target` from earlier runs \
+             (incremental): after a generator change they time a re-check, not a cold check.\n\n\
+             {summary}.\n\n{}",
             table(&rows)
         );
         std::fs::write(report, text).map_err(|e| format!("{}: {e}", report.display()))?;
