@@ -28,13 +28,18 @@ pub fn group_file(api: &Api, group: usize) -> TokenStream {
     let g = &api.groups[group];
     let mut doc = vec![match &g.tag {
         Some(tag) => format!("Operations tagged {}.", docs::code_span(tag)),
-        None => "Operations under this path, which the spec does not tag.".to_owned(),
+        None => format!(
+            "Operations the spec does not tag, grouped by their path ({}).",
+            docs::code_span(&g.rust_name)
+        ),
     }];
     if let Some(description) = &g.description {
         doc.push(String::new());
         doc.extend(docs::sanitize(description));
     }
-    let doc = docs::inner_attrs(&doc);
+    // On the impl block, rustdoc shows the text above the group's methods: the tags group the
+    // client's methods in its documentation.
+    let doc = docs::attrs(&doc);
     let ops: Vec<&Operation> = api
         .operations
         .iter()
