@@ -103,6 +103,19 @@ pub enum TypeKind {
     Tagged(Tagged),
 }
 
+impl TypeKind {
+    /// Every use of a type in the definition: fields, the alias target, the variants.
+    pub fn refs(&self) -> Vec<&TypeRef> {
+        match self {
+            TypeKind::Struct(s) => s.fields.iter().map(|f| &f.ty).collect(),
+            TypeKind::StringEnum(_) => Vec::new(),
+            TypeKind::Alias(ty) => vec![ty],
+            TypeKind::Untagged(variants) => variants.iter().map(|v| &v.ty).collect(),
+            TypeKind::Tagged(tagged) => tagged.variants.iter().map(|v| &v.ty).collect(),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Tagged {
     /// The discriminator property's wire name.
@@ -188,6 +201,16 @@ pub enum TypeRef {
     /// A JSON object with arbitrary keys.
     Map(Box<TypeRef>),
     Named(TypeId),
+}
+
+impl TypeRef {
+    /// The element type under any arrays and maps (`Vec<BTreeMap<_, T>>` → `T`).
+    pub fn innermost(&self) -> &TypeRef {
+        match self {
+            TypeRef::Array(inner) | TypeRef::Map(inner) => inner.innermost(),
+            other => other,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -159,21 +159,12 @@ fn has_string_enums(api: &Api) -> bool {
 
 /// Whether the crate needs the `multipart` module: a multipart body or a binary value.
 fn has_multipart(api: &Api) -> bool {
-    use crate::ir::{BodyKind, ResponseBody, TypeKind};
-    fn binary(ty: &TypeRef) -> bool {
-        match ty {
-            TypeRef::Binary => true,
-            TypeRef::Array(inner) | TypeRef::Map(inner) => binary(inner),
-            _ => false,
-        }
-    }
-    let in_types = api.types.iter().any(|t| match &t.kind {
-        TypeKind::Struct(s) => s.fields.iter().any(|f| binary(&f.ty)),
-        TypeKind::Alias(ty) => binary(ty),
-        TypeKind::Untagged(vs) => vs.iter().any(|v| binary(&v.ty)),
-        TypeKind::Tagged(t) => t.variants.iter().any(|v| binary(&v.ty)),
-        TypeKind::StringEnum(_) => false,
-    });
+    use crate::ir::{BodyKind, ResponseBody};
+    let binary = |ty: &TypeRef| *ty.innermost() == TypeRef::Binary;
+    let in_types = api
+        .types
+        .iter()
+        .any(|t| t.kind.refs().into_iter().any(binary));
     let in_operations = api.operations.iter().any(|op| {
         let params = op
             .path_params

@@ -541,7 +541,6 @@ fn body_statement(op: &Operation) -> Option<TokenStream> {
 }
 
 fn response_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
-    let success = success_type(op).cloned();
     // (patterns, action): statuses with the same action share one arm, in spec order.
     let mut arms: Vec<(Vec<TokenStream>, TokenStream)> = Vec::new();
     let mut has_default = false;
@@ -561,36 +560,26 @@ fn response_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
                 quote!(_)
             }
         };
-        let variant = op.success_enum.as_ref().and_then(|e| {
-            let v = e.variants.iter().find(|v| v.status == r.status)?;
-            Some((naming::ident(&e.name), naming::ident(&v.rust_name)))
-        });
-        let action = if let (true, Some((name, variant))) = (r.status.is_success(), variant) {
-            match &r.body {
-                ResponseBody::Json(_) => {
-                    quote!(response.json().map(|ok| ok.map(crate::types::#name::#variant)))
+        let action = if r.status.is_success() {
+            let decode = match &r.body {
+                ResponseBody::Json(_) => quote!(response.json()),
+                ResponseBody::Bytes => quote!(response.bytes()),
+                ResponseBody::Text => quote!(response.text()),
+                ResponseBody::None => quote!(response.empty()),
+            };
+            // Every success has the method's one body type, or its variant of the enum.
+            let variant = op.success_enum.as_ref().and_then(|e| {
+                let v = e.variants.iter().find(|v| v.status == r.status)?;
+                Some((naming::ident(&e.name), naming::ident(&v.rust_name)))
+            });
+            match (variant, &r.body) {
+                (None, _) => decode,
+                (Some((name, variant)), ResponseBody::None) => {
+                    quote!(#decode.map(|ok| ok.map(|()| crate::types::#name::#variant)))
                 }
-                ResponseBody::Bytes => {
-                    quote!(response.bytes().map(|ok| ok.map(crate::types::#name::#variant)))
+                (Some((name, variant)), _) => {
+                    quote!(#decode.map(|ok| ok.map(crate::types::#name::#variant)))
                 }
-                ResponseBody::Text => {
-                    quote!(response.text().map(|ok| ok.map(crate::types::#name::#variant)))
-                }
-                ResponseBody::None => {
-                    quote!(response.empty().map(|ok| ok.map(|()| crate::types::#name::#variant)))
-                }
-            }
-        } else if r.status.is_success() {
-            if Some(&r.body) == success.as_ref() {
-                match &r.body {
-                    ResponseBody::Json(_) => quote!(response.json()),
-                    ResponseBody::Bytes => quote!(response.bytes()),
-                    ResponseBody::Text => quote!(response.text()),
-                    ResponseBody::None => quote!(response.empty()),
-                }
-            } else {
-                // Unreachable: different success bodies make an enum.
-                quote!(::std::result::Result::Err(response.unexpected()))
             }
         } else {
             error_action(api, &r.body)

@@ -34,33 +34,30 @@ pub fn types_mod_rs(api: &Api, files: &BTreeMap<&str, Vec<TypeId>>) -> TokenStre
             pub use #module::{#(#names),*};
         }
     });
-    let mut groups: Vec<(usize, Vec<proc_macro2::Ident>)> = api
-        .groups
-        .iter()
-        .enumerate()
-        .map(|(g, _)| (g, Vec::new()))
-        .collect();
+    // What each group's file defines, by module name (so the lines come out sorted).
+    let mut groups: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for op in &api.operations {
-        if let Some(ps) = &op.params_struct {
-            groups[op.group].1.push(naming::ident(&ps.name));
-        }
-        if let Some(e) = &op.success_enum {
-            groups[op.group].1.push(naming::ident(&e.name));
-        }
+        let names = groups.entry(&api.groups[op.group].rust_name).or_default();
+        names.extend(op.params_struct.as_ref().map(|ps| ps.name.as_str()));
+        names.extend(op.success_enum.as_ref().map(|e| e.name.as_str()));
     }
     for t in &api.types {
         if let Module::Operations(g) = t.module {
-            groups[g].1.push(naming::ident(&t.name));
+            groups
+                .entry(&api.groups[g].rust_name)
+                .or_default()
+                .push(&t.name);
         }
     }
-    groups.sort_by(|a, b| api.groups[a.0].rust_name.cmp(&api.groups[b.0].rust_name));
-    let operation_types = groups
-        .iter()
-        .filter(|(_, names)| !names.is_empty())
-        .map(|(g, names)| {
-            let module = naming::ident(&api.groups[*g].rust_name);
-            quote!(pub use crate::operations::#module::{#(#names),*};)
-        });
+    let operation_types =
+        groups
+            .iter()
+            .filter(|(_, names)| !names.is_empty())
+            .map(|(module, names)| {
+                let module = naming::ident(module);
+                let names = names.iter().map(|n| naming::ident(n));
+                quote!(pub use crate::operations::#module::{#(#names),*};)
+            });
     quote! {
         //! Models of the API's schemas, and the parameter structs of its operations.
         //!
@@ -98,21 +95,10 @@ pub fn types_file(api: &Api, ids: &[TypeId]) -> TokenStream {
 
 /// The named types a type's definition mentions.
 fn referenced(kind: &TypeKind, out: &mut BTreeSet<TypeId>) {
-    fn walk(ty: &TypeRef, out: &mut BTreeSet<TypeId>) {
-        match ty {
-            TypeRef::Named(id) => {
-                out.insert(*id);
-            }
-            TypeRef::Array(inner) | TypeRef::Map(inner) => walk(inner, out),
-            _ => {}
+    for ty in kind.refs() {
+        if let TypeRef::Named(id) = ty.innermost() {
+            out.insert(*id);
         }
-    }
-    match kind {
-        TypeKind::Struct(s) => s.fields.iter().for_each(|f| walk(&f.ty, out)),
-        TypeKind::StringEnum(_) => {}
-        TypeKind::Alias(ty) => walk(ty, out),
-        TypeKind::Untagged(variants) => variants.iter().for_each(|v| walk(&v.ty, out)),
-        TypeKind::Tagged(tagged) => tagged.variants.iter().for_each(|v| walk(&v.ty, out)),
     }
 }
 

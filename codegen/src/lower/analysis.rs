@@ -25,21 +25,11 @@ fn direct_target(ty: &TypeRef) -> Option<TypeId> {
 }
 
 fn direct_edges(def: &TypeDef) -> Vec<TypeId> {
-    match &def.kind {
-        TypeKind::Struct(s) => s
-            .fields
-            .iter()
-            .filter_map(|f| direct_target(&f.ty))
-            .collect(),
-        TypeKind::Alias(ty) => direct_target(ty).into_iter().collect(),
-        TypeKind::Untagged(vs) => vs.iter().filter_map(|v| direct_target(&v.ty)).collect(),
-        TypeKind::Tagged(t) => t
-            .variants
-            .iter()
-            .filter_map(|v| direct_target(&v.ty))
-            .collect(),
-        TypeKind::StringEnum(_) => Vec::new(),
-    }
+    def.kind
+        .refs()
+        .into_iter()
+        .filter_map(direct_target)
+        .collect()
 }
 
 /// Tarjan's algorithm, iterative so that deep type graphs cannot overflow the stack.
@@ -238,6 +228,7 @@ fn derive_default(types: &mut [TypeDef], operations: &mut [Operation]) {
 fn mark_query_types(types: &mut [TypeDef], operations: &[Operation]) {
     let mut work: Vec<TypeId> = Vec::new();
     let mut form_bodies: Vec<TypeId> = Vec::new();
+    let mut multipart_bodies: Vec<TypeId> = Vec::new();
     for op in operations {
         let params = op
             .path_params
@@ -246,11 +237,16 @@ fn mark_query_types(types: &mut [TypeDef], operations: &[Operation]) {
         for p in params {
             collect_named(&p.ty, &mut work);
         }
-        if let Some(crate::ir::BodyKind::Form(ty)) = op.body.as_ref().map(|b| &b.kind) {
-            collect_named(ty, &mut work);
-            if let TypeRef::Named(id) = ty {
-                form_bodies.push(*id);
+        match op.body.as_ref().map(|b| &b.kind) {
+            Some(crate::ir::BodyKind::Form(ty)) => {
+                collect_named(ty, &mut work);
+                if let TypeRef::Named(id) = ty {
+                    form_bodies.push(*id);
+                }
             }
+            // Lowering points a multipart body at its struct (aliases already followed).
+            Some(crate::ir::BodyKind::Multipart(TypeRef::Named(id))) => multipart_bodies.push(*id),
+            _ => {}
         }
     }
     for id in form_bodies {
@@ -258,22 +254,9 @@ fn mark_query_types(types: &mut [TypeDef], operations: &[Operation]) {
             t.form_body = true;
         }
     }
-    for op in operations.iter() {
-        if let Some(crate::ir::BodyKind::Multipart(TypeRef::Named(id))) =
-            op.body.as_ref().map(|b| &b.kind)
-        {
-            let mut id = *id;
-            // Through aliases (bounded: alias loops are reported elsewhere) to the struct
-            // whose fields are the parts.
-            for _ in 0..32 {
-                match types.get(id.0).map(|t| &t.kind) {
-                    Some(TypeKind::Alias(TypeRef::Named(next))) => id = *next,
-                    _ => break,
-                }
-            }
-            if let Some(t) = types.get_mut(id.0) {
-                t.multipart_body = true;
-            }
+    for id in multipart_bodies {
+        if let Some(t) = types.get_mut(id.0) {
+            t.multipart_body = true;
         }
     }
     let mut seen = vec![false; types.len()];
@@ -283,32 +266,14 @@ fn mark_query_types(types: &mut [TypeDef], operations: &[Operation]) {
         }
         seen[id.0] = true;
         types[id.0].in_query = true;
-        match &types[id.0].kind {
-            TypeKind::Struct(s) => {
-                for f in &s.fields {
-                    collect_named(&f.ty, &mut work);
-                }
-            }
-            TypeKind::Alias(ty) => collect_named(ty, &mut work),
-            TypeKind::Untagged(vs) => {
-                for v in vs.iter() {
-                    collect_named(&v.ty, &mut work);
-                }
-            }
-            TypeKind::Tagged(t) => {
-                for v in &t.variants {
-                    collect_named(&v.ty, &mut work);
-                }
-            }
-            TypeKind::StringEnum(_) => {}
+        for ty in types[id.0].kind.refs() {
+            collect_named(ty, &mut work);
         }
     }
 }
 
 fn collect_named(ty: &TypeRef, out: &mut Vec<TypeId>) {
-    match ty {
-        TypeRef::Named(id) => out.push(*id),
-        TypeRef::Array(inner) | TypeRef::Map(inner) => collect_named(inner, out),
-        _ => {}
+    if let TypeRef::Named(id) = ty.innermost() {
+        out.push(*id);
     }
 }

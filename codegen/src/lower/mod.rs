@@ -37,7 +37,7 @@ pub fn lower(doc: &Document) -> Result<Api, Error> {
         .zip(names)
         .zip(modules)
         .map(|((t, name), module)| {
-            let mut t = t.unwrap_or_else(|| TypeDef {
+            t.unwrap_or_else(|| TypeDef {
                 name,
                 origin: String::new(),
                 docs: Docs::default(),
@@ -45,10 +45,8 @@ pub fn lower(doc: &Document) -> Result<Api, Error> {
                 in_query: false,
                 form_body: false,
                 multipart_body: false,
-                module: module.clone(),
-            });
-            t.module = module;
-            t
+                module,
+            })
         })
         .collect();
     let mut operations = operations;
@@ -145,8 +143,8 @@ impl<'a> Lowerer<'a> {
     /// The group of an operation: its first tag, else its first path segment. Groups are
     /// made in first-use order; their names are unique module names.
     fn group_of(&mut self, tags: &[String], path: &str) -> usize {
-        let (key, tag) = match tags.first() {
-            Some(tag) => (format!("tag:{tag}"), Some(tag.clone())),
+        let (key, label, tag) = match tags.first() {
+            Some(tag) => (format!("tag:{tag}"), tag.clone(), Some(tag.clone())),
             None => {
                 // The first segment after the prefix every path shares (`/v1/charges` →
                 // `charges` when all paths start with `/v1`), skipping parameters.
@@ -158,16 +156,13 @@ impl<'a> Lowerer<'a> {
                     .find(|s| !s.starts_with('{'))
                     .copied()
                     .unwrap_or("root");
-                (format!("path:{segment}"), None)
+                (format!("path:{segment}"), segment.to_owned(), None)
             }
         };
         if let Some(&index) = self.group_index.get(&key) {
             return index;
         }
-        let raw = tag
-            .clone()
-            .unwrap_or_else(|| key.trim_start_matches("path:").to_owned());
-        let rust_name = self.group_names.claim(&naming::module_name(&raw));
+        let rust_name = self.group_names.claim(&naming::module_name(&label));
         let description = tag.as_ref().and_then(|tag| {
             self.api
                 .tags
@@ -184,22 +179,18 @@ impl<'a> Lowerer<'a> {
         self.groups.len() - 1
     }
 
-    /// Whether a defined type is a struct (following aliases).
-    fn is_struct(&self, id: TypeId) -> bool {
+    /// The struct a defined type is, or names through aliases (bounded: alias loops are
+    /// reported by the analysis).
+    fn struct_behind(&self, id: TypeId) -> Option<TypeId> {
         let mut id = id;
         for _ in 0..32 {
-            match self
-                .types
-                .get(id.0)
-                .and_then(Option::as_ref)
-                .map(|t| &t.kind)
-            {
-                Some(TypeKind::Struct(_)) => return true,
-                Some(TypeKind::Alias(TypeRef::Named(next))) => id = *next,
-                _ => return false,
+            match &self.types.get(id.0)?.as_ref()?.kind {
+                TypeKind::Struct(_) => return Some(id),
+                TypeKind::Alias(TypeRef::Named(next)) => id = *next,
+                _ => return None,
             }
         }
-        false
+        None
     }
 
     fn define(&mut self, id: TypeId, def: TypeDef) {
@@ -237,7 +228,7 @@ impl<'a> Lowerer<'a> {
 /// its own segments are what there is to group by).
 fn shared_path_prefix(api: &OpenAPI) -> usize {
     let mut paths = api.paths.paths.keys();
-    let Some(first) = paths.next() else {
+    let (Some(first), true) = (paths.next(), api.paths.paths.len() > 1) else {
         return 0;
     };
     let mut prefix: Vec<&str> = first
@@ -245,9 +236,7 @@ fn shared_path_prefix(api: &OpenAPI) -> usize {
         .filter(|s| !s.is_empty())
         .take_while(|s| !s.starts_with('{'))
         .collect();
-    let mut others = 0;
     for path in paths {
-        others += 1;
         let shared = prefix
             .iter()
             .zip(path.split('/').filter(|s| !s.is_empty()))
@@ -255,11 +244,7 @@ fn shared_path_prefix(api: &OpenAPI) -> usize {
             .count();
         prefix.truncate(shared);
     }
-    if others == 0 {
-        0
-    } else {
-        prefix.len()
-    }
+    prefix.len()
 }
 
 /// Resolves a local reference (`#/components/<section>/<name>`) to its target.

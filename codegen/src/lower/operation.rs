@@ -299,10 +299,13 @@ impl Lowerer<'_> {
                 BodyKind::Form(self.memo_convert(schema.into(), &hint, &schema_pointer))
             }
             (Some(schema), _, _) if is_multipart(content_type) => {
-                match self.memo_convert(schema.into(), &hint, &schema_pointer) {
-                    TypeRef::Named(id) if self.is_struct(id) => {
-                        BodyKind::Multipart(TypeRef::Named(id))
-                    }
+                let ty = self.memo_convert(schema.into(), &hint, &schema_pointer);
+                match ty {
+                    // Parts are the fields of the struct (named directly or through aliases).
+                    TypeRef::Named(id) => match self.struct_behind(id) {
+                        Some(id) => BodyKind::Multipart(TypeRef::Named(id)),
+                        None => BodyKind::Bytes,
+                    },
                     // Parts need named fields; any other shape is sent as given.
                     _ => BodyKind::Bytes,
                 }

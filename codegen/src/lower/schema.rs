@@ -108,14 +108,14 @@ impl Lowerer<'_> {
                 Docs::default(),
             ),
             // `allOf: [$ref]` with annotations (or `$ref` with siblings, normalised so): the
-            // same type under another name, not a copy of its fields.
-            ReferenceOr::Item(s) if single_ref(s).is_some_and(|r| r != pointer) => {
-                let reference = single_ref(s).unwrap_or_default();
-                (
-                    TypeKind::Alias(self.schema_ref(reference, pointer).0),
-                    docs_of(s),
-                )
-            }
+            // same type under another name, not a copy of its fields (unless it wraps itself).
+            ReferenceOr::Item(s) if single_ref(s).is_some_and(|r| r != pointer) => (
+                TypeKind::Alias(
+                    self.schema_ref(single_ref(s).unwrap_or_default(), pointer)
+                        .0,
+                ),
+                docs_of(s),
+            ),
             ReferenceOr::Item(s) => {
                 self.merging.push(pointer.to_owned());
                 let kind = self.definition(s, &name, pointer);
