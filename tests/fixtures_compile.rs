@@ -27,9 +27,11 @@ fn cargo(args: &[&str], dir: &Path, target: &Path) {
 fn check_fixture(spec: &str, name: &str, tests: Option<&str>) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().unwrap();
-    let mut options = codegen::Options::for_crate(name, spec);
+    let path = root.join("tests/fixtures").join(spec);
+    let mut options = codegen::Options::for_spec(&path, spec).unwrap();
+    options.rename(name);
     options.standalone = true;
-    let krate = codegen::generate(&root.join("tests/fixtures").join(spec), &options).unwrap();
+    let krate = codegen::generate(&path, &options).unwrap();
     codegen::write::write(&krate, dir.path(), false).unwrap();
     // The workspace lock pins the same dependency versions, so no registry access is needed.
     std::fs::copy(root.join("Cargo.lock"), dir.path().join("Cargo.lock")).unwrap();

@@ -1,18 +1,13 @@
 //! The checked-in `generated/` crate is exactly what the generator writes for `spec/`
 //! (rust-analyzer's approach: generated files are committed and verified by a test).
 
-use std::path::Path;
+use openapi_rust_gen_tests::{root, seed_options, spec, OUT, SPEC};
 
 #[test]
 fn generated_crate_is_fresh() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let krate = codegen::generate(
-        &root.join(codegen::workspace::SPEC),
-        &codegen::workspace::options(),
-    )
-    .expect("the seed spec generates");
-    let report = codegen::write::write(&krate, &root.join(codegen::workspace::OUT), true)
-        .expect("generated/ is readable");
+    let krate = codegen::generate(&spec(), &seed_options()).expect("the seed spec generates");
+    let report =
+        codegen::write::write(&krate, &root().join(OUT), true).expect("generated/ is readable");
     assert!(
         report.is_clean(),
         "generated/ is stale ({:?} changed, {:?} removed); run `cargo run -p codegen -- generate`",
@@ -22,13 +17,24 @@ fn generated_crate_is_fresh() {
     assert_eq!(report.unchanged, krate.files.len());
 }
 
+/// spec/ starts as a copy of the seed; if it moves on, this tells the reviewer. Without the
+/// seed (a clone outside this workplace) the test cannot check anything: it says so loudly,
+/// and fails under CI, where the seed is always present.
 #[test]
 fn spec_is_the_seed() {
-    // spec/ starts as a copy of the seed; if it moves on, this tells the reviewer.
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let seed = root.join("../shared/seed/call-recordings.yml");
-    if let Ok(seed) = std::fs::read_to_string(&seed) {
-        let spec = std::fs::read_to_string(root.join(codegen::workspace::SPEC)).unwrap();
-        assert_eq!(spec, seed, "spec/call-recordings.yml differs from the seed");
-    }
+    let seed = root().join("../shared/seed/call-recordings.yml");
+    let Ok(seed) = std::fs::read_to_string(&seed) else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{} is missing under CI",
+            seed.display()
+        );
+        eprintln!(
+            "SKIPPED spec_is_the_seed: {} not found, the spec is not compared",
+            seed.display()
+        );
+        return;
+    };
+    let spec = std::fs::read_to_string(root().join(SPEC)).unwrap();
+    assert_eq!(spec, seed, "spec/call-recordings.yml differs from the seed");
 }

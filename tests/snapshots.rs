@@ -1,12 +1,11 @@
-//! One insta snapshot per generated file, for the seed spec and for each fixture spec.
-//! Review changes with `cargo insta review`; CI fails on any unreviewed change.
+//! One insta snapshot per spec-dependent generated file, for the seed spec and for each
+//! fixture spec. The runtime files are copies of `codegen/runtime/src/`, tested there: here
+//! they are only checked to be exact copies. Review changes with `cargo insta review`; CI
+//! fails on any unreviewed change.
 
 use codegen::{GeneratedCrate, Options};
+use openapi_rust_gen_tests::{root, seed_options};
 use std::path::Path;
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn snapshot_crate(prefix: &str, krate: &GeneratedCrate) {
     let mut settings = insta::Settings::clone_current();
@@ -14,45 +13,53 @@ fn snapshot_crate(prefix: &str, krate: &GeneratedCrate) {
     settings.set_snapshot_path(root().join("tests/snapshots"));
     settings.bind(|| {
         for (path, content) in &krate.files {
+            if let Some(file) = codegen::runtime::FILES.iter().find(|f| f.path == path) {
+                assert!(
+                    content.ends_with(file.source),
+                    "{path} is not a copy of the runtime's"
+                );
+                continue;
+            }
             let name = format!("{prefix}__{}", path.replace(['/', '.'], "_"));
             insta::assert_snapshot!(name, content);
         }
     });
 }
 
+/// The options of a fixture: its `codegen.toml` (next to it), named `name`.
+fn fixture_options(spec: &Path, name: &str, label: &str) -> Options {
+    let mut options = Options::for_spec(spec, label).expect("the fixture's settings are valid");
+    options.rename(name);
+    options
+}
+
 #[test]
 fn seed_spec() {
-    let krate = codegen::generate(
-        &root().join(codegen::workspace::SPEC),
-        &codegen::workspace::options(),
-    )
-    .expect("the seed spec generates");
+    let krate = codegen::generate(&openapi_rust_gen_tests::spec(), &seed_options())
+        .expect("the seed spec generates");
     snapshot_crate("call_recordings", &krate);
 }
 
 #[test]
 fn hard_cases_fixture() {
-    let options = Options::for_crate("hard-cases", "hard-cases.yml");
-    let krate = codegen::generate(&root().join("tests/fixtures/hard-cases.yml"), &options)
-        .expect("the hard-cases fixture generates");
+    let spec = root().join("tests/fixtures/hard-cases.yml");
+    let options = fixture_options(&spec, "hard-cases", "hard-cases.yml");
+    let krate = codegen::generate(&spec, &options).expect("the hard-cases fixture generates");
     snapshot_crate("hard_cases", &krate);
 }
 
 #[test]
 fn multi_file_fixture() {
-    let options = Options::for_crate("multi-file", "multi-file/openapi.yaml");
-    let krate = codegen::generate(
-        &root().join("tests/fixtures/multi-file/openapi.yaml"),
-        &options,
-    )
-    .expect("the multi-file fixture generates");
+    let spec = root().join("tests/fixtures/multi-file/openapi.yaml");
+    let options = fixture_options(&spec, "multi-file", "multi-file/openapi.yaml");
+    let krate = codegen::generate(&spec, &options).expect("the multi-file fixture generates");
     snapshot_crate("multi_file", &krate);
 }
 
 #[test]
 fn output_is_deterministic() {
     let spec = root().join("tests/fixtures/hard-cases.yml");
-    let options = Options::for_crate("hard-cases", "hard-cases.yml");
+    let options = fixture_options(&spec, "hard-cases", "hard-cases.yml");
     let first = codegen::generate(&spec, &options).unwrap();
     for _ in 0..3 {
         assert_eq!(codegen::generate(&spec, &options).unwrap(), first);

@@ -9,7 +9,7 @@
 //! Files are read only inside the root spec's folder tree; URLs are refused (no network).
 
 use crate::error::{Diagnostics, Error, Location};
-use crate::load::escape_pointer;
+use crate::pointer;
 use crate::positions::{self, Position};
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
@@ -18,11 +18,8 @@ use std::path::{Path, PathBuf};
 /// Inlining deeper than this means the references form a loop.
 const MAX_DEPTH: usize = 64;
 
-/// Reads the bytes of a file of the spec into a generic value.
-pub type ParseFn = dyn Fn(&Path, &[u8]) -> Result<Value, Error>;
-
-/// Bundles `doc` (read from `path`) in place; `parse` reads another file of the spec.
-pub fn bundle(path: &Path, doc: &mut Value, parse: &ParseFn) -> Result<(), Error> {
+/// Bundles `doc` (read from `path`) in place, reading the other files of the spec it refers to.
+pub fn bundle(path: &Path, doc: &mut Value) -> Result<(), Error> {
     let root_file = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     let root_dir = root_file
         .parent()
@@ -37,7 +34,6 @@ pub fn bundle(path: &Path, doc: &mut Value, parse: &ParseFn) -> Result<(), Error
         names: HashSet::new(),
         new_schemas: Vec::new(),
         diagnostics: Diagnostics::default(),
-        parse,
     };
     b.display.insert(root_file.clone(), path.to_path_buf());
     if !has_refs_to_resolve(doc) {
@@ -101,7 +97,7 @@ fn is_component_ref(reference: &str) -> bool {
         .is_some_and(|rest| rest.split('/').count() == 2)
 }
 
-struct Bundler<'p> {
+struct Bundler {
     root_file: PathBuf,
     root_dir: PathBuf,
     /// How each canonical file path is shown in messages.
@@ -113,10 +109,9 @@ struct Bundler<'p> {
     names: HashSet<String>,
     new_schemas: Vec<(String, Value)>,
     diagnostics: Diagnostics,
-    parse: &'p ParseFn,
 }
 
-impl Bundler<'_> {
+impl Bundler {
     fn error(&mut self, file: &Path, pointer: &str, message: String) {
         let shown = self
             .display
@@ -138,7 +133,7 @@ impl Bundler<'_> {
             self.hoisted.insert(
                 (
                     self.root_file.clone(),
-                    format!("/components/schemas/{}", escape_pointer(name)),
+                    format!("/components/schemas/{}", pointer::escape(name)),
                 ),
                 name.clone(),
             );
@@ -160,12 +155,12 @@ impl Bundler<'_> {
             ));
         }
         let (file_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
-        let fragment = percent_decode(fragment);
+        let fragment = pointer::percent_decode(fragment);
         if file_part.is_empty() {
             return Ok((file.to_path_buf(), fragment));
         }
         let dir = file.parent().unwrap_or(Path::new("."));
-        let target = dir.join(percent_decode(file_part));
+        let target = dir.join(pointer::percent_decode(file_part));
         let target = target.canonicalize().map_err(|e| {
             format!(
                 "reference `{reference}`: cannot open {}: {e}",
@@ -186,7 +181,7 @@ impl Bundler<'_> {
         if !self.files.contains_key(file) {
             let bytes =
                 std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-            let value = (self.parse)(file, &bytes).map_err(|e| e.to_string())?;
+            let value = crate::syntax::parse_value(file, &bytes).map_err(|e| e.to_string())?;
             self.files.insert(file.to_path_buf(), value);
         }
         Ok(())
@@ -197,11 +192,7 @@ impl Bundler<'_> {
     /// which is followed.
     fn target(&mut self, file: &Path, fragment: &str) -> Result<(PathBuf, Value), String> {
         let mut file = file.to_path_buf();
-        let mut segments: Vec<String> = fragment
-            .split('/')
-            .skip(1)
-            .map(|s| s.replace("~1", "/").replace("~0", "~"))
-            .collect();
+        let mut segments = pointer::segments(fragment);
         segments.reverse();
         let mut hops = 0;
         loop {
@@ -236,11 +227,7 @@ impl Bundler<'_> {
                 return Err(format!("`{}#{fragment}`: references loop", file.display()));
             }
             let (next_file, next_fragment) = self.target_key(&file, &reference)?;
-            let mut rest: Vec<String> = next_fragment
-                .split('/')
-                .skip(1)
-                .map(|s| s.replace("~1", "/").replace("~0", "~"))
-                .collect();
+            let mut rest = pointer::segments(&next_fragment);
             rest.reverse();
             segments.extend(rest);
             file = next_file;
@@ -271,7 +258,7 @@ impl Bundler<'_> {
                     let Some(child_cx) = positions::child(cx, key) else {
                         continue;
                     };
-                    let child_pointer = format!("{pointer}/{}", escape_pointer(key));
+                    let child_pointer = format!("{pointer}/{}", pointer::escape(key));
                     self.walk(child, file, child_cx, depth, &child_pointer);
                 }
             }
@@ -307,7 +294,7 @@ impl Bundler<'_> {
                 .strip_prefix("#/components/schemas/")
                 .is_some_and(|rest| {
                     !rest.contains('/')
-                        && self.hoisted.get(&key).map(|n| escape_pointer(n))
+                        && self.hoisted.get(&key).map(|n| pointer::escape(n))
                             == Some(rest.to_owned())
                 });
         if cx == Position::Schema && !is_own_entry {
@@ -315,7 +302,7 @@ impl Bundler<'_> {
                 if let Value::Object(map) = value {
                     map.insert(
                         "$ref".into(),
-                        Value::String(format!("#/components/schemas/{}", escape_pointer(&name))),
+                        Value::String(format!("#/components/schemas/{}", pointer::escape(&name))),
                     );
                 }
             }
@@ -401,7 +388,7 @@ fn hoist_name(file: &Path, fragment: &str) -> String {
     let words: Vec<String> = fragment
         .split('/')
         .filter(|s| !s.is_empty())
-        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .map(pointer::unescape)
         .filter(|s| !NOISE.contains(&s.as_str()) && s.parse::<u32>().is_err())
         // An API path is kept as words; a media type (`application/json`) is dropped.
         .filter(|s| s.starts_with('/') || !s.contains('/'))
@@ -421,22 +408,4 @@ fn hoist_name(file: &Path, fragment: &str) -> String {
     file.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "Schema".to_owned())
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }

@@ -11,8 +11,16 @@ pub struct Config {
     pub manifest: PathBuf,
     /// Only specs whose path contains one of these (all when empty).
     pub only: Vec<String>,
-    /// Skip specs larger than this many bytes (Telnyx is always kept: it is the flagship).
+    /// Skip specs larger than this many bytes...
     pub max_bytes: Option<u64>,
+    /// ...except these (manifest paths).
+    pub also: Vec<String>,
+    /// Generator settings by spec path prefix (the longest match applies).
+    pub configs: Vec<(String, PathBuf)>,
+    /// Where the crates are written, and their shared target dir and lock file.
+    pub out_root: PathBuf,
+    pub target_dir: PathBuf,
+    pub lock: PathBuf,
     pub check: bool,
     /// Write the table to this Markdown file too.
     pub report: Option<PathBuf>,
@@ -62,28 +70,35 @@ fn slug(path: &str) -> String {
 }
 
 pub fn run(config: &Config) -> Result<bool, String> {
-    let root = codegen::workspace::root();
     let corpus_dir = config
         .manifest
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_default();
-    let out_root = root.join("target/corpus");
-    let target_dir = root.join("target/corpus-target");
-    let lock = root.join("Cargo.lock");
+    let (out_root, target_dir, lock) = (&config.out_root, &config.target_dir, &config.lock);
     let entries = read_manifest(&config.manifest)?;
     let mut rows = Vec::new();
     for entry in entries {
         if !config.only.is_empty() && !config.only.iter().any(|o| entry.path.contains(o.as_str())) {
             continue;
         }
-        let flagship = entry.path.starts_with("telnyx/spec3.yml");
-        if config.max_bytes.is_some_and(|max| entry.bytes > max) && !flagship {
+        let kept = config.also.contains(&entry.path);
+        if config.max_bytes.is_some_and(|max| entry.bytes > max) && !kept {
             continue;
         }
         let name = slug(&entry.path);
         let out = out_root.join(&name);
         let mut options = Options::for_crate(&name, &entry.path);
+        let settings = config
+            .configs
+            .iter()
+            .filter(|(prefix, _)| entry.path.starts_with(prefix.as_str()))
+            .max_by_key(|(prefix, _)| prefix.len());
+        if let Some((_, file)) = settings {
+            codegen::config::apply_file(file, &mut options).map_err(|e| e.to_string())?;
+            // The corpus names its crates itself.
+            options.rename(&name);
+        }
         options.standalone = true;
         let started = Instant::now();
         let generated = codegen::generate(&corpus_dir.join(&entry.path), &options);
@@ -111,14 +126,14 @@ pub fn run(config: &Config) -> Result<bool, String> {
             }
             Ok(krate) => {
                 write::write(&krate, &out, false).map_err(|e| format!("{}: {e}", out.display()))?;
-                std::fs::copy(&lock, out.join("Cargo.lock")).map_err(|e| e.to_string())?;
+                std::fs::copy(lock, out.join("Cargo.lock")).map_err(|e| e.to_string())?;
                 if config.check {
                     let started = Instant::now();
                     let output =
                         Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
                             .args(["check", "--offline", "--quiet", "--message-format", "short"])
                             .current_dir(&out)
-                            .env("CARGO_TARGET_DIR", &target_dir)
+                            .env("CARGO_TARGET_DIR", target_dir)
                             .output()
                             .map_err(|e| format!("cannot run cargo: {e}"))?;
                     row.check_secs = Some(started.elapsed().as_secs_f64());

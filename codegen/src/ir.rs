@@ -15,16 +15,80 @@ pub struct Api {
     /// Every named type, in a deterministic order (claim order: components, then inline).
     pub types: Vec<TypeDef>,
     pub operations: Vec<Operation>,
-    /// The distinct types of declared error bodies, in first-use order.
-    pub error_types: Vec<TypeId>,
+    /// One `ErrorBody` variant per distinct declared error body type, in first-use order.
+    pub error_bodies: Vec<ErrorBodyVariant>,
+    /// The configured summary paths as JSON pointers, for error bodies no schema describes
+    /// (`ErrorBody::Other`): `(summary candidates, detail candidates)`.
+    pub other_error_summary: (Vec<String>, Vec<String>),
     /// Groups of operations (by tag), each written to its own file.
     pub groups: Vec<Group>,
+    /// The runtime files the crate needs.
+    pub runtime: RuntimeParts,
 }
 
 impl Api {
     pub fn ty(&self, id: TypeId) -> &TypeDef {
         &self.types[id.0]
     }
+
+    /// The struct a type is, or names through aliases.
+    pub fn struct_behind(&self, id: TypeId) -> Option<TypeId> {
+        struct_behind(id, |id| self.types.get(id.0).map(|t| &t.kind))
+    }
+}
+
+/// The struct `id` is, or names through a chain of aliases; `None` for other kinds. Alias
+/// loops (reported by the analysis) end the walk: it visits each type at most once.
+pub fn struct_behind<'t>(
+    id: TypeId,
+    kind_of: impl Fn(TypeId) -> Option<&'t TypeKind>,
+) -> Option<TypeId> {
+    let mut id = id;
+    let mut seen = std::collections::HashSet::new();
+    while seen.insert(id) {
+        match kind_of(id)? {
+            TypeKind::Struct(_) => return Some(id),
+            TypeKind::Alias(TypeRef::Named(next)) => id = *next,
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Which runtime files (`codegen/runtime/src/`) a crate needs besides those every crate has.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RuntimeParts {
+    /// The client and response decoding: the spec has operations.
+    pub operations: bool,
+    /// Some list has a `*_stream` method.
+    pub pagination: bool,
+    pub string_enums: bool,
+    /// A binary value or a multipart body.
+    pub multipart: bool,
+}
+
+/// A variant of `ErrorBody`: a declared error body type, and how its summary is read.
+#[derive(Debug, Clone)]
+pub struct ErrorBodyVariant {
+    pub rust_name: String,
+    pub ty: TypeId,
+    /// The configured summary paths this type has (strings), in the configured order.
+    pub summary: Vec<FieldChain>,
+    /// The configured detail paths this type has.
+    pub detail: Vec<FieldChain>,
+}
+
+/// The way from a value to one inside it, as Rust field accesses (`body.meta.total_pages`,
+/// `body.errors[0].title`). Boxes need no step of their own: field access sees through them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldChain(pub Vec<Access>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Access {
+    /// A field; `optional`: it is an `Option`.
+    Field { rust_name: String, optional: bool },
+    /// The first element of a `Vec`.
+    First,
 }
 
 /// How requests authenticate.
@@ -145,6 +209,8 @@ pub struct Struct {
 pub struct Field {
     pub rust_name: String,
     pub wire_name: String,
+    /// serde must be told the wire name (the Rust name does not serialize as it).
+    pub rename: bool,
     pub ty: TypeRef,
     /// Required fields are plain `T`; others are `Option<T>` and skipped when `None`.
     pub required: bool,
@@ -258,6 +324,11 @@ impl Method {
 pub struct Operation {
     /// snake_case method name on the client.
     pub rust_name: String,
+    /// Names of the arguments and locals of the generated methods, chosen after the path
+    /// parameters' so that none collides with them.
+    pub locals: Locals,
+    /// How each status is handled, in match order; the last arm catches every other status.
+    pub arms: Vec<ResponseArm>,
     /// `<name>_with_response`: the same call returning status and headers with the body.
     pub raw_name: String,
     /// The spec's operationId, when it has one.
@@ -284,6 +355,54 @@ pub struct Operation {
     pub success_enum: Option<SuccessEnum>,
 }
 
+/// Argument and local variable names of an operation's methods.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Locals {
+    /// The parameters struct argument.
+    pub params: String,
+    /// The request body argument.
+    pub body: String,
+    pub path: String,
+    pub request: String,
+    pub response: String,
+    pub cookies: String,
+    /// The value of an optional header or cookie parameter being written.
+    pub value: String,
+    /// The page a stream starts at.
+    pub first: String,
+    /// The page number inside a stream's fetch closure.
+    pub number: String,
+}
+
+/// Statuses handled alike.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseArm {
+    /// `Default` stands for every status not matched before (the last arm has it).
+    pub statuses: Vec<StatusMatch>,
+    pub outcome: Outcome,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The method's success type (or, with a success enum, the named variant of it).
+    Success {
+        decode: Decode,
+        variant: Option<String>,
+    },
+    /// `Error::Api` with the body decoded as this `Api::error_bodies` variant (else kept as
+    /// JSON, `ErrorBody::Other`).
+    Error { body: Option<usize> },
+}
+
+/// How a success body is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decode {
+    Json,
+    Text,
+    Bytes,
+    Empty,
+}
+
 /// One variant per success status, for operations whose successes differ in body
 /// (`200` with a resource, `202` with a job, `204` with nothing).
 #[derive(Debug, Clone)]
@@ -301,19 +420,18 @@ pub struct SuccessVariant {
     pub description: String,
 }
 
-/// `page[number]` pagination with `data` items and `meta.total_pages`/`meta.page_number`.
+/// Page-number pagination, as the configured shape finds it in an operation.
 #[derive(Debug, Clone)]
 pub struct Pagination {
     /// `<name>_stream`.
     pub stream_name: String,
     pub page: PageParam,
     pub item: TypeRef,
-    /// The response's `data` array field.
-    pub data: FieldPath,
-    /// The response's `meta` field, and its `total_pages` and `page_number` inside.
-    pub meta: FieldPath,
-    pub total_pages: FieldPath,
-    pub page_number: FieldPath,
+    /// From the success body to its items (a `Vec<item>`, possibly optional); field steps only.
+    pub items: FieldChain,
+    /// From the success body to the page it is, and to the number of pages.
+    pub page_number: (FieldChain, Numeric),
+    pub total_pages: (FieldChain, Numeric),
 }
 
 /// Where the page number is set in the parameters struct.
@@ -327,15 +445,6 @@ pub enum PageParam {
     },
     /// `params.page_number` of a literal `page[number]` query parameter.
     Flat { param: String, width: IntWidth },
-}
-
-/// A field read on the way to a value: its Rust name, whether it is an `Option`, and for
-/// numbers their type.
-#[derive(Debug, Clone)]
-pub struct FieldPath {
-    pub rust_name: String,
-    pub optional: bool,
-    pub number: Option<Numeric>,
 }
 
 /// The Rust type of a numeric field that holds a count (some specs type counts as `number`).
@@ -365,9 +474,25 @@ pub struct Param {
     pub wire_name: String,
     pub location: ParamLocation,
     pub style: ParamStyle,
+    /// How a query parameter is written (computed from its style and type).
+    pub layout: QueryLayout,
     pub ty: TypeRef,
     pub required: bool,
     pub docs: Docs,
+}
+
+/// How a query parameter's value is laid out in the query string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryLayout {
+    /// `key=v`; objects nest with brackets (`key[field]=v`, for `deepObject` and for
+    /// exploded `form` objects alike, as the corpus's servers expect); arrays comma-joined.
+    Nested,
+    /// `key=a&key=b`: an exploded `form` array.
+    Repeated,
+    /// `key=a%7Cb` or `key=a%20b`: the encoded separator.
+    Delimited(&'static str),
+    /// `key=k1,v1,k2,v2`: a `form` object with `explode: false`.
+    FlatObject,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,8 +1,10 @@
-//! Stage 1: bytes → `openapiv3::OpenAPI`, with file:line:column on syntax errors and a
-//! JSON pointer on structural ones.
+//! Stage 1: bytes → `openapiv3::OpenAPI`: text parsed ([`syntax`]), version checked, files
+//! bundled ([`crate::bundle`]), 3.1 shapes normalised ([`crate::normalize`]), then typed, with
+//! file:line:column on syntax errors and a JSON pointer on structural ones.
 
 use crate::error::{Error, Location};
 use crate::normalize::normalize;
+use crate::{pointer, syntax};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -26,9 +28,9 @@ pub fn load(path: &Path) -> Result<Document, Error> {
 
 /// Parses spec bytes; `path` names the document in errors (and anchors relative `$ref`s).
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<Document, Error> {
-    let mut value = parse_value(path, bytes)?;
+    let mut value = syntax::parse_value(path, bytes)?;
     check_version(path, &value)?;
-    crate::bundle::bundle(path, &mut value, &parse_value)?;
+    crate::bundle::bundle(path, &mut value)?;
     normalize(&mut value);
     // Path tracking costs time on every value; it is only needed to locate an error.
     let api: openapiv3::OpenAPI = match serde::Deserialize::deserialize(&value)
@@ -49,140 +51,6 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Document, Error> {
         path: path.to_path_buf(),
         api,
     })
-}
-
-fn looks_like_json(path: &Path, text: &str) -> bool {
-    path.extension().is_some_and(|e| e == "json") || text.trim_start().starts_with('{')
-}
-
-fn yaml_error(path: &Path, e: serde_yaml::Error) -> Error {
-    let location = match e.location() {
-        Some(loc) => Location::Position {
-            file: path.to_path_buf(),
-            line: loc.line(),
-            column: loc.column(),
-        },
-        None => Location::File(path.to_path_buf()),
-    };
-    Error::new(location, format!("invalid YAML: {e}"))
-}
-
-/// A JSON value read from YAML: keys that YAML allows to be numbers or booleans (`200:`)
-/// become strings, and integers beyond 64 bits become floats (serde_yaml's own `Value`
-/// rejects them: OpenAI's spec has `minimum: -9223372036854776000`).
-struct YamlJson(Value);
-
-impl<'de> serde::Deserialize<'de> for YamlJson {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(YamlJsonVisitor).map(YamlJson)
-    }
-}
-
-struct YamlJsonVisitor;
-
-impl<'de> serde::de::Visitor<'de> for YamlJsonVisitor {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("any YAML value")
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-    fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
-        Ok(i64::try_from(v).map_or_else(|_| float(v as f64), Value::from))
-    }
-    fn visit_u128<E>(self, v: u128) -> Result<Value, E> {
-        Ok(u64::try_from(v).map_or_else(|_| float(v as f64), Value::from))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-        Ok(float(v))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
-    }
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_none<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        d.deserialize_any(self)
-    }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut items = Vec::new();
-        while let Some(YamlJson(item)) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(Value::Array(items))
-    }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut out = serde_json::Map::new();
-        while let Some((YamlJson(key), YamlJson(value))) = map.next_entry()? {
-            let key = match key {
-                Value::String(s) => s,
-                Value::Null => "null".to_owned(),
-                other => other.to_string(),
-            };
-            out.insert(key, value);
-        }
-        Ok(Value::Object(out))
-    }
-    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
-        // A tagged value (`!Tag value`): keep the value, drop the tag.
-        use serde::de::VariantAccess;
-        let (_tag, variant): (YamlJson, _) = data.variant()?;
-        variant.newtype_variant::<YamlJson>().map(|v| v.0)
-    }
-}
-
-fn float(v: f64) -> Value {
-    serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)
-}
-
-/// Parses YAML or JSON text into a generic value (errors carry file:line:column).
-pub fn parse_value(path: &Path, bytes: &[u8]) -> Result<Value, Error> {
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        Error::new(
-            Location::File(path.to_path_buf()),
-            format!(
-                "not UTF-8 text (invalid byte at offset {})",
-                e.valid_up_to()
-            ),
-        )
-    })?;
-    if text.trim().is_empty() {
-        return Err(Error::new(
-            Location::File(path.to_path_buf()),
-            "the file is empty; expected an OpenAPI 3.x document",
-        ));
-    }
-    if looks_like_json(path, text) {
-        serde_json::from_str::<Value>(text).map_err(|e| {
-            Error::new(
-                Location::Position {
-                    file: path.to_path_buf(),
-                    line: e.line(),
-                    column: e.column(),
-                },
-                format!("invalid JSON: {e}"),
-            )
-        })
-    } else {
-        serde_yaml::from_str::<YamlJson>(text)
-            .map(|v| v.0)
-            .map_err(|e| yaml_error(path, e))
-    }
 }
 
 fn check_version(path: &Path, value: &Value) -> Result<(), Error> {
@@ -229,7 +97,7 @@ fn refine_error(doc: &Value) -> Option<(String, String)> {
         for (key, item) in map?.as_object()? {
             if let Err(e) = serde_path_to_error::deserialize::<_, T>(item) {
                 let inner = pointer_of(e.path());
-                let at = format!("{base}/{}{}", escape_pointer(key), &inner[1..]);
+                let at = format!("{base}/{}{}", pointer::escape(key), &inner[1..]);
                 return Some((at, e.inner().to_string()));
             }
         }
@@ -240,7 +108,7 @@ fn refine_error(doc: &Value) -> Option<(String, String)> {
     let operations = || {
         let paths = doc.get("paths")?.as_object()?;
         paths.iter().find_map(|(path, item)| {
-            let base = format!("#/paths/{}", escape_pointer(path));
+            let base = format!("#/paths/{}", pointer::escape(path));
             let methods: serde_json::Map<String, Value> = item
                 .as_object()?
                 .iter()
@@ -292,17 +160,12 @@ fn pointer_of(path: &serde_path_to_error::Path) -> String {
         match segment {
             Segment::Seq { index } => pointer.push_str(&index.to_string()),
             Segment::Map { key } | Segment::Enum { variant: key } => {
-                pointer.push_str(&escape_pointer(key))
+                pointer.push_str(&pointer::escape(key))
             }
             Segment::Unknown => pointer.push('?'),
         }
     }
     pointer
-}
-
-/// RFC 6901 escaping of one pointer segment.
-pub fn escape_pointer(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
 }
 
 #[cfg(test)]

@@ -140,6 +140,12 @@ pub fn ident(name: &str) -> Ident {
     }
 }
 
+/// The name serde gives a field declared with [`ident`]`(name)` (raw identifiers lose `r#`).
+pub fn serde_name(name: &str) -> String {
+    let ident = ident(name).to_string();
+    ident.strip_prefix("r#").unwrap_or(&ident).to_owned()
+}
+
 /// The library target name of a package (`telnyx-recordings` → `telnyx_recordings`).
 pub fn lib_name(crate_name: &str) -> String {
     crate_name.replace('-', "_")
@@ -224,6 +230,9 @@ mod tests {
         assert_eq!(module_name("mod"), "mod_");
         assert_eq!(module_name("Type"), "type_");
         assert_eq!(module_name("CallRecordings"), "call_recordings");
+        assert_eq!(serde_name("type"), "type");
+        assert_eq!(serde_name("self"), "self_");
+        assert_eq!(serde_name("call_id"), "call_id");
     }
 
     #[test]

@@ -136,8 +136,11 @@ fn generate_then_check() {
     );
     let manifest = std::fs::read_to_string(dir.path().join("Cargo.toml")).unwrap();
     assert!(manifest.contains("name = \"my-client\""));
-    let lib = std::fs::read_to_string(dir.path().join("src/lib.rs")).unwrap();
-    assert!(lib.contains("MY_API_KEY"), "env prefix from the crate name");
+    let settings = std::fs::read_to_string(dir.path().join("src/settings.rs")).unwrap();
+    assert!(
+        settings.contains("\"TELNYX_API_KEY\""),
+        "the env prefix set by the spec's codegen.toml stays"
+    );
 
     let check = codegen(&with_check);
     assert_eq!(check.status.code(), Some(0));
@@ -162,4 +165,67 @@ fn generate_then_check() {
 fn spec_without_out_is_a_usage_error() {
     let out = codegen(&["generate", "--spec", seed().to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn settings_come_from_the_config_file_next_to_the_spec_or_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("recordings.yml");
+    std::fs::copy(seed(), &spec).unwrap();
+    let run = |out: &str, extra: &[&str]| {
+        let out_dir = dir.path().join(out);
+        let args = [
+            &[
+                "generate",
+                "--spec",
+                spec.to_str().unwrap(),
+                "--out",
+                out_dir.to_str().unwrap(),
+            ][..],
+            extra,
+        ]
+        .concat();
+        (codegen(&args), out_dir)
+    };
+    // No config: neutral defaults (no pagination), the env prefix follows the crate name.
+    let (result, out) = run("plain", &["--crate-name", "my-client"]);
+    assert_eq!(
+        result.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let settings = std::fs::read_to_string(out.join("src/settings.rs")).unwrap();
+    assert!(settings.contains("\"MY_API_KEY\""), "{settings}");
+    assert!(settings.contains("should_retry_header: None"), "{settings}");
+    assert!(
+        !out.join("src/pagination.rs").exists(),
+        "no pagination without its setting"
+    );
+
+    // A codegen.toml next to the spec is read.
+    std::fs::write(
+        dir.path().join("codegen.toml"),
+        "[pagination]\npage = \"page[number]\"\nitems = \"data\"\npage_number = \"meta.page_number\"\ntotal_pages = \"meta.total_pages\"\n",
+    )
+    .unwrap();
+    let (result, out) = run("paged", &[]);
+    assert_eq!(
+        result.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    assert!(out.join("src/pagination.rs").exists());
+
+    // --config names another file; a mistake in it is located.
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "[retry]\nmax_retrys = 3\n").unwrap();
+    let (result, _) = run("bad", &["--config", bad.to_str().unwrap()]);
+    assert_eq!(result.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(
+        stderr.contains("bad.toml:2:1: invalid generator config"),
+        "{stderr}"
+    );
 }

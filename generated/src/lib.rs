@@ -23,6 +23,16 @@
 //!     Err(e) => eprintln!("status {:?}: {e}", e.status()),
 //!     Ok(_) => {}
 //! }
+//!
+//! // Per-request options: a clone sharing the connection pool, with its own
+//! // timeout, retries and headers.
+//! let patient = client.with_options(
+//!     telnyx_recordings::RequestOptions::new()
+//!         .timeout(std::time::Duration::from_secs(5))
+//!         .max_retries(0)
+//!         .header("x-trace", "abc"),
+//! );
+//! # let _ = patient;
 //! # Ok(())
 //! # }
 //! ```
@@ -36,17 +46,26 @@ mod enums;
 #[rustfmt::skip]
 mod error;
 #[rustfmt::skip]
+mod error_body;
+#[rustfmt::skip]
 mod operations;
 #[rustfmt::skip]
 mod pagination;
 #[rustfmt::skip]
 pub mod query;
 #[rustfmt::skip]
+mod response;
+#[rustfmt::skip]
+mod settings;
+#[rustfmt::skip]
 pub mod types;
-pub use client::{
-    ApiResponse, Client, ClientBuilder, RequestOptions, DEFAULT_BASE_URL,
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_RETRIES,
-    DEFAULT_RETRY_INITIAL_DELAY, DEFAULT_TIMEOUT,
-};
 
-pub use error::{ApiError, Error, ErrorBody};
+pub use client::{Client, ClientBuilder, RequestOptions};
+pub use response::ApiResponse;
+pub use settings::{
+    DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_MAX_RETRIES, DEFAULT_RETRY_INITIAL_DELAY, DEFAULT_TIMEOUT, ENV_API_KEY,
+    ENV_BASE_URL,
+};
+pub use error::{ApiError, Error};
+pub use error_body::ErrorBody;

@@ -45,20 +45,13 @@ pub fn cargo_toml(api: &Api, options: &Options) -> String {
          publish = false\n\
          \n\
          [dependencies]\n\
-         futures-util = {{ version = \"0.3\", default-features = false, features = [\"std\"] }}\n\
-         httpdate = \"1\"\n\
-         percent-encoding = \"2\"\n\
-         reqwest = {{ version = \"0.12\", default-features = false, features = [\"rustls-tls\"] }}\n\
-         serde = {{ version = \"1\", features = [\"derive\"] }}\n\
-         serde_json = \"1\"\n\
-         thiserror = \"2\"\n\
-         tokio = {{ version = \"1\", features = [\"time\"] }}\n\
-         tracing = {{ version = \"0.1\", default-features = false, features = [\"std\"] }}\n\
+         {dependencies}\n\
          {workspace}",
         spec = options.spec_label,
         name = toml_string(&options.crate_name),
         version = toml_string(&options.crate_version),
         description = toml_string(&description),
+        dependencies = crate::runtime::dependencies(),
     )
 }
 
@@ -78,63 +71,62 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         "Generated from {} by `codegen`; do not edit by hand.",
         docs::code_span(&options.spec_label)
     ));
-    lines.extend(example(api, options, &lib));
+    if api.runtime.operations {
+        lines.extend(example(api, options, &lib));
+    } else {
+        lines.push(String::new());
+        lines.push(
+            "The spec has no operations: this crate holds its models (`types`) only.".to_owned(),
+        );
+    }
     let doc_attrs = docs::inner_attrs(&lines);
-    let enums = super::has_string_enums(api).then(|| {
+    let parts = &api.runtime;
+    // `#[rustfmt::skip]` on every module: the files are formatted by the generator, and
+    // `cargo fmt` of a workspace that includes this crate must leave them alone, or the
+    // freshness check would fail.
+    let module = |name: &str, public: bool, present: bool| {
+        present.then(|| {
+            let name = naming::ident(name);
+            let vis = public.then(|| quote!(pub));
+            quote! {
+                #[rustfmt::skip]
+                #vis mod #name;
+            }
+        })
+    };
+    let modules = [
+        module("client", false, parts.operations),
+        module("enums", false, parts.string_enums),
+        module("error", false, true),
+        module("error_body", false, true),
+        module("multipart", true, parts.multipart),
+        module("operations", false, !api.groups.is_empty()),
+        module("pagination", false, parts.pagination),
+        module("query", true, true),
+        module("response", false, parts.operations),
+        module("settings", false, parts.operations),
+        module("types", true, true),
+    ];
+    let client_exports = parts.operations.then(|| {
         quote! {
-            #[rustfmt::skip]
-            mod enums;
+            pub use client::{Client, ClientBuilder, RequestOptions};
+            pub use response::ApiResponse;
+            pub use settings::{
+                DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_RETRIES,
+                DEFAULT_RETRY_INITIAL_DELAY, DEFAULT_TIMEOUT, ENV_API_KEY, ENV_BASE_URL,
+            };
         }
     });
-    let pagination = super::has_pagination(api).then(|| {
-        quote! {
-            #[rustfmt::skip]
-            mod pagination;
-        }
-    });
-    let multipart = super::has_multipart(api).then(|| {
-        quote! {
-            #[rustfmt::skip]
-            pub mod multipart;
-        }
-    });
-    let operations = (!api.groups.is_empty()).then(|| {
-        quote! {
-            #[rustfmt::skip]
-            mod operations;
-        }
-    });
-    // A spec with no operations (webhooks only, say) leaves the request machinery unused.
-    let unused = api
-        .operations
-        .is_empty()
-        .then(|| quote!(#![allow(dead_code)]));
     quote! {
         #doc_attrs
         #![forbid(unsafe_code)]
-        #unused
-        // The files are formatted by the generator (prettyplease); `cargo fmt` of a workspace
-        // that includes this crate must leave them alone, or the freshness check would fail.
         #![cfg_attr(rustfmt, rustfmt::skip)]
 
-        #[rustfmt::skip]
-        mod client;
-        #enums
-        #[rustfmt::skip]
-        mod error;
-        #multipart
-        #operations
-        #pagination
-        #[rustfmt::skip]
-        pub mod query;
-        #[rustfmt::skip]
-        pub mod types;
+        #(#modules)*
 
-        pub use client::{
-            ApiResponse, Client, ClientBuilder, RequestOptions, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
-            DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_RETRY_INITIAL_DELAY, DEFAULT_TIMEOUT,
-        };
-        pub use error::{ApiError, Error, ErrorBody};
+        #client_exports
+        pub use error::{ApiError, Error};
+        pub use error_body::ErrorBody;
     }
 }
 
@@ -199,6 +191,16 @@ fn example(api: &Api, options: &Options, lib: &str) -> Vec<String> {
         code.push("    Ok(_) => {}".into());
         code.push("}".into());
     }
+    code.push(String::new());
+    code.push("// Per-request options: a clone sharing the connection pool, with its own".into());
+    code.push("// timeout, retries and headers.".into());
+    code.push("let patient = client.with_options(".into());
+    code.push(format!("    {lib}::RequestOptions::new()"));
+    code.push("        .timeout(std::time::Duration::from_secs(5))".into());
+    code.push("        .max_retries(0)".into());
+    code.push("        .header(\"x-trace\", \"abc\"),".into());
+    code.push(");".into());
+    code.push("# let _ = patient;".into());
     code.push("# Ok(())".into());
     code.push("# }".into());
     let mut lines = vec![

@@ -1,20 +1,19 @@
-//! Stage 3: IR → the files of a crate. Rust is built only as `quote!` tokens and formatted
-//! in-process with prettyplease; paths are fully qualified (`::std::...`) so that a spec may
+//! Stage 3: IR → the files of a crate. Spec-dependent Rust is built only as `quote!` tokens
+//! and formatted in-process with prettyplease; the spec-independent runtime is copied from
+//! `codegen/runtime/src/` (see [`crate::runtime`]). In files where spec-named types are in
+//! scope (`types/`, `operations/`), paths are fully qualified (`::std::...`) so that a spec may
 //! name its types `Option` or `Result`. Output order follows the IR, which is deterministic.
 
-mod client;
 mod docs;
-mod enums;
-mod errors;
+mod error_body;
 mod manifest;
-mod multipart;
 mod operations;
-mod pagination;
-mod query;
+mod settings;
 mod types;
 
 use crate::ir::{Api, FloatWidth, IntWidth, TypeRef};
 use crate::naming;
+use crate::runtime::{self, Need};
 use crate::Options;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -48,22 +47,20 @@ pub fn emit(api: &Api, options: &Options) -> Result<GeneratedCrate, String> {
             Box::new(|| manifest::lib_rs(api, options)),
         ),
         (
-            "src/client.rs".to_owned(),
-            Box::new(|| client::client_rs(api, options)),
-        ),
-        (
-            "src/error.rs".to_owned(),
-            Box::new(|| errors::error_rs(api)),
-        ),
-        (
-            "src/query.rs".to_owned(),
-            Box::new(|| query::query_rs(types::has_flat_objects(api))),
+            "src/error_body.rs".to_owned(),
+            Box::new(|| error_body::error_body_rs(api)),
         ),
         (
             "src/types/mod.rs".to_owned(),
             Box::new(|| types::types_mod_rs(api, &type_files)),
         ),
     ];
+    if api.runtime.operations {
+        jobs.push((
+            "src/settings.rs".to_owned(),
+            Box::new(|| settings::settings_rs(api, options)),
+        ));
+    }
     for (file, ids) in &type_files {
         jobs.push((
             format!("src/types/{file}.rs"),
@@ -82,21 +79,6 @@ pub fn emit(api: &Api, options: &Options) -> Result<GeneratedCrate, String> {
             Box::new(move || operations::group_file(api, index)),
         ));
     }
-    if has_string_enums(api) {
-        jobs.push(("src/enums.rs".to_owned(), Box::new(enums::enums_rs)));
-    }
-    if has_multipart(api) {
-        jobs.push((
-            "src/multipart.rs".to_owned(),
-            Box::new(multipart::multipart_rs),
-        ));
-    }
-    if has_pagination(api) {
-        jobs.push((
-            "src/pagination.rs".to_owned(),
-            Box::new(pagination::pagination_rs),
-        ));
-    }
     let outputs = run_jobs(&jobs);
     let mut files: BTreeMap<String, String> = BTreeMap::new();
     for ((path, _), output) in jobs.iter().zip(outputs) {
@@ -107,6 +89,14 @@ pub fn emit(api: &Api, options: &Options) -> Result<GeneratedCrate, String> {
             &short_header
         };
         files.insert(path.clone(), format!("{header}\n{text}"));
+    }
+    for file in runtime_files(api) {
+        let header = format!(
+            "// {GENERATED_MARKER}: a copy of its runtime file codegen/runtime/{}, the same in \
+             every crate. Do not edit: regenerate instead.\n",
+            file.path
+        );
+        files.insert(file.path.to_owned(), format!("{header}\n{}", file.source));
     }
     files.insert("Cargo.toml".to_owned(), manifest::cargo_toml(api, options));
     Ok(GeneratedCrate { files })
@@ -150,43 +140,15 @@ fn run_jobs(jobs: &[Job<'_>]) -> Vec<Result<String, String>> {
         .collect()
 }
 
-/// Whether the crate has string enums (and so the `string_enum!` macro module).
-fn has_string_enums(api: &Api) -> bool {
-    api.types
-        .iter()
-        .any(|t| matches!(t.kind, crate::ir::TypeKind::StringEnum(_)))
-}
-
-/// Whether the crate needs the `multipart` module: a multipart body or a binary value.
-fn has_multipart(api: &Api) -> bool {
-    use crate::ir::{BodyKind, ResponseBody};
-    let binary = |ty: &TypeRef| *ty.innermost() == TypeRef::Binary;
-    let in_types = api
-        .types
-        .iter()
-        .any(|t| t.kind.refs().into_iter().any(binary));
-    let in_operations = api.operations.iter().any(|op| {
-        let params = op
-            .path_params
-            .iter()
-            .chain(op.params_struct.iter().flat_map(|ps| ps.params.iter()));
-        let body = op.body.as_ref().is_some_and(|b| match &b.kind {
-            BodyKind::Multipart(_) => true,
-            BodyKind::Json(ty) | BodyKind::Form(ty) => binary(ty),
-            BodyKind::Bytes | BodyKind::Text => false,
-        });
-        let responses = op
-            .responses
-            .iter()
-            .any(|r| matches!(&r.body, ResponseBody::Json(ty) if binary(ty)));
-        body || responses || params.into_iter().any(|p| binary(&p.ty))
-    });
-    in_types || in_operations
-}
-
-/// Whether any operation gets a `*_stream` method (and so the crate a pagination module).
-fn has_pagination(api: &Api) -> bool {
-    api.operations.iter().any(|op| op.pagination.is_some())
+/// The runtime files the crate needs.
+pub fn runtime_files(api: &Api) -> impl Iterator<Item = &'static runtime::RuntimeFile> + '_ {
+    runtime::FILES.iter().filter(|file| match file.needed {
+        Need::Always => true,
+        Need::Operations => api.runtime.operations,
+        Need::Pagination => api.runtime.pagination,
+        Need::StringEnums => api.runtime.string_enums,
+        Need::Multipart => api.runtime.multipart,
+    })
 }
 
 /// Parses tokens as a file and pretty-prints them; an error here is a generator bug.
@@ -197,48 +159,156 @@ fn format_tokens(tokens: TokenStream) -> Result<String, String> {
 
 /// prettyplease leaves no blank line between items; rustfmt keeps what it is given. One
 /// blank line after every block or statement item that closes at its own indentation (and
-/// after the module docs) makes the files read like hand-written Rust.
+/// after the module docs) makes the files read like hand-written Rust; runs of `use` or of
+/// `mod` declarations stay together.
 fn separate_items(text: &str) -> String {
+    #[derive(PartialEq, Clone, Copy)]
+    enum Group {
+        Use,
+        Mod,
+        Other,
+    }
+    let group_of = |line: &str| {
+        if line.starts_with("use ") || line.starts_with("pub use ") {
+            Group::Use
+        } else if line.starts_with("mod ")
+            || line.starts_with("pub mod ")
+            || line.starts_with("#[rustfmt::skip]")
+        {
+            Group::Mod
+        } else {
+            Group::Other
+        }
+    };
+    const ITEM_STARTS: &[&str] = &[
+        "crate::enums::",
+        "///",
+        "#[",
+        "pub ",
+        "pub(",
+        "use ",
+        "impl",
+        "fn ",
+        "struct ",
+        "enum ",
+        "type ",
+        "const ",
+        "trait ",
+        "macro_rules!",
+        "async fn",
+        "scalar!",
+        "mod ",
+    ];
     let mut out = String::with_capacity(text.len() + text.len() / 16);
     let mut previous = "";
+    // The group of the top-level statement the previous line belongs to, and the last module
+    // declared (its re-export follows it without a blank line).
+    let mut statement = Group::Other;
+    let mut last_mod = String::new();
     for line in text.lines() {
         let indent = line.len() - line.trim_start().len();
         let prev_indent = previous.len() - previous.trim_start().len();
         let prev = previous.trim_start();
         let current = line.trim_start();
-        let is_mod_decl = prev.starts_with("mod ") || prev.starts_with("pub mod ");
-        let closes_item = (prev == "}"
-            || (prev.ends_with(';') && prev_indent == 0 && !is_mod_decl))
-            && indent == prev_indent;
+        let closes_item =
+            (prev == "}" || (prev.ends_with(';') && prev_indent == 0)) && indent == prev_indent;
         let after_inner_attrs = prev.starts_with("#![") && !current.starts_with("#![");
         let after_module_docs = prev.starts_with("//!") && !current.starts_with("//!");
-        const ITEM_STARTS: &[&str] = &[
-            "crate::enums::",
-            "///",
-            "#[",
-            "pub ",
-            "pub(",
-            "impl",
-            "fn ",
-            "struct ",
-            "enum ",
-            "type ",
-            "const ",
-            "trait ",
-            "macro_rules!",
-            "async fn",
-            "scalar!",
-            "mod ",
-        ];
         let opens_item = ITEM_STARTS.iter().any(|s| current.starts_with(s));
-        if (closes_item || after_module_docs || after_inner_attrs) && opens_item {
+        let starts_statement = indent == 0 && !current.starts_with(['}', ')', ']']);
+        let group = if starts_statement {
+            group_of(current)
+        } else {
+            statement
+        };
+        let reexport = statement == Group::Mod
+            && !last_mod.is_empty()
+            && current.starts_with(&format!("pub use {last_mod}::"));
+        let same_run =
+            starts_statement && group != Group::Other && (group == statement || reexport);
+        if starts_statement {
+            last_mod = current
+                .strip_prefix("pub mod ")
+                .or_else(|| current.strip_prefix("mod "))
+                .map(|m| m.trim_end_matches(';').to_owned())
+                .unwrap_or_default();
+            if current.starts_with("#[rustfmt::skip]") {
+                last_mod.clear();
+            }
+        }
+        if (closes_item || after_module_docs || after_inner_attrs) && opens_item && !same_run {
             out.push('\n');
         }
         out.push_str(line);
         out.push('\n');
         previous = line;
+        statement = group;
     }
     out
+}
+
+/// What is read at the end of a field chain.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Leaf {
+    /// A `String`, as `Option<&str>`.
+    Str,
+    /// A `Copy` value (a number), as `Option<T>`.
+    Copied,
+    /// Moved out of the root, as `T` (its `Default` when a step on the way is absent).
+    Owned,
+}
+
+/// The value at the end of `chain` from `root` (a place expression), read as `leaf` says.
+/// `some` is how the file writes `Some`.
+fn chain_expr(
+    root: TokenStream,
+    chain: &crate::ir::FieldChain,
+    leaf: Leaf,
+    some: &TokenStream,
+) -> TokenStream {
+    use crate::ir::Access;
+    // `plain`: the value so far is a place that is always there; else an `Option` of it.
+    let mut expr = root;
+    let mut plain = true;
+    let last = chain.0.len().saturating_sub(1);
+    for (i, access) in chain.0.iter().enumerate() {
+        let (step, optional) = match access {
+            Access::First => {
+                expr = if plain {
+                    quote!(#expr.first())
+                } else {
+                    quote!(#expr.and_then(|v| v.first()))
+                };
+                plain = false;
+                continue;
+            }
+            Access::Field {
+                rust_name,
+                optional,
+            } => (naming::ident(rust_name), *optional),
+        };
+        // How the field is taken: borrowed on the way, as the leaf says at the end.
+        let take = match (i == last, leaf, optional) {
+            (true, Leaf::Str, true) => quote!(#step.as_deref()),
+            (true, Leaf::Str, false) => quote!(#step.as_str()),
+            (_, Leaf::Owned, _) | (true, Leaf::Copied, _) => quote!(#step),
+            (false, _, true) => quote!(#step.as_ref()),
+            (false, _, false) => quote!(#step),
+        };
+        let borrow = (i != last && leaf != Leaf::Owned && !optional).then(|| quote!(&));
+        expr = match (plain, optional) {
+            (true, _) => quote!(#expr.#take),
+            (false, true) => quote!(#expr.and_then(|v| v.#take)),
+            (false, false) => quote!(#expr.map(|v| #borrow v.#take)),
+        };
+        plain &= !optional;
+    }
+    match (plain, leaf) {
+        (true, Leaf::Owned) => expr,
+        (false, Leaf::Owned) => quote!(#expr.unwrap_or_default()),
+        (true, _) => quote!(#some(#expr)),
+        (false, _) => expr,
+    }
 }
 
 /// How a type reference is written; `local` inside the `types` module, else via `crate::types`.

@@ -3,8 +3,9 @@
 use super::docs;
 use super::rust_type;
 use crate::ir::{
-    Api, BodyKind, FieldPath, IntWidth, Method, Module, Numeric, Operation, PageParam, Pagination,
-    ParamLocation, PathSegment, ResponseBody, StatusMatch, SuccessEnum, TypeRef,
+    Api, BodyKind, Decode, FieldChain, IntWidth, Method, Module, Numeric, Operation, Outcome,
+    PageParam, Pagination, ParamLocation, PathSegment, ResponseBody, StatusMatch, SuccessEnum,
+    TypeRef,
 };
 use crate::naming;
 use proc_macro2::{Literal, TokenStream};
@@ -151,9 +152,12 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
         };
         args.push(quote!(#ident: #ty));
     }
+    let locals = &op.locals;
+    let params_arg = naming::ident(&locals.params);
+    let body_arg = naming::ident(&locals.body);
     if let Some(ps) = &op.params_struct {
         let ty = naming::ident(&ps.name);
-        args.push(quote!(params: &crate::types::#ty));
+        args.push(quote!(#params_arg: &crate::types::#ty));
     }
     if let Some(body) = &op.body {
         let ty = match &body.kind {
@@ -164,9 +168,9 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
             BodyKind::Text => quote!(str),
         };
         if body.required {
-            args.push(quote!(body: &#ty));
+            args.push(quote!(#body_arg: &#ty));
         } else {
-            args.push(quote!(body: ::std::option::Option<&#ty>));
+            args.push(quote!(#body_arg: ::std::option::Option<&#ty>));
         }
     }
 
@@ -184,7 +188,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
         .as_ref()
         .is_some_and(|ps| ps.params.iter().any(|p| p.location == ParamLocation::Query));
     let query = if has_query {
-        quote!(params.query())
+        quote!(#params_arg.query())
     } else {
         quote!(crate::query::QueryString::new())
     };
@@ -197,9 +201,12 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     let raw_name = naming::ident(&op.raw_name);
     let arg_names: Vec<TokenStream> = path_arg_names(op)
         .into_iter()
-        .chain(op.params_struct.iter().map(|_| quote!(params)))
-        .chain(op.body.iter().map(|_| quote!(body)))
+        .chain(op.params_struct.iter().map(|_| quote!(#params_arg)))
+        .chain(op.body.iter().map(|_| quote!(#body_arg)))
         .collect();
+    let path_local = naming::ident(&locals.path);
+    let request = naming::ident(&locals.request);
+    let response = naming::ident(&locals.response);
     let raw_doc = docs::attrs(&[format!(
         "Like [`{0}`](Self::{0}), with the response's status and headers.",
         op.rust_name
@@ -219,12 +226,12 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
         #raw_doc
         #deprecated
         pub async fn #raw_name(&self, #(#args),*) -> ::std::result::Result<crate::ApiResponse<#returns>, crate::Error> {
-            let path = #path;
-            let #mutable request = self.request(#method, &path, &#query)?;
+            let #path_local = #path;
+            let #mutable #request = self.request(#method, &#path_local, &#query)?;
             #(#headers)*
             #body
-            let response = self.send(#template, request).await?;
-            match response.status().as_u16() {
+            let #response = self.send(#template, #request).await?;
+            match #response.status().as_u16() {
                 #(#arms)*
             }
         }
@@ -255,6 +262,30 @@ fn stream_method(api: &Api, op: &Operation, p: &Pagination, args: &[TokenStream]
     let item = rust_type(api, &p.item, false);
     let path_args = &args[..op.path_params.len()];
     let path_names = path_arg_names(op);
+    // Owned copies for the stream: numbers and booleans are copied, the rest cloned per page.
+    let is_copy = |ty: &TypeRef| {
+        matches!(
+            ty,
+            TypeRef::Integer(_) | TypeRef::Number(_) | TypeRef::Boolean
+        )
+    };
+    let owned_args = op.path_params.iter().zip(&path_names).map(|(p, name)| {
+        if is_copy(&p.ty) {
+            quote!(let #name = *#name;)
+        } else {
+            quote!(let #name = #name.to_owned();)
+        }
+    });
+    let cloned_args = op
+        .path_params
+        .iter()
+        .zip(&path_names)
+        .filter(|(p, _)| !is_copy(&p.ty))
+        .map(|(_, name)| quote!(let #name = #name.clone();));
+    let params = naming::ident(&op.locals.params);
+    let number = naming::ident(&op.locals.number);
+    let first_page = naming::ident(&op.locals.first);
+    let body = naming::ident(&op.locals.body);
     let (first, set_page) = match &p.page {
         PageParam::Nested {
             param,
@@ -263,54 +294,47 @@ fn stream_method(api: &Api, op: &Operation, p: &Pagination, args: &[TokenStream]
         } => {
             let param = naming::ident(param);
             let field = naming::ident(field);
-            let read = to_i64(quote!(page.#field), Numeric::Int(*width), true);
-            let value = from_i64(quote!(number), *width);
+            let read = to_i64(quote!(v.#field), Numeric::Int(*width), true);
+            let value = from_i64(quote!(#number), *width);
             (
-                quote!(params.#param.as_ref().and_then(|page| #read)),
-                quote!(params.#param.get_or_insert_with(::std::default::Default::default).#field = ::std::option::Option::Some(#value);),
+                quote!(#params.#param.as_ref().and_then(|v| #read)),
+                quote!(#params.#param.get_or_insert_with(::std::default::Default::default).#field = ::std::option::Option::Some(#value);),
             )
         }
         PageParam::Flat { param, width } => {
             let param = naming::ident(param);
-            let read = to_i64(quote!(params.#param), Numeric::Int(*width), true);
-            let value = from_i64(quote!(number), *width);
+            let read = to_i64(quote!(#params.#param), Numeric::Int(*width), true);
+            let value = from_i64(quote!(#number), *width);
             (
                 read,
-                quote!(params.#param = ::std::option::Option::Some(#value);),
+                quote!(#params.#param = ::std::option::Option::Some(#value);),
             )
         }
     };
-    let data = naming::ident(&p.data.rust_name);
-    let items = if p.data.optional {
-        quote!(body.#data.unwrap_or_default())
-    } else {
-        quote!(body.#data)
+    let some = quote!(::std::option::Option::Some);
+    let items = super::chain_expr(quote!(#body), &p.items, super::Leaf::Owned, &some);
+    let count = |(chain, numeric): &(FieldChain, Numeric)| {
+        let value = super::chain_expr(quote!(#body), chain, super::Leaf::Copied, &some);
+        match numeric {
+            Numeric::Int(IntWidth::I64) => value,
+            Numeric::Int(IntWidth::I32 | IntWidth::U32) => quote!(#value.map(i64::from)),
+            Numeric::Int(IntWidth::U64) => quote!(#value.and_then(|v| i64::try_from(v).ok())),
+            // A count typed `number`: `as` saturates, and NaN becomes 0.
+            Numeric::Float(_) => quote!(#value.map(|v| v as i64)),
+        }
     };
-    let meta = naming::ident(&p.meta.rust_name);
-    let meta_ref = if p.meta.optional {
-        quote!(body.#meta.as_ref())
-    } else {
-        quote!(::std::option::Option::Some(&body.#meta))
-    };
-    let meta_value = |f: &FieldPath| {
-        let ident = naming::ident(&f.rust_name);
-        to_i64(
-            quote!(meta.#ident),
-            f.number.unwrap_or(Numeric::Int(IntWidth::I64)),
-            f.optional,
-        )
-    };
-    let page_number = meta_value(&p.page_number);
-    let total_pages = meta_value(&p.total_pages);
+    let page_number = count(&p.page_number);
+    let total_pages = count(&p.total_pages);
     let doc = docs::attrs(&[
         format!(
             "Every item of every page of [`{0}`](Self::{0}), fetched as the stream is consumed:",
             op.rust_name
         ),
-        "the page `params` asks for (else the first), then the next while `meta.page_number`".to_owned(),
-        "is below `meta.total_pages` and pages are not empty. Page size and filters are kept on".to_owned(),
-        "every request. With [`ClientBuilder::page_concurrency`](crate::ClientBuilder::page_concurrency)".to_owned(),
-        "above 1, later pages are fetched several at a time and still yielded in order.".to_owned(),
+        "the page `params` asks for (else the first), then the next until the last page".to_owned(),
+        "or an empty one. Page size and filters are kept on every request. With".to_owned(),
+        "[`ClientBuilder::page_concurrency`](crate::ClientBuilder::page_concurrency) above 1,"
+            .to_owned(),
+        "later pages are fetched several at a time and still yielded in order.".to_owned(),
     ]);
     let deprecated = op
         .deprecated
@@ -321,21 +345,20 @@ fn stream_method(api: &Api, op: &Operation, p: &Pagination, args: &[TokenStream]
         pub fn #name<'a>(
             &'a self,
             #(#path_args,)*
-            params: &crate::types::#params_ty,
+            #params: &crate::types::#params_ty,
         ) -> impl ::futures_util::Stream<Item = ::std::result::Result<#item, crate::Error>> + ::std::marker::Send + 'a {
-            let params = params.clone();
-            #(let #path_names = #path_names.to_owned();)*
-            let first = #first.unwrap_or(1);
-            crate::pagination::paginate(first, self.page_concurrency(), move |number| {
-                let mut params = params.clone();
+            let #params = #params.clone();
+            #(#owned_args)*
+            let #first_page = #first.unwrap_or(1);
+            crate::pagination::paginate(#first_page, self.page_concurrency(), move |#number| {
+                let mut #params = #params.clone();
                 #set_page
-                #(let #path_names = #path_names.clone();)*
+                #(#cloned_args)*
                 async move {
-                    let body = self.#call(#(&#path_names,)* &params).await?;
-                    let meta = #meta_ref;
+                    let #body = self.#call(#(&#path_names,)* &#params).await?;
                     ::std::result::Result::Ok(crate::pagination::Page {
-                        page_number: meta.and_then(|meta| #page_number),
-                        total_pages: meta.and_then(|meta| #total_pages),
+                        page_number: #page_number,
+                        total_pages: #total_pages,
                         items: #items,
                     })
                 }
@@ -445,24 +468,26 @@ fn path_expr(op: &Operation) -> TokenStream {
         let path = &op.path;
         return quote!(::std::string::String::from(#path));
     }
+    // Built in the local that will hold it, named apart from the path parameters it reads.
+    let path = naming::ident(&op.locals.path);
     let pushes = op.path_segments.iter().map(|segment| match segment {
         PathSegment::Literal(text) => match text.chars().collect::<Vec<_>>().as_slice() {
             [single] => {
                 let c = proc_macro2::Literal::character(*single);
-                quote!(path.push(#c);)
+                quote!(#path.push(#c);)
             }
-            _ => quote!(path.push_str(#text);),
+            _ => quote!(#path.push_str(#text);),
         },
         PathSegment::Param(i) => {
             let ident = naming::ident(&op.path_params[*i].rust_name);
-            quote!(path.push_str(&crate::query::encode_path_segment(&crate::query::ToQuery::query_scalar(#ident).unwrap_or_default()));)
+            quote!(#path.push_str(&crate::query::encode_path_segment(&crate::query::ToQuery::query_scalar(#ident).unwrap_or_default()));)
         }
     });
     quote! {
         {
-            let mut path = ::std::string::String::new();
+            let mut #path = ::std::string::String::new();
             #(#pushes)*
-            path
+            #path
         }
     }
 }
@@ -471,6 +496,10 @@ fn header_statements(op: &Operation) -> Vec<TokenStream> {
     let Some(ps) = &op.params_struct else {
         return Vec::new();
     };
+    let params = naming::ident(&op.locals.params);
+    let request = naming::ident(&op.locals.request);
+    let value = naming::ident(&op.locals.value);
+    let cookies = naming::ident(&op.locals.cookies);
     let mut out = Vec::new();
     for p in ps
         .params
@@ -480,15 +509,15 @@ fn header_statements(op: &Operation) -> Vec<TokenStream> {
         let ident = naming::ident(&p.rust_name);
         let wire = &p.wire_name;
         let set = quote! {
-            request = request.header(#wire, crate::client::header_value(#wire, value)?);
+            #request = #request.header(#wire, crate::query::header_value(#wire, #value)?);
         };
         out.push(if p.required {
-            quote!({ let value = &params.#ident; #set })
+            quote!({ let #value = &#params.#ident; #set })
         } else {
-            quote!(if let ::std::option::Option::Some(value) = &params.#ident { #set })
+            quote!(if let ::std::option::Option::Some(#value) = &#params.#ident { #set })
         });
     }
-    let cookies: Vec<TokenStream> = ps
+    let cookie_writes: Vec<TokenStream> = ps
         .params
         .iter()
         .filter(|p| p.location == ParamLocation::Cookie)
@@ -496,18 +525,18 @@ fn header_statements(op: &Operation) -> Vec<TokenStream> {
             let ident = naming::ident(&p.rust_name);
             let wire = &p.wire_name;
             if p.required {
-                quote!(cookies.push(#wire, &params.#ident);)
+                quote!(#cookies.push(#wire, &#params.#ident);)
             } else {
-                quote!(if let ::std::option::Option::Some(value) = &params.#ident { cookies.push(#wire, value); })
+                quote!(if let ::std::option::Option::Some(#value) = &#params.#ident { #cookies.push(#wire, #value); })
             }
         })
         .collect();
-    if !cookies.is_empty() {
+    if !cookie_writes.is_empty() {
         out.push(quote! {
-            let mut cookies = crate::query::CookieString::new();
-            #(#cookies)*
-            if !cookies.is_empty() {
-                request = request.header("cookie", crate::client::header_value("cookie", &cookies.as_str())?);
+            let mut #cookies = crate::query::CookieString::new();
+            #(#cookie_writes)*
+            if !#cookies.is_empty() {
+                #request = #request.header("cookie", crate::query::header_value("cookie", #cookies.as_str())?);
             }
         });
     }
@@ -517,99 +546,85 @@ fn header_statements(op: &Operation) -> Vec<TokenStream> {
 fn body_statement(op: &Operation) -> Option<TokenStream> {
     let body = op.body.as_ref()?;
     let content_type = &body.content_type;
+    let arg = naming::ident(&op.locals.body);
+    let request = naming::ident(&op.locals.request);
     let encode = match &body.kind {
-        BodyKind::Json(_) => quote!(crate::client::json_body(body)?),
-        BodyKind::Form(_) => quote!(crate::query::form_body(body)),
-        BodyKind::Text => quote!(body.as_bytes().to_vec()),
-        BodyKind::Bytes | BodyKind::Multipart(_) => quote!(body.clone()),
+        BodyKind::Json(_) => {
+            quote!(::serde_json::to_vec(#arg).map_err(crate::Error::Encode)?)
+        }
+        BodyKind::Form(_) => quote!(crate::query::form_body(#arg)),
+        BodyKind::Text => quote!(#arg.as_bytes().to_vec()),
+        BodyKind::Bytes | BodyKind::Multipart(_) => quote!(#arg.clone()),
     };
     let set = match &body.kind {
         // The content type carries the boundary chosen for this body.
         BodyKind::Multipart(_) => quote! {
-            let (content_type, bytes) = crate::multipart::encode(body)?;
-            request = request.header("content-type", content_type).body(bytes);
+            let (content_type, bytes) = crate::multipart::encode(#arg)?;
+            #request = #request.header("content-type", content_type).body(bytes);
         },
         _ => quote! {
-            request = request.header("content-type", #content_type).body(#encode);
+            #request = #request.header("content-type", #content_type).body(#encode);
         },
     };
     Some(if body.required {
         set
     } else {
-        quote!(if let ::std::option::Option::Some(body) = body { #set })
+        quote!(if let ::std::option::Option::Some(#arg) = #arg { #set })
     })
 }
 
+/// The match arms the IR computed: statuses → the success type (or its enum variant), or a
+/// typed error.
 fn response_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
-    // (patterns, action): statuses with the same action share one arm, in spec order.
-    let mut arms: Vec<(Vec<TokenStream>, TokenStream)> = Vec::new();
-    let mut has_default = false;
-    for r in &op.responses {
-        let pattern = match r.status {
-            StatusMatch::Code(c) => {
-                let c = Literal::u16_unsuffixed(c);
-                quote!(#c)
-            }
-            StatusMatch::Range(h) => {
-                let lo = Literal::u16_unsuffixed(h * 100);
-                let hi = Literal::u16_unsuffixed(h * 100 + 99);
-                quote!(#lo..=#hi)
-            }
-            StatusMatch::Default => {
-                has_default = true;
-                quote!(_)
-            }
-        };
-        let action = if r.status.is_success() {
-            let decode = match &r.body {
-                ResponseBody::Json(_) => quote!(response.json()),
-                ResponseBody::Bytes => quote!(response.bytes()),
-                ResponseBody::Text => quote!(response.text()),
-                ResponseBody::None => quote!(response.empty()),
-            };
-            // Every success has the method's one body type, or its variant of the enum.
-            let variant = op.success_enum.as_ref().and_then(|e| {
-                let v = e.variants.iter().find(|v| v.status == r.status)?;
-                Some((naming::ident(&e.name), naming::ident(&v.rust_name)))
+    let response = naming::ident(&op.locals.response);
+    op.arms
+        .iter()
+        .map(|arm| {
+            let patterns = arm.statuses.iter().map(|status| match status {
+                StatusMatch::Code(c) => {
+                    let c = Literal::u16_unsuffixed(*c);
+                    quote!(#c)
+                }
+                StatusMatch::Range(h) => {
+                    let lo = Literal::u16_unsuffixed(h * 100);
+                    let hi = Literal::u16_unsuffixed(h * 100 + 99);
+                    quote!(#lo..=#hi)
+                }
+                StatusMatch::Default => quote!(_),
             });
-            match (variant, &r.body) {
-                (None, _) => decode,
-                (Some((name, variant)), ResponseBody::None) => {
-                    quote!(#decode.map(|ok| ok.map(|()| crate::types::#name::#variant)))
+            let action = match &arm.outcome {
+                Outcome::Success { decode, variant } => {
+                    let decoder = match decode {
+                        Decode::Json => quote!(crate::response::Json<_>),
+                        Decode::Text => quote!(::std::string::String),
+                        Decode::Bytes => quote!(::std::vec::Vec<u8>),
+                        Decode::Empty => quote!(()),
+                    };
+                    let decoded = quote!(#response.success::<#decoder>());
+                    match (&op.success_enum, variant) {
+                        (Some(e), Some(variant)) => {
+                            let name = naming::ident(&e.name);
+                            let variant = naming::ident(variant);
+                            if *decode == Decode::Empty {
+                                quote!(#decoded.map(|ok| ok.map(|()| crate::types::#name::#variant)))
+                            } else {
+                                quote!(#decoded.map(|ok| ok.map(crate::types::#name::#variant)))
+                            }
+                        }
+                        _ => decoded,
+                    }
                 }
-                (Some((name, variant)), _) => {
-                    quote!(#decode.map(|ok| ok.map(crate::types::#name::#variant)))
+                Outcome::Error { body } => {
+                    let variant = body
+                        .and_then(|i| api.error_bodies.get(i))
+                        .map_or_else(|| quote!(Other), |v| {
+                            let ident = naming::ident(&v.rust_name);
+                            quote!(#ident)
+                        });
+                    quote!(::std::result::Result::Err(#response.error(crate::ErrorBody::#variant)))
                 }
-            }
-        } else {
-            error_action(api, &r.body)
-        };
-        let key = action.to_string();
-        match arms
-            .iter_mut()
-            .find(|(p, a)| a.to_string() == key && !p.is_empty())
-        {
-            Some((patterns, _)) if r.status != StatusMatch::Default => patterns.push(pattern),
-            _ => arms.push((vec![pattern], action)),
-        }
-    }
-    if !has_default {
-        arms.push((
-            vec![quote!(_)],
-            quote!(::std::result::Result::Err(response.undeclared())),
-        ));
-    }
-    arms.into_iter()
-        .map(|(patterns, action)| quote!(#(#patterns)|* => #action,))
+            };
+            quote!(#(#patterns)|* => #action,)
+        })
         .collect()
-}
-
-fn error_action(api: &Api, body: &ResponseBody) -> TokenStream {
-    match body {
-        ResponseBody::Json(TypeRef::Named(id)) if api.error_types.contains(id) => {
-            let variant = naming::ident(&api.ty(*id).name);
-            quote!(::std::result::Result::Err(response.api_error(crate::error::ErrorBody::#variant)))
-        }
-        _ => quote!(::std::result::Result::Err(response.undeclared())),
-    }
 }

@@ -4,8 +4,8 @@
 use super::docs;
 use super::rust_type;
 use crate::ir::{
-    Api, Field, Module, Param, ParamLocation, ParamStyle, ParamsStruct, StringEnum, Struct, Tagged,
-    TypeDef, TypeId, TypeKind, TypeRef, UntaggedVariant,
+    Api, Field, Module, Param, ParamLocation, ParamsStruct, QueryLayout, StringEnum, Struct,
+    Tagged, TypeDef, TypeId, TypeKind, TypeRef, UntaggedVariant,
 };
 use crate::naming;
 use proc_macro2::TokenStream;
@@ -203,8 +203,7 @@ fn struct_def(
                 pub #ident: #ty,
             };
         }
-        let serde_name = ident.to_string();
-        let rename = (serde_name.trim_start_matches("r#") != f.wire_name).then(|| {
+        let rename = f.rename.then(|| {
             let wire = &f.wire_name;
             quote!(#[serde(rename = #wire)])
         });
@@ -493,7 +492,7 @@ pub fn params_struct(api: &Api, ps: &ParamsStruct, method: &str, local: bool) ->
         .params
         .iter()
         .filter(|p| p.location == ParamLocation::Query)
-        .map(|p| query_write(api, p))
+        .map(query_write)
         .collect();
     let query_fn = (!writes.is_empty()).then(|| {
         quote! {
@@ -529,44 +528,17 @@ fn location_word(location: ParamLocation) -> &'static str {
     }
 }
 
-/// Whether a query parameter is a `form` object with `explode: false` (`key=k1,v1,k2,v2`).
-/// Exploded `form` objects keep brackets (`key[field]=v`), as deepObject: that is how every
-/// such parameter in the corpus (Telnyx, OpenAI) is served.
-fn is_flat_object(api: &Api, p: &Param) -> bool {
-    let is_object = match &p.ty {
-        TypeRef::Map(_) => true,
-        TypeRef::Named(id) => matches!(api.ty(*id).kind, TypeKind::Struct(_)),
-        _ => false,
-    };
-    is_object
-        && p.location == ParamLocation::Query
-        && p.style == (ParamStyle::Form { explode: false })
-}
-
-/// Whether any operation has a parameter written by `QueryString::push_flat_object`.
-pub fn has_flat_objects(api: &Api) -> bool {
-    api.operations.iter().any(|op| {
-        op.params_struct
-            .iter()
-            .flat_map(|ps| &ps.params)
-            .any(|p| is_flat_object(api, p))
-    })
-}
-
-/// The statement writing one query parameter, per its style.
-fn query_write(api: &Api, p: &Param) -> TokenStream {
+/// The statement writing one query parameter, per its layout.
+fn query_write(p: &Param) -> TokenStream {
     let ident = naming::ident(&p.rust_name);
     let wire = &p.wire_name;
-    let write = match p.style {
-        _ if is_flat_object(api, p) => {
-            quote!(query.push_flat_object(#wire, value);)
+    let write = match p.layout {
+        QueryLayout::FlatObject => quote!(query.push_flat_object(#wire, value);),
+        QueryLayout::Repeated => quote!(query.push_each(#wire, value);),
+        QueryLayout::Delimited(separator) => {
+            quote!(query.push_delimited(#wire, value, #separator);)
         }
-        ParamStyle::Form { explode: true } if matches!(p.ty, crate::ir::TypeRef::Array(_)) => {
-            quote!(query.push_each(#wire, value);)
-        }
-        ParamStyle::PipeDelimited => quote!(query.push_delimited(#wire, value, "%7C");),
-        ParamStyle::SpaceDelimited => quote!(query.push_delimited(#wire, value, "%20");),
-        _ => quote!(query.write(#wire, value);),
+        QueryLayout::Nested => quote!(query.write(#wire, value);),
     };
     if p.required {
         quote! {

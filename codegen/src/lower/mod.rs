@@ -5,19 +5,26 @@
 mod analysis;
 mod operation;
 mod pagination;
+mod paths;
 mod schema;
 
 use crate::error::{Diagnostics, Error, Location};
-use crate::ir::{Api, Auth, Docs, Group, Module, TypeDef, TypeId, TypeKind, TypeRef};
-use crate::load::{escape_pointer, Document};
+use crate::ir::{
+    Api, Auth, BodyKind, Docs, ErrorBodyVariant, Group, Module, Operation, ResponseBody,
+    RuntimeParts, TypeDef, TypeId, TypeKind, TypeRef,
+};
+use crate::load::Document;
 use crate::naming::{self, Namespace};
+use crate::options::Settings;
+use crate::pointer;
 use openapiv3::{OpenAPI, ReferenceOr};
 use std::collections::HashMap;
 use std::path::Path;
 
-/// Lowers a parsed document into the IR, reporting every problem found.
-pub fn lower(doc: &Document) -> Result<Api, Error> {
-    let mut cx = Lowerer::new(&doc.path, &doc.api);
+/// Lowers a parsed document into the IR, reporting every problem found. `settings` shape
+/// what the IR computes from the spec (pagination, error summaries).
+pub fn lower(doc: &Document, settings: &Settings) -> Result<Api, Error> {
+    let mut cx = Lowerer::new(&doc.path, &doc.api, settings);
     cx.reserve_components();
     cx.define_components();
     let operations = cx.lower_operations();
@@ -54,6 +61,24 @@ pub fn lower(doc: &Document) -> Result<Api, Error> {
         diagnostics.push(Location::pointer(&doc.path, pointer), message);
     }
     let server = base_url(&doc.api);
+    let error_bodies = error_bodies(&types, &error_types, settings);
+    // Bodies no schema describes: the configured paths first, then the common ones.
+    let common = crate::options::ErrorSummary::default();
+    let pointers = |configured: &[crate::options::FieldPath],
+                    common: &[crate::options::FieldPath]| {
+        let mut out: Vec<String> = Vec::new();
+        for pointer in configured.iter().chain(common).map(|p| p.json_pointer()) {
+            if !out.contains(&pointer) {
+                out.push(pointer);
+            }
+        }
+        out
+    };
+    let other_error_summary = (
+        pointers(&settings.errors.summary, &common.summary),
+        pointers(&settings.errors.detail, &common.detail),
+    );
+    let runtime = runtime_parts(&types, &operations);
     let api = Api {
         title: doc.api.info.title.clone(),
         version: doc.api.info.version.clone(),
@@ -63,16 +88,74 @@ pub fn lower(doc: &Document) -> Result<Api, Error> {
         auth: auth(&doc.api),
         types,
         operations,
-        error_types,
+        error_bodies,
+        other_error_summary,
         groups,
+        runtime,
     };
     diagnostics.finish(api)
+}
+
+/// One `ErrorBody` variant per error body type, named after it (never `Other` or `Empty`,
+/// the variants every crate has), with the configured summary paths the type has.
+fn error_bodies(types: &[TypeDef], ids: &[TypeId], settings: &Settings) -> Vec<ErrorBodyVariant> {
+    let mut names = Namespace::with_reserved(&["Other", "Empty"]);
+    let kind_of = |id: TypeId| types.get(id.0).map(|t| &t.kind);
+    ids.iter()
+        .map(|&id| {
+            let chains = |paths: &[crate::options::FieldPath]| {
+                paths
+                    .iter()
+                    .filter_map(|path| paths::resolve(&TypeRef::Named(id), path, kind_of))
+                    .filter(|(_, leaf)| *leaf == TypeRef::String)
+                    .map(|(chain, _)| chain)
+                    .collect()
+            };
+            ErrorBodyVariant {
+                rust_name: names.claim(&types[id.0].name),
+                ty: id,
+                summary: chains(&settings.errors.summary),
+                detail: chains(&settings.errors.detail),
+            }
+        })
+        .collect()
+}
+
+/// The runtime files a crate needs besides those every crate has.
+fn runtime_parts(types: &[TypeDef], operations: &[Operation]) -> RuntimeParts {
+    let binary = |ty: &TypeRef| *ty.innermost() == TypeRef::Binary;
+    let binary_in_types = types.iter().any(|t| t.kind.refs().into_iter().any(binary));
+    let binary_in_operations = operations.iter().any(|op| {
+        let mut params = op
+            .path_params
+            .iter()
+            .chain(op.params_struct.iter().flat_map(|ps| ps.params.iter()));
+        let body = op.body.as_ref().is_some_and(|b| match &b.kind {
+            BodyKind::Multipart(_) => true,
+            BodyKind::Json(ty) | BodyKind::Form(ty) => binary(ty),
+            BodyKind::Bytes | BodyKind::Text => false,
+        });
+        let responses = op
+            .responses
+            .iter()
+            .any(|r| matches!(&r.body, ResponseBody::Json(ty) if binary(ty)));
+        body || responses || params.any(|p| binary(&p.ty))
+    });
+    RuntimeParts {
+        operations: !operations.is_empty(),
+        pagination: operations.iter().any(|op| op.pagination.is_some()),
+        string_enums: types
+            .iter()
+            .any(|t| matches!(t.kind, TypeKind::StringEnum(_))),
+        multipart: binary_in_types || binary_in_operations,
+    }
 }
 
 /// Shared state of one lowering run.
 struct Lowerer<'a> {
     file: &'a Path,
     api: &'a OpenAPI,
+    settings: &'a Settings,
     /// Slots filled as types are defined; reserved ids are `None` until then.
     types: Vec<Option<TypeDef>>,
     /// The name claimed for each reserved id.
@@ -95,6 +178,8 @@ struct Lowerer<'a> {
     /// Inline schemas of shared components (parameters, responses, bodies), converted once.
     memo: HashMap<String, (TypeRef, bool)>,
     diagnostics: Diagnostics,
+    /// The distinct types of declared error bodies, in first-use order (the `ErrorBody`
+    /// variants; `Outcome::Error` indexes this).
     error_types: Vec<TypeId>,
     /// Components whose properties are being merged (an `allOf` that reaches one of these
     /// again would merge forever).
@@ -102,10 +187,11 @@ struct Lowerer<'a> {
 }
 
 impl<'a> Lowerer<'a> {
-    fn new(file: &'a Path, api: &'a OpenAPI) -> Self {
+    fn new(file: &'a Path, api: &'a OpenAPI, settings: &'a Settings) -> Self {
         Lowerer {
             file,
             api,
+            settings,
             types: Vec::new(),
             names: Vec::new(),
             modules: Vec::new(),
@@ -179,18 +265,14 @@ impl<'a> Lowerer<'a> {
         self.groups.len() - 1
     }
 
-    /// The struct a defined type is, or names through aliases (bounded: alias loops are
-    /// reported by the analysis).
+    /// The struct a defined type is, or names through aliases.
     fn struct_behind(&self, id: TypeId) -> Option<TypeId> {
-        let mut id = id;
-        for _ in 0..32 {
-            match &self.types.get(id.0)?.as_ref()?.kind {
-                TypeKind::Struct(_) => return Some(id),
-                TypeKind::Alias(TypeRef::Named(next)) => id = *next,
-                _ => return None,
-            }
-        }
-        None
+        crate::ir::struct_behind(id, |id| self.kind_of(id))
+    }
+
+    /// The kind of a type defined so far.
+    fn kind_of(&self, id: TypeId) -> Option<&TypeKind> {
+        self.types.get(id.0)?.as_ref().map(|t| &t.kind)
     }
 
     fn define(&mut self, id: TypeId, def: TypeDef) {
@@ -218,7 +300,7 @@ impl<'a> Lowerer<'a> {
             let name = self.names[id.0].clone();
             // Inline types named from this schema share its file.
             self.current_module = self.modules[id.0].clone();
-            let pointer = format!("#/components/schemas/{}", escape_pointer(key));
+            let pointer = format!("#/components/schemas/{}", pointer::escape(key));
             self.define_named(id, name, schema, &pointer);
         }
     }
@@ -264,7 +346,7 @@ fn resolve<'m, T>(
                 format!("external reference `{current}` is not supported yet")
             });
         };
-        let name = unescape_pointer(name);
+        let name = pointer::unescape(name);
         match map.and_then(|m| m.get(&name)) {
             Some(ReferenceOr::Item(item)) => return Ok((item, name)),
             Some(ReferenceOr::Reference { reference }) => current = reference.clone(),
@@ -272,10 +354,6 @@ fn resolve<'m, T>(
         }
     }
     Err(format!("reference `{reference}` is part of a cycle"))
-}
-
-fn unescape_pointer(segment: &str) -> String {
-    segment.replace("~1", "/").replace("~0", "~")
 }
 
 /// `servers[0].url` with its variables' defaults, if absolute; and whether http was upgraded.
@@ -335,7 +413,7 @@ mod tests {
             "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\nservers: {servers}\npaths: {{}}\n"
         );
         let doc = crate::load::parse(Path::new("t.yml"), text.as_bytes()).unwrap();
-        let api = super::lower(&doc).unwrap();
+        let api = super::lower(&doc, &Default::default()).unwrap();
         (api.base_url, api.base_url_upgraded)
     }
 
@@ -377,13 +455,13 @@ mod tests {
                 .concat()
         );
         let doc = crate::load::parse(Path::new("t.yml"), text.as_bytes()).unwrap();
-        let api = super::lower(&doc).unwrap();
+        let api = super::lower(&doc, &Default::default()).unwrap();
         let op = &api.operations[0];
         // One success type, so no enum of successes; one error body type.
         assert!(op.success_enum.is_none());
         let bodies: Vec<_> = op.responses.iter().map(|r| r.body.clone()).collect();
         assert!(bodies.iter().all(|b| *b == bodies[0]), "{bodies:?}");
-        assert_eq!(api.error_types.len(), 1);
+        assert_eq!(api.error_bodies.len(), 1);
     }
 
     #[test]
@@ -394,7 +472,7 @@ mod tests {
             \x20 /v1/{account}/payouts: {get: {parameters: [{name: account, in: path, required: true, schema: {type: string}}], responses: {'204': {description: d}}}}\n\
             \x20 /v1/tagged: {get: {tags: [Admin Tools], responses: {'204': {description: d}}}}\n";
         let doc = crate::load::parse(Path::new("t.yml"), text.as_bytes()).unwrap();
-        let api = super::lower(&doc).unwrap();
+        let api = super::lower(&doc, &Default::default()).unwrap();
         let groups: Vec<&str> = api
             .operations
             .iter()

@@ -4,12 +4,12 @@
 use super::schema::SchemaRef;
 use super::{resolve, Lowerer};
 use crate::ir::{
-    BodyKind, Docs, Method, Module, Operation, Param, ParamLocation, ParamStyle, ParamsStruct,
-    PathSegment, RequestBody, Response, ResponseBody, StatusMatch, SuccessEnum, SuccessVariant,
-    TypeRef,
+    BodyKind, Decode, Docs, Locals, Method, Module, Operation, Outcome, Param, ParamLocation,
+    ParamStyle, ParamsStruct, PathSegment, QueryLayout, RequestBody, Response, ResponseArm,
+    ResponseBody, StatusMatch, SuccessEnum, SuccessVariant, TypeRef,
 };
-use crate::load::escape_pointer;
 use crate::naming::{self, Namespace};
+use crate::pointer;
 use indexmap::IndexMap;
 use openapiv3::{
     MediaType, Parameter, ParameterData, ParameterSchemaOrContent, PathItem, QueryStyle,
@@ -17,17 +17,17 @@ use openapiv3::{
 };
 use std::borrow::Cow;
 
-/// Methods of the generated client that operations must not shadow.
-pub const CLIENT_METHODS: &[&str] = &[
-    "new", "builder", "from_env", "base_url", "request", "send", "url", "clone", "fmt",
-];
-
 impl Lowerer<'_> {
     pub(super) fn lower_operations(&mut self) -> Vec<Operation> {
-        let mut methods = Namespace::with_reserved(CLIENT_METHODS);
+        // Operations must not shadow what the runtime's client already has.
+        let reserved: Vec<&str> = crate::runtime::client_names()
+            .iter()
+            .map(String::as_str)
+            .collect();
+        let mut methods = Namespace::with_reserved(&reserved);
         let mut operations = Vec::new();
         for (path, item) in self.api.paths.paths.iter() {
-            let item_pointer = format!("#/paths/{}", escape_pointer(path));
+            let item_pointer = format!("#/paths/{}", pointer::escape(path));
             let item = match item {
                 ReferenceOr::Item(item) => item,
                 ReferenceOr::Reference { reference } => {
@@ -81,7 +81,7 @@ impl Lowerer<'_> {
         let path_level = item.parameters.iter().enumerate().map(|(i, p)| {
             (
                 p,
-                format!("#/paths/{}/parameters/{i}", escape_pointer(path)),
+                format!("#/paths/{}/parameters/{i}", pointer::escape(path)),
             )
         });
         let own = op
@@ -101,11 +101,9 @@ impl Lowerer<'_> {
         let mut path_params = Vec::new();
         let mut struct_params = Vec::new();
         let mut field_names = Namespace::default();
-        // Path parameters become arguments beside the locals the emitted methods use.
-        let mut arg_names = Namespace::with_reserved(&[
-            "self", "params", "body", "path", "request", "response", "query", "cookies", "value",
-            "first", "number", "meta", "page",
-        ]);
+        // Path parameters are arguments; the other arguments and the locals of the emitted
+        // methods are named after them, so that none collides.
+        let mut arg_names = Namespace::with_reserved(&["self"]);
         for (data, location, style, at, component) in params {
             let hint = component.unwrap_or_else(|| format!("{type_base} {}", data.name));
             let ty = self.param_type(&data, &hint, &at);
@@ -114,11 +112,13 @@ impl Lowerer<'_> {
             } else {
                 &mut field_names
             };
+            let layout = self.query_layout(location, style, &ty);
             let param = Param {
                 rust_name: names.claim(&naming::snake_name(&data.name)),
                 wire_name: data.name.clone(),
                 location,
                 style,
+                layout,
                 ty,
                 required: data.required || location == ParamLocation::Path,
                 docs: Docs {
@@ -154,8 +154,23 @@ impl Lowerer<'_> {
             Some(_) => None,
             None => self.detect_pagination(&rust_name, params_struct.as_ref(), &responses, methods),
         };
+        let arms = self.arms(&responses, success_enum.as_ref());
+        let mut local = |name: &str| arg_names.claim(name);
+        let locals = Locals {
+            params: local("params"),
+            body: local("body"),
+            path: local("path"),
+            request: local("request"),
+            response: local("response"),
+            cookies: local("cookies"),
+            value: local("value"),
+            first: local("first"),
+            number: local("number"),
+        };
         Some(Operation {
             rust_name,
+            locals,
+            arms,
             raw_name,
             pagination,
             group,
@@ -194,7 +209,7 @@ impl Lowerer<'_> {
                     // SAFETY of lifetimes: the map lives as long as the document.
                     Ok((p, name)) => Some((
                         p,
-                        format!("#/components/parameters/{}", escape_pointer(&name)),
+                        format!("#/components/parameters/{}", pointer::escape(&name)),
                         Some(name),
                     )),
                     Err(message) => {
@@ -218,7 +233,7 @@ impl Lowerer<'_> {
                 Some((media, schema)) => self.convert(
                     schema.into(),
                     hint,
-                    &format!("{pointer}/content/{}/schema", escape_pointer(media)),
+                    &format!("{pointer}/content/{}/schema", pointer::escape(media)),
                 ),
                 None => (TypeRef::String, false),
             },
@@ -271,7 +286,7 @@ impl Lowerer<'_> {
                 match resolve(bodies, "requestBodies", reference) {
                     Ok((b, name)) => (
                         b,
-                        format!("#/components/requestBodies/{}", escape_pointer(&name)),
+                        format!("#/components/requestBodies/{}", pointer::escape(&name)),
                         name,
                     ),
                     Err(message) => {
@@ -289,7 +304,7 @@ impl Lowerer<'_> {
             .find(|(k, _)| is_json(k))
             .or_else(|| body.content.iter().find(|(k, _)| is_form(k)))
             .or_else(|| body.content.first())?;
-        let schema_pointer = format!("{at}/content/{}/schema", escape_pointer(content_type));
+        let schema_pointer = format!("{at}/content/{}/schema", pointer::escape(content_type));
         let kind = match (&media.schema, is_json(content_type), is_form(content_type)) {
             (Some(schema), true, _) => {
                 BodyKind::Json(self.memo_convert(schema.into(), &hint, &schema_pointer))
@@ -351,6 +366,111 @@ impl Lowerer<'_> {
         })
     }
 
+    /// How a query parameter is written: its style, and for `form` whether it is an array or
+    /// an object.
+    fn query_layout(
+        &self,
+        location: ParamLocation,
+        style: ParamStyle,
+        ty: &TypeRef,
+    ) -> QueryLayout {
+        let is_object = match ty {
+            TypeRef::Map(_) => true,
+            TypeRef::Named(id) => self.struct_behind(*id).is_some(),
+            _ => false,
+        };
+        match style {
+            _ if location != ParamLocation::Query => QueryLayout::Nested,
+            ParamStyle::Form { explode: false } if is_object => QueryLayout::FlatObject,
+            ParamStyle::Form { explode: true } if matches!(ty, TypeRef::Array(_)) => {
+                QueryLayout::Repeated
+            }
+            ParamStyle::PipeDelimited => QueryLayout::Delimited("%7C"),
+            ParamStyle::SpaceDelimited => QueryLayout::Delimited("%20"),
+            _ => QueryLayout::Nested,
+        }
+    }
+
+    /// The match arms of the generated method: statuses with the same outcome share an arm,
+    /// in spec order; the last arm takes every other status (`default`, else as undeclared).
+    /// An operation that declares no success still succeeds on any 2xx, without a body.
+    fn arms(&self, responses: &[Response], success_enum: Option<&SuccessEnum>) -> Vec<ResponseArm> {
+        let mut arms: Vec<ResponseArm> = Vec::new();
+        let mut default = None;
+        if !responses.iter().any(|r| r.status.is_success()) {
+            arms.push(ResponseArm {
+                statuses: vec![StatusMatch::Range(2)],
+                outcome: Outcome::Success {
+                    decode: Decode::Empty,
+                    variant: None,
+                },
+            });
+        }
+        for r in responses {
+            let outcome = if r.status.is_success() {
+                let decode = match &r.body {
+                    ResponseBody::Json(_) => Decode::Json,
+                    ResponseBody::Text => Decode::Text,
+                    ResponseBody::Bytes => Decode::Bytes,
+                    ResponseBody::None => Decode::Empty,
+                };
+                let variant = success_enum.and_then(|e| {
+                    e.variants
+                        .iter()
+                        .find(|v| v.status == r.status)
+                        .map(|v| v.rust_name.clone())
+                });
+                Outcome::Success { decode, variant }
+            } else {
+                let body = match &r.body {
+                    ResponseBody::Json(TypeRef::Named(id)) => {
+                        self.error_types.iter().position(|e| e == id)
+                    }
+                    _ => None,
+                };
+                Outcome::Error { body }
+            };
+            if r.status == StatusMatch::Default {
+                default = Some(outcome);
+                continue;
+            }
+            match arms.iter_mut().find(|arm| arm.outcome == outcome) {
+                Some(arm) => arm.statuses.push(r.status),
+                None => arms.push(ResponseArm {
+                    statuses: vec![r.status],
+                    outcome,
+                }),
+            }
+        }
+        let catch_all = default.unwrap_or(Outcome::Error { body: None });
+        // An arm doing what the last one does is left out, unless a later arm would then
+        // take its statuses (`404` before `4XX`).
+        let covered_later = |i: usize, arms: &[ResponseArm]| {
+            arms[i].statuses.iter().any(|s| {
+                arms[i + 1..]
+                    .iter()
+                    .flat_map(|a| &a.statuses)
+                    .any(|later| match (s, later) {
+                        (StatusMatch::Code(c), StatusMatch::Range(h)) => c / 100 == *h,
+                        _ => false,
+                    })
+            })
+        };
+        let keep: Vec<bool> = (0..arms.len())
+            .map(|i| arms[i].outcome != catch_all || covered_later(i, &arms))
+            .collect();
+        let mut arms: Vec<ResponseArm> = arms
+            .into_iter()
+            .zip(keep)
+            .filter_map(|(arm, keep)| keep.then_some(arm))
+            .collect();
+        arms.push(ResponseArm {
+            statuses: vec![StatusMatch::Default],
+            outcome: catch_all,
+        });
+        arms
+    }
+
     fn responses(
         &mut self,
         responses: &openapiv3::Responses,
@@ -399,7 +519,7 @@ impl Lowerer<'_> {
                     match resolve(map, "responses", reference) {
                         Ok((r, name)) => (
                             Cow::Borrowed(r),
-                            format!("#/components/responses/{}", escape_pointer(&name)),
+                            format!("#/components/responses/{}", pointer::escape(&name)),
                             name,
                         ),
                         // Some specs point a response at a request body of the same shape
@@ -412,7 +532,10 @@ impl Lowerer<'_> {
                                         content: b.content.clone(),
                                         ..Default::default()
                                     }),
-                                    format!("#/components/requestBodies/{}", escape_pointer(&name)),
+                                    format!(
+                                        "#/components/requestBodies/{}",
+                                        pointer::escape(&name)
+                                    ),
                                     name,
                                 ),
                                 Err(message) => {
@@ -437,7 +560,7 @@ impl Lowerer<'_> {
                     },
                 )) => {
                     let schema_pointer =
-                        format!("{at}/content/{}/schema", escape_pointer(media_type));
+                        format!("{at}/content/{}/schema", pointer::escape(media_type));
                     // Statuses that repeat the same inline schema (`200` and `201`, `4XX`
                     // and `5XX`) share one type.
                     match same_shape.iter().find(|(seen, _)| seen == schema) {

@@ -1,14 +1,17 @@
-//! Page-number pagination, detected from the shape of an operation (not its name): a
-//! `page` deepObject with an integer `number`, or a literal `page[number]` query parameter;
-//! and a success body with a `data` array and a `meta` object holding `total_pages` and
-//! `page_number`. The Telnyx API paginates every list this way.
+//! Page-number pagination, detected from the shape of an operation (not its name) as the
+//! generator settings describe it (`[pagination]` of `codegen.toml`): a page-number query
+//! parameter (a literal `page[number]`, or `number` inside a `page` object), and a success
+//! body holding the items, the page number and the page count. Without that setting no
+//! operation paginates.
 
+use super::paths::resolve;
 use super::Lowerer;
 use crate::ir::{
-    Field, FieldPath, Numeric, PageParam, Pagination, ParamLocation, ParamsStruct, Response,
-    ResponseBody, TypeKind, TypeRef,
+    struct_behind, FieldChain, Numeric, PageParam, Pagination, ParamLocation, ParamsStruct,
+    Response, ResponseBody, TypeId, TypeKind, TypeRef,
 };
 use crate::naming::Namespace;
+use crate::options::{FieldPath, PaginationShape};
 
 impl Lowerer<'_> {
     pub(super) fn detect_pagination(
@@ -18,41 +21,55 @@ impl Lowerer<'_> {
         responses: &[Response],
         methods: &mut Namespace,
     ) -> Option<Pagination> {
-        let page = self.page_param(params?)?;
+        let shape = self.settings.pagination.as_ref()?;
+        let page = self.page_param(shape, params?)?;
         let body = responses.iter().find(|r| r.status.is_success())?;
-        let ResponseBody::Json(TypeRef::Named(body)) = &body.body else {
+        let ResponseBody::Json(body) = &body.body else {
             return None;
         };
-        let fields = self.struct_fields(*body)?;
-        let data = fields.iter().find(|f| f.wire_name == "data")?;
-        let TypeRef::Array(item) = &data.ty else {
+        let kind_of = |id: TypeId| self.types.get(id.0)?.as_ref().map(|t| &t.kind);
+        let (items, leaf) = resolve(body, &shape.items, kind_of)?;
+        let TypeRef::Array(item) = leaf else {
             return None;
         };
-        let meta = fields.iter().find(|f| f.wire_name == "meta")?;
-        let TypeRef::Named(meta_id) = &meta.ty else {
+        // Items are moved out of the body: field steps only.
+        if items
+            .0
+            .iter()
+            .any(|a| matches!(a, crate::ir::Access::First))
+        {
             return None;
+        }
+        let number = |path: &FieldPath| -> Option<(FieldChain, Numeric)> {
+            let (chain, leaf) = resolve(body, path, kind_of)?;
+            Some((chain, numeric(&leaf)?))
         };
-        let meta_fields = self.struct_fields(*meta_id)?;
-        let total_pages = numeric_field(meta_fields, "total_pages")?;
-        let page_number = numeric_field(meta_fields, "page_number")?;
+        let page_number = number(&shape.page_number)?;
+        let total_pages = number(&shape.total_pages)?;
         Some(Pagination {
             stream_name: methods.claim(&format!("{method}_stream")),
             page,
-            item: (**item).clone(),
-            data: path(data, None),
-            meta: path(meta, None),
-            total_pages,
+            item: *item,
+            items,
             page_number,
+            total_pages,
         })
     }
 
-    fn page_param(&self, params: &ParamsStruct) -> Option<PageParam> {
+    /// The page-number parameter: a query parameter named `shape.page` literally
+    /// (`page[number]`), or the bracketed field of an object parameter (`number` in `page`).
+    fn page_param(&self, shape: &PaginationShape, params: &ParamsStruct) -> Option<PageParam> {
+        let nested = shape
+            .page
+            .strip_suffix(']')
+            .and_then(|s| s.split_once('['))
+            .filter(|(outer, inner)| !outer.is_empty() && !inner.contains(['[', ']']));
         for p in params
             .params
             .iter()
             .filter(|p| p.location == ParamLocation::Query)
         {
-            if p.wire_name == "page[number]" {
+            if p.wire_name == shape.page {
                 if let TypeRef::Integer(width) = p.ty {
                     return Some(PageParam::Flat {
                         param: p.rust_name.clone(),
@@ -60,52 +77,41 @@ impl Lowerer<'_> {
                     });
                 }
             }
-            // Any style: `page` objects are sent with brackets (`page[number]=2`), which is
-            // what APIs paginating this way serve even when the spec leaves the style `form`.
-            if p.wire_name == "page" {
-                let TypeRef::Named(id) = p.ty else { continue };
-                let number = numeric_field(self.struct_fields(id)?, "number")?;
-                let Some(Numeric::Int(width)) = number.number else {
-                    return None;
-                };
-                return Some(PageParam::Nested {
-                    param: p.rust_name.clone(),
-                    field: number.rust_name,
-                    width,
-                });
+            // Any style: such objects are sent with brackets (`page[number]=2`), which is what
+            // APIs paginating this way serve even when the spec leaves the style `form`.
+            let Some((outer, inner)) = nested else {
+                continue;
+            };
+            if p.wire_name != outer {
+                continue;
             }
-        }
-        None
-    }
-
-    /// The fields of a struct type, looking through aliases.
-    fn struct_fields(&self, id: crate::ir::TypeId) -> Option<&[Field]> {
-        let mut id = id;
-        for _ in 0..16 {
-            match &self.types.get(id.0)?.as_ref()?.kind {
-                TypeKind::Struct(s) => return Some(&s.fields),
-                TypeKind::Alias(TypeRef::Named(next)) => id = *next,
-                _ => return None,
-            }
+            let TypeRef::Named(id) = p.ty else { continue };
+            let kind_of = |id: TypeId| self.types.get(id.0)?.as_ref().map(|t| &t.kind);
+            let Some(TypeKind::Struct(s)) = struct_behind(id, kind_of).and_then(kind_of) else {
+                continue;
+            };
+            let field = s
+                .fields
+                .iter()
+                .find(|f| !f.flatten && f.wire_name == inner)?;
+            let TypeRef::Integer(width) = field.ty else {
+                return None;
+            };
+            return Some(PageParam::Nested {
+                param: p.rust_name.clone(),
+                field: field.rust_name.clone(),
+                width,
+            });
         }
         None
     }
 }
 
-fn numeric_field(fields: &[Field], wire: &str) -> Option<FieldPath> {
-    let f = fields.iter().find(|f| f.wire_name == wire)?;
-    let number = match f.ty {
-        TypeRef::Integer(width) => Numeric::Int(width),
-        TypeRef::Number(width) => Numeric::Float(width),
-        _ => return None,
-    };
-    Some(path(f, Some(number)))
-}
-
-fn path(f: &Field, number: Option<Numeric>) -> FieldPath {
-    FieldPath {
-        rust_name: f.rust_name.clone(),
-        optional: f.optional(),
-        number,
+/// The number type of a count (some specs type counts as `number`).
+fn numeric(ty: &TypeRef) -> Option<Numeric> {
+    match ty {
+        TypeRef::Integer(width) => Some(Numeric::Int(*width)),
+        TypeRef::Number(width) => Some(Numeric::Float(*width)),
+        _ => None,
     }
 }

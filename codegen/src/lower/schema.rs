@@ -6,8 +6,8 @@ use crate::ir::{
     Docs, EnumVariant, Field, FloatWidth, IntWidth, StringEnum, Struct, Tagged, TaggedVariant,
     TypeDef, TypeId, TypeKind, TypeRef, UntaggedVariant,
 };
-use crate::load::escape_pointer;
 use crate::naming::{self, Namespace};
+use crate::pointer;
 use indexmap::IndexMap;
 use openapiv3::{
     AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind,
@@ -190,7 +190,7 @@ impl Lowerer<'_> {
         let schemas = self.api.components.as_ref().map(|c| &c.schemas);
         let name = reference
             .strip_prefix("#/components/schemas/")
-            .map(super::unescape_pointer);
+            .map(pointer::unescape);
         match name.as_ref().and_then(|n| self.components.get(n)) {
             Some(&id) => {
                 let nullable = matches!(
@@ -377,7 +377,7 @@ impl Lowerer<'_> {
         let mut fields: Vec<Field> = Vec::new();
         for (view, pointer) in views {
             for (wire_name, prop) in view.properties {
-                let prop_pointer = format!("{pointer}/properties/{}", escape_pointer(wire_name));
+                let prop_pointer = format!("{pointer}/properties/{}", pointer::escape(wire_name));
                 let required = view.required.iter().any(|r| r == wire_name);
                 // A later allOf part restates a property: keep the first, merge `required`.
                 if let Some(existing) = fields.iter_mut().find(|f| &f.wire_name == wire_name) {
@@ -395,8 +395,10 @@ impl Lowerer<'_> {
                     },
                     ReferenceOr::Reference { .. } => Docs::default(),
                 };
+                let rust_name = names.claim(&naming::snake_name(wire_name));
                 fields.push(Field {
-                    rust_name: names.claim(&naming::snake_name(wire_name)),
+                    rename: naming::serde_name(&rust_name) != *wire_name,
+                    rust_name,
                     wire_name: wire_name.clone(),
                     ty,
                     required,
@@ -431,6 +433,7 @@ impl Lowerer<'_> {
             fields.push(Field {
                 rust_name: names.claim("additional_properties"),
                 wire_name: String::new(),
+                rename: false,
                 ty: TypeRef::Map(Box::new(value)),
                 required: true,
                 nullable: false,
@@ -497,7 +500,7 @@ impl Lowerer<'_> {
                     let schemas = self.api.components.as_ref().map(|c| &c.schemas);
                     match resolve(schemas, "schemas", reference) {
                         Ok((s, target)) => {
-                            let at = format!("#/components/schemas/{}", escape_pointer(&target));
+                            let at = format!("#/components/schemas/{}", pointer::escape(&target));
                             // Merging a component into itself adds nothing and never ends.
                             if self.merging.contains(&at) {
                                 continue;
@@ -564,7 +567,7 @@ impl Lowerer<'_> {
                 return None;
             };
             let schema_name = reference.strip_prefix("#/components/schemas/")?;
-            let schema_name = super::unescape_pointer(schema_name);
+            let schema_name = pointer::unescape(schema_name);
             let id = *self.components.get(&schema_name)?;
             let mut tags: Vec<String> = discriminator
                 .mapping

@@ -40,25 +40,20 @@ impl crate::Client {
         let request = self.request(::reqwest::Method::GET, &path, &params.query())?;
         let response = self.send("/recordings", request).await?;
         match response.status().as_u16() {
-            200 => response.json(),
-            401 | 403 | 404 | 500 => {
-                ::std::result::Result::Err(
-                    response.api_error(crate::error::ErrorBody::CallRecordingsErrors),
-                )
-            }
+            200 => response.success::<crate::response::Json<_>>(),
             _ => {
                 ::std::result::Result::Err(
-                    response.api_error(crate::error::ErrorBody::CallRecordingsErrors),
+                    response.error(crate::ErrorBody::CallRecordingsErrors),
                 )
             }
         }
     }
 
     /// Every item of every page of [`get_recordings`](Self::get_recordings), fetched as the stream is consumed:
-    /// the page `params` asks for (else the first), then the next while `meta.page_number`
-    /// is below `meta.total_pages` and pages are not empty. Page size and filters are kept on
-    /// every request. With [`ClientBuilder::page_concurrency`](crate::ClientBuilder::page_concurrency)
-    /// above 1, later pages are fetched several at a time and still yielded in order.
+    /// the page `params` asks for (else the first), then the next until the last page
+    /// or an empty one. Page size and filters are kept on every request. With
+    /// [`ClientBuilder::page_concurrency`](crate::ClientBuilder::page_concurrency) above 1,
+    /// later pages are fetched several at a time and still yielded in order.
     pub fn get_recordings_stream<'a>(
         &'a self,
         params: &crate::types::GetRecordingsParams,
@@ -66,7 +61,7 @@ impl crate::Client {
         Item = ::std::result::Result<crate::types::RecordingResponseData, crate::Error>,
     > + ::std::marker::Send + 'a {
         let params = params.clone();
-        let first = params.page.as_ref().and_then(|page| page.number).unwrap_or(1);
+        let first = params.page.as_ref().and_then(|v| v.number).unwrap_or(1);
         crate::pagination::paginate(
             first,
             self.page_concurrency(),
@@ -78,10 +73,9 @@ impl crate::Client {
                     .number = ::std::option::Option::Some(number);
                 async move {
                     let body = self.get_recordings(&params).await?;
-                    let meta = body.meta.as_ref();
                     ::std::result::Result::Ok(crate::pagination::Page {
-                        page_number: meta.and_then(|meta| meta.page_number),
-                        total_pages: meta.and_then(|meta| meta.total_pages),
+                        page_number: body.meta.as_ref().and_then(|v| v.page_number),
+                        total_pages: body.meta.as_ref().and_then(|v| v.total_pages),
                         items: body.data.unwrap_or_default(),
                     })
                 }

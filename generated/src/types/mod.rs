@@ -21,7 +21,6 @@ pub use recording_response_data::{
     RecordingResponseDataDownloadUrls, RecordingResponseDataRecordType,
     RecordingResponseDataSource, RecordingResponseDataStatus,
 };
-
 pub use crate::operations::call_recordings::{
     GetRecordingsParams, CallRecordingsPageConsolidated, GetRecordingsFilter,
     GetRecordingsFilterCreatedAt, GetRecordingsFilterStartTime,

@@ -1,0 +1,555 @@
+//! The client: configuration, authentication, per-request options, and sending with
+//! retries, timeouts and a bounded body. What differs between APIs (base URL,
+//! authentication, environment variables, retry policy) comes from `settings.rs`.
+
+use crate::error::Error;
+use crate::query::QueryString;
+use crate::response::RawResponse;
+use crate::settings;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::{Method, RequestBuilder, StatusCode};
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+
+/// When a failed attempt is tried again (the crate's `settings.rs` holds its values).
+pub(crate) struct RetryPolicy {
+    /// Backoff never waits longer than this.
+    pub(crate) max_delay: Duration,
+    /// Up to this fraction of each backoff is taken off at random.
+    pub(crate) jitter: f64,
+    /// Statuses retried besides connection errors and timeouts.
+    pub(crate) statuses: &'static [u16],
+    /// Every 5xx is retried.
+    pub(crate) server_errors: bool,
+    /// A response header whose `true`/`false` overrides the status rule.
+    pub(crate) should_retry_header: Option<&'static str>,
+    /// A server's `Retry-After` is honoured when it asks for more than 0 and at most this.
+    pub(crate) max_retry_after: Duration,
+}
+
+/// A client of the API. Cheap to clone: clones share one connection pool.
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base_url: String,
+    auth: Option<(HeaderName, HeaderValue)>,
+    timeout: Option<Duration>,
+    max_retries: u32,
+    retry_initial_delay: Duration,
+    max_body_bytes: usize,
+    page_concurrency: usize,
+    extra_headers: Arc<HeaderMap>,
+    extra_query: Arc<Vec<(String, String)>>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.base_url)
+            .field("auth", &self.auth.as_ref().map(|_| "<redacted>"))
+            .field("timeout", &self.timeout)
+            .field("max_retries", &self.max_retries)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("page_concurrency", &self.page_concurrency)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A builder with the defaults: the spec's base URL, the crate's timeouts and retries
+    /// ([`DEFAULT_TIMEOUT`](crate::DEFAULT_TIMEOUT), [`DEFAULT_MAX_RETRIES`](crate::DEFAULT_MAX_RETRIES)...).
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured from the environment: the API key from
+    /// [`ENV_API_KEY`](crate::ENV_API_KEY) (required when the API authenticates) and the base
+    /// URL from [`ENV_BASE_URL`](crate::ENV_BASE_URL) (optional).
+    pub fn from_env() -> Result<Self, Error> {
+        let mut builder = Self::builder();
+        if settings::AUTH_HEADER.is_some() {
+            match std::env::var(settings::ENV_API_KEY) {
+                Ok(key) if !key.trim().is_empty() => builder = builder.api_key(key),
+                _ => {
+                    return Err(Error::Config(format!(
+                        "environment variable {} is not set",
+                        settings::ENV_API_KEY
+                    )))
+                }
+            }
+        }
+        if let Ok(url) = std::env::var(settings::ENV_BASE_URL) {
+            if !url.trim().is_empty() {
+                builder = builder.base_url(url);
+            }
+        }
+        builder.build()
+    }
+
+    /// The base URL requests are sent to (without a trailing slash).
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// A client that applies `options` to every request it sends (a cheap clone sharing
+    /// this client's connection pool).
+    pub fn with_options(&self, options: RequestOptions) -> Self {
+        let mut client = self.clone();
+        if let Some(timeout) = options.timeout {
+            client.timeout = Some(timeout);
+        }
+        if let Some(retries) = options.max_retries {
+            client.max_retries = retries;
+        }
+        if let Some(concurrency) = options.page_concurrency {
+            client.page_concurrency = concurrency.max(1);
+        }
+        let mut headers = (*client.extra_headers).clone();
+        headers.extend(options.headers);
+        client.extra_headers = Arc::new(headers);
+        let mut query = (*client.extra_query).clone();
+        query.extend(options.query);
+        client.extra_query = Arc::new(query);
+        client
+    }
+
+    /// How many pages the `*_stream` methods fetch at once (1: one after the other).
+    pub fn page_concurrency(&self) -> usize {
+        self.page_concurrency
+    }
+
+    /// Starts a request to `path` (already encoded) with `query`.
+    pub(crate) fn request(
+        &self,
+        method: Method,
+        path: &str,
+        query: &QueryString,
+    ) -> Result<RequestBuilder, Error> {
+        let mut url = format!("{}{}", self.base_url, path);
+        let mut query = std::borrow::Cow::Borrowed(query);
+        if !self.extra_query.is_empty() {
+            let query = query.to_mut();
+            for (key, value) in self.extra_query.iter() {
+                query.push(key, value);
+            }
+        }
+        if !query.is_empty() {
+            url.push('?');
+            url.push_str(query.as_str());
+        }
+        let url = reqwest::Url::parse(&url)
+            .map_err(|e| Error::InvalidRequest(format!("invalid URL {url:?}: {e}")))?;
+        let mut request = self
+            .http
+            .request(method, url)
+            .header(reqwest::header::ACCEPT, "application/json");
+        if let Some((name, value)) = &self.auth {
+            request = request.header(name.clone(), value.clone());
+        }
+        if !self.extra_headers.is_empty() {
+            request = request.headers((*self.extra_headers).clone());
+        }
+        if let Some(timeout) = self.timeout {
+            request = request.timeout(timeout);
+        }
+        Ok(request)
+    }
+
+    /// Sends a request, retrying as the policy allows, and reads the whole body up to the
+    /// configured limit. `template` is the spec's path, for tracing.
+    pub(crate) async fn send(
+        &self,
+        template: &'static str,
+        request: RequestBuilder,
+    ) -> Result<RawResponse, Error> {
+        let request = request.build().map_err(Error::from_reqwest)?;
+        let mut attempt: u32 = 0;
+        loop {
+            let span = tracing::debug_span!(
+                "http_request",
+                method = %request.method(),
+                path = template,
+                attempt,
+                status = tracing::field::Empty,
+            );
+            // Bodies are always buffered bytes, so a request can always be cloned.
+            let this_attempt = request.try_clone().ok_or_else(|| {
+                Error::InvalidRequest("the request body cannot be resent".to_owned())
+            })?;
+            let result =
+                tracing::Instrument::instrument(self.attempt(this_attempt), span.clone()).await;
+            let retry = match &result {
+                Ok(response) => {
+                    span.record("status", response.status().as_u16());
+                    should_retry_response(&settings::RETRY, response.status(), response.headers())
+                }
+                Err(error) => error.is_retryable(),
+            };
+            if !retry || attempt >= self.max_retries {
+                return result;
+            }
+            let headers = result.as_ref().ok().map(RawResponse::headers);
+            let delay = retry_delay(
+                &settings::RETRY,
+                attempt,
+                self.retry_initial_delay,
+                headers,
+                jitter(),
+            );
+            tracing::debug!(parent: &span, delay_ms = delay.as_millis() as u64, "retrying");
+            tokio::time::sleep(delay).await;
+            attempt += 1;
+        }
+    }
+
+    async fn attempt(&self, request: reqwest::Request) -> Result<RawResponse, Error> {
+        let mut response = self
+            .http
+            .execute(request)
+            .await
+            .map_err(Error::from_reqwest)?;
+        let status = response.status();
+        let limit = self.max_body_bytes;
+        if response
+            .content_length()
+            .is_some_and(|len| len > limit as u64)
+        {
+            return Err(Error::BodyTooLarge { status, limit });
+        }
+        let headers = std::mem::take(response.headers_mut());
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(Error::from_reqwest)? {
+            if body.len() + chunk.len() > limit {
+                return Err(Error::BodyTooLarge { status, limit });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(RawResponse::new(status, headers, body))
+    }
+}
+
+/// Configures a [`Client`].
+#[derive(Clone, Default)]
+pub struct ClientBuilder {
+    api_key: Option<String>,
+    base_url: Option<String>,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    max_retries: Option<u32>,
+    retry_initial_delay: Option<Duration>,
+    max_body_bytes: Option<usize>,
+    page_concurrency: Option<usize>,
+    user_agent: Option<String>,
+    http_client: Option<reqwest::Client>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("max_retries", &self.max_retries)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// The API key (sent as the spec's security scheme says; never logged).
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// The base URL, such as the default or a test server's (a trailing `/` is ignored).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// The time allowed for one attempt, from sending to the end of the body
+    /// (default [`DEFAULT_TIMEOUT`](crate::DEFAULT_TIMEOUT)).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The time allowed to connect (default [`DEFAULT_CONNECT_TIMEOUT`](crate::DEFAULT_CONNECT_TIMEOUT)).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Retries after a failed first attempt (default
+    /// [`DEFAULT_MAX_RETRIES`](crate::DEFAULT_MAX_RETRIES); 0 turns retries off).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
+    /// The delay before the first retry, doubled for each further one up to the policy's
+    /// cap (default [`DEFAULT_RETRY_INITIAL_DELAY`](crate::DEFAULT_RETRY_INITIAL_DELAY)).
+    /// `Retry-After` from the server takes precedence.
+    pub fn retry_initial_delay(mut self, delay: Duration) -> Self {
+        self.retry_initial_delay = Some(delay);
+        self
+    }
+
+    /// The largest response body read; a larger one is an
+    /// [`Error::BodyTooLarge`](crate::Error::BodyTooLarge).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.max_body_bytes = Some(limit);
+        self
+    }
+
+    /// How many pages the `*_stream` methods fetch at once once the page count is known
+    /// (default 1: one after the other). Items still arrive in page order.
+    pub fn page_concurrency(mut self, pages: usize) -> Self {
+        self.page_concurrency = Some(pages);
+        self
+    }
+
+    /// Replaces the `User-Agent` (default: this crate's name and version).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Uses a `reqwest::Client` you configured (proxies, TLS...); the connect timeout and
+    /// user agent of this builder then do not apply.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    pub fn build(self) -> Result<Client, Error> {
+        let auth = match (settings::AUTH_HEADER, &self.api_key) {
+            (None, _) => None,
+            (Some(_), None) => {
+                return Err(Error::Config(
+                    "no API key: call `ClientBuilder::api_key`".to_owned(),
+                ))
+            }
+            (Some((name, prefix)), Some(key)) => Some(auth_header(name, prefix, key)?),
+        };
+        let base_url = match self.base_url.as_deref().or(settings::DEFAULT_BASE_URL) {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => {
+                return Err(Error::Config(
+                    "no base URL: call `ClientBuilder::base_url`".to_owned(),
+                ))
+            }
+        };
+        match reqwest::Url::parse(&base_url) {
+            Ok(url) if url.scheme() == "https" || url.scheme() == "http" => {}
+            _ => {
+                return Err(Error::Config(format!(
+                    "base URL {base_url:?} is not an absolute http(s) URL"
+                )))
+            }
+        }
+        let http = match self.http_client {
+            Some(client) => client,
+            None => reqwest::Client::builder()
+                .connect_timeout(
+                    self.connect_timeout
+                        .unwrap_or(settings::DEFAULT_CONNECT_TIMEOUT),
+                )
+                .user_agent(self.user_agent.as_deref().unwrap_or(USER_AGENT))
+                .build()
+                .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
+        };
+        Ok(Client {
+            http,
+            base_url,
+            auth,
+            timeout: Some(self.timeout.unwrap_or(settings::DEFAULT_TIMEOUT)),
+            max_retries: self.max_retries.unwrap_or(settings::DEFAULT_MAX_RETRIES),
+            retry_initial_delay: self
+                .retry_initial_delay
+                .unwrap_or(settings::DEFAULT_RETRY_INITIAL_DELAY),
+            max_body_bytes: self
+                .max_body_bytes
+                .unwrap_or(settings::DEFAULT_MAX_BODY_BYTES),
+            page_concurrency: self.page_concurrency.unwrap_or(1).max(1),
+            extra_headers: Arc::default(),
+            extra_query: Arc::default(),
+        })
+    }
+}
+
+/// The authentication header: its name and `prefix` + key as a value marked sensitive, so
+/// that it never shows in `Debug` output.
+fn auth_header(name: &str, prefix: &str, key: &str) -> Result<(HeaderName, HeaderValue), Error> {
+    let name = HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| Error::Config(format!("the API key header name {name:?} is invalid")))?;
+    let mut value = HeaderValue::from_str(&format!("{prefix}{key}")).map_err(|_| {
+        Error::Config(format!(
+            "the value for the {name} header has invalid characters"
+        ))
+    })?;
+    value.set_sensitive(true);
+    Ok((name, value))
+}
+
+/// Options for the requests of one [`Client::with_options`] clone.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct RequestOptions {
+    /// Overrides the time allowed per attempt.
+    pub timeout: Option<Duration>,
+    /// Overrides the number of retries.
+    pub max_retries: Option<u32>,
+    /// Overrides the page concurrency of `*_stream` methods.
+    pub page_concurrency: Option<usize>,
+    /// Headers added to every request (replacing generated ones of the same name).
+    pub headers: HeaderMap,
+    /// Query pairs appended to every request.
+    pub query: Vec<(String, String)>,
+}
+
+impl RequestOptions {
+    /// No overrides.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The time allowed per attempt.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Retries after a failed first attempt.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
+    /// Pages fetched at once by `*_stream` methods.
+    pub fn page_concurrency(mut self, pages: usize) -> Self {
+        self.page_concurrency = Some(pages);
+        self
+    }
+
+    /// Adds a header; an invalid name or value is ignored with a `tracing` warning.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        match (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
+        ) {
+            (Ok(name), Ok(value)) => {
+                self.headers.insert(name, value);
+            }
+            _ => tracing::warn!(header = name, "ignoring an invalid header"),
+        }
+        self
+    }
+
+    /// Appends a query pair (encoded like every other query value).
+    pub fn query(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.query.push((key.into(), value.into()));
+        self
+    }
+}
+
+impl Error {
+    /// Classifies a `reqwest` error: timeouts are their own kind.
+    pub(crate) fn from_reqwest(error: reqwest::Error) -> Self {
+        if error.is_timeout() {
+            Self::Timeout(error)
+        } else {
+            Self::Transport(error)
+        }
+    }
+
+    /// Connection errors (refused, reset, closed mid-body) and timeouts are retried.
+    /// Reading a body cut short surfaces as a `decode` error of reqwest (the client decodes
+    /// JSON itself, so that kind means the bytes never arrived).
+    fn is_retryable(&self) -> bool {
+        match self {
+            Self::Timeout(_) => true,
+            Self::Transport(e) => e.is_connect() || e.is_request() || e.is_body() || e.is_decode(),
+            _ => false,
+        }
+    }
+}
+
+/// Whether a response is worth another attempt: the policy's override header decides when
+/// present, else its statuses (and every 5xx, if it says so) are retried and no other.
+pub(crate) fn should_retry_response(
+    policy: &RetryPolicy,
+    status: StatusCode,
+    headers: &HeaderMap,
+) -> bool {
+    if let Some(name) = policy.should_retry_header {
+        match headers.get(name).and_then(|v| v.to_str().ok()) {
+            Some("true") => return true,
+            Some("false") => return false,
+            _ => {}
+        }
+    }
+    policy.statuses.contains(&status.as_u16()) || (policy.server_errors && status.is_server_error())
+}
+
+/// The wait before retry number `attempt + 1`: the server's `retry-after-ms` or
+/// `Retry-After` when it asks for more than 0 and at most the policy allows, else
+/// exponential backoff from `initial` up to the policy's cap, minus `jitter` (a number in
+/// [0, 1)) times the policy's jitter fraction.
+pub(crate) fn retry_delay(
+    policy: &RetryPolicy,
+    attempt: u32,
+    initial: Duration,
+    headers: Option<&HeaderMap>,
+    jitter: f64,
+) -> Duration {
+    if let Some(asked) = headers.and_then(retry_after) {
+        if asked > Duration::ZERO && asked <= policy.max_retry_after {
+            return asked;
+        }
+    }
+    let backoff = initial
+        .saturating_mul(1u32 << attempt.min(16))
+        .min(policy.max_delay);
+    backoff.mul_f64(1.0 - policy.jitter * jitter)
+}
+
+/// `retry-after-ms` (milliseconds), else `Retry-After` (seconds, possibly fractional, or an
+/// HTTP date); a date in the past gives zero.
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let text = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    };
+    if let Some(ms) = text("retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {
+        return Duration::try_from_secs_f64(ms / 1000.0).ok();
+    }
+    let value = text("retry-after")?;
+    if let Ok(seconds) = value.parse::<f64>() {
+        return Duration::try_from_secs_f64(seconds).ok();
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(SystemTime::now()).unwrap_or_default())
+}
+
+/// A number in [0, 1) that differs between calls (randomly seeded hashing from std, so no
+/// random-number crate is needed for jitter).
+fn jitter() -> f64 {
+    use std::hash::{BuildHasher as _, Hasher as _};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u64(
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or_default(),
+    );
+    (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
+}

@@ -1,0 +1,122 @@
+//! The error type of every call. The decoded body of an error response is an
+//! [`ErrorBody`], whose variants come from the spec (`error_body.rs`).
+
+use crate::error_body::ErrorBody;
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+use std::fmt;
+
+/// Everything that can go wrong in a call.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The client is misconfigured (no API key, a bad base URL...).
+    #[error("invalid client configuration: {0}")]
+    Config(String),
+    /// The request could not be built from the given values.
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+    /// The request body could not be encoded.
+    #[error("cannot encode the request body: {0}")]
+    Encode(#[source] serde_json::Error),
+    /// The request could not be sent or the response not read: connection refused or
+    /// reset, DNS, TLS...
+    #[error("transport error: {0}")]
+    Transport(#[source] reqwest::Error),
+    /// An attempt took longer than the configured timeout (retried like a connection error).
+    #[error("request timed out: {0}")]
+    Timeout(#[source] reqwest::Error),
+    /// The server answered with an error status; the body is decoded.
+    #[error("{0}")]
+    Api(Box<ApiError>),
+    /// A success response whose body does not match the spec.
+    #[error("cannot decode the {status} response: {source}; body starts with: {body_excerpt}")]
+    Decode {
+        status: StatusCode,
+        #[source]
+        source: serde_json::Error,
+        /// The start of the body, for diagnosis.
+        body_excerpt: String,
+    },
+    /// A response the spec does not describe (an undeclared success status, or an error
+    /// body that is not JSON).
+    #[error("unexpected {status} response ({}): {body_excerpt}", content_type.as_deref().unwrap_or("no content type"))]
+    UnexpectedResponse {
+        status: StatusCode,
+        content_type: Option<String>,
+        /// The start of the body, for diagnosis.
+        body_excerpt: String,
+    },
+    /// The response body is larger than the client's limit.
+    #[error("the {status} response body exceeds the limit of {limit} bytes")]
+    BodyTooLarge { status: StatusCode, limit: usize },
+}
+
+impl Error {
+    /// The HTTP status, when a response was received.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Self::Api(e) => Some(e.status),
+            Self::Decode { status, .. }
+            | Self::UnexpectedResponse { status, .. }
+            | Self::BodyTooLarge { status, .. } => Some(*status),
+            Self::Transport(e) | Self::Timeout(e) => e.status(),
+            Self::Config(_) | Self::InvalidRequest(_) | Self::Encode(_) => None,
+        }
+    }
+
+    /// The request timed out.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Self::Timeout(_))
+    }
+
+    /// The decoded error response, if the server sent one.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Self::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// An error response: status, headers (for a request id, say) and decoded body.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The decoded body.
+    pub body: ErrorBody,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HTTP {}", self.status)?;
+        if let Some(summary) = self.body.summary() {
+            write!(f, ": {summary}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// The one-line summary of an error body: the first of `summaries` it has, followed by the
+/// first of `details` when that says something more (`"Invalid phone number: +1 is too short"`).
+pub(crate) fn summary(summaries: &[Option<&str>], details: &[Option<&str>]) -> Option<String> {
+    let first = |candidates: &[Option<&str>]| {
+        candidates
+            .iter()
+            .flatten()
+            .map(|s| s.trim())
+            .find(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    match (first(summaries), first(details)) {
+        (Some(summary), Some(detail)) if detail != summary => Some(format!("{summary}: {detail}")),
+        (Some(summary), _) => Some(summary),
+        (None, detail) => detail,
+    }
+}

@@ -1,0 +1,133 @@
+//! Stand-in for a generated `operations/` file: one paginated list with a query parameter,
+//! a header and typed errors, a string enum, and a multipart upload, shaped as the generator
+//! writes them, so that the harness uses the runtime the way generated crates do.
+
+use crate::error::Error;
+use crate::error_body::ErrorBody;
+use crate::multipart::{File, Form, ToMultipart};
+use crate::pagination::{paginate, Page};
+use crate::query::{header_value, QueryString, ToQuery};
+use crate::response::{ApiResponse, Json};
+use futures_util::Stream;
+
+/// A listed thing.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Item {
+    pub id: i64,
+    pub color: Option<Color>,
+}
+
+/// A string enum with a fallback variant.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Color {
+    Red,
+    Blue,
+    Other(String),
+}
+
+crate::enums::string_enum!(Color { Red = "red", Blue = "blue", } else Other);
+
+impl ToQuery for Color {
+    fn write_query(&self, key: &mut String, query: &mut QueryString) {
+        query.push(key, self.as_str());
+    }
+}
+
+/// A page of items.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct ItemPage {
+    pub data: Vec<Item>,
+    pub meta: Option<Meta>,
+}
+
+/// Where a page is.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct Meta {
+    pub page_number: Option<i64>,
+    pub total_pages: Option<i64>,
+}
+
+/// Parameters of the list.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListParams {
+    pub page: Option<i64>,
+    pub color: Option<Color>,
+    pub request_id: Option<String>,
+}
+
+/// An upload body.
+pub struct Upload {
+    pub file: File,
+    pub note: Option<String>,
+}
+
+impl ToMultipart for Upload {
+    fn write_parts(&self, form: &mut Form) -> Result<(), Error> {
+        form.file("file", &self.file)?;
+        if let Some(value) = &self.note {
+            form.value("note", value)?;
+        }
+        Ok(())
+    }
+}
+
+impl crate::Client {
+    /// `GET /items`.
+    pub async fn list_items(&self, params: &ListParams) -> Result<ApiResponse<ItemPage>, Error> {
+        let mut query = QueryString::new();
+        if let Some(value) = &params.page {
+            query.write("page[number]", value);
+        }
+        if let Some(value) = &params.color {
+            query.write("color", value);
+        }
+        let mut request = self.request(reqwest::Method::GET, "/items", &query)?;
+        if let Some(value) = &params.request_id {
+            request = request.header("x-request-id", header_value("x-request-id", value)?);
+        }
+        let response = self.send("/items", request).await?;
+        match response.status().as_u16() {
+            200 => response.success::<Json<_>>(),
+            422 => Err(response.error(ErrorBody::Problem)),
+            _ => Err(response.error(ErrorBody::Other)),
+        }
+    }
+
+    /// Every item of every page of `list_items`.
+    pub fn list_items_stream<'a>(
+        &'a self,
+        params: &ListParams,
+    ) -> impl Stream<Item = Result<Item, Error>> + Send + 'a {
+        let params = params.clone();
+        paginate(
+            params.page.unwrap_or(1),
+            self.page_concurrency(),
+            move |number| {
+                let params = ListParams {
+                    page: Some(number),
+                    ..params.clone()
+                };
+                async move {
+                    let body = self.list_items(&params).await?.into_body();
+                    Ok(Page {
+                        page_number: body.meta.as_ref().and_then(|m| m.page_number),
+                        total_pages: body.meta.as_ref().and_then(|m| m.total_pages),
+                        items: body.data,
+                    })
+                }
+            },
+        )
+    }
+
+    /// `POST /uploads` with a multipart body; answers 204.
+    pub async fn upload(&self, body: &Upload) -> Result<(), Error> {
+        let mut request = self.request(reqwest::Method::POST, "/uploads", &QueryString::new())?;
+        let (content_type, bytes) = crate::multipart::encode(body)?;
+        request = request.header("content-type", content_type).body(bytes);
+        let response = self.send("/uploads", request).await?;
+        match response.status().as_u16() {
+            204 => response.success::<()>().map(ApiResponse::into_body),
+            _ => Err(response.error(ErrorBody::Other)),
+        }
+    }
+}

@@ -1,0 +1,66 @@
+use crate::query::{encode_path_segment, form_body, header_value, CookieString, QueryString};
+use std::collections::BTreeMap;
+
+#[test]
+fn values_and_keys_are_encoded_for_a_query() {
+    let mut q = QueryString::new();
+    q.push("filter[created_at][gte]", "2019-03-29T11:10:00Z");
+    q.push("to", "+1 555&x=y");
+    assert_eq!(
+        q.as_str(),
+        "filter[created_at][gte]=2019-03-29T11:10:00Z&to=%2B1%20555%26x%3Dy"
+    );
+}
+
+#[test]
+fn arrays_and_objects_take_their_layouts() {
+    let mut q = QueryString::new();
+    q.push_each("tag", &["a".to_owned(), "b c".to_owned()]);
+    q.push_delimited("ids", &[1, 2, 3], "%7C");
+    q.write("list", &vec![1, 2]);
+    let mut map = BTreeMap::new();
+    map.insert("k".to_owned(), 1);
+    q.write("obj", &map);
+    q.push_flat_object(
+        "range",
+        &serde_json::json!({"min": 1, "max": null, "label": "a,b"}),
+    );
+    assert_eq!(
+        q.as_str(),
+        "tag=a&tag=b%20c&ids=1%7C2%7C3&list=1,2&obj[k]=1&range=label,a%2Cb,min,1"
+    );
+    let mut empty = QueryString::new();
+    empty.push_list::<&str>("none", &[], ",");
+    assert!(empty.is_empty());
+}
+
+#[test]
+fn json_values_nest_and_index() {
+    let mut q = QueryString::new();
+    q.write(
+        "f",
+        &serde_json::json!({"a": [{"b": true}], "n": null, "s": "x"}),
+    );
+    assert_eq!(q.as_str(), "f[a][0][b]=true&f[s]=x");
+}
+
+#[test]
+fn path_segments_stay_one_segment() {
+    assert_eq!(encode_path_segment("a/b?c#d"), "a%2Fb%3Fc%23d");
+    assert_eq!(encode_path_segment(".."), "%2E%2E");
+    assert_eq!(encode_path_segment("."), "%2E");
+}
+
+#[test]
+fn forms_headers_and_cookies() {
+    let mut map = BTreeMap::new();
+    map.insert("name".to_owned(), "A B".to_owned());
+    assert_eq!(form_body(&map), b"name=A%20B");
+    assert_eq!(header_value("x-id", &42).unwrap(), "42");
+    let e = header_value("x-id", "a\nb").unwrap_err();
+    assert!(e.to_string().contains("x-id"), "{e}");
+    let mut cookies = CookieString::new();
+    cookies.push("session", "a b");
+    cookies.push("n", &7);
+    assert_eq!(cookies.as_str(), "session=a%20b; n=7");
+}

@@ -1,0 +1,103 @@
+use crate::error_body::{ErrorBody, Problem};
+use crate::response::{Json, RawResponse};
+use crate::Error;
+use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE};
+use reqwest::StatusCode;
+
+fn raw(status: u16, body: &[u8]) -> RawResponse {
+    let mut headers = HeaderMap::new();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    RawResponse::new(
+        StatusCode::from_u16(status).unwrap(),
+        headers,
+        body.to_vec(),
+    )
+}
+
+#[test]
+fn success_bodies_decode_by_kind() {
+    let json: serde_json::Value = raw(200, br#"{"a":1}"#)
+        .success::<Json<_>>()
+        .unwrap()
+        .into_body();
+    assert_eq!(json["a"], 1);
+    assert_eq!(raw(200, b"hi").success::<String>().unwrap().body, "hi");
+    assert_eq!(raw(200, &[0xff]).success::<Vec<u8>>().unwrap().body, [0xff]);
+    let empty = raw(204, b"ignored").success::<()>().unwrap();
+    assert_eq!(empty.status, StatusCode::NO_CONTENT);
+}
+
+#[test]
+fn bad_success_bodies_are_errors_that_keep_the_evidence() {
+    let e = raw(200, b"{not json")
+        .success::<Json<serde_json::Value>>()
+        .unwrap_err();
+    assert!(
+        matches!(&e, Error::Decode { status, body_excerpt, .. } if status.as_u16() == 200 && body_excerpt == "{not json"),
+        "{e:?}"
+    );
+    // Text that is not UTF-8 is never altered silently.
+    let e = raw(200, &[b'a', 0xff]).success::<String>().unwrap_err();
+    assert!(
+        matches!(&e, Error::UnexpectedResponse { body_excerpt, .. } if body_excerpt == "a\u{fffd}"),
+        "{e:?}"
+    );
+    let long = vec![b'x'; 600];
+    let e = raw(200, &long)
+        .success::<Json<serde_json::Value>>()
+        .unwrap_err();
+    assert!(
+        matches!(&e, Error::Decode { body_excerpt, .. } if body_excerpt.ends_with('…') && body_excerpt.len() < 600)
+    );
+}
+
+#[test]
+fn error_bodies_are_typed_else_kept() {
+    let typed = raw(422, br#"{"title":"Invalid","detail":"too short"}"#).error(ErrorBody::Problem);
+    let api = typed.api_error().unwrap();
+    assert_eq!(
+        api.body,
+        ErrorBody::Problem(Problem {
+            title: "Invalid".into(),
+            detail: Some("too short".into())
+        })
+    );
+    assert_eq!(
+        typed.to_string(),
+        "HTTP 422 Unprocessable Entity: Invalid: too short"
+    );
+    let other = raw(500, br#"{"message":"boom"}"#).error(ErrorBody::Problem);
+    assert!(
+        matches!(&other.api_error().unwrap().body, ErrorBody::Other(v) if v["message"] == "boom")
+    );
+    assert_eq!(other.to_string(), "HTTP 500 Internal Server Error: boom");
+    let empty = raw(503, b"  \n").error(ErrorBody::Problem);
+    assert_eq!(empty.api_error().unwrap().body, ErrorBody::Empty);
+    assert_eq!(empty.status().unwrap().as_u16(), 503);
+    let html = raw(502, b"<html>bad gateway</html>").error(ErrorBody::Problem);
+    assert!(matches!(html, Error::UnexpectedResponse { .. }), "{html:?}");
+    // A success status that reaches an error arm is a response the spec does not describe.
+    let undeclared = raw(201, b"{}").error(ErrorBody::Other);
+    assert!(
+        matches!(undeclared, Error::UnexpectedResponse { .. }),
+        "{undeclared:?}"
+    );
+}
+
+#[test]
+fn summaries_pick_the_first_present_and_add_a_new_detail() {
+    use crate::error::summary;
+    assert_eq!(
+        summary(&[None, Some("b")], &[Some("c")]).as_deref(),
+        Some("b: c")
+    );
+    assert_eq!(
+        summary(&[Some("same")], &[Some("same")]).as_deref(),
+        Some("same")
+    );
+    assert_eq!(
+        summary(&[Some("  ")], &[Some("detail")]).as_deref(),
+        Some("detail")
+    );
+    assert_eq!(summary(&[], &[]), None);
+}

@@ -1,0 +1,293 @@
+//! `codegen.toml`: the generator settings kept next to a spec (or given with `--config`).
+//! Every key is optional; what a file leaves out keeps the defaults of [`Options`].
+//!
+//! ```toml
+//! [crate]
+//! name = "telnyx-recordings"
+//! version = "0.1.0"
+//! env_prefix = "TELNYX"
+//!
+//! [client]
+//! timeout_ms = 60000
+//! connect_timeout_ms = 5000
+//! max_body_bytes = 16777216
+//!
+//! [retry]
+//! max_retries = 2
+//! initial_delay_ms = 500
+//! max_delay_ms = 8000
+//! jitter = 0.25
+//! statuses = [408, 409, 429]
+//! server_errors = true
+//! should_retry_header = "x-should-retry"
+//! max_retry_after_ms = 60000
+//!
+//! [pagination]
+//! page = "page[number]"
+//! items = "data"
+//! page_number = "meta.page_number"
+//! total_pages = "meta.total_pages"
+//!
+//! [errors]
+//! summary = ["errors[0].title"]
+//! detail = ["errors[0].detail"]
+//! ```
+
+use crate::error::{Error, Location};
+use crate::options::{FieldPath, Options, PaginationShape};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The file name looked for next to a spec.
+pub const FILE_NAME: &str = "codegen.toml";
+
+/// `codegen.toml` in the spec's folder, if there is one.
+pub fn discover(spec: &Path) -> Option<PathBuf> {
+    let path = spec.parent().unwrap_or(Path::new(".")).join(FILE_NAME);
+    path.is_file().then_some(path)
+}
+
+/// Reads the config file at `path` onto `options`.
+pub fn apply_file(path: &Path, options: &mut Options) -> Result<(), Error> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Error::new(
+            Location::File(path.to_path_buf()),
+            format!("cannot read: {e}"),
+        )
+    })?;
+    apply(path, &text, options)
+}
+
+/// Applies the settings in `text` (the content of `path`) onto `options`.
+pub fn apply(path: &Path, text: &str, options: &mut Options) -> Result<(), Error> {
+    let file: File = toml::from_str(text).map_err(|e| {
+        let location = match e.span() {
+            Some(span) => {
+                let (line, column) = line_column(text, span.start);
+                Location::Position {
+                    file: path.to_path_buf(),
+                    line,
+                    column,
+                }
+            }
+            None => Location::File(path.to_path_buf()),
+        };
+        Error::new(
+            location,
+            format!("invalid generator config: {}", e.message()),
+        )
+    })?;
+    let invalid = |key: &str, message: String| {
+        Error::new(
+            Location::File(path.to_path_buf()),
+            format!("invalid generator config: `{key}`: {message}"),
+        )
+    };
+    if let Some(krate) = file.krate {
+        if let Some(name) = krate.name {
+            options.rename(&name);
+        }
+        if let Some(version) = krate.version {
+            options.crate_version = version;
+        }
+        if let Some(prefix) = krate.env_prefix {
+            options.set_env_prefix(&prefix);
+        }
+    }
+    let settings = &mut options.settings;
+    if let Some(client) = file.client {
+        let c = &mut settings.client;
+        set_ms(&mut c.timeout, client.timeout_ms);
+        set_ms(&mut c.connect_timeout, client.connect_timeout_ms);
+        if let Some(bytes) = client.max_body_bytes {
+            c.max_body_bytes = bytes;
+        }
+    }
+    if let Some(retry) = file.retry {
+        let r = &mut settings.retry;
+        if let Some(n) = retry.max_retries {
+            r.max_retries = n;
+        }
+        set_ms(&mut r.initial_delay, retry.initial_delay_ms);
+        set_ms(&mut r.max_delay, retry.max_delay_ms);
+        set_ms(&mut r.max_retry_after, retry.max_retry_after_ms);
+        if let Some(jitter) = retry.jitter {
+            if !(0.0..=1.0).contains(&jitter) {
+                return Err(invalid(
+                    "retry.jitter",
+                    format!("{jitter} is not between 0 and 1"),
+                ));
+            }
+            r.jitter = jitter;
+        }
+        if let Some(statuses) = retry.statuses {
+            if let Some(bad) = statuses.iter().find(|s| !(100..=599).contains(*s)) {
+                return Err(invalid(
+                    "retry.statuses",
+                    format!("{bad} is not an HTTP status"),
+                ));
+            }
+            r.statuses = statuses;
+        }
+        if let Some(all) = retry.server_errors {
+            r.server_errors = all;
+        }
+        if let Some(header) = retry.should_retry_header {
+            r.should_retry_header = (!header.is_empty()).then_some(header);
+        }
+    }
+    if let Some(p) = file.pagination {
+        let path = |key: &str, text: String| {
+            FieldPath::parse(&text).map_err(|m| invalid(&format!("pagination.{key}"), m))
+        };
+        settings.pagination = Some(PaginationShape {
+            page: p.page,
+            items: path("items", p.items)?,
+            page_number: path("page_number", p.page_number)?,
+            total_pages: path("total_pages", p.total_pages)?,
+        });
+    }
+    if let Some(errors) = file.errors {
+        let paths = |key: &str, list: Vec<String>| {
+            list.iter()
+                .map(|p| FieldPath::parse(p).map_err(|m| invalid(&format!("errors.{key}"), m)))
+                .collect::<Result<Vec<_>, _>>()
+        };
+        if let Some(summary) = errors.summary {
+            settings.errors.summary = paths("summary", summary)?;
+        }
+        if let Some(detail) = errors.detail {
+            settings.errors.detail = paths("detail", detail)?;
+        }
+    }
+    Ok(())
+}
+
+fn set_ms(target: &mut Duration, ms: Option<u64>) {
+    if let Some(ms) = ms {
+        *target = Duration::from_millis(ms);
+    }
+}
+
+/// 1-based line and column of a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    #[serde(rename = "crate")]
+    krate: Option<CrateSection>,
+    client: Option<ClientSection>,
+    retry: Option<RetrySection>,
+    pagination: Option<PaginationSection>,
+    errors: Option<ErrorsSection>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CrateSection {
+    name: Option<String>,
+    version: Option<String>,
+    env_prefix: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClientSection {
+    timeout_ms: Option<u64>,
+    connect_timeout_ms: Option<u64>,
+    max_body_bytes: Option<u64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RetrySection {
+    max_retries: Option<u32>,
+    initial_delay_ms: Option<u64>,
+    max_delay_ms: Option<u64>,
+    jitter: Option<f64>,
+    statuses: Option<Vec<u16>>,
+    server_errors: Option<bool>,
+    should_retry_header: Option<String>,
+    max_retry_after_ms: Option<u64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PaginationSection {
+    page: String,
+    items: String,
+    page_number: String,
+    total_pages: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ErrorsSection {
+    summary: Option<Vec<String>>,
+    detail: Option<Vec<String>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(text: &str) -> Result<Options, String> {
+        let mut options = Options::for_crate("api", "api.yml");
+        apply(Path::new("codegen.toml"), text, &mut options).map_err(|e| e.to_string())?;
+        Ok(options)
+    }
+
+    #[test]
+    fn an_empty_file_keeps_the_defaults() {
+        assert_eq!(options("").unwrap(), Options::for_crate("api", "api.yml"));
+    }
+
+    #[test]
+    fn every_section_is_read() {
+        let o = options(
+            "[crate]\nname = \"My API\"\nenv_prefix = \"my\"\n\
+             [client]\ntimeout_ms = 1500\n\
+             [retry]\nmax_retries = 5\nstatuses = [429]\nserver_errors = false\nshould_retry_header = \"x-retry\"\n\
+             [pagination]\npage = \"page[number]\"\nitems = \"data\"\npage_number = \"meta.page_number\"\ntotal_pages = \"meta.total_pages\"\n\
+             [errors]\nsummary = [\"errors[0].title\"]\ndetail = []\n",
+        )
+        .unwrap();
+        assert_eq!(o.crate_name, "my-api");
+        assert_eq!(o.env_prefix, "MY");
+        assert_eq!(o.settings.client.timeout, Duration::from_millis(1500));
+        assert_eq!(o.settings.retry.max_retries, 5);
+        assert_eq!(o.settings.retry.statuses, [429]);
+        assert!(!o.settings.retry.server_errors);
+        assert_eq!(
+            o.settings.retry.should_retry_header.as_deref(),
+            Some("x-retry")
+        );
+        let p = o.settings.pagination.unwrap();
+        assert_eq!(p.total_pages.to_string(), "meta.total_pages");
+        assert_eq!(o.settings.errors.summary[0].to_string(), "errors[0].title");
+        assert!(o.settings.errors.detail.is_empty());
+    }
+
+    #[test]
+    fn mistakes_are_located() {
+        let e = options("[retry]\nmax_retrys = 3\n").unwrap_err();
+        assert!(
+            e.starts_with("error: codegen.toml:2:1: invalid generator config"),
+            "{e}"
+        );
+        assert!(e.contains("max_retrys"), "{e}");
+        let e = options("[retry]\njitter = 2.0\n").unwrap_err();
+        assert!(e.contains("`retry.jitter`"), "{e}");
+        let e = options("[errors]\nsummary = [\"errors[1].title\"]\n").unwrap_err();
+        assert!(e.contains("`errors.summary`"), "{e}");
+        let e = options("[pagination]\npage = \"page\"\n").unwrap_err();
+        assert!(e.contains("missing field"), "{e}");
+    }
+}
