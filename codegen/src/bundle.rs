@@ -409,3 +409,108 @@ fn hoist_name(file: &Path, fragment: &str) -> String {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "Schema".to_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// Writes `files` into a temporary folder and bundles the first.
+    fn bundled(files: &[(&str, &str)]) -> Result<Value, String> {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let root = dir.path().join(files[0].0);
+        let mut doc = crate::syntax::parse_value(&root, files[0].1.as_bytes()).unwrap();
+        bundle(&root, &mut doc).map_err(|e| e.to_string())?;
+        Ok(doc)
+    }
+
+    const ROOT: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n";
+
+    #[test]
+    fn schema_files_are_hoisted_once_into_named_components() {
+        let doc = bundled(&[
+            (
+                "api.yml",
+                &format!(
+                    "{ROOT}paths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: d\n          content:\n            application/json:\n              schema: {{$ref: 'schemas/pet.yml'}}\n  /b:\n    get:\n      responses:\n        '200':\n          description: d\n          content:\n            application/json:\n              schema: {{$ref: './schemas/pet.yml#'}}\n"
+                ),
+            ),
+            (
+                "schemas/pet.yml",
+                "type: object\nproperties:\n  owner: {$ref: 'owner.yml'}\n  friend: {$ref: 'pet.yml'}\n",
+            ),
+            ("schemas/owner.yml", "type: object\nproperties:\n  name: {type: string}\n"),
+        ])
+        .unwrap();
+        let schemas = doc.pointer("/components/schemas").unwrap();
+        assert_eq!(schemas.as_object().unwrap().len(), 2, "{schemas:#}");
+        let pet_ref = doc
+            .pointer("/paths/~1a/get/responses/200/content/application~1json/schema/$ref")
+            .unwrap();
+        assert_eq!(pet_ref, &json!("#/components/schemas/pet"));
+        assert_eq!(
+            doc.pointer("/paths/~1b/get/responses/200/content/application~1json/schema/$ref"),
+            Some(pet_ref)
+        );
+        // A file that refers to itself is one component referring to itself.
+        assert_eq!(
+            doc.pointer("/components/schemas/pet/properties/friend/$ref"),
+            Some(&json!("#/components/schemas/pet"))
+        );
+        assert_eq!(
+            doc.pointer("/components/schemas/pet/properties/owner/$ref"),
+            Some(&json!("#/components/schemas/owner"))
+        );
+    }
+
+    #[test]
+    fn other_references_are_replaced_by_their_target() {
+        let doc = bundled(&[
+            (
+                "api.yml",
+                &format!("{ROOT}paths:\n  /pets: {{$ref: 'paths.yml#/pets'}}\n"),
+            ),
+            (
+                "paths.yml",
+                "pets:\n  get:\n    operationId: listPets\n    responses: {'204': {description: none}}\n",
+            ),
+        ])
+        .unwrap();
+        assert_eq!(
+            doc.pointer("/paths/~1pets/get/operationId"),
+            Some(&json!("listPets"))
+        );
+    }
+
+    #[test]
+    fn urls_files_outside_the_folder_and_dangling_pointers_are_refused() {
+        let spec = |reference: &str| {
+            format!("{ROOT}paths: {{}}\ncomponents:\n  schemas:\n    A: {{$ref: '{reference}'}}\n    B: {{properties: {{x: {{$ref: '{reference}'}}}}}}\n")
+        };
+        let e = bundled(&[("api.yml", &spec("https://example.com/a.yml"))]).unwrap_err();
+        assert!(e.contains("is a URL"), "{e}");
+        let e = bundled(&[("api.yml", &spec("../outside.yml"))]).unwrap_err();
+        assert!(
+            e.contains("cannot open") || e.contains("leaves the spec's folder"),
+            "{e}"
+        );
+        let e = bundled(&[("api.yml", &spec("#/nowhere/at/all"))]).unwrap_err();
+        assert!(e.contains("points to nothing"), "{e}");
+        assert!(
+            e.contains("#/components/schemas/B/properties/x"),
+            "located: {e}"
+        );
+    }
+
+    #[test]
+    fn a_document_with_only_component_references_is_left_alone() {
+        let text = format!("{ROOT}paths: {{}}\ncomponents:\n  schemas:\n    A: {{$ref: '#/components/schemas/B'}}\n    B: {{type: string}}\n");
+        let before = crate::syntax::parse_value(Path::new("api.yml"), text.as_bytes()).unwrap();
+        assert_eq!(bundled(&[("api.yml", &text)]).unwrap(), before);
+    }
+}

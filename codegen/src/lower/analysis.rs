@@ -277,3 +277,75 @@ fn collect_named(ty: &TypeRef, out: &mut Vec<TypeId>) {
         out.push(*id);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::{Api, TypeKind};
+    use std::path::Path;
+
+    fn lower(schemas: &str) -> Result<Api, String> {
+        let text = format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n{schemas}"
+        );
+        let doc =
+            crate::load::parse(Path::new("t.yml"), text.as_bytes()).map_err(|e| e.to_string())?;
+        crate::lower::lower(&doc, &Default::default()).map_err(|e| e.to_string())
+    }
+
+    fn field<'a>(api: &'a Api, ty: &str, field: &str) -> &'a crate::ir::Field {
+        let t = api.types.iter().find(|t| t.name == ty).unwrap();
+        let TypeKind::Struct(s) = &t.kind else {
+            panic!("{ty} is not a struct")
+        };
+        s.fields.iter().find(|f| f.rust_name == field).unwrap()
+    }
+
+    #[test]
+    fn direct_cycles_are_boxed_and_indirect_ones_are_not() {
+        let api = lower(
+            "    A: {type: object, required: [b], properties: {b: {$ref: '#/components/schemas/B'}, list: {type: array, items: {$ref: '#/components/schemas/A'}}}}\n\
+             \x20   B: {type: object, properties: {a: {$ref: '#/components/schemas/A'}, c: {$ref: '#/components/schemas/C'}}}\n\
+             \x20   C: {type: object, properties: {n: {type: integer}}}\n",
+        )
+        .unwrap();
+        assert!(field(&api, "A", "b").boxed, "A → B → A is a cycle");
+        assert!(field(&api, "B", "a").boxed);
+        assert!(!field(&api, "B", "c").boxed, "C is outside the cycle");
+        assert!(
+            !field(&api, "A", "list").boxed,
+            "a Vec already breaks the cycle"
+        );
+    }
+
+    #[test]
+    fn reference_loops_without_a_type_are_reported() {
+        let e = lower(
+            "    A: {$ref: '#/components/schemas/B'}\n    B: {$ref: '#/components/schemas/A'}\n",
+        )
+        .unwrap_err();
+        assert!(e.contains("`$ref` cycle with no type in between"), "{e}");
+        assert!(
+            e.contains("#/components/schemas/A") && e.contains("#/components/schemas/B"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn default_is_derived_only_when_required_fields_have_defaults() {
+        let api = lower(
+            "    Optional: {type: object, properties: {x: {type: string}}}\n\
+             \x20   NeedsEnum: {type: object, required: [kind], properties: {kind: {type: string, enum: [a, b]}}}\n\
+             \x20   NeedsStruct: {type: object, required: [inner], properties: {inner: {$ref: '#/components/schemas/NeedsEnum'}}}\n\
+             \x20   NeedsString: {type: object, required: [s], properties: {s: {type: string}}}\n",
+        )
+        .unwrap();
+        let default = |name: &str| match &api.types.iter().find(|t| t.name == name).unwrap().kind {
+            TypeKind::Struct(s) => s.derive_default,
+            _ => unreachable!(),
+        };
+        assert!(default("Optional"));
+        assert!(default("NeedsString"), "String has a default");
+        assert!(!default("NeedsEnum"), "an enum has none");
+        assert!(!default("NeedsStruct"), "nor does a struct that needs one");
+    }
+}

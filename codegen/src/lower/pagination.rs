@@ -115,3 +115,81 @@ fn numeric(ty: &TypeRef) -> Option<Numeric> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::{Api, PageParam};
+    use crate::options::{FieldPath, PaginationShape, Settings};
+    use std::path::Path;
+
+    fn shape() -> Settings {
+        let path = |p: &str| FieldPath::parse(p).unwrap();
+        Settings {
+            pagination: Some(PaginationShape {
+                page: "page[number]".into(),
+                items: path("data"),
+                page_number: path("meta.page_number"),
+                total_pages: path("meta.total_pages"),
+            }),
+            ..Settings::default()
+        }
+    }
+
+    fn lower(params: &str, body: &str, settings: &Settings) -> Api {
+        let text = format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /items:\n    get:\n      operationId: list\n      parameters: {params}\n      responses:\n        '200':\n          description: d\n          content:\n            application/json:\n              schema: {body}\n"
+        );
+        let doc = crate::load::parse(Path::new("t.yml"), text.as_bytes()).unwrap();
+        crate::lower::lower(&doc, settings).unwrap()
+    }
+
+    const PAGE: &str = "{type: object, properties: {data: {type: array, items: {type: string}}, meta: {type: object, properties: {page_number: {type: integer}, total_pages: {type: number}}}}}";
+
+    #[test]
+    fn a_literal_page_number_parameter_paginates() {
+        let api = lower(
+            "[{name: 'page[number]', in: query, schema: {type: integer, format: int32}}]",
+            PAGE,
+            &shape(),
+        );
+        let p = api.operations[0].pagination.as_ref().expect("paginates");
+        assert_eq!(p.stream_name, "list_stream");
+        assert!(matches!(&p.page, PageParam::Flat { param, .. } if param == "page_number"));
+    }
+
+    #[test]
+    fn a_page_object_with_a_number_paginates() {
+        let api = lower(
+            "[{name: page, in: query, style: deepObject, schema: {type: object, properties: {number: {type: integer}, size: {type: integer}}}}]",
+            PAGE,
+            &shape(),
+        );
+        let p = api.operations[0].pagination.as_ref().expect("paginates");
+        assert!(
+            matches!(&p.page, PageParam::Nested { param, field, .. } if param == "page" && field == "number")
+        );
+    }
+
+    #[test]
+    fn nothing_paginates_without_the_setting_or_the_shape() {
+        let param = "[{name: 'page[number]', in: query, schema: {type: integer}}]";
+        assert!(lower(param, PAGE, &Settings::default()).operations[0]
+            .pagination
+            .is_none());
+        // No page count in the body.
+        let no_total = "{type: object, properties: {data: {type: array, items: {type: string}}, meta: {type: object, properties: {page_number: {type: integer}}}}}";
+        assert!(lower(param, no_total, &shape()).operations[0]
+            .pagination
+            .is_none());
+        // Items that are not an array.
+        let not_array = "{type: object, properties: {data: {type: string}, meta: {type: object, properties: {page_number: {type: integer}, total_pages: {type: integer}}}}}";
+        assert!(lower(param, not_array, &shape()).operations[0]
+            .pagination
+            .is_none());
+        // A page number that is not an integer.
+        let text_param = "[{name: 'page[number]', in: query, schema: {type: string}}]";
+        assert!(lower(text_param, PAGE, &shape()).operations[0]
+            .pagination
+            .is_none());
+    }
+}

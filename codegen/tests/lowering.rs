@@ -1,0 +1,269 @@
+//! Lowering at the IR level: one insta snapshot per fixture spec of what the emitter is given
+//! (types with their Rust and wire names, operations with their arguments, locals, query
+//! layouts, response arms, pagination, error bodies), written compactly so that a change in
+//! lowering reads as a small diff. Review with `cargo insta review`.
+
+use codegen::ir::{
+    Access, Api, BodyKind, FieldChain, Outcome, PageParam, ResponseBody, StatusMatch, TypeKind,
+    TypeRef,
+};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")
+}
+
+fn lower(spec: &Path) -> Api {
+    let options = codegen::Options::for_spec(spec, "spec").expect("valid settings");
+    let doc = codegen::load::load(spec).expect("loads");
+    codegen::lower::lower(&doc, &options.settings).expect("lowers")
+}
+
+fn ty(api: &Api, ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::String => "String".into(),
+        TypeRef::Integer(w) => format!("{w:?}").to_lowercase(),
+        TypeRef::Number(w) => format!("{w:?}").to_lowercase(),
+        TypeRef::Boolean => "bool".into(),
+        TypeRef::Json => "Json".into(),
+        TypeRef::Binary => "Binary".into(),
+        TypeRef::Array(inner) => format!("[{}]", self::ty(api, inner)),
+        TypeRef::Map(inner) => format!("{{{}}}", self::ty(api, inner)),
+        TypeRef::Named(id) => api.ty(*id).name.clone(),
+    }
+}
+
+fn chain(c: &FieldChain) -> String {
+    c.0.iter()
+        .map(|a| match a {
+            Access::Field {
+                rust_name,
+                optional,
+            } => format!(".{rust_name}{}", if *optional { "?" } else { "" }),
+            Access::First => "[0]".into(),
+        })
+        .collect()
+}
+
+fn status(s: &StatusMatch) -> String {
+    match s {
+        StatusMatch::Code(c) => c.to_string(),
+        StatusMatch::Range(h) => format!("{h}XX"),
+        StatusMatch::Default => "_".into(),
+    }
+}
+
+/// The IR as indented text: one line per type, field, operation and fact.
+fn dump(api: &Api) -> String {
+    let mut out = String::new();
+    let o = &mut out;
+    let _ = writeln!(o, "runtime: {:?}", api.runtime);
+    let _ = writeln!(o, "auth: {:?}, base_url: {:?}", api.auth, api.base_url);
+    for t in &api.types {
+        let module = format!("{:?}", t.module);
+        let flags: Vec<&str> = [
+            (t.in_query, "in_query"),
+            (t.form_body, "form_body"),
+            (t.multipart_body, "multipart_body"),
+        ]
+        .iter()
+        .filter_map(|(on, name)| on.then_some(*name))
+        .collect();
+        let flags: String = flags.iter().map(|f| format!(" {f}")).collect();
+        let _ = write!(o, "type {} [{module}]{flags} ", t.name);
+        match &t.kind {
+            TypeKind::Struct(s) => {
+                let _ = writeln!(o, "struct default={}", s.derive_default);
+                for f in &s.fields {
+                    let mut marks = Vec::new();
+                    if f.required {
+                        marks.push("required");
+                    }
+                    if f.nullable {
+                        marks.push("nullable");
+                    }
+                    if f.boxed {
+                        marks.push("boxed");
+                    }
+                    if f.rename {
+                        marks.push("renamed");
+                    }
+                    if f.flatten {
+                        marks.push("flatten");
+                    }
+                    let marks: String = marks.iter().map(|m| format!(" {m}")).collect();
+                    let _ = writeln!(
+                        o,
+                        "  {} ({:?}): {}{marks}",
+                        f.rust_name,
+                        f.wire_name,
+                        ty(api, &f.ty)
+                    );
+                }
+            }
+            TypeKind::StringEnum(e) => {
+                let values: Vec<String> = e
+                    .variants
+                    .iter()
+                    .map(|v| format!("{}={:?}", v.rust_name, v.wire_value))
+                    .collect();
+                let _ = writeln!(o, "enum {} else {}", values.join(" "), e.fallback);
+            }
+            TypeKind::Alias(target) => {
+                let _ = writeln!(o, "= {}", ty(api, target));
+            }
+            TypeKind::Untagged(variants) => {
+                let vs: Vec<String> = variants
+                    .iter()
+                    .map(|v| {
+                        format!(
+                            "{}({}){}",
+                            v.rust_name,
+                            ty(api, &v.ty),
+                            if v.boxed { " boxed" } else { "" }
+                        )
+                    })
+                    .collect();
+                let _ = writeln!(o, "untagged {}", vs.join(" | "));
+            }
+            TypeKind::Tagged(tagged) => {
+                let vs: Vec<String> = tagged
+                    .variants
+                    .iter()
+                    .map(|v| format!("{}({}) on {:?}", v.rust_name, ty(api, &v.ty), v.tags))
+                    .collect();
+                let _ = writeln!(
+                    o,
+                    "tagged by {:?}: {} else {}",
+                    tagged.property,
+                    vs.join(" | "),
+                    tagged.fallback
+                );
+            }
+        }
+    }
+    for (i, e) in api.error_bodies.iter().enumerate() {
+        let summary: Vec<String> = e.summary.iter().map(chain).collect();
+        let detail: Vec<String> = e.detail.iter().map(chain).collect();
+        let _ = writeln!(
+            o,
+            "error body #{i} {}({}) summary {summary:?} detail {detail:?}",
+            e.rust_name,
+            api.ty(e.ty).name
+        );
+    }
+    for op in &api.operations {
+        let _ = writeln!(
+            o,
+            "op {} ({}) {} {} [group {}] id={:?}",
+            op.rust_name,
+            op.raw_name,
+            op.method.as_str(),
+            op.path,
+            api.groups[op.group].rust_name,
+            op.operation_id
+        );
+        let l = &op.locals;
+        let _ = writeln!(
+            o,
+            "  locals: params={} body={} path={} request={} response={} cookies={} value={} first={} number={}",
+            l.params, l.body, l.path, l.request, l.response, l.cookies, l.value, l.first, l.number
+        );
+        let params = op
+            .path_params
+            .iter()
+            .chain(op.params_struct.iter().flat_map(|ps| ps.params.iter()));
+        for p in params {
+            let _ = writeln!(
+                o,
+                "  param {} ({:?} in {:?}): {} {:?}{}",
+                p.rust_name,
+                p.wire_name,
+                p.location,
+                ty(api, &p.ty),
+                p.layout,
+                if p.required { " required" } else { "" }
+            );
+        }
+        if let Some(b) = &op.body {
+            let kind = match &b.kind {
+                BodyKind::Json(t) => format!("json {}", ty(api, t)),
+                BodyKind::Form(t) => format!("form {}", ty(api, t)),
+                BodyKind::Multipart(t) => format!("multipart {}", ty(api, t)),
+                BodyKind::Text => "text".into(),
+                BodyKind::Bytes => "bytes".into(),
+            };
+            let _ = writeln!(
+                o,
+                "  body {:?}: {kind} required={}",
+                b.content_type, b.required
+            );
+        }
+        for r in &op.responses {
+            let body = match &r.body {
+                ResponseBody::None => "none".into(),
+                ResponseBody::Json(t) => ty(api, t),
+                ResponseBody::Text => "text".into(),
+                ResponseBody::Bytes => "bytes".into(),
+            };
+            let _ = writeln!(o, "  response {}: {body}", status(&r.status));
+        }
+        for arm in &op.arms {
+            let statuses: Vec<String> = arm.statuses.iter().map(status).collect();
+            let outcome = match &arm.outcome {
+                Outcome::Success { decode, variant } => format!("success {decode:?} {variant:?}"),
+                Outcome::Error { body } => format!("error body {body:?}"),
+            };
+            let _ = writeln!(o, "  arm {} => {outcome}", statuses.join("|"));
+        }
+        if let Some(e) = &op.success_enum {
+            let vs: Vec<String> = e
+                .variants
+                .iter()
+                .map(|v| format!("{}={}", v.rust_name, status(&v.status)))
+                .collect();
+            let _ = writeln!(o, "  success enum {} {}", e.name, vs.join(" "));
+        }
+        if let Some(p) = &op.pagination {
+            let page = match &p.page {
+                PageParam::Nested { param, field, .. } => format!("{param}.{field}"),
+                PageParam::Flat { param, .. } => param.clone(),
+            };
+            let _ = writeln!(
+                o,
+                "  stream {} page {page} items {} of {} number {} total {}",
+                p.stream_name,
+                chain(&p.items),
+                ty(api, &p.item),
+                chain(&p.page_number.0),
+                chain(&p.total_pages.0)
+            );
+        }
+    }
+    out
+}
+
+fn snapshot(name: &str, spec: &Path) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| insta::assert_snapshot!(name, dump(&lower(spec))));
+}
+
+#[test]
+fn ir_of_the_seed_spec() {
+    snapshot(
+        "ir_call_recordings",
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/call-recordings.yml"),
+    );
+}
+
+#[test]
+fn ir_of_the_hard_cases() {
+    snapshot("ir_hard_cases", &fixtures().join("hard-cases.yml"));
+}
+
+#[test]
+fn ir_of_the_multi_file_spec() {
+    snapshot("ir_multi_file", &fixtures().join("multi-file/openapi.yaml"));
+}
