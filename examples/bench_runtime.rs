@@ -118,31 +118,26 @@ fn median_per_call(rounds: usize, iterations: usize, mut f: impl FnMut()) -> Dur
 }
 
 fn full_filter() -> GetRecordingsParams {
-    GetRecordingsParams {
-        page: Some(CallRecordingsPageConsolidated {
-            size: Some(250),
-            number: Some(3),
-        }),
-        filter: Some(GetRecordingsFilter {
-            conference_id: Some("428c31b6-7af4-4bcb-b7f5-5013ef9657c1".into()),
-            created_at: Some(GetRecordingsFilterCreatedAt {
-                gte: Some("2019-03-29T11:10:00Z".into()),
-                lte: Some("2019-03-30T11:10:00Z".into()),
-            }),
-            call_leg_id: Some("428c31b6-7af4-4bcb-b7f5-5013ef9657c1".into()),
-            call_session_id: Some("428c31b6-7af4-4bcb-b7f5-5013ef9657c1".into()),
-            from: Some("+15551234567".into()),
-            to: Some("+15557654321".into()),
-            connection_id: Some("175237942907135762".into()),
-            sip_call_id: Some("428c31b6-7af4-4bcb-b7f5-5013ef9657c1".into()),
-            call_control_id: Some(
-                "v3:e-31OnvjEM7Y4wvxr3TKNk8M3QyLcGZPiUIzCGtwQtOtEjY-B0urkw".into(),
-            ),
-            conference_region: Some("us".into()),
-            start_time: None,
-            end_time: None,
-        }),
-    }
+    let id = "428c31b6-7af4-4bcb-b7f5-5013ef9657c1";
+    GetRecordingsParams::new()
+        .page(CallRecordingsPageConsolidated::new().size(250).number(3))
+        .filter(
+            GetRecordingsFilter::new()
+                .conference_id(id)
+                .created_at(
+                    GetRecordingsFilterCreatedAt::new()
+                        .gte("2019-03-29T11:10:00Z")
+                        .lte("2019-03-30T11:10:00Z"),
+                )
+                .call_leg_id(id)
+                .call_session_id(id)
+                .from("+15551234567")
+                .to("+15557654321")
+                .connection_id("175237942907135762")
+                .sip_call_id(id)
+                .call_control_id("v3:e-31OnvjEM7Y4wvxr3TKNk8M3QyLcGZPiUIzCGtwQtOtEjY-B0urkw")
+                .conference_region("us"),
+        )
 }
 
 /// A minimal keep-alive HTTP/1.1 server on 127.0.0.1: each request is answered, after

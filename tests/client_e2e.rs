@@ -93,12 +93,16 @@ async fn request_has_method_path_query_and_headers() {
         .await;
 
     let client = client_for(&server).await;
-    let mut params = GetRecordingsParams::default();
-    params.page.get_or_insert_with(Default::default).size = Some(50);
-    let filter = params.filter.get_or_insert_with(Default::default);
-    filter.created_at.get_or_insert_with(Default::default).gte =
-        Some("2019-03-29T11:10:00Z".into());
-    filter.from = Some("+15551234567".into());
+    let params = GetRecordingsParams::new()
+        .page(telnyx_recordings::types::CallRecordingsPageConsolidated::new().size(50))
+        .filter(
+            telnyx_recordings::types::GetRecordingsFilter::new()
+                .created_at(
+                    telnyx_recordings::types::GetRecordingsFilterCreatedAt::new()
+                        .gte("2019-03-29T11:10:00Z"),
+                )
+                .from("+15551234567"),
+        );
     let page = client.get_recordings(&params).await.expect("200 decodes");
     assert_eq!(page.data, Some(vec![]));
     assert_eq!(page.meta.unwrap().total_pages, Some(3));

@@ -80,13 +80,19 @@ fn client(prism: &Prism) -> Client {
 
 /// Parameter combinations: page bounds, every filter, values with reserved characters.
 fn matrix() -> Vec<GetRecordingsParams> {
-    let mut all = vec![GetRecordingsParams::default()];
+    use telnyx_recordings::types::{
+        CallRecordingsPageConsolidated, GetRecordingsFilter, GetRecordingsFilterEndTime,
+        GetRecordingsFilterStartTime,
+    };
+    let mut all = vec![GetRecordingsParams::new()];
     for (size, number) in [(1, 1), (20, 2), (250, 1), (250, 1000)] {
-        let mut p = GetRecordingsParams::default();
-        let page = p.page.get_or_insert_with(Default::default);
-        page.size = Some(size);
-        page.number = Some(number);
-        all.push(p);
+        all.push(
+            GetRecordingsParams::new().page(
+                CallRecordingsPageConsolidated::new()
+                    .size(size)
+                    .number(number),
+            ),
+        );
     }
     let values = [
         "+15551234567",
@@ -95,36 +101,33 @@ fn matrix() -> Vec<GetRecordingsParams> {
         "v3:e-31OnvjEM7Y4wvxr3TKNk8M3QyLcGZPiUIzCGtwQtOtEjY-B0urkw",
     ];
     for value in values {
-        let mut p = GetRecordingsParams::default();
-        let f = p.filter.get_or_insert_with(Default::default);
-        f.from = Some(value.into());
-        f.to = Some(value.into());
-        f.connection_id = Some(value.into());
-        f.sip_call_id = Some(value.into());
-        f.call_control_id = Some(value.into());
-        f.conference_region = Some(value.into());
-        all.push(p);
+        all.push(
+            GetRecordingsParams::new().filter(
+                GetRecordingsFilter::new()
+                    .from(value)
+                    .to(value)
+                    .connection_id(value)
+                    .sip_call_id(value)
+                    .call_control_id(value)
+                    .conference_region(value),
+            ),
+        );
     }
-    let mut p = GetRecordingsParams::default();
-    let f = p.filter.get_or_insert_with(Default::default);
-    let range = || GetRecordingsFilterCreatedAt {
-        gte: Some("2019-03-29T11:10:00Z".into()),
-        lte: Some("2019-03-30T11:10:00Z".into()),
-    };
-    f.conference_id = Some("428c31b6-7af4-4bcb-b7f5-5013ef9657c1".into());
-    f.call_leg_id = Some("428c31b6-7af4-4bcb-b7f5-5013ef9657c1".into());
-    f.call_session_id = Some("428c31b6-7af4-4bcb-b7f5-5013ef9657c1".into());
-    f.created_at = Some(range());
-    f.start_time = Some(telnyx_recordings::types::GetRecordingsFilterStartTime {
-        gte: range().gte,
-        lte: None,
-    });
-    f.end_time = Some(telnyx_recordings::types::GetRecordingsFilterEndTime {
-        gte: None,
-        lte: range().lte,
-    });
-    p.page.get_or_insert_with(Default::default).size = Some(50);
-    all.push(p);
+    let (gte, lte) = ("2019-03-29T11:10:00Z", "2019-03-30T11:10:00Z");
+    let id = "428c31b6-7af4-4bcb-b7f5-5013ef9657c1";
+    all.push(
+        GetRecordingsParams::new()
+            .page(CallRecordingsPageConsolidated::new().size(50))
+            .filter(
+                GetRecordingsFilter::new()
+                    .conference_id(id)
+                    .call_leg_id(id)
+                    .call_session_id(id)
+                    .created_at(GetRecordingsFilterCreatedAt::new().gte(gte).lte(lte))
+                    .start_time(GetRecordingsFilterStartTime::new().gte(gte))
+                    .end_time(GetRecordingsFilterEndTime::new().lte(lte)),
+            ),
+    );
     all
 }
 
@@ -142,8 +145,8 @@ async fn prism_accepts_every_request_and_decodes_its_responses() {
         }
     }
     // A control: an out-of-range page size must be rejected, or the matrix proves nothing.
-    let mut bad = GetRecordingsParams::default();
-    bad.page.get_or_insert_with(Default::default).size = Some(251);
+    let bad = GetRecordingsParams::new()
+        .page(telnyx_recordings::types::CallRecordingsPageConsolidated::new().size(251));
     let err = client.get_recordings(&bad).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(422), "{err}");
     // And a request without the API key is refused as the spec's 401.

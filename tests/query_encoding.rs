@@ -4,7 +4,7 @@
 use telnyx_recordings::query::{encode_path_segment, QueryString};
 use telnyx_recordings::types::{
     CallRecordingsPageConsolidated, GetRecordingsFilter, GetRecordingsFilterCreatedAt,
-    GetRecordingsParams,
+    GetRecordingsFilterStartTime, GetRecordingsParams,
 };
 
 #[test]
@@ -13,23 +13,20 @@ fn nothing_set_gives_an_empty_query() {
     assert_eq!(params.query().as_str(), "");
     assert!(params.query().is_empty());
     // Set but empty objects add nothing either.
-    let params = GetRecordingsParams {
-        page: Some(CallRecordingsPageConsolidated::default()),
-        filter: Some(GetRecordingsFilter::default()),
-    };
+    let params = GetRecordingsParams::new()
+        .page(CallRecordingsPageConsolidated::new())
+        .filter(GetRecordingsFilter::new());
     assert_eq!(params.query().as_str(), "");
 }
 
 #[test]
 fn page_and_nested_filter_use_brackets() {
-    let mut params = GetRecordingsParams::default();
-    params.page.get_or_insert_with(Default::default).size = Some(50);
-    params
-        .filter
-        .get_or_insert_with(Default::default)
-        .created_at
-        .get_or_insert_with(Default::default)
-        .gte = Some("2019-03-29T11:10:00Z".into());
+    let params = GetRecordingsParams::new()
+        .page(CallRecordingsPageConsolidated::new().size(50))
+        .filter(
+            GetRecordingsFilter::new()
+                .created_at(GetRecordingsFilterCreatedAt::new().gte("2019-03-29T11:10:00Z")),
+        );
     assert_eq!(
         params.query().as_str(),
         "page[size]=50&filter[created_at][gte]=2019-03-29T11:10:00Z"
@@ -38,29 +35,26 @@ fn page_and_nested_filter_use_brackets() {
 
 #[test]
 fn full_filter_in_spec_order() {
-    let params = GetRecordingsParams {
-        page: Some(CallRecordingsPageConsolidated {
-            size: Some(250),
-            number: Some(3),
-        }),
-        filter: Some(GetRecordingsFilter {
-            conference_id: Some("428c31b6-7af4-4bcb-b7f5-5013ef9657c1".into()),
-            created_at: Some(GetRecordingsFilterCreatedAt {
-                gte: Some("2019-03-29T11:10:00Z".into()),
-                lte: Some("2019-03-30T11:10:00Z".into()),
-            }),
-            call_leg_id: Some("leg".into()),
-            call_session_id: Some("session".into()),
-            from: Some("+15551234567".into()),
-            to: Some("+15557654321".into()),
-            connection_id: Some("175237942907135762".into()),
-            sip_call_id: Some("sip".into()),
-            call_control_id: Some("v3:abc".into()),
-            conference_region: Some("us".into()),
-            start_time: Some(Default::default()),
-            end_time: None,
-        }),
-    };
+    let params = GetRecordingsParams::new()
+        .page(CallRecordingsPageConsolidated::new().size(250).number(3))
+        .filter(
+            GetRecordingsFilter::new()
+                .conference_id("428c31b6-7af4-4bcb-b7f5-5013ef9657c1")
+                .created_at(
+                    GetRecordingsFilterCreatedAt::new()
+                        .gte("2019-03-29T11:10:00Z")
+                        .lte("2019-03-30T11:10:00Z"),
+                )
+                .call_leg_id("leg")
+                .call_session_id("session")
+                .from("+15551234567")
+                .to("+15557654321")
+                .connection_id("175237942907135762")
+                .sip_call_id("sip")
+                .call_control_id("v3:abc")
+                .conference_region("us")
+                .start_time(GetRecordingsFilterStartTime::new()),
+        );
     assert_eq!(
         params.query().as_str(),
         "page[size]=250&page[number]=3\
@@ -76,8 +70,8 @@ fn full_filter_in_spec_order() {
 
 #[test]
 fn reserved_and_non_ascii_characters_are_encoded() {
-    let mut params = GetRecordingsParams::default();
-    params.filter.get_or_insert_with(Default::default).from = Some("+1 a&b=c/d#e?f é:g".into());
+    let params =
+        GetRecordingsParams::new().filter(GetRecordingsFilter::new().from("+1 a&b=c/d#e?f é:g"));
     assert_eq!(
         params.query().as_str(),
         "filter[from]=%2B1%20a%26b%3Dc%2Fd%23e%3Ff%20%C3%A9:g"
@@ -101,8 +95,7 @@ fn literal_bracketed_names_match_the_deep_object_form() {
     let mut literal = QueryString::new();
     literal.push("page[number]", "2");
     literal.push("filter[status]", "completed");
-    let mut deep = GetRecordingsParams::default();
-    deep.page.get_or_insert_with(Default::default).number = Some(2);
+    let deep = GetRecordingsParams::new().page(CallRecordingsPageConsolidated::new().number(2));
     assert_eq!(literal.as_str(), "page[number]=2&filter[status]=completed");
     assert_eq!(deep.query().as_str(), "page[number]=2");
 }

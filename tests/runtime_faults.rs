@@ -265,7 +265,11 @@ async fn raw_response_and_request_options() {
     );
     let mut params = GetRecordingsParams::default();
     params.page.get_or_insert_with(Default::default).size = Some(5);
-    let response = client.get_recordings_with_response(&params).await.unwrap();
+    let response = client
+        .get_recordings(&params)
+        .with_response()
+        .await
+        .unwrap();
     assert_eq!(response.status.as_u16(), 200);
     assert_eq!(response.headers["x-request-id"], "req-42");
     assert_eq!(response.body.data, Some(vec![]));

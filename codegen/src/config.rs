@@ -31,6 +31,9 @@
 //! [errors]
 //! summary = ["errors[0].title"]
 //! detail = ["errors[0].detail"]
+//!
+//! [types]
+//! dates = "chrono"      # or "string": date-times and dates exactly as sent
 //! ```
 
 use crate::error::{Error, Location};
@@ -148,6 +151,19 @@ pub fn apply(path: &Path, text: &str, options: &mut Options) -> Result<(), Error
             total_pages: path("total_pages", p.total_pages)?,
         });
     }
+    if let Some(types) = file.types {
+        match types.dates.as_deref() {
+            None => {}
+            Some("chrono") => settings.types.typed_dates = true,
+            Some("string") => settings.types.typed_dates = false,
+            Some(other) => {
+                return Err(invalid(
+                    "types.dates",
+                    format!("{other:?} is neither \"chrono\" nor \"string\""),
+                ))
+            }
+        }
+    }
     if let Some(errors) = file.errors {
         let paths = |key: &str, list: Vec<String>| {
             list.iter()
@@ -187,6 +203,13 @@ struct File {
     retry: Option<RetrySection>,
     pagination: Option<PaginationSection>,
     errors: Option<ErrorsSection>,
+    types: Option<TypesSection>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TypesSection {
+    dates: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -256,7 +279,8 @@ mod tests {
              [client]\ntimeout_ms = 1500\n\
              [retry]\nmax_retries = 5\nstatuses = [429]\nserver_errors = false\nshould_retry_header = \"x-retry\"\n\
              [pagination]\npage = \"page[number]\"\nitems = \"data\"\npage_number = \"meta.page_number\"\ntotal_pages = \"meta.total_pages\"\n\
-             [errors]\nsummary = [\"errors[0].title\"]\ndetail = []\n",
+             [errors]\nsummary = [\"errors[0].title\"]\ndetail = []\n\
+             [types]\ndates = \"string\"\n",
         )
         .unwrap();
         assert_eq!(o.crate_name, "my-api");
@@ -273,6 +297,7 @@ mod tests {
         assert_eq!(p.total_pages.to_string(), "meta.total_pages");
         assert_eq!(o.settings.errors.summary[0].to_string(), "errors[0].title");
         assert!(o.settings.errors.detail.is_empty());
+        assert!(!o.settings.types.typed_dates);
     }
 
     #[test]

@@ -201,6 +201,9 @@ pub struct TaggedVariant {
 #[derive(Debug, Clone)]
 pub struct Struct {
     pub fields: Vec<Field>,
+    /// The required fields (indices into `fields`), in the order of the schema's `required`
+    /// lists: the arguments of the constructor.
+    pub required_order: Vec<usize>,
     /// Whether `Default` can be derived (every required field has a default value).
     pub derive_default: bool,
 }
@@ -208,6 +211,8 @@ pub struct Struct {
 #[derive(Debug, Clone)]
 pub struct Field {
     pub rust_name: String,
+    /// The chained setter of an optional field (its name, unless that is taken).
+    pub setter: String,
     pub wire_name: String,
     /// serde must be told the wire name (the Rust name does not serialize as it).
     pub rename: bool,
@@ -263,6 +268,10 @@ pub enum TypeRef {
     Json,
     /// Bytes (`type: string, format: binary`): a file in multipart bodies.
     Binary,
+    /// `format: date-time`, as `chrono::DateTime<Utc>` (unless the settings keep strings).
+    DateTime,
+    /// `format: date`, as `chrono::NaiveDate`.
+    Date,
     Array(Box<TypeRef>),
     /// A JSON object with arbitrary keys.
     Map(Box<TypeRef>),
@@ -329,8 +338,6 @@ pub struct Operation {
     pub locals: Locals,
     /// How each status is handled, in match order; the last arm catches every other status.
     pub arms: Vec<ResponseArm>,
-    /// `<name>_with_response`: the same call returning status and headers with the body.
-    pub raw_name: String,
     /// The spec's operationId, when it has one.
     pub operation_id: Option<String>,
     pub method: Method,
@@ -471,6 +478,8 @@ pub struct ParamsStruct {
 #[derive(Debug, Clone)]
 pub struct Param {
     pub rust_name: String,
+    /// The chained setter of an optional parameter of the parameters struct.
+    pub setter: String,
     pub wire_name: String,
     pub location: ParamLocation,
     pub style: ParamStyle,

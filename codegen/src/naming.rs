@@ -140,6 +140,43 @@ pub fn ident(name: &str) -> Ident {
     }
 }
 
+/// A snake_case name of at most `max` characters: small words (`for`, `the`, `a`...) go first,
+/// then words from the end. Names that fit are returned unchanged.
+pub fn fit(name: &str, max: usize) -> String {
+    if name.len() <= max {
+        return name.to_owned();
+    }
+    const SMALL: &[&str] = &[
+        "a", "an", "the", "for", "of", "on", "in", "to", "with", "by", "and", "from", "at",
+    ];
+    let mut words: Vec<&str> = name.split('_').filter(|w| !SMALL.contains(w)).collect();
+    while words.len() > 1 && words.join("_").len() > max {
+        words.pop();
+    }
+    let fitted = words.join("_");
+    fitted.chars().take(max).collect()
+}
+
+/// Setter names for fields or parameters (`rust_names`, in order): the field's own name, or
+/// `with_<name>` when a generated struct already has a method of that name (`new`, `clone`...).
+pub fn setter_names<'a>(rust_names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let reserved: Vec<&str> = crate::runtime::type_method_names()
+        .iter()
+        .map(String::as_str)
+        .collect();
+    let mut names = Namespace::with_reserved(&reserved);
+    rust_names
+        .into_iter()
+        .map(|name| {
+            if names.contains(name) {
+                names.claim(&format!("with_{name}"))
+            } else {
+                names.claim(name)
+            }
+        })
+        .collect()
+}
+
 /// The name serde gives a field declared with [`ident`]`(name)` (raw identifiers lose `r#`).
 pub fn serde_name(name: &str) -> String {
     let ident = ident(name).to_string();
@@ -233,6 +270,34 @@ mod tests {
         assert_eq!(serde_name("type"), "type");
         assert_eq!(serde_name("self"), "self_");
         assert_eq!(serde_name("call_id"), "call_id");
+    }
+
+    #[test]
+    fn long_names_are_fitted() {
+        assert_eq!(fit("short_name", 60), "short_name");
+        assert_eq!(
+            fit(
+                "validate_verification_codes_for_messaging_hosted_number_order",
+                60
+            ),
+            "validate_verification_codes_messaging_hosted_number_order"
+        );
+        assert_eq!(fit("a_very_long_name_of_words", 10), "very_long");
+        assert!(fit(&"x".repeat(80), 60).len() == 60);
+    }
+
+    #[test]
+    fn setters_never_shadow_what_structs_have() {
+        assert_eq!(
+            setter_names(["size", "new", "clone", "with_new", "query"]),
+            [
+                "size",
+                "with_new",
+                "with_clone",
+                "with_with_new",
+                "with_query"
+            ]
+        );
     }
 
     #[test]

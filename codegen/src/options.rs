@@ -87,6 +87,21 @@ pub struct Settings {
     /// Page-number pagination, when the API has it; `None`: no `*_stream` methods.
     pub pagination: Option<PaginationShape>,
     pub errors: ErrorSummary,
+    pub types: TypeSettings,
+}
+
+/// How some formats are typed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeSettings {
+    /// `format: date-time` as `chrono::DateTime<Utc>` and `format: date` as
+    /// `chrono::NaiveDate` (else `String`, exactly as sent).
+    pub typed_dates: bool,
+}
+
+impl Default for TypeSettings {
+    fn default() -> Self {
+        TypeSettings { typed_dates: true }
+    }
 }
 
 /// Timeouts and limits of one request.

@@ -86,6 +86,42 @@ const BLANKET_METHODS: &[&str] = &[
 /// sends a request would read wrong, and clippy says as much).
 const CONVENTIONAL_NAMES: &[&str] = &["new"];
 
+/// Method names every generated struct already answers to, which a field's setter must not
+/// take: its constructor `new`, the parameters struct's `query`, the methods of the runtime
+/// traits generated types implement (read from the runtime's source), those of the std traits
+/// they derive, and std's blanket ones.
+pub fn type_method_names() -> &'static BTreeSet<String> {
+    static NAMES: OnceLock<BTreeSet<String>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        // `from`/`try_from` take no `self`: a setter of that name shadows nothing a caller
+        // writes with a dot, and `from`/`to` fields are everywhere in telephony.
+        let mut names: BTreeSet<String> = BLANKET_METHODS
+            .iter()
+            .filter(|m| !matches!(**m, "from" | "try_from"))
+            .chain(&["new", "query", "serialize", "deserialize"])
+            .map(|s| (*s).to_owned())
+            .collect();
+        for derive in ["Clone", "Debug", "Default", "PartialEq", "Eq", "Hash"] {
+            names.extend(derived_methods(derive));
+        }
+        for file in FILES {
+            if let Ok(parsed) = syn::parse_file(file.source) {
+                for item in &parsed.items {
+                    if let syn::Item::Trait(t) = item {
+                        if t.ident == "ToQuery" || t.ident == "ToMultipart" {
+                            names.extend(t.items.iter().filter_map(|i| match i {
+                                syn::TraitItem::Fn(f) => Some(f.sig.ident.to_string()),
+                                _ => None,
+                            }));
+                        }
+                    }
+                }
+            }
+        }
+        names
+    })
+}
+
 /// The names of `Client`'s methods and associated functions as the runtime defines them
 /// (its own, those of the traits it implements or derives, and std's blanket ones).
 pub fn client_names() -> &'static BTreeSet<String> {
@@ -159,7 +195,7 @@ mod tests {
     #[test]
     fn dependencies_are_the_runtime_crate_s() {
         let deps = dependencies();
-        assert!(deps.starts_with("futures-util = "), "{deps}");
+        assert!(deps.starts_with("chrono = "), "{deps}");
         assert!(
             deps.contains("\nreqwest = ") && deps.contains("\ntracing = "),
             "{deps}"
@@ -198,5 +234,18 @@ mod tests {
         }
         // Methods of other types are not the client's.
         assert!(!names.contains("api_key"), "{names:?}");
+        let methods = type_method_names();
+        for name in [
+            "new",
+            "query",
+            "write_query",
+            "query_scalar",
+            "write_form",
+            "write_parts",
+            "clone",
+            "eq",
+        ] {
+            assert!(methods.contains(name), "{name} missing from {methods:?}");
+        }
     }
 }

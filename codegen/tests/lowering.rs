@@ -28,6 +28,8 @@ fn ty(api: &Api, ty: &TypeRef) -> String {
         TypeRef::Boolean => "bool".into(),
         TypeRef::Json => "Json".into(),
         TypeRef::Binary => "Binary".into(),
+        TypeRef::DateTime => "DateTime".into(),
+        TypeRef::Date => "Date".into(),
         TypeRef::Array(inner) => format!("[{}]", self::ty(api, inner)),
         TypeRef::Map(inner) => format!("{{{}}}", self::ty(api, inner)),
         TypeRef::Named(id) => api.ty(*id).name.clone(),
@@ -156,9 +158,8 @@ fn dump(api: &Api) -> String {
     for op in &api.operations {
         let _ = writeln!(
             o,
-            "op {} ({}) {} {} [group {}] id={:?}",
+            "op {} {} {} [group {}] id={:?}",
             op.rust_name,
-            op.raw_name,
             op.method.as_str(),
             op.path,
             api.groups[op.group].rust_name,

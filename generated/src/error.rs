@@ -32,9 +32,14 @@ pub enum Error {
     #[error("{0}")]
     Api(Box<ApiError>),
     /// A success response whose body does not match the spec.
-    #[error("cannot decode the {status} response: {source}; body starts with: {body_excerpt}")]
+    #[error(
+        "cannot decode the {status} response{}: {source}; body starts with: {body_excerpt}",
+        at.as_deref().map(|at| format!(" at {at}")).unwrap_or_default()
+    )]
     Decode {
         status: StatusCode,
+        /// The value that could not be decoded, with its path (`data[0].created_at = "x"`).
+        at: Option<String>,
         #[source]
         source: serde_json::Error,
         /// The start of the body, for diagnosis.

@@ -338,6 +338,33 @@ impl ToQuery for serde_json::Value {
     }
 }
 
+/// RFC 3339, in UTC (`2019-03-29T11:10:00Z`), as the value serializes in JSON.
+impl ToQuery for chrono::DateTime<chrono::Utc> {
+    fn write_query(&self, key: &mut String, query: &mut QueryString) {
+        query.push(
+            key,
+            &self.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+        );
+    }
+
+    fn query_scalar(&self) -> Option<Cow<'_, str>> {
+        Some(Cow::Owned(
+            self.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+        ))
+    }
+}
+
+/// `2019-03-29`.
+impl ToQuery for chrono::NaiveDate {
+    fn write_query(&self, key: &mut String, query: &mut QueryString) {
+        query.push(key, &self.to_string());
+    }
+
+    fn query_scalar(&self) -> Option<Cow<'_, str>> {
+        Some(Cow::Owned(self.to_string()))
+    }
+}
+
 /// A `Cookie` header built from cookie parameters.
 #[derive(Debug, Default)]
 pub struct CookieString {

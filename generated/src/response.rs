@@ -8,7 +8,76 @@ use crate::error_body::ErrorBody;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
+use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+type BoxedResponse<'a, T> =
+    Pin<Box<dyn Future<Output = Result<ApiResponse<T>, Error>> + Send + 'a>>;
+
+/// A call of an operation: `.await` it for the decoded body, or await
+/// [`with_response`](Self::with_response) for the status and headers as well. Nothing is sent
+/// until it is awaited.
+#[must_use = "a call sends nothing until it is awaited"]
+pub struct Call<'a, T> {
+    response: BoxedResponse<'a, T>,
+}
+
+impl<'a, T: 'a> Call<'a, T> {
+    pub(crate) fn new(
+        response: impl Future<Output = Result<ApiResponse<T>, Error>> + Send + 'a,
+    ) -> Self {
+        Call {
+            response: Box::pin(response),
+        }
+    }
+
+    /// The response with its status and headers (a request id, rate-limit counters...).
+    pub fn with_response(self) -> impl Future<Output = Result<ApiResponse<T>, Error>> + Send + 'a {
+        self.response
+    }
+}
+
+impl<T> std::fmt::Debug for Call<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Call").finish_non_exhaustive()
+    }
+}
+
+impl<'a, T> IntoFuture for Call<'a, T> {
+    type Output = Result<T, Error>;
+    type IntoFuture = CallBody<'a, T>;
+
+    fn into_future(self) -> CallBody<'a, T> {
+        CallBody {
+            response: self.response,
+        }
+    }
+}
+
+/// The future of a [`Call`]'s body.
+#[must_use = "futures do nothing unless polled"]
+pub struct CallBody<'a, T> {
+    response: BoxedResponse<'a, T>,
+}
+
+impl<T> Future for CallBody<'_, T> {
+    type Output = Result<T, Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.response
+            .as_mut()
+            .poll(cx)
+            .map(|result| result.map(ApiResponse::into_body))
+    }
+}
+
+impl<T> std::fmt::Debug for CallBody<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallBody").finish_non_exhaustive()
+    }
+}
 
 /// A successful response with its status and headers.
 #[derive(Debug, Clone)]
@@ -61,6 +130,7 @@ impl<T: DeserializeOwned> Decode for Json<T> {
     fn decode(response: &mut RawResponse) -> Result<T, Error> {
         serde_json::from_slice(&response.body).map_err(|source| Error::Decode {
             status: response.status,
+            at: locate(&response.body, source.line(), source.column()),
             source,
             body_excerpt: excerpt(&response.body),
         })
@@ -172,5 +242,152 @@ fn excerpt(body: &[u8]) -> String {
         format!("{text}…")
     } else {
         text.into_owned()
+    }
+}
+
+/// Where in a JSON body a decoding error happened: the path of the innermost value at
+/// `line`:`column` (as serde_json reports them, 1-based, in bytes) and the start of its text,
+/// such as `data[0].created_at = "2019-13-45"`. Reading the text again costs nothing per type
+/// (no second deserializer), and only when decoding failed.
+fn locate(body: &[u8], line: usize, column: usize) -> Option<String> {
+    let line_start = if line <= 1 {
+        0
+    } else {
+        body.iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'\n')
+            .nth(line - 2)
+            .map(|(i, _)| i + 1)?
+    };
+    // serde_json reports the position just after the value it could not use.
+    let target = (line_start + column).saturating_sub(1);
+    let mut scanner = Scanner {
+        body,
+        pos: 0,
+        target,
+        found: None,
+    };
+    scanner.value(&mut String::new(), 0);
+    scanner.found
+}
+
+/// A JSON reader that only tracks paths and value spans.
+struct Scanner<'a> {
+    body: &'a [u8],
+    pos: usize,
+    target: usize,
+    found: Option<String>,
+}
+
+impl Scanner<'_> {
+    fn skip_space(&mut self) {
+        while self.body.get(self.pos).is_some_and(u8::is_ascii_whitespace) {
+            self.pos += 1;
+        }
+    }
+
+    /// Reads one value at `path`; records it when it is the innermost one around the target.
+    /// Returns `false` on malformed input (the search then stops).
+    fn value(&mut self, path: &mut String, depth: usize) -> bool {
+        self.skip_space();
+        let start = self.pos;
+        let ok =
+            match self.body.get(self.pos) {
+                _ if depth > 128 => false,
+                Some(b'{') => self.object(path, depth),
+                Some(b'[') => self.array(path, depth),
+                Some(b'"') => self.string(),
+                Some(_) => {
+                    while self.body.get(self.pos).is_some_and(|b| {
+                        !matches!(b, b',' | b'}' | b']') && !b.is_ascii_whitespace()
+                    }) {
+                        self.pos += 1;
+                    }
+                    self.pos > start
+                }
+                None => false,
+            };
+        if ok && self.found.is_none() && (start..=self.pos).contains(&self.target) {
+            let text = String::from_utf8_lossy(&self.body[start..self.pos.min(start + 80)]);
+            let path = if path.is_empty() { "(the body)" } else { path };
+            self.found = Some(format!("{path} = {text}"));
+        }
+        ok
+    }
+
+    fn string(&mut self) -> bool {
+        self.pos += 1;
+        while let Some(&b) = self.body.get(self.pos) {
+            self.pos += 1;
+            match b {
+                b'\\' => self.pos += 1,
+                b'"' => return true,
+                _ => {}
+            }
+        }
+        false
+    }
+
+    fn object(&mut self, path: &mut String, depth: usize) -> bool {
+        self.pos += 1;
+        loop {
+            self.skip_space();
+            match self.body.get(self.pos) {
+                Some(b'}') => {
+                    self.pos += 1;
+                    return true;
+                }
+                Some(b',') => self.pos += 1,
+                Some(b'"') => {
+                    let key_start = self.pos + 1;
+                    if !self.string() {
+                        return false;
+                    }
+                    let key = String::from_utf8_lossy(&self.body[key_start..self.pos - 1]);
+                    self.skip_space();
+                    if self.body.get(self.pos) != Some(&b':') {
+                        return false;
+                    }
+                    self.pos += 1;
+                    let len = path.len();
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(&key);
+                    let ok = self.value(path, depth + 1);
+                    path.truncate(len);
+                    if !ok {
+                        return false;
+                    }
+                }
+                _ => return false,
+            }
+        }
+    }
+
+    fn array(&mut self, path: &mut String, depth: usize) -> bool {
+        self.pos += 1;
+        let mut index = 0;
+        loop {
+            self.skip_space();
+            match self.body.get(self.pos) {
+                Some(b']') => {
+                    self.pos += 1;
+                    return true;
+                }
+                Some(b',') => self.pos += 1,
+                Some(_) => {
+                    let len = path.len();
+                    path.push_str(&format!("[{index}]"));
+                    let ok = self.value(path, depth + 1);
+                    path.truncate(len);
+                    if !ok {
+                        return false;
+                    }
+                    index += 1;
+                }
+                None => return false,
+            }
+        }
     }
 }

@@ -29,7 +29,7 @@ mod settings;
 pub use client::{Client, ClientBuilder, RequestOptions};
 pub use error::{ApiError, Error};
 pub use error_body::ErrorBody;
-pub use response::ApiResponse;
+pub use response::{ApiResponse, Call, CallBody};
 pub use settings::{
     DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_RETRIES,
     DEFAULT_RETRY_INITIAL_DELAY, DEFAULT_TIMEOUT, ENV_API_KEY, ENV_BASE_URL,

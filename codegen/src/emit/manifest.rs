@@ -110,7 +110,7 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
     let client_exports = parts.operations.then(|| {
         quote! {
             pub use client::{Client, ClientBuilder, RequestOptions};
-            pub use response::ApiResponse;
+            pub use response::{ApiResponse, Call, CallBody};
             pub use settings::{
                 DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_RETRIES,
                 DEFAULT_RETRY_INITIAL_DELAY, DEFAULT_TIMEOUT, ENV_API_KEY, ENV_BASE_URL,
@@ -127,6 +127,13 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         #client_exports
         pub use error::{ApiError, Error};
         pub use error_body::ErrorBody;
+
+        // The crates of the public API, so that users need not match their versions by hand:
+        // `chrono` for date-times, `futures_util` for `StreamExt`, `reqwest` for `StatusCode`
+        // and `HeaderMap`.
+        pub use chrono;
+        pub use futures_util;
+        pub use reqwest;
     }
 }
 

@@ -324,6 +324,8 @@ fn rust_type(api: &Api, ty: &TypeRef, local: bool) -> TokenStream {
         TypeRef::Boolean => quote!(bool),
         TypeRef::Json => quote!(::serde_json::Value),
         TypeRef::Binary => quote!(crate::multipart::File),
+        TypeRef::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
+        TypeRef::Date => quote!(::chrono::NaiveDate),
         TypeRef::Array(inner) => {
             let inner = rust_type(api, inner, local);
             quote!(::std::vec::Vec<#inner>)

@@ -110,6 +110,7 @@ fn success_enum_def(api: &Api, op: &Operation, e: &SuccessEnum) -> TokenStream {
     quote! {
         #doc
         #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
         }
@@ -140,24 +141,22 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
         .deprecated
         .then(|| quote!(#[deprecated] #[allow(deprecated)]));
 
-    let mut args = Vec::new();
+    // Arguments by their types (`&T`), to be given a lifetime: the call borrows them until it
+    // is awaited. The stream method takes the same arguments without one.
+    let mut args: Vec<(proc_macro2::Ident, TokenStream)> = Vec::new();
     for p in &op.path_params {
-        let ident = naming::ident(&p.rust_name);
         let ty = match &p.ty {
-            TypeRef::String => quote!(&str),
-            other => {
-                let ty = rust_type(api, other, false);
-                quote!(&#ty)
-            }
+            TypeRef::String => quote!(str),
+            other => rust_type(api, other, false),
         };
-        args.push(quote!(#ident: #ty));
+        args.push((naming::ident(&p.rust_name), ty));
     }
     let locals = &op.locals;
     let params_arg = naming::ident(&locals.params);
     let body_arg = naming::ident(&locals.body);
     if let Some(ps) = &op.params_struct {
         let ty = naming::ident(&ps.name);
-        args.push(quote!(#params_arg: &crate::types::#ty));
+        args.push((params_arg.clone(), quote!(crate::types::#ty)));
     }
     if let Some(body) = &op.body {
         let ty = match &body.kind {
@@ -167,12 +166,13 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
             BodyKind::Bytes => quote!(::std::vec::Vec<u8>),
             BodyKind::Text => quote!(str),
         };
-        if body.required {
-            args.push(quote!(#body_arg: &#ty));
-        } else {
-            args.push(quote!(#body_arg: ::std::option::Option<&#ty>));
-        }
+        args.push((body_arg.clone(), ty));
     }
+    let call_args = args.iter().map(|(ident, ty)| quote!(#ident: &'a #ty));
+    let plain_args: Vec<TokenStream> = args
+        .iter()
+        .map(|(ident, ty)| quote!(#ident: &#ty))
+        .collect();
 
     let returns = match (&op.success_enum, success_type(op)) {
         (Some(e), _) => {
@@ -198,42 +198,28 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     let body = body_statement(op);
     let arms = response_arms(api, op);
     let mutable = (!headers.is_empty() || body.is_some()).then(|| quote!(mut));
-    let raw_name = naming::ident(&op.raw_name);
-    let arg_names: Vec<TokenStream> = path_arg_names(op)
-        .into_iter()
-        .chain(op.params_struct.iter().map(|_| quote!(#params_arg)))
-        .chain(op.body.iter().map(|_| quote!(#body_arg)))
-        .collect();
     let path_local = naming::ident(&locals.path);
     let request = naming::ident(&locals.request);
     let response = naming::ident(&locals.response);
-    let raw_doc = docs::attrs(&[format!(
-        "Like [`{0}`](Self::{0}), with the response's status and headers.",
-        op.rust_name
-    )]);
     let stream = op
         .pagination
         .as_ref()
-        .map(|p| stream_method(api, op, p, &args));
+        .map(|p| stream_method(api, op, p, &plain_args));
 
     quote! {
         #doc
         #deprecated
-        pub async fn #name(&self, #(#args),*) -> ::std::result::Result<#returns, crate::Error> {
-            self.#raw_name(#(#arg_names),*).await.map(crate::ApiResponse::into_body)
-        }
-
-        #raw_doc
-        #deprecated
-        pub async fn #raw_name(&self, #(#args),*) -> ::std::result::Result<crate::ApiResponse<#returns>, crate::Error> {
-            let #path_local = #path;
-            let #mutable #request = self.request(#method, &#path_local, &#query)?;
-            #(#headers)*
-            #body
-            let #response = self.send(#template, #request).await?;
-            match #response.status().as_u16() {
-                #(#arms)*
-            }
+        pub fn #name<'a>(&'a self, #(#call_args),*) -> crate::Call<'a, #returns> {
+            crate::Call::new(async move {
+                let #path_local = #path;
+                let #mutable #request = self.request(#method, &#path_local, &#query)?;
+                #(#headers)*
+                #body
+                let #response = self.send(#template, #request).await?;
+                match #response.status().as_u16() {
+                    #(#arms)*
+                }
+            })
         }
 
         #stream
@@ -566,11 +552,7 @@ fn body_statement(op: &Operation) -> Option<TokenStream> {
             #request = #request.header("content-type", #content_type).body(#encode);
         },
     };
-    Some(if body.required {
-        set
-    } else {
-        quote!(if let ::std::option::Option::Some(#arg) = #arg { #set })
-    })
+    Some(set)
 }
 
 /// The match arms the IR computed: statuses → the success type (or its enum variant), or a

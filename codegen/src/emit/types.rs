@@ -274,14 +274,138 @@ fn struct_def(
             }
         }
     });
+    let members: Vec<Member> = s
+        .fields
+        .iter()
+        .map(|f| Member {
+            field: naming::ident(&f.rust_name),
+            setter: naming::ident(&f.setter),
+            ty: rust_type(api, &f.ty, local),
+            option: f.optional(),
+            required: f.required && !f.flatten,
+            boxed: f.boxed,
+        })
+        .collect();
+    let builder = builder_impl(name, &members, &s.required_order, s.derive_default);
     quote! {
         #doc
         #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
+        #builder
         #query_impl
         #multipart_impl
+    }
+}
+
+/// A field as the constructor and setters see it.
+struct Member {
+    field: proc_macro2::Ident,
+    setter: proc_macro2::Ident,
+    /// The value's type (inside any `Option` and `Box`).
+    ty: TokenStream,
+    /// The field is an `Option`.
+    option: bool,
+    /// A constructor argument (else unset at first, with a setter).
+    required: bool,
+    boxed: bool,
+}
+
+/// `new` taking the required members in `required_order` as `impl Into<T>`, and a chained
+/// setter per optional member.
+fn builder_impl(
+    name: &proc_macro2::Ident,
+    members: &[Member],
+    required_order: &[usize],
+    derive_default: bool,
+) -> TokenStream {
+    let args: Vec<&Member> = required_order
+        .iter()
+        .filter_map(|&i| members.get(i))
+        .filter(|m| m.required)
+        .collect();
+    let constructor = if args.is_empty() && derive_default {
+        quote! {
+            /// Nothing is required: every field starts unset (the same as `Default`).
+            pub fn new() -> Self {
+                ::std::default::Default::default()
+            }
+        }
+    } else {
+        let params = args.iter().map(|m| {
+            let (field, ty) = (&m.field, &m.ty);
+            if m.option {
+                quote!(#field: impl ::std::convert::Into<::std::option::Option<#ty>>)
+            } else {
+                quote!(#field: impl ::std::convert::Into<#ty>)
+            }
+        });
+        let inits = members.iter().map(|m| {
+            let field = &m.field;
+            let value = match (args.iter().any(|a| a.field == m.field), m.option, m.boxed) {
+                (false, true, _) => quote!(::std::option::Option::None),
+                (false, false, _) => quote!(::std::default::Default::default()),
+                (true, false, false) => quote!(#field.into()),
+                (true, false, true) => quote!(::std::boxed::Box::new(#field.into())),
+                (true, true, false) => quote!(#field.into()),
+                (true, true, true) => quote!(#field.into().map(::std::boxed::Box::new)),
+            };
+            quote!(#field: #value,)
+        });
+        let allow = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        let doc = docs::attrs(&[
+            "With the required fields, in the order the spec lists them; the others start unset"
+                .to_owned(),
+            "and have a setter each.".to_owned(),
+        ]);
+        quote! {
+            #doc
+            #allow
+            pub fn new(#(#params),*) -> Self {
+                Self {
+                    #(#inits)*
+                }
+            }
+        }
+    };
+    let setters = members.iter().filter(|m| !m.required).map(|m| {
+        let (field, setter, ty) = (&m.field, &m.setter, &m.ty);
+        let value = if m.boxed {
+            quote!(::std::boxed::Box::new(value.into()))
+        } else {
+            quote!(value.into())
+        };
+        // rustdoc cannot link to a raw identifier (`r#type`): those are named, not linked.
+        let field_name = m.field.to_string();
+        let doc = docs::attrs(&[match field_name.strip_prefix("r#") {
+            Some(plain) => format!("Sets `{plain}`."),
+            None => format!("Sets [`{field_name}`](Self::{field_name})."),
+        }]);
+        if m.option {
+            quote! {
+                #doc
+                pub fn #setter(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
+                    self.#field = ::std::option::Option::Some(#value);
+                    self
+                }
+            }
+        } else {
+            quote! {
+                #doc
+                pub fn #setter(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
+                    self.#field = #value;
+                    self
+                }
+            }
+        }
+    });
+    quote! {
+        impl #name {
+            #constructor
+            #(#setters)*
+        }
     }
 }
 
@@ -318,6 +442,7 @@ fn enum_def(
     quote! {
         #doc
         #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value the spec does not list, kept as received.
@@ -353,6 +478,11 @@ fn untagged_def(
         let ident = naming::ident(&v.rust_name);
         quote!(Self::#ident(value) => crate::query::ToQuery::query_scalar(value),)
     });
+    let members: Vec<(&str, &TypeRef, bool)> = variants
+        .iter()
+        .map(|v| (v.rust_name.as_str(), &v.ty, v.boxed))
+        .collect();
+    let from_impls = from_impls(api, name, &members, local);
     let query_impl = in_query.then(|| {
         quote! {
             impl crate::query::ToQuery for #name {
@@ -377,10 +507,12 @@ fn untagged_def(
         /// matches wins.
         #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(untagged)]
+        #[non_exhaustive]
         pub enum #name {
             #(#defs)*
         }
         #query_impl
+        #from_impls
     }
 }
 
@@ -436,6 +568,12 @@ fn tagged_def(
             }
         }
     });
+    let members: Vec<(&str, &TypeRef, bool)> = tagged
+        .variants
+        .iter()
+        .map(|v| (v.rust_name.as_str(), &v.ty, v.boxed))
+        .collect();
+    let from_impls = from_impls(api, name, &members, local);
     let fallback_doc = docs::attrs(&[format!(
         "An object whose {} the spec does not list, kept as received.",
         docs::code_span(property)
@@ -444,6 +582,7 @@ fn tagged_def(
         #doc
         #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize)]
         #[serde(untagged)]
+        #[non_exhaustive]
         pub enum #name {
             #(#defs)*
             #fallback_doc
@@ -461,7 +600,56 @@ fn tagged_def(
             }
         }
         #query_impl
+        #from_impls
     }
+}
+
+/// `From` each member type whose type no other member has (and `&str` for a string
+/// member), so that a union argument takes its members directly:
+/// `CallRequest::new("conn", "+18445550001", ..)` for a `to` that is a string or a list.
+fn from_impls(
+    api: &Api,
+    name: &proc_macro2::Ident,
+    members: &[(&str, &TypeRef, bool)],
+    local: bool,
+) -> TokenStream {
+    let impls = members.iter().filter_map(|(variant, ty, boxed)| {
+        let unique = members.iter().filter(|(_, other, _)| other == ty).count() == 1;
+        let is_self = matches!(ty, TypeRef::Named(id) if *name == api.ty(*id).name);
+        if !unique || is_self {
+            return None;
+        }
+        let variant = naming::ident(variant);
+        let rust = rust_type(api, ty, local);
+        let wrap = if *boxed {
+            quote!(::std::boxed::Box::new(value))
+        } else {
+            quote!(value)
+        };
+        let from_str = (**ty == TypeRef::String).then(|| {
+            let wrap = if *boxed {
+                quote!(::std::boxed::Box::new(value.to_owned()))
+            } else {
+                quote!(value.to_owned())
+            };
+            quote! {
+                impl ::std::convert::From<&str> for #name {
+                    fn from(value: &str) -> Self {
+                        Self::#variant(#wrap)
+                    }
+                }
+            }
+        });
+        Some(quote! {
+            impl ::std::convert::From<#rust> for #name {
+                fn from(value: #rust) -> Self {
+                    Self::#variant(#wrap)
+                }
+            }
+            #from_str
+        })
+    });
+    quote!(#(#impls)*)
 }
 
 pub fn params_struct(api: &Api, ps: &ParamsStruct, method: &str, local: bool) -> TokenStream {
@@ -509,12 +697,28 @@ pub fn params_struct(api: &Api, ps: &ParamsStruct, method: &str, local: bool) ->
     let doc = docs::attrs(&[format!(
         "Parameters of [`Client::{method}`](crate::Client::{method})."
     )]);
+    let members: Vec<Member> = ps
+        .params
+        .iter()
+        .map(|p| Member {
+            field: naming::ident(&p.rust_name),
+            setter: naming::ident(&p.setter),
+            ty: rust_type(api, &p.ty, local),
+            option: !p.required,
+            required: p.required,
+            boxed: false,
+        })
+        .collect();
+    let order: Vec<usize> = (0..members.len()).collect();
+    let builder = builder_impl(&name, &members, &order, ps.derive_default);
     quote! {
         #doc
         #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, #default)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
+        #builder
         #query_fn
     }
 }

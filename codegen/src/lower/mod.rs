@@ -3,6 +3,7 @@
 //! conversion, as typify does), and cycles are analysed. Later stages see only `crate::ir`.
 
 mod analysis;
+mod method_names;
 mod operation;
 mod pagination;
 mod paths;

@@ -25,6 +25,23 @@ impl Lowerer<'_> {
             .map(String::as_str)
             .collect();
         let mut methods = Namespace::with_reserved(&reserved);
+        // Ids that repeat their path are shortened, learning from all of them at once.
+        let ids: Vec<(Option<&str>, Method, &str)> = self
+            .api
+            .paths
+            .paths
+            .iter()
+            .filter_map(|(path, item)| match item {
+                ReferenceOr::Item(item) => Some((path, item)),
+                ReferenceOr::Reference { .. } => None,
+            })
+            .flat_map(|(path, item)| {
+                operations_of(item)
+                    .into_iter()
+                    .map(move |(method, op)| (op.operation_id.as_deref(), method, path.as_str()))
+            })
+            .collect();
+        let mut short_names = super::method_names::shorten(&ids).into_iter();
         let mut operations = Vec::new();
         for (path, item) in self.api.paths.paths.iter() {
             let item_pointer = format!("#/paths/{}", pointer::escape(path));
@@ -40,9 +57,15 @@ impl Lowerer<'_> {
             };
             for (method, op) in operations_of(item) {
                 let pointer = format!("{item_pointer}/{}", method.as_str().to_lowercase());
-                if let Some(op) =
-                    self.lower_operation(path, method, item, op, &pointer, &mut methods)
-                {
+                let short_name = short_names.next().flatten();
+                let site = Site {
+                    path,
+                    method,
+                    item,
+                    op,
+                    pointer: &pointer,
+                };
+                if let Some(op) = self.lower_operation(site, short_name, &mut methods) {
                     operations.push(op);
                 }
             }
@@ -52,19 +75,29 @@ impl Lowerer<'_> {
 
     fn lower_operation(
         &mut self,
-        path: &str,
-        method: Method,
-        item: &PathItem,
-        op: &openapiv3::Operation,
-        pointer: &str,
+        site: Site<'_>,
+        short_name: Option<String>,
         methods: &mut Namespace,
     ) -> Option<Operation> {
-        let base = op
-            .operation_id
-            .clone()
+        let Site {
+            path,
+            method,
+            item,
+            op,
+            pointer,
+        } = site;
+        // A short name another operation already took gives way to a longer one, else to the
+        // full id.
+        let free = |name: &String| !methods.contains(&naming::fit(&naming::snake_name(name), 60));
+        let short_name = short_name.and_then(|short| {
+            std::iter::once(short.clone())
+                .chain(super::method_names::alternatives(&short, path))
+                .find(free)
+        });
+        let base = short_name
+            .or_else(|| op.operation_id.clone())
             .unwrap_or_else(|| derived_name(method, path));
-        let rust_name = methods.claim(&naming::snake_name(&base));
-        let raw_name = methods.claim(&format!("{rust_name}_with_response"));
+        let rust_name = methods.claim(&naming::fit(&naming::snake_name(&base), 60));
         let type_base = naming::type_name(&base);
         let group = self.group_of(&op.tags, path);
         // Inline types of this operation are written next to its method.
@@ -114,6 +147,7 @@ impl Lowerer<'_> {
             };
             let layout = self.query_layout(location, style, &ty);
             let param = Param {
+                setter: String::new(),
                 rust_name: names.claim(&naming::snake_name(&data.name)),
                 wire_name: data.name.clone(),
                 location,
@@ -135,6 +169,10 @@ impl Lowerer<'_> {
         }
 
         let path_segments = self.path_segments(path, &path_params, pointer);
+        let setters = naming::setter_names(struct_params.iter().map(|p| p.rust_name.as_str()));
+        for (param, setter) in struct_params.iter_mut().zip(setters) {
+            param.setter = setter;
+        }
         let params_struct = (!struct_params.is_empty()).then(|| ParamsStruct {
             name: self
                 .type_names
@@ -171,7 +209,6 @@ impl Lowerer<'_> {
             rust_name,
             locals,
             arms,
-            raw_name,
             pagination,
             group,
             success_enum,
@@ -605,6 +642,15 @@ impl Lowerer<'_> {
         self.memo.insert(pointer.to_owned(), converted.clone());
         converted.0
     }
+}
+
+/// Where an operation is in the document.
+struct Site<'d> {
+    path: &'d str,
+    method: Method,
+    item: &'d PathItem,
+    op: &'d openapiv3::Operation,
+    pointer: &'d str,
 }
 
 fn operations_of(item: &PathItem) -> Vec<(Method, &openapiv3::Operation)> {

@@ -47,7 +47,7 @@ impl Lowerer<'_> {
         let page_number = number(&shape.page_number)?;
         let total_pages = number(&shape.total_pages)?;
         Some(Pagination {
-            stream_name: methods.claim(&format!("{method}_stream")),
+            stream_name: methods.claim(&format!("{}_stream", crate::naming::fit(method, 53))),
             page,
             item: *item,
             items,

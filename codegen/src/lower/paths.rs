@@ -72,6 +72,7 @@ mod tests {
     fn field(name: &str, ty: TypeRef, required: bool) -> Field {
         Field {
             rust_name: name.to_owned(),
+            setter: name.to_owned(),
             wire_name: name.to_owned(),
             rename: false,
             ty,
@@ -93,10 +94,12 @@ mod tests {
                     TypeRef::Array(Box::new(TypeRef::Named(TypeId(1)))),
                     false,
                 )],
+                required_order: Vec::new(),
                 derive_default: true,
             }),
             TypeKind::Struct(Struct {
                 fields: vec![field("title", TypeRef::Named(TypeId(2)), true)],
+                required_order: vec![0],
                 derive_default: false,
             }),
             TypeKind::Alias(TypeRef::String),

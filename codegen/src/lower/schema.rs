@@ -242,11 +242,9 @@ impl Lowerer<'_> {
     fn definition(&mut self, s: &Schema, name: &str, pointer: &str) -> Option<TypeKind> {
         if let Some(view) = object_view(s) {
             if !view.properties.is_empty() {
-                let fields = self.fields(&[(view, pointer.to_owned())], name);
-                return Some(TypeKind::Struct(Struct {
-                    fields,
-                    derive_default: true,
-                }));
+                return Some(TypeKind::Struct(
+                    self.fields(&[(view, pointer.to_owned())], name),
+                ));
             }
         }
         if let Some(values) = string_enum(s) {
@@ -281,7 +279,12 @@ impl Lowerer<'_> {
             {
                 TypeRef::Binary
             }
-            SchemaKind::Type(Type::String(_)) => TypeRef::String,
+            SchemaKind::Type(Type::String(s)) => self.string_type(match &s.format {
+                VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Some("date-time"),
+                VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Some("date"),
+                VariantOrUnknownOrEmpty::Unknown(f) => Some(f.as_str()),
+                _ => None,
+            }),
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Boolean,
             SchemaKind::Type(Type::Integer(i)) => TypeRef::Integer(int_width(match &i.format {
                 VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Some("int32"),
@@ -320,7 +323,7 @@ impl Lowerer<'_> {
         }
         match a.typ.as_deref() {
             Some("string") if a.format.as_deref() == Some("binary") => TypeRef::Binary,
-            Some("string") => TypeRef::String,
+            Some("string") => self.string_type(a.format.as_deref()),
             Some("boolean") => TypeRef::Boolean,
             Some("integer") => TypeRef::Integer(int_width(a.format.as_deref())),
             Some("number") => TypeRef::Number(if a.format.as_deref() == Some("float") {
@@ -337,6 +340,15 @@ impl Lowerer<'_> {
                 self.map(a.additional_properties.as_ref(), hint, pointer)
             }
             _ => TypeRef::Json,
+        }
+    }
+
+    /// A string by its format: dates typed as the settings say, other formats plain.
+    fn string_type(&self, format: Option<&str>) -> TypeRef {
+        match format {
+            Some("date-time") if self.settings.types.typed_dates => TypeRef::DateTime,
+            Some("date") if self.settings.types.typed_dates => TypeRef::Date,
+            _ => TypeRef::String,
         }
     }
 
@@ -371,8 +383,9 @@ impl Lowerer<'_> {
         TypeRef::Map(Box::new(value))
     }
 
-    /// The fields of one or more object views (several for a merged `allOf`).
-    fn fields(&mut self, views: &[(ObjectView<'_>, String)], parent: &str) -> Vec<Field> {
+    /// The struct of one or more object views (several for a merged `allOf`): fields in
+    /// property order, constructor arguments in the order of the `required` lists.
+    fn fields(&mut self, views: &[(ObjectView<'_>, String)], parent: &str) -> Struct {
         let mut names = Namespace::default();
         let mut fields: Vec<Field> = Vec::new();
         for (view, pointer) in views {
@@ -398,6 +411,7 @@ impl Lowerer<'_> {
                 let rust_name = names.claim(&naming::snake_name(wire_name));
                 fields.push(Field {
                     rename: naming::serde_name(&rust_name) != *wire_name,
+                    setter: String::new(),
                     rust_name,
                     wire_name: wire_name.clone(),
                     ty,
@@ -432,6 +446,7 @@ impl Lowerer<'_> {
             };
             fields.push(Field {
                 rust_name: names.claim("additional_properties"),
+                setter: String::new(),
                 wire_name: String::new(),
                 rename: false,
                 ty: TypeRef::Map(Box::new(value)),
@@ -445,7 +460,26 @@ impl Lowerer<'_> {
                 flatten: true,
             });
         }
-        fields
+        let setters = naming::setter_names(fields.iter().map(|f| f.rust_name.as_str()));
+        for (field, setter) in fields.iter_mut().zip(setters) {
+            field.setter = setter;
+        }
+        let mut required_order: Vec<usize> = Vec::new();
+        for (view, _) in views {
+            for wire in view.required {
+                let position = fields
+                    .iter()
+                    .position(|f| !f.flatten && f.wire_name == *wire);
+                if let Some(i) = position.filter(|i| !required_order.contains(i)) {
+                    required_order.push(i);
+                }
+            }
+        }
+        Struct {
+            fields,
+            required_order,
+            derive_default: true,
+        }
     }
 
     /// `allOf`: the parts' properties merged into one struct; a single non-object part
@@ -476,10 +510,7 @@ impl Lowerer<'_> {
         self.merging.extend(views.iter().map(|(_, at)| at.clone()));
         let fields = self.fields(&views, name);
         self.merging.truncate(depth);
-        TypeKind::Struct(Struct {
-            fields,
-            derive_default: true,
-        })
+        TypeKind::Struct(fields)
     }
 
     fn collect_all_of<'s>(
@@ -637,6 +668,8 @@ fn plain_label(ty: &TypeRef) -> &'static str {
         TypeRef::Boolean => "Boolean",
         TypeRef::Json => "Value",
         TypeRef::Binary => "File",
+        TypeRef::DateTime => "DateTime",
+        TypeRef::Date => "Date",
         TypeRef::Array(_) => "Array",
         TypeRef::Map(_) => "Map",
         TypeRef::Named(_) => "Named",

@@ -19,34 +19,23 @@ impl crate::Client {
     /// - any other status: Unexpected error.
     ///
     /// Other variants of [`Error`](crate::Error) when the request cannot be sent or the response does not match the spec.
-    pub async fn get_recordings(
-        &self,
-        params: &crate::types::GetRecordingsParams,
-    ) -> ::std::result::Result<crate::types::RecordingsResponseBody, crate::Error> {
-        self.get_recordings_with_response(params)
-            .await
-            .map(crate::ApiResponse::into_body)
-    }
-
-    /// Like [`get_recordings`](Self::get_recordings), with the response's status and headers.
-    pub async fn get_recordings_with_response(
-        &self,
-        params: &crate::types::GetRecordingsParams,
-    ) -> ::std::result::Result<
-        crate::ApiResponse<crate::types::RecordingsResponseBody>,
-        crate::Error,
-    > {
-        let path = ::std::string::String::from("/recordings");
-        let request = self.request(::reqwest::Method::GET, &path, &params.query())?;
-        let response = self.send("/recordings", request).await?;
-        match response.status().as_u16() {
-            200 => response.success::<crate::response::Json<_>>(),
-            _ => {
-                ::std::result::Result::Err(
-                    response.error(crate::ErrorBody::CallRecordingsErrors),
-                )
+    pub fn get_recordings<'a>(
+        &'a self,
+        params: &'a crate::types::GetRecordingsParams,
+    ) -> crate::Call<'a, crate::types::RecordingsResponseBody> {
+        crate::Call::new(async move {
+            let path = ::std::string::String::from("/recordings");
+            let request = self.request(::reqwest::Method::GET, &path, &params.query())?;
+            let response = self.send("/recordings", request).await?;
+            match response.status().as_u16() {
+                200 => response.success::<crate::response::Json<_>>(),
+                _ => {
+                    ::std::result::Result::Err(
+                        response.error(crate::ErrorBody::CallRecordingsErrors),
+                    )
+                }
             }
-        }
+        })
     }
 
     /// Every item of every page of [`get_recordings`](Self::get_recordings), fetched as the stream is consumed:
@@ -91,6 +80,7 @@ impl crate::Client {
     ::std::cmp::PartialEq,
     ::std::default::Default,
 )]
+#[non_exhaustive]
 pub struct GetRecordingsParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     ///
@@ -100,6 +90,31 @@ pub struct GetRecordingsParams {
     ///
     /// Sent as the query parameter `filter`.
     pub filter: ::std::option::Option<crate::types::GetRecordingsFilter>,
+}
+
+impl GetRecordingsParams {
+    /// Nothing is required: every field starts unset (the same as `Default`).
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+
+    /// Sets [`page`](Self::page).
+    pub fn page(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::CallRecordingsPageConsolidated>,
+    ) -> Self {
+        self.page = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`filter`](Self::filter).
+    pub fn filter(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::GetRecordingsFilter>,
+    ) -> Self {
+        self.filter = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 impl GetRecordingsParams {
@@ -125,6 +140,7 @@ impl GetRecordingsParams {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct CallRecordingsPageConsolidated {
     /// The size of the page.
     ///
@@ -136,6 +152,25 @@ pub struct CallRecordingsPageConsolidated {
     /// Default: `1`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub number: ::std::option::Option<i64>,
+}
+
+impl CallRecordingsPageConsolidated {
+    /// Nothing is required: every field starts unset (the same as `Default`).
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+
+    /// Sets [`size`](Self::size).
+    pub fn size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.size = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`number`](Self::number).
+    pub fn number(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.number = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 impl crate::query::ToQuery for CallRecordingsPageConsolidated {
@@ -162,6 +197,7 @@ impl crate::query::ToQuery for CallRecordingsPageConsolidated {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct GetRecordingsFilter {
     /// Returns only recordings associated with a given conference.
     ///
@@ -214,6 +250,121 @@ pub struct GetRecordingsFilter {
     pub start_time: ::std::option::Option<crate::types::GetRecordingsFilterStartTime>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub end_time: ::std::option::Option<crate::types::GetRecordingsFilterEndTime>,
+}
+
+impl GetRecordingsFilter {
+    /// Nothing is required: every field starts unset (the same as `Default`).
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+
+    /// Sets [`conference_id`](Self::conference_id).
+    pub fn conference_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.conference_id = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`created_at`](Self::created_at).
+    pub fn created_at(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::GetRecordingsFilterCreatedAt>,
+    ) -> Self {
+        self.created_at = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`call_leg_id`](Self::call_leg_id).
+    pub fn call_leg_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_leg_id = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`call_session_id`](Self::call_session_id).
+    pub fn call_session_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_session_id = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`from`](Self::from).
+    pub fn from(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.from = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`to`](Self::to).
+    pub fn to(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.to = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`connection_id`](Self::connection_id).
+    pub fn connection_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.connection_id = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`sip_call_id`](Self::sip_call_id).
+    pub fn sip_call_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.sip_call_id = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`call_control_id`](Self::call_control_id).
+    pub fn call_control_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_control_id = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`conference_region`](Self::conference_region).
+    pub fn conference_region(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.conference_region = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`start_time`](Self::start_time).
+    pub fn start_time(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::GetRecordingsFilterStartTime>,
+    ) -> Self {
+        self.start_time = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`end_time`](Self::end_time).
+    pub fn end_time(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::GetRecordingsFilterEndTime>,
+    ) -> Self {
+        self.end_time = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 impl crate::query::ToQuery for GetRecordingsFilter {
@@ -270,6 +421,7 @@ impl crate::query::ToQuery for GetRecordingsFilter {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct GetRecordingsFilterCreatedAt {
     /// Returns only recordings created later than or at given ISO 8601 datetime.
     ///
@@ -281,6 +433,31 @@ pub struct GetRecordingsFilterCreatedAt {
     /// Example: `2019-03-29T11:10:00Z`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lte: ::std::option::Option<::std::string::String>,
+}
+
+impl GetRecordingsFilterCreatedAt {
+    /// Nothing is required: every field starts unset (the same as `Default`).
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+
+    /// Sets [`gte`](Self::gte).
+    pub fn gte(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.gte = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`lte`](Self::lte).
+    pub fn lte(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.lte = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 impl crate::query::ToQuery for GetRecordingsFilterCreatedAt {
@@ -307,6 +484,7 @@ impl crate::query::ToQuery for GetRecordingsFilterCreatedAt {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct GetRecordingsFilterStartTime {
     /// Returns only recordings with a start time later than or equal to the given ISO 8601 datetime.
     ///
@@ -318,6 +496,31 @@ pub struct GetRecordingsFilterStartTime {
     /// Example: `2019-03-29T11:10:00Z`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lte: ::std::option::Option<::std::string::String>,
+}
+
+impl GetRecordingsFilterStartTime {
+    /// Nothing is required: every field starts unset (the same as `Default`).
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+
+    /// Sets [`gte`](Self::gte).
+    pub fn gte(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.gte = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`lte`](Self::lte).
+    pub fn lte(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.lte = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 impl crate::query::ToQuery for GetRecordingsFilterStartTime {
@@ -344,6 +547,7 @@ impl crate::query::ToQuery for GetRecordingsFilterStartTime {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct GetRecordingsFilterEndTime {
     /// Returns only recordings with an end time later than or equal to the given ISO 8601 datetime.
     ///
@@ -355,6 +559,31 @@ pub struct GetRecordingsFilterEndTime {
     /// Example: `2019-03-29T11:10:00Z`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lte: ::std::option::Option<::std::string::String>,
+}
+
+impl GetRecordingsFilterEndTime {
+    /// Nothing is required: every field starts unset (the same as `Default`).
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+
+    /// Sets [`gte`](Self::gte).
+    pub fn gte(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.gte = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`lte`](Self::lte).
+    pub fn lte(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.lte = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 impl crate::query::ToQuery for GetRecordingsFilterEndTime {
@@ -381,6 +610,7 @@ impl crate::query::ToQuery for GetRecordingsFilterEndTime {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct RecordingsResponseBody {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<
@@ -388,4 +618,31 @@ pub struct RecordingsResponseBody {
     >,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<crate::types::PaginationMeta>,
+}
+
+impl RecordingsResponseBody {
+    /// Nothing is required: every field starts unset (the same as `Default`).
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+
+    /// Sets [`data`](Self::data).
+    pub fn data(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::vec::Vec<crate::types::RecordingResponseData>,
+        >,
+    ) -> Self {
+        self.data = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`meta`](Self::meta).
+    pub fn meta(
+        mut self,
+        value: impl ::std::convert::Into<crate::types::PaginationMeta>,
+    ) -> Self {
+        self.meta = ::std::option::Option::Some(value.into());
+        self
+    }
 }

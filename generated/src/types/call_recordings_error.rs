@@ -9,6 +9,7 @@
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct CallRecordingsError {
     /// Error code identifier (string or numeric string).
     pub code: ::std::string::String,
@@ -23,6 +24,52 @@ pub struct CallRecordingsError {
     >,
 }
 
+impl CallRecordingsError {
+    /// With the required fields, in the order the spec lists them; the others start unset
+    /// and have a setter each.
+    pub fn new(
+        code: impl ::std::convert::Into<::std::string::String>,
+        title: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            code: code.into(),
+            title: title.into(),
+            detail: ::std::option::Option::None,
+            source: ::std::option::Option::None,
+            meta: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets [`detail`](Self::detail).
+    pub fn detail(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.detail = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`source`](Self::source).
+    pub fn source(
+        mut self,
+        value: impl ::std::convert::Into<CallRecordingsErrorSource>,
+    ) -> Self {
+        self.source = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`meta`](Self::meta).
+    pub fn meta(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+    ) -> Self {
+        self.meta = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
 /// Schema: `#/components/schemas/call-recordings_Error/properties/source`
 #[derive(
     ::std::fmt::Debug,
@@ -32,6 +79,7 @@ pub struct CallRecordingsError {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct CallRecordingsErrorSource {
     /// JSON pointer (RFC6901) to the offending entity.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -39,4 +87,29 @@ pub struct CallRecordingsErrorSource {
     /// Indicates which query parameter caused the error.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parameter: ::std::option::Option<::std::string::String>,
+}
+
+impl CallRecordingsErrorSource {
+    /// Nothing is required: every field starts unset (the same as `Default`).
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+
+    /// Sets [`pointer`](Self::pointer).
+    pub fn pointer(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.pointer = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`parameter`](Self::parameter).
+    pub fn parameter(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.parameter = ::std::option::Option::Some(value.into());
+        self
+    }
 }

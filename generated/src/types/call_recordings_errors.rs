@@ -11,7 +11,24 @@ use super::CallRecordingsError;
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct CallRecordingsErrors {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::std::vec::Vec<CallRecordingsError>>,
+}
+
+impl CallRecordingsErrors {
+    /// Nothing is required: every field starts unset (the same as `Default`).
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+
+    /// Sets [`errors`](Self::errors).
+    pub fn errors(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<CallRecordingsError>>,
+    ) -> Self {
+        self.errors = ::std::option::Option::Some(value.into());
+        self
+    }
 }

@@ -9,6 +9,7 @@
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct PaginationMeta {
     /// Example: `3`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -22,4 +23,35 @@ pub struct PaginationMeta {
     /// Example: `25`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub page_size: ::std::option::Option<i64>,
+}
+
+impl PaginationMeta {
+    /// Nothing is required: every field starts unset (the same as `Default`).
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+
+    /// Sets [`total_pages`](Self::total_pages).
+    pub fn total_pages(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.total_pages = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`total_results`](Self::total_results).
+    pub fn total_results(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.total_results = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`page_number`](Self::page_number).
+    pub fn page_number(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.page_number = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`page_size`](Self::page_size).
+    pub fn page_size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.page_size = ::std::option::Option::Some(value.into());
+        self
+    }
 }

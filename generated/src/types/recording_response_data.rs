@@ -9,6 +9,7 @@
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct RecordingResponseData {
     /// Unique identifier and token for controlling the call.
     ///
@@ -96,6 +97,181 @@ pub struct RecordingResponseData {
     pub updated_at: ::std::option::Option<::std::string::String>,
 }
 
+impl RecordingResponseData {
+    /// Nothing is required: every field starts unset (the same as `Default`).
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+
+    /// Sets [`call_control_id`](Self::call_control_id).
+    pub fn call_control_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_control_id = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`call_leg_id`](Self::call_leg_id).
+    pub fn call_leg_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_leg_id = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`call_session_id`](Self::call_session_id).
+    pub fn call_session_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.call_session_id = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`channels`](Self::channels).
+    pub fn channels(
+        mut self,
+        value: impl ::std::convert::Into<RecordingResponseDataChannels>,
+    ) -> Self {
+        self.channels = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`conference_id`](Self::conference_id).
+    pub fn conference_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.conference_id = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`created_at`](Self::created_at).
+    pub fn created_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.created_at = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`download_urls`](Self::download_urls).
+    pub fn download_urls(
+        mut self,
+        value: impl ::std::convert::Into<RecordingResponseDataDownloadUrls>,
+    ) -> Self {
+        self.download_urls = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`duration_millis`](Self::duration_millis).
+    pub fn duration_millis(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.duration_millis = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`record_type`](Self::record_type).
+    pub fn record_type(
+        mut self,
+        value: impl ::std::convert::Into<RecordingResponseDataRecordType>,
+    ) -> Self {
+        self.record_type = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`recording_started_at`](Self::recording_started_at).
+    pub fn recording_started_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.recording_started_at = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`recording_ended_at`](Self::recording_ended_at).
+    pub fn recording_ended_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.recording_ended_at = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`source`](Self::source).
+    pub fn source(
+        mut self,
+        value: impl ::std::convert::Into<RecordingResponseDataSource>,
+    ) -> Self {
+        self.source = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`status`](Self::status).
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<RecordingResponseDataStatus>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`from`](Self::from).
+    pub fn from(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.from = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`to`](Self::to).
+    pub fn to(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.to = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`connection_id`](Self::connection_id).
+    pub fn connection_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.connection_id = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`initiated_by`](Self::initiated_by).
+    pub fn initiated_by(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.initiated_by = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`updated_at`](Self::updated_at).
+    pub fn updated_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.updated_at = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
 /// When `dual`, the final audio file has the first leg on channel A, and the rest on channel B.
 ///
 /// Example: `dual`
@@ -110,6 +286,7 @@ pub struct RecordingResponseData {
     ::std::cmp::Eq,
     ::std::hash::Hash
 )]
+#[non_exhaustive]
 pub enum RecordingResponseDataChannels {
     /// `single`
     Single,
@@ -134,6 +311,7 @@ crate::enums::string_enum!(
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct RecordingResponseDataDownloadUrls {
     /// Link to download the recording in mp3 format.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -141,6 +319,31 @@ pub struct RecordingResponseDataDownloadUrls {
     /// Link to download the recording in wav format.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub wav: ::std::option::Option<::std::string::String>,
+}
+
+impl RecordingResponseDataDownloadUrls {
+    /// Nothing is required: every field starts unset (the same as `Default`).
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+
+    /// Sets [`mp3`](Self::mp3).
+    pub fn mp3(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.mp3 = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets [`wav`](Self::wav).
+    pub fn wav(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.wav = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 /// Example: `recording`
@@ -155,6 +358,7 @@ pub struct RecordingResponseDataDownloadUrls {
     ::std::cmp::Eq,
     ::std::hash::Hash
 )]
+#[non_exhaustive]
 pub enum RecordingResponseDataRecordType {
     /// `recording`
     Recording,
@@ -180,6 +384,7 @@ crate::enums::string_enum!(
     ::std::cmp::Eq,
     ::std::hash::Hash
 )]
+#[non_exhaustive]
 pub enum RecordingResponseDataSource {
     /// `conference`
     Conference,
@@ -207,6 +412,7 @@ crate::enums::string_enum!(
     ::std::cmp::Eq,
     ::std::hash::Hash
 )]
+#[non_exhaustive]
 pub enum RecordingResponseDataStatus {
     /// `completed`
     Completed,

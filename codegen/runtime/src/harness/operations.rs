@@ -7,7 +7,7 @@ use crate::error_body::ErrorBody;
 use crate::multipart::{File, Form, ToMultipart};
 use crate::pagination::{paginate, Page};
 use crate::query::{header_value, QueryString, ToQuery};
-use crate::response::{ApiResponse, Json};
+use crate::response::{ApiResponse, Call, Json};
 use futures_util::Stream;
 
 /// A listed thing.
@@ -73,7 +73,14 @@ impl ToMultipart for Upload {
 
 impl crate::Client {
     /// `GET /items`.
-    pub async fn list_items(&self, params: &ListParams) -> Result<ApiResponse<ItemPage>, Error> {
+    pub fn list_items<'a>(&'a self, params: &'a ListParams) -> Call<'a, ItemPage> {
+        Call::new(self.list_items_response(params))
+    }
+
+    async fn list_items_response(
+        &self,
+        params: &ListParams,
+    ) -> Result<ApiResponse<ItemPage>, Error> {
         let mut query = QueryString::new();
         if let Some(value) = &params.page {
             query.write("page[number]", value);
@@ -108,7 +115,7 @@ impl crate::Client {
                     ..params.clone()
                 };
                 async move {
-                    let body = self.list_items(&params).await?.into_body();
+                    let body = self.list_items(&params).await?;
                     Ok(Page {
                         page_number: body.meta.as_ref().and_then(|m| m.page_number),
                         total_pages: body.meta.as_ref().and_then(|m| m.total_pages),
@@ -120,14 +127,17 @@ impl crate::Client {
     }
 
     /// `POST /uploads` with a multipart body; answers 204.
-    pub async fn upload(&self, body: &Upload) -> Result<(), Error> {
-        let mut request = self.request(reqwest::Method::POST, "/uploads", &QueryString::new())?;
-        let (content_type, bytes) = crate::multipart::encode(body)?;
-        request = request.header("content-type", content_type).body(bytes);
-        let response = self.send("/uploads", request).await?;
-        match response.status().as_u16() {
-            204 => response.success::<()>().map(ApiResponse::into_body),
-            _ => Err(response.error(ErrorBody::Other)),
-        }
+    pub fn upload<'a>(&'a self, body: &'a Upload) -> Call<'a, ()> {
+        Call::new(async move {
+            let mut request =
+                self.request(reqwest::Method::POST, "/uploads", &QueryString::new())?;
+            let (content_type, bytes) = crate::multipart::encode(body)?;
+            request = request.header("content-type", content_type).body(bytes);
+            let response = self.send("/uploads", request).await?;
+            match response.status().as_u16() {
+                204 => response.success::<()>(),
+                _ => Err(response.error(ErrorBody::Other)),
+            }
+        })
     }
 }

@@ -130,11 +130,13 @@ async fn unknown_enum_values_survive_and_errors_are_typed() {
     ])
     .await;
     let client = client(&url);
-    let body = client
+    let response = client
         .list_items(&ListParams::default())
+        .with_response()
         .await
-        .unwrap()
-        .into_body();
+        .unwrap();
+    assert_eq!(response.status.as_u16(), 200);
+    let body = response.body;
     assert_eq!(body.data[0].color, Some(Color::Other("teal".into())));
     assert_eq!(
         serde_json::to_value(&body.data[0]).unwrap()["color"],

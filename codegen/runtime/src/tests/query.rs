@@ -64,3 +64,29 @@ fn forms_headers_and_cookies() {
     cookies.push("n", &7);
     assert_eq!(cookies.as_str(), "session=a%20b; n=7");
 }
+
+#[test]
+fn dates_are_written_as_they_serialize() {
+    use chrono::{NaiveDate, TimeZone, Utc};
+    let at = Utc.with_ymd_and_hms(2019, 3, 29, 11, 10, 0).unwrap();
+    let mut q = QueryString::new();
+    q.write("filter[created_at][gte]", &at);
+    q.write("day", &NaiveDate::from_ymd_opt(2019, 3, 29).unwrap());
+    assert_eq!(
+        q.as_str(),
+        "filter[created_at][gte]=2019-03-29T11:10:00Z&day=2019-03-29"
+    );
+    assert_eq!(serde_json::to_value(at).unwrap(), "2019-03-29T11:10:00Z");
+    let millis = at + chrono::Duration::milliseconds(521);
+    assert_eq!(
+        serde_json::to_value(millis).unwrap(),
+        "2019-03-29T11:10:00.521Z"
+    );
+    let mut q = QueryString::new();
+    q.write("t", &millis);
+    assert_eq!(q.as_str(), "t=2019-03-29T11:10:00.521Z");
+    // Any offset is read, and kept as the same instant in UTC.
+    let parsed: chrono::DateTime<Utc> =
+        serde_json::from_value("2019-03-29T12:10:00+01:00".into()).unwrap();
+    assert_eq!(parsed, at);
+}

@@ -101,3 +101,38 @@ fn summaries_pick_the_first_present_and_add_a_new_detail() {
     );
     assert_eq!(summary(&[], &[]), None);
 }
+
+#[test]
+fn decode_errors_name_the_field_and_the_value() {
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Item {
+        id: i64,
+        count: u8,
+    }
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Page {
+        data: Vec<Item>,
+    }
+    let body = b"{\n  \"data\": [\n    {\"id\": 1, \"count\": 2},\n    {\"id\": 2, \"count\": \"many\"}\n  ]\n}";
+    let e = raw(200, body).success::<Json<Page>>().unwrap_err();
+    let Error::Decode { at, .. } = &e else {
+        panic!("{e:?}")
+    };
+    assert_eq!(at.as_deref(), Some("data[1].count = \"many\""));
+    assert!(
+        e.to_string()
+            .contains("at data[1].count = \"many\": invalid type"),
+        "{e}"
+    );
+    let e = raw(200, b"{\"data\": [{\"id\": 1, \"count\": 300}]}")
+        .success::<Json<Page>>()
+        .unwrap_err();
+    assert!(e.to_string().contains("at data[0].count = 300"), "{e}");
+    // Malformed JSON: no path, the message and excerpt still say what happened.
+    let e = raw(200, b"{\"data\": [")
+        .success::<Json<Page>>()
+        .unwrap_err();
+    assert!(matches!(&e, Error::Decode { at: None, .. }), "{e:?}");
+}
