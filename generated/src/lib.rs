@@ -24,6 +24,10 @@
 //!     Ok(_) => {}
 //! }
 //!
+//! // The status and headers too (a request id, rate limits):
+//! let response = client.get_recordings(&Default::default()).with_response().await?;
+//! println!("{} {:?}", response.status, response.headers.get("x-request-id"));
+//!
 //! // Per-request options: a clone sharing the connection pool, with its own
 //! // timeout, retries and headers.
 //! let patient = client.with_options(
@@ -36,6 +40,12 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! # Operations by tag
+//!
+//! Every operation is a method of [`Client`]; each tag's module lists its methods (`API.md`, beside `Cargo.toml`, lists them all with their HTTP method and path).
+//!
+//! - [`call_recordings`](operations::call_recordings): `Call Recordings` (1 operation)
 #![forbid(unsafe_code)]
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
@@ -48,7 +58,7 @@ mod error;
 #[rustfmt::skip]
 mod error_body;
 #[rustfmt::skip]
-mod operations;
+pub mod operations;
 #[rustfmt::skip]
 mod pagination;
 #[rustfmt::skip]

@@ -24,6 +24,15 @@ pub fn inner_attrs(lines: &[String]) -> TokenStream {
     quote!(#(#lines)*)
 }
 
+/// Whether rustdoc accepts `alias` in `#[doc(alias = "...")]` (no quotes, backslashes or
+/// whitespace, not empty).
+pub fn is_valid_alias(alias: &str) -> bool {
+    !alias.is_empty()
+        && !alias
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '\\'))
+}
+
 /// A doc line as `///` writes it: one space after the marker, none on blank lines.
 fn padded(line: &str) -> String {
     if line.is_empty() {

@@ -73,6 +73,25 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
     ));
     if api.runtime.operations {
         lines.extend(example(api, options, &lib));
+        lines.push(String::new());
+        lines.push("# Operations by tag".to_owned());
+        lines.push(String::new());
+        lines.push(
+            "Every operation is a method of [`Client`]; each tag's module lists its methods \
+             (`API.md`, beside `Cargo.toml`, lists them all with their HTTP method and path)."
+                .to_owned(),
+        );
+        lines.push(String::new());
+        for (index, group) in api.groups.iter().enumerate() {
+            let count = api.operations.iter().filter(|op| op.group == index).count();
+            let label = group.tag.as_deref().unwrap_or(&group.rust_name);
+            lines.push(format!(
+                "- [`{0}`](operations::{0}): {1} ({count} operation{2})",
+                group.rust_name,
+                docs::code_span(label),
+                if count == 1 { "" } else { "s" }
+            ));
+        }
     } else {
         lines.push(String::new());
         lines.push(
@@ -100,7 +119,7 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         module("error", false, true),
         module("error_body", false, true),
         module("multipart", true, parts.multipart),
-        module("operations", false, !api.groups.is_empty()),
+        module("operations", true, !api.groups.is_empty()),
         module("pagination", false, parts.pagination),
         module("query", true, true),
         module("response", false, parts.operations),
@@ -197,6 +216,23 @@ fn example(api: &Api, options: &Options, lib: &str) -> Vec<String> {
         code.push("    Err(e) => eprintln!(\"status {:?}: {e}\", e.status()),".into());
         code.push("    Ok(_) => {}".into());
         code.push("}".into());
+    }
+    if let Some(op) = simple {
+        let args = if op.params_struct.is_some() {
+            "&Default::default()"
+        } else {
+            ""
+        };
+        code.push(String::new());
+        code.push("// The status and headers too (a request id, rate limits):".into());
+        code.push(format!(
+            "let response = client.{}({args}).with_response().await?;",
+            naming::ident(&op.rust_name)
+        ));
+        code.push(
+            "println!(\"{} {:?}\", response.status, response.headers.get(\"x-request-id\"));"
+                .into(),
+        );
     }
     code.push(String::new());
     code.push("// Per-request options: a clone sharing the connection pool, with its own".into());

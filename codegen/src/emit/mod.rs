@@ -4,6 +4,7 @@
 //! scope (`types/`, `operations/`), paths are fully qualified (`::std::...`) so that a spec may
 //! name its types `Option` or `Result`. Output order follows the IR, which is deterministic.
 
+mod api_md;
 mod docs;
 mod error_body;
 mod manifest;
@@ -99,6 +100,9 @@ pub fn emit(api: &Api, options: &Options) -> Result<GeneratedCrate, String> {
         files.insert(file.path.to_owned(), format!("{header}\n{}", file.source));
     }
     files.insert("Cargo.toml".to_owned(), manifest::cargo_toml(api, options));
+    if api.runtime.operations {
+        files.insert("API.md".to_owned(), api_md::api_md(api, options));
+    }
     Ok(GeneratedCrate { files })
 }
 

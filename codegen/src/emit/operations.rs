@@ -17,35 +17,61 @@ pub fn operations_mod_rs(api: &Api) -> TokenStream {
     names.sort_unstable();
     let modules = names.iter().map(|n| naming::ident(n));
     quote! {
-        //! One file per group of operations (by tag): their methods on `Client`, parameter
-        //! structs and inline types (re-exported by `crate::types`).
-        #(pub(crate) mod #modules;)*
+        //! The operations by tag: each module lists its methods on [`Client`](crate::Client)
+        //! and holds their parameter structs and inline types (also re-exported by
+        //! [`types`](crate::types)).
+        #(pub mod #modules;)*
     }
 }
 
 /// `src/operations/<group>.rs`: the group's methods, then its parameter structs and the
 /// inline types of its requests and responses.
-pub fn group_file(api: &Api, group: usize) -> TokenStream {
+/// The one-line title of a group: its tag, or the path segment untagged operations share.
+pub fn group_title(api: &Api, group: usize) -> String {
     let g = &api.groups[group];
-    let mut doc = vec![match &g.tag {
+    match &g.tag {
         Some(tag) => format!("Operations tagged {}.", docs::code_span(tag)),
         None => format!(
             "Operations the spec does not tag, grouped by their path ({}).",
             docs::code_span(&g.rust_name)
         ),
-    }];
-    if let Some(description) = &g.description {
-        doc.push(String::new());
-        doc.extend(docs::sanitize(description));
     }
-    // On the impl block, rustdoc shows the text above the group's methods: the tags group the
-    // client's methods in its documentation.
-    let doc = docs::attrs(&doc);
+}
+
+pub fn group_file(api: &Api, group: usize) -> TokenStream {
+    let g = &api.groups[group];
     let ops: Vec<&Operation> = api
         .operations
         .iter()
         .filter(|op| op.group == group)
         .collect();
+    // The module's page: the tag, its description, and its methods with their summaries.
+    let mut module_doc = vec![group_title(api, group)];
+    if let Some(description) = &g.description {
+        module_doc.push(String::new());
+        module_doc.extend(docs::sanitize(description));
+    }
+    module_doc.push(String::new());
+    module_doc.push("# Methods of [`Client`](crate::Client)".to_owned());
+    module_doc.push(String::new());
+    for op in &ops {
+        let summary = op
+            .summary
+            .as_deref()
+            .map(|s| docs::sanitize(s).join(" "))
+            .filter(|s| !s.is_empty())
+            .map(|s| format!(": {s}"))
+            .unwrap_or_default();
+        module_doc.push(format!(
+            "- [`{0}`](crate::Client::{0}), {1}{summary}",
+            op.rust_name,
+            docs::code_span(&format!("{} {}", op.method.as_str(), op.path))
+        ));
+    }
+    let module_doc = docs::inner_attrs(&module_doc);
+    // On the impl block, rustdoc shows the text above the group's methods: the tags group the
+    // client's methods on its page too.
+    let doc = docs::attrs(&[group_title(api, group)]);
     let methods = ops.iter().map(|op| operation(api, op));
     let params = ops.iter().filter_map(|op| {
         op.params_struct
@@ -63,6 +89,7 @@ pub fn group_file(api: &Api, group: usize) -> TokenStream {
         .filter(|t| t.module == Module::Operations(group))
         .map(|t| super::types::type_def(api, t, false));
     quote! {
+        #module_doc
         #doc
         impl crate::Client {
             #(#methods)*
@@ -135,7 +162,13 @@ fn success_type(op: &Operation) -> Option<&ResponseBody> {
 
 fn operation(api: &Api, op: &Operation) -> TokenStream {
     let name = naming::ident(&op.rust_name);
-    let doc = docs::attrs(&operation_docs(op));
+    let doc = docs::attrs(&operation_docs(api, op));
+    // rustdoc's search finds the method by its operationId and its path too.
+    let aliases = [op.operation_id.as_deref(), Some(op.path.as_str())]
+        .into_iter()
+        .flatten()
+        .filter(|alias| docs::is_valid_alias(alias) && *alias != op.rust_name)
+        .map(|alias| quote!(#[doc(alias = #alias)]));
     // A deprecated operation's methods call each other; that use is not the caller's.
     let deprecated = op
         .deprecated
@@ -208,6 +241,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
 
     quote! {
         #doc
+        #(#aliases)*
         #deprecated
         pub fn #name<'a>(&'a self, #(#call_args),*) -> crate::Call<'a, #returns> {
             crate::Call::new(async move {
@@ -392,7 +426,7 @@ fn method_tokens(method: Method) -> TokenStream {
     }
 }
 
-fn operation_docs(op: &Operation) -> Vec<String> {
+fn operation_docs(api: &Api, op: &Operation) -> Vec<String> {
     let mut lines = Vec::new();
     if let Some(summary) = op.summary.as_deref().filter(|s| !s.trim().is_empty()) {
         lines.extend(docs::sanitize(summary));
@@ -416,6 +450,34 @@ fn operation_docs(op: &Operation) -> Vec<String> {
         "{}{id}.",
         docs::code_span(&format!("{} {}", op.method.as_str(), op.path))
     ));
+    if let Some(body) = &op.body {
+        lines.push(String::new());
+        lines.push("# Request body".to_owned());
+        lines.push(String::new());
+        let how = match &body.kind {
+            crate::ir::BodyKind::Json(_) => "encoded as JSON",
+            crate::ir::BodyKind::Form(_) => "encoded as a form",
+            crate::ir::BodyKind::Multipart(_) => "as multipart parts, one per field",
+            crate::ir::BodyKind::Text => "as UTF-8 text",
+            crate::ir::BodyKind::Bytes => "as given",
+        };
+        let optional = if body.required {
+            ""
+        } else {
+            " The spec does not require a body; an empty one is `new()` (or `Default`) where \
+             nothing in it is required."
+        };
+        lines.push(format!(
+            "`{}` is sent {how}, as {}.{optional}",
+            op.locals.body,
+            docs::code_span(&body.content_type)
+        ));
+        let description = docs::lines(&body.docs);
+        if !description.is_empty() {
+            lines.push(String::new());
+            lines.extend(description);
+        }
+    }
     let errors: Vec<String> = op
         .responses
         .iter()
@@ -426,19 +488,40 @@ fn operation_docs(op: &Operation) -> Vec<String> {
                 StatusMatch::Range(r) => format!("{r}XX"),
                 StatusMatch::Default => "any other status".to_owned(),
             };
+            let variant = match &r.body {
+                ResponseBody::Json(TypeRef::Named(id)) => api
+                    .error_bodies
+                    .iter()
+                    .find(|v| v.ty == *id)
+                    .map(|v| v.rust_name.as_str()),
+                _ => None,
+            }
+            .unwrap_or("Other");
             let description = docs::sanitize(&r.description).join(" ");
-            format!("- {status}: {description}")
+            format!(
+                "- {status}: [`ErrorBody::{variant}`](crate::ErrorBody::{variant}). {description}"
+            )
         })
         .collect();
     lines.push(String::new());
     lines.push("# Errors".to_owned());
     lines.push(String::new());
     lines.push(
-        "[`Error::Api`](crate::Error::Api) with the decoded body for a declared error status:"
-            .to_owned(),
+        "[`Error::Api`](crate::Error::Api) for an error status, its body decoded as:".to_owned(),
     );
     lines.push(String::new());
     lines.extend(errors);
+    if !op
+        .responses
+        .iter()
+        .any(|r| r.status == StatusMatch::Default)
+    {
+        lines.push(
+            "- any other status: [`ErrorBody::Other`](crate::ErrorBody::Other) (any JSON) or \
+             [`ErrorBody::Empty`](crate::ErrorBody::Empty)."
+                .to_owned(),
+        );
+    }
     lines.push(String::new());
     lines.push(
         "Other variants of [`Error`](crate::Error) when the request cannot be sent or the \

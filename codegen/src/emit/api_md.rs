@@ -1,0 +1,70 @@
+//! `API.md`: every operation under its tag, in spec order, with its Rust method, HTTP method
+//! and path, and summary. A map from "send an SMS" or `POST /messages` to the method, and a
+//! readable record of the API surface in pull requests. It does not name the spec's version,
+//! so that a new version alone changes only `Cargo.toml` and `lib.rs`.
+
+use super::docs;
+use super::GENERATED_MARKER;
+use crate::ir::Api;
+use crate::Options;
+
+pub fn api_md(api: &Api, options: &Options) -> String {
+    let mut out = format!(
+        "<!-- {GENERATED_MARKER} from {}. Do not edit: regenerate instead. -->\n\n\
+         # {}: operations\n\n\
+         Every operation of the spec under its tag, in spec order: the method of `Client`, \
+         the request, and the summary. A `*_stream` method walks every page of a list.\n",
+        options.spec_label,
+        one_line(&api.title)
+    );
+    for (index, group) in api.groups.iter().enumerate() {
+        let title = group.tag.as_deref().unwrap_or(&group.rust_name);
+        out.push_str(&format!(
+            "\n## {}\n\nModule `operations::{}`.",
+            one_line(title),
+            group.rust_name
+        ));
+        if let Some(first) = group
+            .description
+            .as_deref()
+            .map(|d| docs::sanitize(d).into_iter().next().unwrap_or_default())
+            .filter(|d| !d.is_empty())
+        {
+            out.push(' ');
+            out.push_str(&first);
+        }
+        out.push_str("\n\n| method | request | summary |\n|---|---|---|\n");
+        for op in api.operations.iter().filter(|op| op.group == index) {
+            let mut method = format!("`{}`", op.rust_name);
+            if let Some(p) = &op.pagination {
+                method.push_str(&format!(" (+ `{}`)", p.stream_name));
+            }
+            if op.deprecated {
+                method.push_str(" (deprecated)");
+            }
+            let summary = op
+                .summary
+                .as_deref()
+                .or(op.docs.description.as_deref())
+                .map(one_line)
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "| {method} | {} | {} |\n",
+                docs::code_span(&format!("{} {}", op.method.as_str(), op.path)).replace('|', "\\|"),
+                summary.replace('|', "\\|")
+            ));
+        }
+    }
+    out
+}
+
+/// The first line of spec text, trimmed, with control characters removed.
+fn one_line(text: &str) -> String {
+    text.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect()
+}
