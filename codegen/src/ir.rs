@@ -24,6 +24,8 @@ pub struct Api {
     pub groups: Vec<Group>,
     /// The runtime files the crate needs.
     pub runtime: RuntimeParts,
+    /// Some component schema is used by no operation: the crate has an `other-schemas` feature.
+    pub other_schemas: bool,
 }
 
 impl Api {
@@ -55,16 +57,48 @@ pub fn struct_behind<'t>(
     None
 }
 
-/// Which runtime files (`codegen/runtime/src/`) a crate needs besides those every crate has.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// Which runtime files (`codegen/runtime/src/`) a crate needs besides those every crate has,
+/// and under which cargo features: a part is present when its set is not empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RuntimeParts {
-    /// The client and response decoding: the spec has operations.
-    pub operations: bool,
-    /// Some list has a `*_stream` method.
-    pub pagination: bool,
-    pub string_enums: bool,
-    /// A binary value or a multipart body.
-    pub multipart: bool,
+    /// The client and response decoding: every group with operations.
+    pub operations: Features,
+    /// The groups with a `*_stream` method.
+    pub pagination: Features,
+    /// Where string enums are used.
+    pub string_enums: Features,
+    /// Where a binary value or a multipart body is.
+    pub multipart: Features,
+    /// Where structs are (their serde impls use the `json` helpers).
+    pub objects: Features,
+}
+
+/// The cargo features under which an item compiles: those of the groups (tags) whose
+/// operations use it, directly or through other types, and `other-schemas` for component
+/// schemas no operation uses.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Features {
+    /// Indices into `Api::groups`.
+    pub groups: std::collections::BTreeSet<usize>,
+    pub other_schemas: bool,
+}
+
+impl Features {
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty() && !self.other_schemas
+    }
+
+    pub fn union(&mut self, other: &Features) {
+        self.groups.extend(&other.groups);
+        self.other_schemas |= other.other_schemas;
+    }
+
+    pub fn group(index: usize) -> Self {
+        Features {
+            groups: [index].into_iter().collect(),
+            other_schemas: false,
+        }
+    }
 }
 
 /// A variant of `ErrorBody`: a declared error body type, and how its summary is read.
@@ -120,6 +154,8 @@ pub enum Module {
 pub struct Group {
     /// The module (file) name.
     pub rust_name: String,
+    /// The cargo feature of its operations (the tag in kebab-case: `call-recordings`).
+    pub feature: String,
     /// The tag, when the group is one.
     pub tag: Option<String>,
     /// The tag's description from the spec's `tags` list.
@@ -152,6 +188,22 @@ pub struct TypeDef {
     pub multipart_body: bool,
     /// The file it is written to.
     pub module: Module,
+    /// Under which features it compiles.
+    pub features: Features,
+    /// Which serde impls it needs.
+    pub serde: Serde,
+    /// It derives `PartialEq`: types read from responses (and those holding them) do not,
+    /// which keeps large crates' compile memory down; what users build and send does.
+    pub partial_eq: bool,
+}
+
+/// The serde directions a type needs: `Deserialize` when it is read from a response (and
+/// then `Serialize` too, so that what is read can be written back), `Serialize` when it is
+/// sent as JSON. Types only written into queries or forms need neither.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Serde {
+    pub serialize: bool,
+    pub deserialize: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -471,6 +523,8 @@ pub enum PathSegment {
 #[derive(Debug, Clone)]
 pub struct ParamsStruct {
     pub name: String,
+    /// Every parameter type compares: the struct derives `PartialEq`.
+    pub partial_eq: bool,
     pub params: Vec<Param>,
     pub derive_default: bool,
 }

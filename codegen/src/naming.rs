@@ -1,7 +1,7 @@
 //! The only place Rust identifiers are made: case conversion (heck), keyword escaping,
 //! and collision handling. Everything else asks this module for names.
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToKebabCase, ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Ident, Span};
 use std::collections::HashSet;
 
@@ -108,6 +108,17 @@ pub fn module_name(raw: &str) -> String {
     let name = snake(raw);
     if is_keyword(&name) || NOT_RAW.contains(&name.as_str()) {
         format!("{name}_")
+    } else {
+        name
+    }
+}
+
+/// A cargo feature name from a tag (`Call Recordings` → `call-recordings`).
+pub fn feature_name(raw: &str) -> String {
+    let words = symbol_words(raw);
+    let name = ascii_only(&words).to_kebab_case();
+    if name.is_empty() {
+        "operations".to_owned()
     } else {
         name
     }
@@ -255,6 +266,8 @@ mod tests {
         assert_eq!(variant_name("***"), "StarStarStar");
         assert_eq!(crate_name("Telnyx Recordings"), "telnyx-recordings");
         assert_eq!(env_prefix("telnyx"), "TELNYX");
+        assert_eq!(feature_name("Call Recordings"), "call-recordings");
+        assert_eq!(feature_name("SIM Cards (v2)"), "sim-cards-v2");
     }
 
     #[test]

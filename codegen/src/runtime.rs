@@ -28,6 +28,8 @@ pub enum Need {
     StringEnums,
     /// Crates with binary values or multipart bodies.
     Multipart,
+    /// Crates with structs.
+    Objects,
 }
 
 macro_rules! runtime_file {
@@ -45,6 +47,7 @@ pub const FILES: &[RuntimeFile] = &[
     runtime_file!("client.rs", Need::Operations),
     runtime_file!("enums.rs", Need::StringEnums),
     runtime_file!("error.rs", Need::Always),
+    runtime_file!("json.rs", Need::Objects),
     runtime_file!("multipart.rs", Need::Multipart),
     runtime_file!("pagination.rs", Need::Pagination),
     runtime_file!("query.rs", Need::Always),

@@ -3,7 +3,7 @@
 //! The body of an error response, by the schema the spec declares for its status.
 
 /// The body of an error response, by the schema the spec declares for its status.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum ErrorBody {
     /// The body of [`CallRecordingsErrors`](crate::types::CallRecordingsErrors).

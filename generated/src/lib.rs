@@ -46,37 +46,64 @@
 //! Every operation is a method of [`Client`]; each tag's module lists its methods (`API.md`, beside `Cargo.toml`, lists them all with their HTTP method and path).
 //!
 //! - [`call_recordings`](operations::call_recordings): `Call Recordings` (1 operation)
+//!
+//! # Cargo features
+//!
+//! One feature per tag (its name in kebab-case: the operations of a tag compile only with its feature, and each type only with a feature that uses it), all on by default.
+//! A program that calls a few operations compiles only those with, in its `Cargo.toml`:
+//!
+//! ```toml
+//! [dependencies]
+//! telnyx-recordings = { version = "*", default-features = false, features = ["call-recordings"] }
+//! ```
 #![forbid(unsafe_code)]
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-#[rustfmt::skip]
-mod client;
-#[rustfmt::skip]
-mod enums;
 #[rustfmt::skip]
 mod error;
 #[rustfmt::skip]
 mod error_body;
 #[rustfmt::skip]
-pub mod operations;
-#[rustfmt::skip]
-mod pagination;
-#[rustfmt::skip]
 pub mod query;
 #[rustfmt::skip]
+pub mod types;
+#[rustfmt::skip]
+pub mod operations;
+
+#[cfg(feature = "call-recordings")]
+#[rustfmt::skip]
+mod client;
+
+#[cfg(feature = "call-recordings")]
+#[rustfmt::skip]
 mod response;
+
+#[cfg(feature = "call-recordings")]
 #[rustfmt::skip]
 mod settings;
-#[rustfmt::skip]
-pub mod types;
 
+#[cfg(feature = "call-recordings")]
 pub use client::{Client, ClientBuilder, RequestOptions};
+
+#[cfg(feature = "call-recordings")]
 pub use response::{ApiResponse, Call, CallBody};
+
+#[cfg(feature = "call-recordings")]
 pub use settings::{
     DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES,
     DEFAULT_MAX_RETRIES, DEFAULT_RETRY_INITIAL_DELAY, DEFAULT_TIMEOUT, ENV_API_KEY,
     ENV_BASE_URL,
 };
+
+#[rustfmt::skip]
+mod enums;
+#[rustfmt::skip]
+pub mod json;
+
+#[cfg(feature = "call-recordings")]
+#[rustfmt::skip]
+mod pagination;
+
 pub use error::{ApiError, Error};
 pub use error_body::ErrorBody;
 pub use chrono;

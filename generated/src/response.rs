@@ -268,7 +268,7 @@ fn locate(body: &[u8], line: usize, column: usize) -> Option<String> {
         found: None,
     };
     scanner.value(&mut String::new(), 0);
-    scanner.found
+    scanner.found.filter(|at| !at.is_empty())
 }
 
 /// A JSON reader that only tracks paths and value spans.
@@ -308,9 +308,18 @@ impl Scanner<'_> {
                 None => false,
             };
         if ok && self.found.is_none() && (start..=self.pos).contains(&self.target) {
-            let text = String::from_utf8_lossy(&self.body[start..self.pos.min(start + 80)]);
-            let path = if path.is_empty() { "(the body)" } else { path };
-            self.found = Some(format!("{path} = {text}"));
+            // A scalar is shown with its text; an object or array by its path alone (the
+            // error of a generated type already names the field inside it). The body as a
+            // whole says nothing the message does not.
+            let scalar = !matches!(self.body.get(start), Some(b'{' | b'['));
+            self.found = match (path.is_empty(), scalar) {
+                (true, _) => Some(String::new()),
+                (false, true) => {
+                    let text = String::from_utf8_lossy(&self.body[start..self.pos.min(start + 80)]);
+                    Some(format!("{path} = {text}"))
+                }
+                (false, false) => Some(path.clone()),
+            };
         }
         ok
     }

@@ -4,7 +4,7 @@
 
 use crate::error::Error;
 use crate::query::QueryString;
-use crate::response::RawResponse;
+use crate::response::{ApiResponse, Call, RawResponse};
 use crate::settings;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, RequestBuilder, StatusCode};
@@ -158,9 +158,22 @@ impl Client {
         Ok(request)
     }
 
+    /// What every generated method does: builds its request now (`build`), and when the
+    /// call is awaited sends it and decodes the response (`decode`, a match on the status).
+    /// Generated code is then plain functions, not a state machine per operation.
+    pub(crate) fn call<T: Send + 'static>(
+        &self,
+        template: &'static str,
+        build: impl FnOnce() -> Result<RequestBuilder, Error>,
+        decode: fn(RawResponse) -> Result<ApiResponse<T>, Error>,
+    ) -> Call<'_, T> {
+        let request = build();
+        Call::new(async move { decode(self.send(template, request?).await?) })
+    }
+
     /// Sends a request, retrying as the policy allows, and reads the whole body up to the
     /// configured limit. `template` is the spec's path, for tracing.
-    pub(crate) async fn send(
+    async fn send(
         &self,
         template: &'static str,
         request: RequestBuilder,

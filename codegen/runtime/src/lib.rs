@@ -17,6 +17,7 @@ mod enums;
 mod error;
 #[path = "harness/error_body.rs"]
 mod error_body;
+pub mod json;
 pub mod multipart;
 #[path = "harness/operations.rs"]
 pub mod operations;

@@ -9,23 +9,28 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 pub fn error_body_rs(api: &Api) -> TokenStream {
+    // A variant compiles with its type.
+    let gate = |v: &crate::ir::ErrorBodyVariant| super::gate(api, &api.ty(v.ty).features, false);
     let defs = api.error_bodies.iter().map(|v| {
+        let gate = gate(v);
         let ident = naming::ident(&v.rust_name);
         let ty = naming::ident(&api.ty(v.ty).name);
         let doc = docs::attrs(&[format!(
             "The body of [`{0}`](crate::types::{0}).",
             api.ty(v.ty).name
         )]);
-        quote!(#doc #ident(crate::types::#ty),)
+        quote!(#doc #gate #ident(crate::types::#ty),)
     });
     let summaries = api.error_bodies.iter().map(|v| {
+        let gate = gate(v);
         let ident = naming::ident(&v.rust_name);
         if v.summary.is_empty() && v.detail.is_empty() {
-            return quote!(Self::#ident(_) => None,);
+            return quote!(#gate Self::#ident(_) => None,);
         }
         let summary = v.summary.iter().map(string_at);
         let detail = v.detail.iter().map(string_at);
         quote! {
+            #gate
             Self::#ident(body) => crate::error::summary(&[#(#summary),*], &[#(#detail),*]),
         }
     });
@@ -37,7 +42,7 @@ pub fn error_body_rs(api: &Api) -> TokenStream {
         //! The body of an error response, by the schema the spec declares for its status.
 
         /// The body of an error response, by the schema the spec declares for its status.
-        #[derive(Debug, Clone, PartialEq)]
+        #[derive(Debug, Clone)]
         #[non_exhaustive]
         pub enum ErrorBody {
             #(#defs)*

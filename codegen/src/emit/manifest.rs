@@ -46,13 +46,37 @@ pub fn cargo_toml(api: &Api, options: &Options) -> String {
          \n\
          [dependencies]\n\
          {dependencies}\n\
+         {features}\
          {workspace}",
         spec = options.spec_label,
         name = toml_string(&options.crate_name),
         version = toml_string(&options.crate_version),
         description = toml_string(&description),
         dependencies = crate::runtime::dependencies(),
+        features = features_toml(api),
     )
+}
+
+/// `[features]`: one per tag, `other-schemas` when some schema no operation uses, all on
+/// by default.
+fn features_toml(api: &Api) -> String {
+    if api.groups.is_empty() {
+        return String::new();
+    }
+    let mut names: Vec<&str> = api.groups.iter().map(|g| g.feature.as_str()).collect();
+    if api.other_schemas {
+        names.push(super::OTHER_SCHEMAS);
+    }
+    let mut out = String::from("\n[features]\ndefault = [\n");
+    for name in &names {
+        out.push_str(&format!("    {},\n", toml_string(name)));
+    }
+    out.push_str("]\n");
+    for name in &names {
+        // Feature names are kebab-case words: bare TOML keys.
+        out.push_str(&format!("{name} = []\n"));
+    }
+    out
 }
 
 pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
@@ -71,7 +95,7 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         "Generated from {} by `codegen`; do not edit by hand.",
         docs::code_span(&options.spec_label)
     ));
-    if api.runtime.operations {
+    if !api.runtime.operations.is_empty() {
         lines.extend(example(api, options, &lib));
         lines.push(String::new());
         lines.push("# Operations by tag".to_owned());
@@ -98,62 +122,143 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
             "The spec has no operations: this crate holds its models (`types`) only.".to_owned(),
         );
     }
+    if !api.groups.is_empty() {
+        lines.extend(features_doc(api, &lib));
+    }
     let doc_attrs = docs::inner_attrs(&lines);
     let parts = &api.runtime;
     // `#[rustfmt::skip]` on every module: the files are formatted by the generator, and
     // `cargo fmt` of a workspace that includes this crate must leave them alone, or the
     // freshness check would fail.
-    let module = |name: &str, public: bool, present: bool| {
-        present.then(|| {
-            let name = naming::ident(name);
-            let vis = public.then(|| quote!(pub));
-            quote! {
-                #[rustfmt::skip]
-                #vis mod #name;
-            }
-        })
-    };
-    let modules = [
-        module("client", false, parts.operations),
-        module("enums", false, parts.string_enums),
-        module("error", false, true),
-        module("error_body", false, true),
-        module("multipart", true, parts.multipart),
-        module("operations", true, !api.groups.is_empty()),
-        module("pagination", false, parts.pagination),
-        module("query", true, true),
-        module("response", false, parts.operations),
-        module("settings", false, parts.operations),
-        module("types", true, true),
-    ];
-    let client_exports = parts.operations.then(|| {
+    let module = |name: &str, public: bool| {
+        let name = naming::ident(name);
+        let vis = public.then(|| quote!(pub));
         quote! {
-            pub use client::{Client, ClientBuilder, RequestOptions};
-            pub use response::{ApiResponse, Call, CallBody};
-            pub use settings::{
-                DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_RETRIES,
-                DEFAULT_RETRY_INITIAL_DELAY, DEFAULT_TIMEOUT, ENV_API_KEY, ENV_BASE_URL,
-            };
+            #[rustfmt::skip]
+            #vis mod #name;
         }
-    });
+    };
+    let client = quote! {
+        pub use client::{Client, ClientBuilder, RequestOptions};
+        pub use response::{ApiResponse, Call, CallBody};
+        pub use settings::{
+            DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_RETRIES,
+            DEFAULT_RETRY_INITIAL_DELAY, DEFAULT_TIMEOUT, ENV_API_KEY, ENV_BASE_URL,
+        };
+    };
+    // Runtime modules compile under the features whose items use them.
+    let gated_parts = [
+        (
+            "operations",
+            &parts.operations,
+            true,
+            vec![
+                module("client", false),
+                module("response", false),
+                module("settings", false),
+                client,
+            ],
+        ),
+        (
+            "enums",
+            &parts.string_enums,
+            false,
+            vec![module("enums", false)],
+        ),
+        (
+            "multipart",
+            &parts.multipart,
+            false,
+            vec![module("multipart", true)],
+        ),
+        ("json", &parts.objects, false, vec![module("json", true)]),
+        (
+            "pagination",
+            &parts.pagination,
+            true,
+            vec![module("pagination", false)],
+        ),
+    ];
+    let gated = gated_parts
+        .into_iter()
+        .filter(|(_, features, _, _)| !features.is_empty())
+        .map(|(name, features, strict, items)| {
+            gated(name, super::gate(api, features, strict), items)
+        });
+    let operations = (!api.groups.is_empty()).then(|| module("operations", true));
+    let always = [
+        module("error", false),
+        module("error_body", false),
+        module("query", true),
+        module("types", true),
+    ];
     quote! {
         #doc_attrs
         #![forbid(unsafe_code)]
         #![cfg_attr(rustfmt, rustfmt::skip)]
 
-        #(#modules)*
+        #(#always)*
+        #operations
+        #(#gated)*
 
-        #client_exports
         pub use error::{ApiError, Error};
         pub use error_body::ErrorBody;
-
-        // The crates of the public API, so that users need not match their versions by hand:
-        // `chrono` for date-times, `futures_util` for `StreamExt`, `reqwest` for `StatusCode`
-        // and `HeaderMap`.
         pub use chrono;
         pub use futures_util;
         pub use reqwest;
     }
+}
+
+/// Items under one `#[cfg]`: the attribute on each when it is short, else a local macro
+/// that puts it on each, so that a long feature list is written once.
+fn gated(name: &str, gate: Option<TokenStream>, items: Vec<TokenStream>) -> TokenStream {
+    let Some(gate) = gate else {
+        return quote!(#(#items)*);
+    };
+    if gate.to_string().matches("feature").count() <= 3 {
+        return super::gate_items(quote!(#(#items)*), &gate);
+    }
+    let mac = quote::format_ident!("with_{}", name);
+    quote! {
+        macro_rules! #mac {
+            ($($item:item)*) => { $(#gate $item)* };
+        }
+        #mac! {
+            #(#items)*
+        }
+    }
+}
+
+/// The crate docs' section on cargo features.
+fn features_doc(api: &Api, lib: &str) -> Vec<String> {
+    let first = &api.groups[0].feature;
+    let mut lines = vec![
+        String::new(),
+        "# Cargo features".to_owned(),
+        String::new(),
+        "One feature per tag (its name in kebab-case: the operations of a tag compile only \
+         with its feature, and each type only with a feature that uses it), all on by default."
+            .to_owned(),
+    ];
+    if api.other_schemas {
+        lines.push(format!(
+            "`{}` holds the component schemas no operation uses (webhook payloads, say).",
+            super::OTHER_SCHEMAS
+        ));
+    }
+    lines.push(
+        "A program that calls a few operations compiles only those with, in its `Cargo.toml`:"
+            .to_owned(),
+    );
+    lines.push(String::new());
+    lines.push("```toml".to_owned());
+    lines.push("[dependencies]".to_owned());
+    lines.push(format!(
+        "{} = {{ version = \"*\", default-features = false, features = [\"{first}\"] }}",
+        lib.replace('_', "-")
+    ));
+    lines.push("```".to_owned());
+    lines
 }
 
 /// A compiled (not run) usage example: configuration, and the first operation that needs

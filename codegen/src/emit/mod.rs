@@ -12,7 +12,7 @@ mod operations;
 mod settings;
 mod types;
 
-use crate::ir::{Api, FloatWidth, IntWidth, TypeRef};
+use crate::ir::{Api, Features, FloatWidth, IntWidth, TypeRef};
 use crate::naming;
 use crate::runtime::{self, Need};
 use crate::Options;
@@ -56,7 +56,7 @@ pub fn emit(api: &Api, options: &Options) -> Result<GeneratedCrate, String> {
             Box::new(|| types::types_mod_rs(api, &type_files)),
         ),
     ];
-    if api.runtime.operations {
+    if !api.runtime.operations.is_empty() {
         jobs.push((
             "src/settings.rs".to_owned(),
             Box::new(|| settings::settings_rs(api, options)),
@@ -100,7 +100,7 @@ pub fn emit(api: &Api, options: &Options) -> Result<GeneratedCrate, String> {
         files.insert(file.path.to_owned(), format!("{header}\n{}", file.source));
     }
     files.insert("Cargo.toml".to_owned(), manifest::cargo_toml(api, options));
-    if api.runtime.operations {
+    if !api.runtime.operations.is_empty() {
         files.insert("API.md".to_owned(), api_md::api_md(api, options));
     }
     Ok(GeneratedCrate { files })
@@ -148,11 +148,56 @@ fn run_jobs(jobs: &[Job<'_>]) -> Vec<Result<String, String>> {
 pub fn runtime_files(api: &Api) -> impl Iterator<Item = &'static runtime::RuntimeFile> + '_ {
     runtime::FILES.iter().filter(|file| match file.needed {
         Need::Always => true,
-        Need::Operations => api.runtime.operations,
-        Need::Pagination => api.runtime.pagination,
-        Need::StringEnums => api.runtime.string_enums,
-        Need::Multipart => api.runtime.multipart,
+        Need::Operations => !api.runtime.operations.is_empty(),
+        Need::Pagination => !api.runtime.pagination.is_empty(),
+        Need::StringEnums => !api.runtime.string_enums.is_empty(),
+        Need::Multipart => !api.runtime.multipart.is_empty(),
+        Need::Objects => !api.runtime.objects.is_empty(),
     })
+}
+
+/// The feature names of a set, in a stable order (groups in spec order, then
+/// `other-schemas`).
+fn feature_names<'a>(api: &'a Api, features: &Features) -> Vec<&'a str> {
+    let mut names: Vec<&str> = features
+        .groups
+        .iter()
+        .filter_map(|&g| api.groups.get(g).map(|g| g.feature.as_str()))
+        .collect();
+    if features.other_schemas {
+        names.push(OTHER_SCHEMAS);
+    }
+    names
+}
+
+/// The feature of the component schemas no operation uses.
+pub const OTHER_SCHEMAS: &str = "other-schemas";
+
+/// The `#[cfg(..)]` under which items of `features` compile. Items every feature set
+/// compiles (a type all tags use) need none, unless `strict`: items only operations call
+/// would be dead code without one of them.
+fn gate(api: &Api, features: &Features, strict: bool) -> Option<TokenStream> {
+    let everything =
+        features.groups.len() == api.groups.len() && (features.other_schemas || !api.other_schemas);
+    if everything && !strict {
+        return None;
+    }
+    match feature_names(api, features).as_slice() {
+        [one] => Some(quote!(#[cfg(feature = #one)])),
+        names => Some(quote!(#[cfg(any(#(feature = #names),*))])),
+    }
+}
+
+/// `gate` on each item of `tokens` (a sequence of items).
+fn gate_items(tokens: TokenStream, gate: &TokenStream) -> TokenStream {
+    match syn::parse2::<syn::File>(tokens.clone()) {
+        Ok(file) => {
+            let items = file.items.iter().map(|item| quote!(#gate #item));
+            quote!(#(#items)*)
+        }
+        // Not items: left to fail where the whole file is parsed, with its message.
+        Err(_) => tokens,
+    }
 }
 
 /// Parses tokens as a file and pretty-prints them; an error here is a generator bug.

@@ -13,14 +13,24 @@ use quote::quote;
 
 /// `src/operations/mod.rs`: one module per group of operations.
 pub fn operations_mod_rs(api: &Api) -> TokenStream {
-    let mut names: Vec<&str> = api.groups.iter().map(|g| g.rust_name.as_str()).collect();
-    names.sort_unstable();
-    let modules = names.iter().map(|n| naming::ident(n));
+    let mut groups: Vec<(usize, &str)> = api
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (i, g.rust_name.as_str()))
+        .collect();
+    groups.sort_unstable_by_key(|(_, name)| *name);
+    // Each tag's operations compile with its feature.
+    let modules = groups.iter().map(|(index, name)| {
+        let name = naming::ident(name);
+        let feature = &api.groups[*index].feature;
+        quote!(#[cfg(feature = #feature)] pub mod #name;)
+    });
     quote! {
         //! The operations by tag: each module lists its methods on [`Client`](crate::Client)
         //! and holds their parameter structs and inline types (also re-exported by
         //! [`types`](crate::types)).
-        #(pub mod #modules;)*
+        #(#modules)*
     }
 }
 
@@ -113,6 +123,15 @@ fn body_type(api: &Api, body: Option<&ResponseBody>) -> TokenStream {
 /// The enum a method returns when its success statuses have different bodies.
 fn success_enum_def(api: &Api, op: &Operation, e: &SuccessEnum) -> TokenStream {
     let name = naming::ident(&e.name);
+    // Compares when every body does (response types do not derive `PartialEq`).
+    let compares = e.variants.iter().all(|v| match &v.body {
+        ResponseBody::Json(ty) => match ty.innermost() {
+            TypeRef::Named(id) => api.ty(*id).partial_eq,
+            _ => true,
+        },
+        _ => true,
+    });
+    let partial_eq = compares.then(|| quote!(, ::std::cmp::PartialEq));
     let variants = e.variants.iter().map(|v| {
         let ident = naming::ident(&v.rust_name);
         let label = docs::code_span(&status_label(v.status));
@@ -136,7 +155,7 @@ fn success_enum_def(api: &Api, op: &Operation, e: &SuccessEnum) -> TokenStream {
     )]);
     quote! {
         #doc
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+        #[derive(::std::fmt::Debug, ::std::clone::Clone #partial_eq)]
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
@@ -201,7 +220,6 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
         };
         args.push((body_arg.clone(), ty));
     }
-    let call_args = args.iter().map(|(ident, ty)| quote!(#ident: &'a #ty));
     let plain_args: Vec<TokenStream> = args
         .iter()
         .map(|(ident, ty)| quote!(#ident: &#ty))
@@ -239,21 +257,26 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
         .as_ref()
         .map(|p| stream_method(api, op, p, &plain_args));
 
+    // The request is built when the method is called; the response decoded when the call is
+    // awaited (a plain function of it: no state machine per operation).
     quote! {
         #doc
         #(#aliases)*
         #deprecated
-        pub fn #name<'a>(&'a self, #(#call_args),*) -> crate::Call<'a, #returns> {
-            crate::Call::new(async move {
-                let #path_local = #path;
-                let #mutable #request = self.request(#method, &#path_local, &#query)?;
-                #(#headers)*
-                #body
-                let #response = self.send(#template, #request).await?;
-                match #response.status().as_u16() {
+        pub fn #name(&self, #(#plain_args),*) -> crate::Call<'_, #returns> {
+            self.call(
+                #template,
+                || {
+                    let #path_local = #path;
+                    let #mutable #request = self.request(#method, &#path_local, &#query)?;
+                    #(#headers)*
+                    #body
+                    ::std::result::Result::Ok(#request)
+                },
+                |#response| match #response.status().as_u16() {
                     #(#arms)*
-                }
-            })
+                },
+            )
         }
 
         #stream

@@ -4,8 +4,8 @@
 use super::docs;
 use super::rust_type;
 use crate::ir::{
-    Api, Field, Module, Param, ParamLocation, ParamsStruct, QueryLayout, StringEnum, Struct,
-    Tagged, TypeDef, TypeId, TypeKind, TypeRef, UntaggedVariant,
+    Api, Features, Field, Module, Param, ParamLocation, ParamsStruct, QueryLayout, StringEnum,
+    Struct, Tagged, TypeDef, TypeId, TypeKind, TypeRef, UntaggedVariant,
 };
 use crate::naming;
 use proc_macro2::TokenStream;
@@ -29,15 +29,20 @@ pub fn types_mod_rs(api: &Api, files: &BTreeMap<&str, Vec<TypeId>>) -> TokenStre
     let modules = files.iter().map(|(file, ids)| {
         let module = naming::ident(file);
         let names = ids.iter().map(|id| naming::ident(&api.ty(*id).name));
+        let gate = super::gate(api, &file_features(api, ids), false);
         quote! {
+            #gate
             mod #module;
+            #gate
             pub use #module::{#(#names),*};
         }
     });
     // What each group's file defines, by module name (so the lines come out sorted).
-    let mut groups: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut groups: BTreeMap<&str, (usize, Vec<&str>)> = BTreeMap::new();
     for op in &api.operations {
-        let names = groups.entry(&api.groups[op.group].rust_name).or_default();
+        let (_, names) = groups
+            .entry(&api.groups[op.group].rust_name)
+            .or_insert((op.group, Vec::new()));
         names.extend(op.params_struct.as_ref().map(|ps| ps.name.as_str()));
         names.extend(op.success_enum.as_ref().map(|e| e.name.as_str()));
     }
@@ -45,19 +50,20 @@ pub fn types_mod_rs(api: &Api, files: &BTreeMap<&str, Vec<TypeId>>) -> TokenStre
         if let Module::Operations(g) = t.module {
             groups
                 .entry(&api.groups[g].rust_name)
-                .or_default()
+                .or_insert((g, Vec::new()))
+                .1
                 .push(&t.name);
         }
     }
-    let operation_types =
-        groups
-            .iter()
-            .filter(|(_, names)| !names.is_empty())
-            .map(|(module, names)| {
-                let module = naming::ident(module);
-                let names = names.iter().map(|n| naming::ident(n));
-                quote!(pub use crate::operations::#module::{#(#names),*};)
-            });
+    let operation_types = groups
+        .iter()
+        .filter(|(_, (_, names))| !names.is_empty())
+        .map(|(module, (group, names))| {
+            let module = naming::ident(module);
+            let names = names.iter().map(|n| naming::ident(n));
+            let gate = super::gate(api, &Features::group(*group), true);
+            quote!(#gate pub use crate::operations::#module::{#(#names),*};)
+        });
     quote! {
         //! Models of the API's schemas, and the parameter structs of its operations.
         //!
@@ -86,11 +92,30 @@ pub fn types_file(api: &Api, ids: &[TypeId]) -> TokenStream {
         let names = imports.iter().map(|n| naming::ident(n));
         quote!(use super::{#(#names),*};)
     });
-    let items = ids.iter().map(|id| type_def(api, api.ty(*id), true));
+    // Types compile under the features that use them; those used more narrowly than the
+    // file as a whole carry their own gate.
+    let file_gate = file_features(api, ids);
+    let items = ids.iter().map(|id| {
+        let t = api.ty(*id);
+        let def = type_def(api, t, true);
+        match super::gate(api, &t.features, false) {
+            Some(gate) if t.features != file_gate => super::gate_items(def, &gate),
+            _ => def,
+        }
+    });
     quote! {
         #imports
         #(#items)*
     }
+}
+
+/// The features under which a file's types compile: all of theirs.
+fn file_features(api: &Api, ids: &[TypeId]) -> Features {
+    let mut features = Features::default();
+    for id in ids {
+        features.union(&api.ty(*id).features);
+    }
+    features
 }
 
 /// The named types a type's definition mentions.
@@ -142,8 +167,8 @@ pub fn type_def(api: &Api, t: &TypeDef, local: bool) -> TokenStream {
                 pub type #name = #ty;
             }
         }
-        TypeKind::Untagged(variants) => untagged_def(api, &name, variants, t.in_query, doc, local),
-        TypeKind::Tagged(tagged) => tagged_def(api, &name, tagged, t.in_query, doc, local),
+        TypeKind::Untagged(variants) => untagged_def(api, &name, variants, t, doc, local),
+        TypeKind::Tagged(tagged) => tagged_def(api, &name, tagged, t, doc, local),
     }
 }
 
@@ -196,27 +221,13 @@ fn struct_def(
         let ident = naming::ident(&f.rust_name);
         let ty = field_type(api, f, local);
         let doc = docs::attrs(&docs::lines(&f.docs));
-        if f.flatten {
-            return quote! {
-                #doc
-                #[serde(flatten)]
-                pub #ident: #ty,
-            };
-        }
-        let rename = f.rename.then(|| {
-            let wire = &f.wire_name;
-            quote!(#[serde(rename = #wire)])
-        });
-        let skip = (!f.required).then(
-            || quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]),
-        );
         quote! {
             #doc
-            #rename
-            #skip
             pub #ident: #ty,
         }
     });
+    let serde_impls = serde_impls(name, s, t.serde);
+    let partial_eq = t.partial_eq.then(|| quote!(::std::cmp::PartialEq,));
     let multipart_impl = t.multipart_body.then(|| {
         let parts = s.fields.iter().map(|f| {
             let (wire, ty) = wire_and_type(f);
@@ -289,14 +300,71 @@ fn struct_def(
     let builder = builder_impl(name, &members, &s.required_order, s.derive_default);
     quote! {
         #doc
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, #partial_eq #default)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
+        #serde_impls
         #builder
         #query_impl
         #multipart_impl
+    }
+}
+
+/// `Serialize` and `Deserialize` as a line per field over the runtime's `json` helpers
+/// (serde's derives write a state machine per struct: most of a large crate's compile time).
+/// Wire names as the spec writes them; optional fields absent or `null` read as `None` and
+/// are left out when `None`; the flattened map takes the keys no field names.
+fn serde_impls(name: &proc_macro2::Ident, s: &Struct, serde: crate::ir::Serde) -> TokenStream {
+    let writes = s.fields.iter().map(|f| {
+        let ident = naming::ident(&f.rust_name);
+        let wire = &f.wire_name;
+        if f.flatten {
+            quote!(object.flatten(&self.#ident)?;)
+        } else if f.required {
+            quote!(object.required(#wire, &self.#ident)?;)
+        } else {
+            quote!(object.optional(#wire, &self.#ident)?;)
+        }
+    });
+    // The flattened map is the last field: it takes what the others left.
+    let reads = s.fields.iter().map(|f| {
+        let ident = naming::ident(&f.rust_name);
+        let wire = &f.wire_name;
+        if f.flatten {
+            quote!(#ident: fields.rest()?,)
+        } else if f.required {
+            quote!(#ident: fields.required(#wire)?,)
+        } else {
+            quote!(#ident: fields.optional(#wire)?,)
+        }
+    });
+    let serialize = serde.serialize.then(|| {
+        quote! {
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    let mut object = crate::json::Object::new(serializer)?;
+                    #(#writes)*
+                    object.end()
+                }
+            }
+        }
+    });
+    if !serde.deserialize {
+        return quote!(#serialize);
+    }
+    quote! {
+        #serialize
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let mut fields = <crate::json::Fields as ::serde::Deserialize>::deserialize(deserializer)?;
+                ::std::result::Result::Ok(Self {
+                    #(#reads)*
+                })
+            }
+        }
     }
 }
 
@@ -458,10 +526,20 @@ fn untagged_def(
     api: &Api,
     name: &proc_macro2::Ident,
     variants: &[UntaggedVariant],
-    in_query: bool,
+    t: &TypeDef,
     doc: TokenStream,
     local: bool,
 ) -> TokenStream {
+    let in_query = t.in_query;
+    let serde_derives = [
+        t.serde.serialize.then(|| quote!(::serde::Serialize)),
+        t.serde.deserialize.then(|| quote!(::serde::Deserialize)),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|d| quote!(, #d));
+    let serde_attr = (t.serde.serialize || t.serde.deserialize).then(|| quote!(#[serde(untagged)]));
+    let partial_eq = t.partial_eq.then(|| quote!(, ::std::cmp::PartialEq));
     let defs = variants.iter().map(|v| {
         let ident = naming::ident(&v.rust_name);
         let mut ty = rust_type(api, &v.ty, local);
@@ -505,8 +583,8 @@ fn untagged_def(
         ///
         /// Decoding tries the variants in the order the spec lists them; the first that
         /// matches wins.
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-        #[serde(untagged)]
+        #[derive(::std::fmt::Debug, ::std::clone::Clone #partial_eq #(#serde_derives)*)]
+        #serde_attr
         #[non_exhaustive]
         pub enum #name {
             #(#defs)*
@@ -522,10 +600,14 @@ fn tagged_def(
     api: &Api,
     name: &proc_macro2::Ident,
     tagged: &Tagged,
-    in_query: bool,
+    t: &TypeDef,
     doc: TokenStream,
     local: bool,
 ) -> TokenStream {
+    let in_query = t.in_query;
+    let serde_derives = t.serde.serialize.then(|| quote!(, ::serde::Serialize));
+    let serde_attr = t.serde.serialize.then(|| quote!(#[serde(untagged)]));
+    let partial_eq = t.partial_eq.then(|| quote!(, ::std::cmp::PartialEq));
     let fallback = naming::ident(&tagged.fallback);
     let property = &tagged.property;
     let defs = tagged.variants.iter().map(|v| {
@@ -574,14 +656,28 @@ fn tagged_def(
         .map(|v| (v.rust_name.as_str(), &v.ty, v.boxed))
         .collect();
     let from_impls = from_impls(api, name, &members, local);
+    let deserialize = t.serde.deserialize.then(|| {
+        quote! {
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                    let tag = value.get(#property).and_then(::serde_json::Value::as_str).map(::std::borrow::ToOwned::to_owned);
+                    match tag.as_deref() {
+                        #(#arms)*
+                        _ => ::std::result::Result::Ok(Self::#fallback(value)),
+                    }
+                }
+            }
+        }
+    });
     let fallback_doc = docs::attrs(&[format!(
         "An object whose {} the spec does not list, kept as received.",
         docs::code_span(property)
     )]);
     quote! {
         #doc
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize)]
-        #[serde(untagged)]
+        #[derive(::std::fmt::Debug, ::std::clone::Clone #partial_eq #serde_derives)]
+        #serde_attr
         #[non_exhaustive]
         pub enum #name {
             #(#defs)*
@@ -589,18 +685,25 @@ fn tagged_def(
             #fallback(::serde_json::Value),
         }
 
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                let tag = value.get(#property).and_then(::serde_json::Value::as_str).map(::std::borrow::ToOwned::to_owned);
-                match tag.as_deref() {
-                    #(#arms)*
-                    _ => ::std::result::Result::Ok(Self::#fallback(value)),
-                }
-            }
-        }
+        #deserialize
         #query_impl
         #from_impls
+    }
+}
+
+/// `ty` with aliases replaced by their targets, at any depth (bounded against alias loops).
+fn unalias(api: &Api, ty: &TypeRef, depth: usize) -> TypeRef {
+    if depth > 32 {
+        return ty.clone();
+    }
+    match ty {
+        TypeRef::Named(id) => match &api.ty(*id).kind {
+            TypeKind::Alias(target) => unalias(api, target, depth + 1),
+            _ => ty.clone(),
+        },
+        TypeRef::Array(inner) => TypeRef::Array(Box::new(unalias(api, inner, depth + 1))),
+        TypeRef::Map(inner) => TypeRef::Map(Box::new(unalias(api, inner, depth + 1))),
+        other => other.clone(),
     }
 }
 
@@ -613,42 +716,50 @@ fn from_impls(
     members: &[(&str, &TypeRef, bool)],
     local: bool,
 ) -> TokenStream {
-    let impls = members.iter().filter_map(|(variant, ty, boxed)| {
-        let unique = members.iter().filter(|(_, other, _)| other == ty).count() == 1;
-        let is_self = matches!(ty, TypeRef::Named(id) if *name == api.ty(*id).name);
-        if !unique || is_self {
-            return None;
-        }
-        let variant = naming::ident(variant);
-        let rust = rust_type(api, ty, local);
-        let wrap = if *boxed {
-            quote!(::std::boxed::Box::new(value))
-        } else {
-            quote!(value)
-        };
-        let from_str = (**ty == TypeRef::String).then(|| {
+    // Members are compared as Rust sees them: an alias of `String` is a `String`.
+    let canonical: Vec<TypeRef> = members
+        .iter()
+        .map(|(_, ty, _)| unalias(api, ty, 0))
+        .collect();
+    let impls = members
+        .iter()
+        .zip(&canonical)
+        .filter_map(|((variant, ty, boxed), rust_ty)| {
+            let unique = canonical.iter().filter(|other| *other == rust_ty).count() == 1;
+            let is_self = matches!(ty, TypeRef::Named(id) if *name == api.ty(*id).name);
+            if !unique || is_self {
+                return None;
+            }
+            let variant = naming::ident(variant);
+            let rust = rust_type(api, ty, local);
             let wrap = if *boxed {
-                quote!(::std::boxed::Box::new(value.to_owned()))
+                quote!(::std::boxed::Box::new(value))
             } else {
-                quote!(value.to_owned())
+                quote!(value)
             };
-            quote! {
-                impl ::std::convert::From<&str> for #name {
-                    fn from(value: &str) -> Self {
+            let from_str = (*rust_ty == TypeRef::String).then(|| {
+                let wrap = if *boxed {
+                    quote!(::std::boxed::Box::new(value.to_owned()))
+                } else {
+                    quote!(value.to_owned())
+                };
+                quote! {
+                    impl ::std::convert::From<&str> for #name {
+                        fn from(value: &str) -> Self {
+                            Self::#variant(#wrap)
+                        }
+                    }
+                }
+            });
+            Some(quote! {
+                impl ::std::convert::From<#rust> for #name {
+                    fn from(value: #rust) -> Self {
                         Self::#variant(#wrap)
                     }
                 }
-            }
+                #from_str
+            })
         });
-        Some(quote! {
-            impl ::std::convert::From<#rust> for #name {
-                fn from(value: #rust) -> Self {
-                    Self::#variant(#wrap)
-                }
-            }
-            #from_str
-        })
-    });
     quote!(#(#impls)*)
 }
 
@@ -710,10 +821,11 @@ pub fn params_struct(api: &Api, ps: &ParamsStruct, method: &str, local: bool) ->
         })
         .collect();
     let order: Vec<usize> = (0..members.len()).collect();
+    let partial_eq = ps.partial_eq.then(|| quote!(::std::cmp::PartialEq,));
     let builder = builder_impl(&name, &members, &order, ps.derive_default);
     quote! {
         #doc
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, #default)]
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, #partial_eq #default)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*

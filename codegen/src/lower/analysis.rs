@@ -1,7 +1,10 @@
 //! Whole-API analyses once every type exists: cycles (boxed fields, `$ref` loops with no
-//! type in between), which types can derive `Default`, and which are written into queries.
+//! type in between), which types can derive `Default`, which are written into queries, and
+//! which features (tags) use each type.
 
-use crate::ir::{Operation, PageParam, TypeDef, TypeId, TypeKind, TypeRef};
+use crate::ir::{
+    BodyKind, Features, Operation, PageParam, ResponseBody, TypeDef, TypeId, TypeKind, TypeRef,
+};
 
 /// Runs every analysis; returns `(pointer, message)` for each problem.
 pub(super) fn analyse(
@@ -269,6 +272,166 @@ fn mark_query_types(types: &mut [TypeDef], operations: &[Operation]) {
         for ty in types[id.0].kind.refs() {
             collect_named(ty, &mut work);
         }
+    }
+}
+
+/// The types an operation uses directly: parameters, body, responses, stream items.
+fn operation_types(op: &Operation) -> Vec<&TypeRef> {
+    let mut out: Vec<&TypeRef> = op
+        .path_params
+        .iter()
+        .chain(op.params_struct.iter().flat_map(|ps| ps.params.iter()))
+        .map(|p| &p.ty)
+        .collect();
+    if let Some(body) = &op.body {
+        match &body.kind {
+            BodyKind::Json(ty) | BodyKind::Form(ty) | BodyKind::Multipart(ty) => out.push(ty),
+            BodyKind::Text | BodyKind::Bytes => {}
+        }
+    }
+    for r in &op.responses {
+        if let ResponseBody::Json(ty) = &r.body {
+            out.push(ty);
+        }
+    }
+    out.extend(op.pagination.as_ref().map(|p| &p.item));
+    out
+}
+
+/// Which groups' operations use each type, directly or through other types; types no
+/// operation uses compile under `other-schemas`. Returns whether there are any of those.
+pub(super) fn features(types: &mut [TypeDef], operations: &[Operation]) -> bool {
+    for t in types.iter_mut() {
+        t.features = Features::default();
+    }
+    for op in operations {
+        let mut work = Vec::new();
+        for ty in operation_types(op) {
+            collect_named(ty, &mut work);
+        }
+        while let Some(id) = work.pop() {
+            let Some(t) = types.get_mut(id.0) else {
+                continue;
+            };
+            if !t.features.groups.insert(op.group) {
+                continue; // already reached from this group, and everything below it
+            }
+            for ty in t.kind.refs() {
+                collect_named(ty, &mut work);
+            }
+        }
+    }
+    serde_directions(types, operations);
+    partial_eq(types);
+    // Schemas no operation uses compile under `other-schemas`, with what they use.
+    let mut work: Vec<TypeId> = (0..types.len())
+        .filter(|&i| types[i].features.groups.is_empty())
+        .map(TypeId)
+        .collect();
+    let other = !work.is_empty();
+    while let Some(id) = work.pop() {
+        let Some(t) = types.get_mut(id.0) else {
+            continue;
+        };
+        if std::mem::replace(&mut t.features.other_schemas, true) {
+            continue;
+        }
+        for ty in t.kind.refs() {
+            collect_named(ty, &mut work);
+        }
+    }
+    other
+}
+
+/// Which types are read from responses (both serde directions) and which are sent as JSON
+/// (`Serialize`); schemas no operation uses keep both.
+fn serde_directions(types: &mut [TypeDef], operations: &[Operation]) {
+    let mut read = Vec::new();
+    let mut sent = Vec::new();
+    for op in operations {
+        for r in &op.responses {
+            if let ResponseBody::Json(ty) = &r.body {
+                collect_named(ty, &mut read);
+            }
+        }
+        if let Some(p) = &op.pagination {
+            collect_named(&p.item, &mut read);
+        }
+        if let Some(BodyKind::Json(ty) | BodyKind::Multipart(ty)) =
+            op.body.as_ref().map(|b| &b.kind)
+        {
+            collect_named(ty, &mut sent);
+        }
+        // A `form` object that is not exploded is written through its JSON form.
+        let params = op
+            .path_params
+            .iter()
+            .chain(op.params_struct.iter().flat_map(|ps| ps.params.iter()));
+        for p in params.filter(|p| p.layout == crate::ir::QueryLayout::FlatObject) {
+            collect_named(&p.ty, &mut sent);
+        }
+    }
+    read.extend(
+        (0..types.len())
+            .filter(|&i| types[i].features.groups.is_empty())
+            .map(TypeId),
+    );
+    let mut mark = |work: &mut Vec<TypeId>, both: bool| {
+        while let Some(id) = work.pop() {
+            let Some(t) = types.get_mut(id.0) else {
+                continue;
+            };
+            let before = t.serde;
+            t.serde.serialize = true;
+            t.serde.deserialize |= both;
+            if t.serde == before {
+                continue;
+            }
+            for ty in t.kind.refs() {
+                collect_named(ty, work);
+            }
+        }
+    };
+    mark(&mut read, true);
+    mark(&mut sent, false);
+}
+
+/// `PartialEq` for what is not read from responses, and holds nothing that is; a fixpoint, so
+/// that cycles settle. String enums always compare (they hold no other type).
+fn partial_eq(types: &mut [TypeDef]) {
+    for t in types.iter_mut() {
+        t.partial_eq = !t.serde.deserialize || matches!(t.kind, TypeKind::StringEnum(_));
+    }
+    loop {
+        let mut changed = false;
+        for i in 0..types.len() {
+            if !types[i].partial_eq {
+                continue;
+            }
+            let compares = types[i]
+                .kind
+                .refs()
+                .into_iter()
+                .all(|ty| match ty.innermost() {
+                    TypeRef::Named(id) => types.get(id.0).is_some_and(|t| t.partial_eq),
+                    _ => true,
+                });
+            if !compares {
+                types[i].partial_eq = false;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+}
+
+/// Whether every named type `ty` holds derives `PartialEq`.
+pub(super) fn compares(types: &[TypeDef], ty: &TypeRef) -> bool {
+    match ty.innermost() {
+        TypeRef::Named(id) => types.get(id.0).is_some_and(|t| t.partial_eq),
+        _ => true,
     }
 }
 

@@ -36,6 +36,7 @@ pub fn lower(doc: &Document, settings: &Settings) -> Result<Api, Error> {
         mut diagnostics,
         error_types,
         groups,
+        mut type_modules,
         ..
     } = cx;
     // Every reserved slot is defined by construction; a gap would be a generator bug, so it
@@ -54,12 +55,31 @@ pub fn lower(doc: &Document, settings: &Settings) -> Result<Api, Error> {
                 form_body: false,
                 multipart_body: false,
                 module,
+                features: Default::default(),
+                serde: Default::default(),
+                partial_eq: true,
             })
         })
         .collect();
     let mut operations = operations;
     for (pointer, message) in analysis::analyse(&mut types, &mut operations) {
         diagnostics.push(Location::pointer(&doc.path, pointer), message);
+    }
+    let other_schemas = analysis::features(&mut types, &operations);
+    for op in &mut operations {
+        if let Some(ps) = &mut op.params_struct {
+            ps.partial_eq = ps.params.iter().all(|p| analysis::compares(&types, &p.ty));
+        }
+    }
+    // An inline type written beside one group's operations but used by another (a shared
+    // response component, say) gets a file of its own, so that each group's file compiles
+    // under that group's feature alone.
+    for t in &mut types {
+        if let Module::Operations(group) = t.module {
+            if t.features != crate::ir::Features::group(group) {
+                t.module = Module::Types(type_modules.claim(&naming::module_name(&t.name)));
+            }
+        }
     }
     let server = base_url(&doc.api);
     let error_bodies = error_bodies(&types, &error_types, settings);
@@ -93,6 +113,7 @@ pub fn lower(doc: &Document, settings: &Settings) -> Result<Api, Error> {
         other_error_summary,
         groups,
         runtime,
+        other_schemas,
     };
     diagnostics.finish(api)
 }
@@ -122,11 +143,27 @@ fn error_bodies(types: &[TypeDef], ids: &[TypeId], settings: &Settings) -> Vec<E
         .collect()
 }
 
-/// The runtime files a crate needs besides those every crate has.
+/// The runtime files a crate needs besides those every crate has, and under which features.
 fn runtime_parts(types: &[TypeDef], operations: &[Operation]) -> RuntimeParts {
+    use crate::ir::Features;
     let binary = |ty: &TypeRef| *ty.innermost() == TypeRef::Binary;
-    let binary_in_types = types.iter().any(|t| t.kind.refs().into_iter().any(binary));
-    let binary_in_operations = operations.iter().any(|op| {
+    let mut parts = RuntimeParts::default();
+    for t in types {
+        if t.kind.refs().into_iter().any(binary) {
+            parts.multipart.union(&t.features);
+        }
+        match t.kind {
+            TypeKind::StringEnum(_) => parts.string_enums.union(&t.features),
+            TypeKind::Struct(_) => parts.objects.union(&t.features),
+            _ => {}
+        }
+    }
+    for op in operations {
+        let group = Features::group(op.group);
+        parts.operations.union(&group);
+        if op.pagination.is_some() {
+            parts.pagination.union(&group);
+        }
         let mut params = op
             .path_params
             .iter()
@@ -140,16 +177,11 @@ fn runtime_parts(types: &[TypeDef], operations: &[Operation]) -> RuntimeParts {
             .responses
             .iter()
             .any(|r| matches!(&r.body, ResponseBody::Json(ty) if binary(ty)));
-        body || responses || params.any(|p| binary(&p.ty))
-    });
-    RuntimeParts {
-        operations: !operations.is_empty(),
-        pagination: operations.iter().any(|op| op.pagination.is_some()),
-        string_enums: types
-            .iter()
-            .any(|t| matches!(t.kind, TypeKind::StringEnum(_))),
-        multipart: binary_in_types || binary_in_operations,
+        if body || responses || params.any(|p| binary(&p.ty)) {
+            parts.multipart.union(&group);
+        }
     }
+    parts
 }
 
 /// Shared state of one lowering run.
@@ -172,6 +204,8 @@ struct Lowerer<'a> {
     groups: Vec<Group>,
     group_index: HashMap<String, usize>,
     group_names: Namespace,
+    /// Cargo feature names of the groups.
+    group_features: Namespace,
     /// How many leading segments every path shares (`/v1`), skipped when grouping by path.
     shared_path_prefix: usize,
     /// `#/components/schemas/X` → reserved id.
@@ -203,6 +237,7 @@ impl<'a> Lowerer<'a> {
             groups: Vec::new(),
             group_index: HashMap::new(),
             group_names: Namespace::with_reserved(&["mod"]),
+            group_features: Namespace::with_reserved(&["default", "other-schemas"]),
             shared_path_prefix: shared_path_prefix(api),
             components: HashMap::new(),
             memo: HashMap::new(),
@@ -257,7 +292,9 @@ impl<'a> Lowerer<'a> {
                 .find(|t| &t.name == tag)
                 .and_then(|t| t.description.clone())
         });
+        let feature = self.group_features.claim(&naming::feature_name(&label));
         self.groups.push(Group {
+            feature,
             rust_name,
             tag,
             description,

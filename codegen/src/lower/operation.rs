@@ -174,6 +174,7 @@ impl Lowerer<'_> {
             param.setter = setter;
         }
         let params_struct = (!struct_params.is_empty()).then(|| ParamsStruct {
+            partial_eq: true,
             name: self
                 .type_names
                 .claim(&naming::type_name(&format!("{base} Params"))),

@@ -138,6 +138,9 @@ impl Lowerer<'_> {
                 form_body: false,
                 multipart_body: false,
                 module: self.modules[id.0].clone(),
+                features: Default::default(),
+                serde: Default::default(),
+                partial_eq: true,
             },
         );
     }
@@ -175,6 +178,9 @@ impl Lowerer<'_> {
                             form_body: false,
                             multipart_body: false,
                             module: self.modules[id.0].clone(),
+                            features: Default::default(),
+                            serde: Default::default(),
+                            partial_eq: true,
                         },
                     );
                     (TypeRef::Named(id), nullable)

@@ -27,23 +27,27 @@ impl crate::Client {
     /// Other variants of [`Error`](crate::Error) when the request cannot be sent or the response does not match the spec.
     #[doc(alias = "GetRecordings")]
     #[doc(alias = "/recordings")]
-    pub fn get_recordings<'a>(
-        &'a self,
-        params: &'a crate::types::GetRecordingsParams,
-    ) -> crate::Call<'a, crate::types::RecordingsResponseBody> {
-        crate::Call::new(async move {
-            let path = ::std::string::String::from("/recordings");
-            let request = self.request(::reqwest::Method::GET, &path, &params.query())?;
-            let response = self.send("/recordings", request).await?;
-            match response.status().as_u16() {
+    pub fn get_recordings(
+        &self,
+        params: &crate::types::GetRecordingsParams,
+    ) -> crate::Call<'_, crate::types::RecordingsResponseBody> {
+        self.call(
+            "/recordings",
+            || {
+                let path = ::std::string::String::from("/recordings");
+                let request = self
+                    .request(::reqwest::Method::GET, &path, &params.query())?;
+                ::std::result::Result::Ok(request)
+            },
+            |response| match response.status().as_u16() {
                 200 => response.success::<crate::response::Json<_>>(),
                 _ => {
                     ::std::result::Result::Err(
                         response.error(crate::ErrorBody::CallRecordingsErrors),
                     )
                 }
-            }
-        })
+            },
+        )
     }
 
     /// Every item of every page of [`get_recordings`](Self::get_recordings), fetched as the stream is consumed:
@@ -145,20 +149,16 @@ impl GetRecordingsParams {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct CallRecordingsPageConsolidated {
     /// The size of the page.
     ///
     /// Default: `20`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<i64>,
     /// The page number to load.
     ///
     /// Default: `1`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub number: ::std::option::Option<i64>,
 }
 
@@ -202,61 +202,47 @@ impl crate::query::ToQuery for CallRecordingsPageConsolidated {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct GetRecordingsFilter {
     /// Returns only recordings associated with a given conference.
     ///
     /// Example: `428c31b6-7af4-4bcb-b7f5-5013ef9657c1`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub conference_id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<crate::types::GetRecordingsFilterCreatedAt>,
     /// If present, recordings will be filtered to those with a matching call_leg_id.
     ///
     /// Example: `428c31b6-7af4-4bcb-b7f5-5013ef9657c1`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub call_leg_id: ::std::option::Option<::std::string::String>,
     /// If present, recordings will be filtered to those with a matching call_session_id.
     ///
     /// Example: `428c31b6-7af4-4bcb-b7f5-5013ef9657c1`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub call_session_id: ::std::option::Option<::std::string::String>,
     /// If present, recordings will be filtered to those with a matching `from` attribute (case-sensitive).
     ///
     /// Example: `1234567890`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub from: ::std::option::Option<::std::string::String>,
     /// If present, recordings will be filtered to those with a matching `to` attribute (case-sensitive).
     ///
     /// Example: `1234567890`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub to: ::std::option::Option<::std::string::String>,
     /// If present, recordings will be filtered to those with a matching `connection_id` attribute (case-sensitive).
     ///
     /// Example: `175237942907135762`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connection_id: ::std::option::Option<::std::string::String>,
     /// If present, recordings will be filtered to those with a matching `sip_call_id` attribute. Matching is case-sensitive.
     ///
     /// Example: `428c31b6-7af4-4bcb-b7f5-5013ef9657c1`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sip_call_id: ::std::option::Option<::std::string::String>,
     /// If present, recordings will be filtered to those with a matching `call_control_id`.
     ///
     /// Example: `v3:e-31OnvjEM7Y4wvxr3TKNk8M3QyLcGZPiUIzCGtwQtOtEjY-B0urkw`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub call_control_id: ::std::option::Option<::std::string::String>,
     /// If present, recordings will be filtered to those with a matching `conference_region`.
     ///
     /// Example: `us`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub conference_region: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub start_time: ::std::option::Option<crate::types::GetRecordingsFilterStartTime>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub end_time: ::std::option::Option<crate::types::GetRecordingsFilterEndTime>,
 }
 
@@ -426,20 +412,16 @@ impl crate::query::ToQuery for GetRecordingsFilter {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct GetRecordingsFilterCreatedAt {
     /// Returns only recordings created later than or at given ISO 8601 datetime.
     ///
     /// Example: `2019-03-29T11:10:00Z`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gte: ::std::option::Option<::std::string::String>,
     /// Returns only recordings created earlier than or at given ISO 8601 datetime.
     ///
     /// Example: `2019-03-29T11:10:00Z`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lte: ::std::option::Option<::std::string::String>,
 }
 
@@ -489,20 +471,16 @@ impl crate::query::ToQuery for GetRecordingsFilterCreatedAt {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct GetRecordingsFilterStartTime {
     /// Returns only recordings with a start time later than or equal to the given ISO 8601 datetime.
     ///
     /// Example: `2019-03-29T11:10:00Z`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gte: ::std::option::Option<::std::string::String>,
     /// Returns only recordings with a start time earlier than or equal to the given ISO 8601 datetime.
     ///
     /// Example: `2019-03-29T11:10:00Z`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lte: ::std::option::Option<::std::string::String>,
 }
 
@@ -552,20 +530,16 @@ impl crate::query::ToQuery for GetRecordingsFilterStartTime {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 #[non_exhaustive]
 pub struct GetRecordingsFilterEndTime {
     /// Returns only recordings with an end time later than or equal to the given ISO 8601 datetime.
     ///
     /// Example: `2019-03-29T11:10:00Z`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gte: ::std::option::Option<::std::string::String>,
     /// Returns only recordings with an end time earlier than or equal to the given ISO 8601 datetime.
     ///
     /// Example: `2019-03-29T11:10:00Z`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lte: ::std::option::Option<::std::string::String>,
 }
 
@@ -610,22 +584,39 @@ impl crate::query::ToQuery for GetRecordingsFilterEndTime {
 }
 
 /// Schema: `#/components/responses/RecordingsResponseBody/content/application~1json/schema`
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::default::Default)]
 #[non_exhaustive]
 pub struct RecordingsResponseBody {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<
         ::std::vec::Vec<crate::types::RecordingResponseData>,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<crate::types::PaginationMeta>,
+}
+
+impl ::serde::Serialize for RecordingsResponseBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::Object::new(serializer)?;
+        object.optional("data", &self.data)?;
+        object.optional("meta", &self.meta)?;
+        object.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RecordingsResponseBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let mut fields = <crate::json::Fields as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self {
+            data: fields.optional("data")?,
+            meta: fields.optional("meta")?,
+        })
+    }
 }
 
 impl RecordingsResponseBody {

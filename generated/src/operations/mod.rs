@@ -4,4 +4,5 @@
 //! and holds their parameter structs and inline types (also re-exported by
 //! [`types`](crate::types)).
 
+#[cfg(feature = "call-recordings")]
 pub mod call_recordings;

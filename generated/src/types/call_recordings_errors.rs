@@ -3,18 +3,34 @@
 use super::CallRecordingsError;
 
 /// Schema: `#/components/schemas/call-recordings_Errors`
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::default::Default)]
 #[non_exhaustive]
 pub struct CallRecordingsErrors {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::std::vec::Vec<CallRecordingsError>>,
+}
+
+impl ::serde::Serialize for CallRecordingsErrors {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::json::Object::new(serializer)?;
+        object.optional("errors", &self.errors)?;
+        object.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CallRecordingsErrors {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let mut fields = <crate::json::Fields as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self {
+            errors: fields.optional("errors")?,
+        })
+    }
 }
 
 impl CallRecordingsErrors {

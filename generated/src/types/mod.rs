@@ -21,6 +21,8 @@ pub use recording_response_data::{
     RecordingResponseDataDownloadUrls, RecordingResponseDataRecordType,
     RecordingResponseDataSource, RecordingResponseDataStatus,
 };
+
+#[cfg(feature = "call-recordings")]
 pub use crate::operations::call_recordings::{
     GetRecordingsParams, CallRecordingsPageConsolidated, GetRecordingsFilter,
     GetRecordingsFilterCreatedAt, GetRecordingsFilterStartTime,

@@ -2,7 +2,7 @@
 //! declared error schema, plus `Other` and `Empty`.
 
 /// The body of an error response.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum ErrorBody {
     /// A declared error schema.

@@ -7,14 +7,33 @@ use crate::error_body::ErrorBody;
 use crate::multipart::{File, Form, ToMultipart};
 use crate::pagination::{paginate, Page};
 use crate::query::{header_value, QueryString, ToQuery};
-use crate::response::{ApiResponse, Call, Json};
+use crate::response::{Call, Json};
 use futures_util::Stream;
 
-/// A listed thing.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+/// A listed thing (its serde impls as the generator writes them).
+#[derive(Debug, Clone, PartialEq)]
 pub struct Item {
     pub id: i64,
     pub color: Option<Color>,
+}
+
+impl serde::Serialize for Item {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::json::Object::new(serializer)?;
+        object.required("id", &self.id)?;
+        object.optional("color", &self.color)?;
+        object.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Item {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::json::Fields::deserialize(deserializer)?;
+        Ok(Item {
+            id: fields.required("id")?,
+            color: fields.optional("color")?,
+        })
+    }
 }
 
 /// A string enum with a fallback variant.
@@ -73,31 +92,29 @@ impl ToMultipart for Upload {
 
 impl crate::Client {
     /// `GET /items`.
-    pub fn list_items<'a>(&'a self, params: &'a ListParams) -> Call<'a, ItemPage> {
-        Call::new(self.list_items_response(params))
-    }
-
-    async fn list_items_response(
-        &self,
-        params: &ListParams,
-    ) -> Result<ApiResponse<ItemPage>, Error> {
-        let mut query = QueryString::new();
-        if let Some(value) = &params.page {
-            query.write("page[number]", value);
-        }
-        if let Some(value) = &params.color {
-            query.write("color", value);
-        }
-        let mut request = self.request(reqwest::Method::GET, "/items", &query)?;
-        if let Some(value) = &params.request_id {
-            request = request.header("x-request-id", header_value("x-request-id", value)?);
-        }
-        let response = self.send("/items", request).await?;
-        match response.status().as_u16() {
-            200 => response.success::<Json<_>>(),
-            422 => Err(response.error(ErrorBody::Problem)),
-            _ => Err(response.error(ErrorBody::Other)),
-        }
+    pub fn list_items(&self, params: &ListParams) -> Call<'_, ItemPage> {
+        self.call(
+            "/items",
+            || {
+                let mut query = QueryString::new();
+                if let Some(value) = &params.page {
+                    query.write("page[number]", value);
+                }
+                if let Some(value) = &params.color {
+                    query.write("color", value);
+                }
+                let mut request = self.request(reqwest::Method::GET, "/items", &query)?;
+                if let Some(value) = &params.request_id {
+                    request = request.header("x-request-id", header_value("x-request-id", value)?);
+                }
+                Ok(request)
+            },
+            |response| match response.status().as_u16() {
+                200 => response.success::<Json<_>>(),
+                422 => Err(response.error(ErrorBody::Problem)),
+                _ => Err(response.error(ErrorBody::Other)),
+            },
+        )
     }
 
     /// Every item of every page of `list_items`.
@@ -127,17 +144,19 @@ impl crate::Client {
     }
 
     /// `POST /uploads` with a multipart body; answers 204.
-    pub fn upload<'a>(&'a self, body: &'a Upload) -> Call<'a, ()> {
-        Call::new(async move {
-            let mut request =
-                self.request(reqwest::Method::POST, "/uploads", &QueryString::new())?;
-            let (content_type, bytes) = crate::multipart::encode(body)?;
-            request = request.header("content-type", content_type).body(bytes);
-            let response = self.send("/uploads", request).await?;
-            match response.status().as_u16() {
+    pub fn upload(&self, body: &Upload) -> Call<'_, ()> {
+        self.call(
+            "/uploads",
+            || {
+                let request =
+                    self.request(reqwest::Method::POST, "/uploads", &QueryString::new())?;
+                let (content_type, bytes) = crate::multipart::encode(body)?;
+                Ok(request.header("content-type", content_type).body(bytes))
+            },
+            |response| match response.status().as_u16() {
                 204 => response.success::<()>(),
                 _ => Err(response.error(ErrorBody::Other)),
-            }
-        })
+            },
+        )
     }
 }

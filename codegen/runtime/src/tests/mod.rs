@@ -4,6 +4,7 @@
 
 mod client;
 mod end_to_end;
+mod json;
 mod multipart;
 mod pagination;
 mod query;

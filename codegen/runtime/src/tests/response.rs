@@ -55,12 +55,10 @@ fn bad_success_bodies_are_errors_that_keep_the_evidence() {
 fn error_bodies_are_typed_else_kept() {
     let typed = raw(422, br#"{"title":"Invalid","detail":"too short"}"#).error(ErrorBody::Problem);
     let api = typed.api_error().unwrap();
-    assert_eq!(
-        api.body,
-        ErrorBody::Problem(Problem {
-            title: "Invalid".into(),
-            detail: Some("too short".into())
-        })
+    assert!(
+        matches!(&api.body, ErrorBody::Problem(Problem { title, detail }) if title == "Invalid" && detail.as_deref() == Some("too short")),
+        "{:?}",
+        api.body
     );
     assert_eq!(
         typed.to_string(),
@@ -72,7 +70,7 @@ fn error_bodies_are_typed_else_kept() {
     );
     assert_eq!(other.to_string(), "HTTP 500 Internal Server Error: boom");
     let empty = raw(503, b"  \n").error(ErrorBody::Problem);
-    assert_eq!(empty.api_error().unwrap().body, ErrorBody::Empty);
+    assert!(matches!(empty.api_error().unwrap().body, ErrorBody::Empty));
     assert_eq!(empty.status().unwrap().as_u16(), 503);
     let html = raw(502, b"<html>bad gateway</html>").error(ErrorBody::Problem);
     assert!(matches!(html, Error::UnexpectedResponse { .. }), "{html:?}");

@@ -1,0 +1,95 @@
+use crate::json::{Fields, Object};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+
+/// A struct with every kind of field, its impls written as the generator writes them.
+#[derive(Debug, PartialEq)]
+struct Sample {
+    id: i64,
+    note: Option<String>,
+    nullable: Option<String>,
+    nested: Option<Box<Sample>>,
+    extra: Map<String, Value>,
+}
+
+impl Serialize for Sample {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = Object::new(serializer)?;
+        object.required("id", &self.id)?;
+        object.optional("note", &self.note)?;
+        object.required("nullable", &self.nullable)?;
+        object.optional("nested", &self.nested)?;
+        object.flatten(&self.extra)?;
+        object.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Sample {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::deserialize(deserializer)?;
+        Ok(Sample {
+            id: fields.required("id")?,
+            note: fields.optional("note")?,
+            nullable: fields.required("nullable")?,
+            nested: fields.optional("nested")?,
+            extra: fields.rest()?,
+        })
+    }
+}
+
+#[test]
+fn objects_round_trip_with_their_optional_and_extra_keys() {
+    let wire = json!({"id": 1, "nullable": null, "nested": {"id": 2, "nullable": "x"}, "k": [1]});
+    let sample: Sample = serde_json::from_value(wire.clone()).unwrap();
+    assert_eq!(sample.note, None);
+    assert_eq!(
+        sample.nested.as_ref().unwrap().nullable.as_deref(),
+        Some("x")
+    );
+    assert_eq!(sample.extra["k"], json!([1]));
+    assert_eq!(serde_json::to_value(&sample).unwrap(), wire);
+    // From bytes too, with absent and null optional fields alike.
+    let from_text: Sample = serde_json::from_str(r#"{"id": 3, "note": null}"#).unwrap();
+    assert_eq!(from_text.note, None);
+    assert_eq!(from_text.nullable, None, "an absent Option reads as None");
+}
+
+#[test]
+fn errors_name_the_field_and_the_value() {
+    let e = serde_json::from_value::<Sample>(json!({"nullable": null})).unwrap_err();
+    assert_eq!(e.to_string(), "missing field `id`");
+    let e = serde_json::from_value::<Sample>(json!({"id": "seven"})).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "id = \"seven\": invalid type: string \"seven\", expected i64"
+    );
+    let e = serde_json::from_str::<Sample>(r#"{"id": 1, "nested": {"id": true}}"#).unwrap_err();
+    assert!(
+        e.to_string().starts_with("nested: id = true: invalid type"),
+        "{e}"
+    );
+    let e = serde_json::from_value::<Sample>(json!([1, 2])).unwrap_err();
+    assert!(e.to_string().contains("expected a map"), "{e}");
+}
+
+#[test]
+fn flattened_maps_of_typed_values_keep_their_types() {
+    #[derive(Debug)]
+    struct Counts {
+        name: String,
+        rest: BTreeMap<String, i64>,
+    }
+    impl<'de> Deserialize<'de> for Counts {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let mut fields = Fields::deserialize(deserializer)?;
+            Ok(Counts {
+                name: fields.required("name")?,
+                rest: fields.rest()?,
+            })
+        }
+    }
+    let counts: Counts = serde_json::from_value(json!({"name": "n", "a": 1})).unwrap();
+    assert_eq!((counts.name.as_str(), counts.rest["a"]), ("n", 1));
+    assert!(serde_json::from_value::<Counts>(json!({"name": "n", "a": "x"})).is_err());
+}
