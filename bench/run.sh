@@ -53,6 +53,8 @@ echo "| benchmark | ours | baseline | ratio | target |" | tee -a "$TABLE"
 echo "|---|---|---|---:|---|" | tee -a "$TABLE"
 
 # 1. Generation against the floor (reading the same file into a generic value).
+# ONLY=compile runs section 3 alone.
+if [ -z "${ONLY:-}" ]; then
 for spec in "$SEED" "$TELNYX"; do
   name=$(basename "$spec")
   measure "$FLOOR" "$spec"; floor_wall=$WALL; floor_rss=$RSS
@@ -99,33 +101,66 @@ for spec in "$SEED" "$NEXUS" "$TELNYX"; do
   fi
 done
 
-# 3. Compile cost of the output, dependencies already built.
+fi
+
+# 3. Compile cost of generated crates (issue 12): the generator at the start of that work
+# (BEFORE_REV) and the current one, measured in this run on the same specs. Each crate is
+# checked and built with its dependencies already built and incremental compilation off, so
+# that every run compiles the whole crate; peak memory is rustc's (the largest process).
 echo "== compile cost"
+BEFORE_REV=${BEFORE_REV:-97ade84bccf69fa360e172e867a82d0829322956}
+COMPILE_RUNS=${COMPILE_RUNS:-1}
 LOCK=$ROOT/Cargo.lock
-compile_cost() { # dir label
-  local dir=$1 label=$2 target=$OUT/compile-target
-  cp "$LOCK" "$dir/Cargo.lock" 2>/dev/null || true
-  (cd "$dir" && CARGO_TARGET_DIR=$target cargo build --offline --quiet 2>/dev/null || CARGO_TARGET_DIR=$target cargo build --quiet)  # warm: dependencies
-  # Touch before every run, so that each one checks the crate again (not a no-op).
-  measure sh -c "touch '$dir/src/lib.rs' && CARGO_TARGET_DIR='$target' cargo check --offline --quiet --manifest-path '$dir/Cargo.toml'"; local check=$WALL
-  touch "$dir/src/lib.rs"
-  local start=$(date +%s.%N)
-  (cd "$dir" && CARGO_TARGET_DIR=$target cargo build --offline --quiet)
-  local build=$(python3 -c "import time,sys; print(f'{time.time()-float(sys.argv[1]):.1f}')" "$start")
-  row "$label: cargo check / cargo build (deps built)" "${check} s / ${build} s" "–" "–" "–"
+if [ ! -x "$OUT/before/target/release/codegen" ]; then
+  rm -rf "$OUT/before"
+  git worktree prune
+  git worktree add --detach --force "$OUT/before" "$BEFORE_REV" >/dev/null
+  (cd "$OUT/before" && CARGO_TARGET_DIR=$OUT/before/target cargo build --quiet --release -p codegen)
+fi
+BEFORE_GEN=$OUT/before/target/release/codegen
+rm -rf "$OUT/telnyx-before" "$OUT/telnyx-after"
+"$BEFORE_GEN" generate --spec "$TELNYX" --out "$OUT/telnyx-before" --crate-name telnyx --standalone >/dev/null
+"$GEN" generate --spec "$TELNYX" --out "$OUT/telnyx-after" --crate-name telnyx --standalone $(cfg_for "$TELNYX") >/dev/null
+CT=$OUT/compile-target
+# cost DIR [cargo args...]: sets CHECK_S CHECK_KB BUILD_S BUILD_KB RLIB_MB
+cost() {
+  local dir=$1; shift
+  cp "$LOCK" "$dir/Cargo.lock"
+  (cd "$dir" && CARGO_TARGET_DIR=$CT cargo build --offline --quiet "$@" >/dev/null 2>&1 || CARGO_TARGET_DIR=$CT cargo build --quiet "$@")
+  local saved=$RUNS; RUNS=$COMPILE_RUNS
+  measure sh -c "touch '$dir/src/lib.rs' && CARGO_INCREMENTAL=0 CARGO_TARGET_DIR='$CT' cargo check --offline --quiet --manifest-path '$dir/Cargo.toml' $*"
+  CHECK_S=$WALL; CHECK_KB=$RSS
+  measure sh -c "touch '$dir/src/lib.rs' && CARGO_INCREMENTAL=0 CARGO_TARGET_DIR='$CT' cargo build --offline --quiet --manifest-path '$dir/Cargo.toml' $*"
+  BUILD_S=$WALL; BUILD_KB=$RSS
+  RUNS=$saved
+  local name; name=$(grep -m1 '^name' "$dir/Cargo.toml" | sed 's/.*"\(.*\)"/\1/' | tr - _)
+  RLIB_MB=$(ls -t "$CT"/debug/deps/lib"$name"-*.rlib | head -1 | xargs stat -c %s | awk '{printf "%.0f", $1/1048576}')
 }
-compile_cost "$OUT/gen-call-recordings.yml" "our seed crate"
-compile_cost "$OUT/ours-nexus.json" "our nexus.json crate"
-[ -d "$OUT/prog-nexus.json" ] && compile_cost "$OUT/prog-nexus.json" "progenitor's nexus.json crate"
-compile_cost "$OUT/gen-spec3.yml" "our whole-Telnyx crate"
-rm -rf "$OUT/cold-target"
-start=$(date +%s.%N)
-CARGO_TARGET_DIR=$OUT/cold-target cargo build --quiet -p telnyx-recordings
-row "cold build of telnyx-recordings with its dependencies" "$(python3 -c "import time,sys; print(f'{time.time()-float(sys.argv[1]):.0f} s')" "$start")" "–" "–" "–"
+mb() { echo "$(( $1 / 1024 )) MB"; }
+cost "$OUT/telnyx-before"; b_check=$CHECK_S; b_check_kb=$CHECK_KB; b_build=$BUILD_S; b_build_kb=$BUILD_KB; b_rlib=$RLIB_MB
+cost "$OUT/telnyx-after"; a_check=$CHECK_S; a_check_kb=$CHECK_KB; a_build=$BUILD_S; a_build_kb=$BUILD_KB; a_rlib=$RLIB_MB
+row "whole-Telnyx crate: cargo check" "${a_check} s, $(mb "$a_check_kb")" "${b_check} s, $(mb "$b_check_kb") (generator before issue 12)" "$(ratio "$a_check" "$b_check")" "≤ 0.5x, ≤ 2.5 GB"
+row "whole-Telnyx crate: cargo build (debug)" "${a_build} s, $(mb "$a_build_kb"), rlib ${a_rlib} MB" "${b_build} s, $(mb "$b_build_kb"), rlib ${b_rlib} MB" "$(ratio "$a_build" "$b_build")" "–"
+cost "$OUT/telnyx-after" --no-default-features --features call-recordings; t_check=$CHECK_S
+row "one tag (call-recordings) alone: cargo check" "${t_check} s, $(mb "$CHECK_KB")" "${a_check} s (the whole crate)" "$(ratio "$t_check" "$a_check")" "≤ 0.1x"
+row "one tag (call-recordings) alone: cargo build (debug)" "${BUILD_S} s, rlib ${RLIB_MB} MB" "${a_build} s" "$(ratio "$BUILD_S" "$a_build")" "–"
+# nexus.json: the spec progenitor also accepts.
+"$GEN" generate --spec "$NEXUS" --out "$OUT/ours-nexus.json" --standalone >/dev/null
+if [ ! -d "$OUT/prog-nexus.json" ] && [ -x "$TOOLS/bin/cargo-progenitor" ]; then
+  "$TOOLS/bin/cargo-progenitor" progenitor -i "$NEXUS" -o "$OUT/prog-nexus.json" -n prog-nexus -v 0.1.0 >/dev/null
+  grep -q '^\[workspace\]' "$OUT/prog-nexus.json/Cargo.toml" || echo '[workspace]' >> "$OUT/prog-nexus.json/Cargo.toml"
+fi
+if [ -d "$OUT/prog-nexus.json" ]; then
+  cost "$OUT/ours-nexus.json"; o_check=$CHECK_S
+  cost "$OUT/prog-nexus.json"
+  row "nexus.json crate: cargo check" "${o_check} s (ours)" "${CHECK_S} s (progenitor)" "$(ratio "$o_check" "$CHECK_S")" "≤ 1.0x"
+fi
 
 # 4. Run time of the generated client.
-echo "== run time"
-cargo run --quiet --release --example bench_runtime | tail -n +3 | tee -a "$TABLE"
+if [ -z "${ONLY:-}" ]; then
+  echo "== run time"
+  cargo run --quiet --release --example bench_runtime | tail -n +3 | tee -a "$TABLE"
+fi
 
 echo
 echo "Table written to $TABLE"

@@ -46,6 +46,37 @@ fn check_fixture(spec: &str, name: &str, tests: Option<&str>) {
         dir.path(),
         &target,
     );
+    // Each tag's feature alone, and none at all, compile without a warning too.
+    for feature in features(&dir.path().join("Cargo.toml")) {
+        cargo(
+            &[
+                "clippy",
+                "--offline",
+                "--quiet",
+                "--no-default-features",
+                "--features",
+                &feature,
+                "--",
+                "-D",
+                "warnings",
+            ],
+            dir.path(),
+            &target,
+        );
+    }
+    cargo(
+        &[
+            "clippy",
+            "--offline",
+            "--quiet",
+            "--no-default-features",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        dir.path(),
+        &target,
+    );
     if let Some(tests) = tests {
         std::fs::create_dir_all(dir.path().join("tests")).unwrap();
         let test_file = root.join("tests/fixtures").join(tests);
@@ -63,6 +94,17 @@ fn check_fixture(spec: &str, name: &str, tests: Option<&str>) {
             &target,
         );
     }
+}
+
+/// The features a generated manifest declares (besides `default`).
+fn features(manifest: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(manifest).unwrap();
+    let table = text.split("[features]").nth(1).unwrap_or_default();
+    table
+        .lines()
+        .filter_map(|l| l.strip_suffix(" = []"))
+        .map(str::to_owned)
+        .collect()
 }
 
 #[test]

@@ -22,6 +22,8 @@ pub struct Config {
     pub target_dir: PathBuf,
     pub lock: PathBuf,
     pub check: bool,
+    /// Specs (by path prefix) whose every cargo feature is also checked alone.
+    pub each_feature: Vec<String>,
     /// Write the table to this Markdown file too.
     pub report: Option<PathBuf>,
 }
@@ -33,6 +35,8 @@ struct Row {
     schemas: String,
     generate_secs: f64,
     check_secs: Option<f64>,
+    /// `ok/total` features checked alone, when asked for.
+    features: String,
     result: String,
     first_error: String,
 }
@@ -110,6 +114,7 @@ pub fn run(config: &Config) -> Result<bool, String> {
             schemas: entry.schemas.clone(),
             generate_secs,
             check_secs: None,
+            features: String::new(),
             result: String::new(),
             first_error: String::new(),
         };
@@ -150,6 +155,21 @@ pub fn run(config: &Config) -> Result<bool, String> {
                         .find(|l| l.contains(": error") || l.contains(": warning:"))
                         .unwrap_or_default()
                         .to_owned();
+                    if config
+                        .each_feature
+                        .iter()
+                        .any(|p| entry.path.starts_with(p.as_str()))
+                    {
+                        let (ok, total, first) = check_each_feature(&out, target_dir)?;
+                        row.features = format!("{ok}/{total}");
+                        if ok < total {
+                            row.result =
+                                format!("features alone FAILED ({} of {total})", total - ok);
+                            if row.first_error.is_empty() {
+                                row.first_error = first;
+                            }
+                        }
+                    }
                 } else {
                     row.result = "generated".into();
                 }
@@ -189,9 +209,53 @@ pub fn run(config: &Config) -> Result<bool, String> {
     Ok(failed == 0)
 }
 
+/// `cargo check`s the crate at `dir` with each of its features alone: how many compile
+/// without error or warning, out of how many, and the first failure.
+fn check_each_feature(dir: &Path, target_dir: &Path) -> Result<(usize, usize, String), String> {
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).map_err(|e| e.to_string())?;
+    let features: Vec<&str> = manifest
+        .split("[features]")
+        .nth(1)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.strip_suffix(" = []"))
+        .collect();
+    let mut ok = 0;
+    let mut first = String::new();
+    for feature in &features {
+        let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args([
+                "check",
+                "--offline",
+                "--quiet",
+                "--message-format",
+                "short",
+                "--no-default-features",
+                "--features",
+                feature,
+            ])
+            .current_dir(dir)
+            .env("CARGO_TARGET_DIR", target_dir)
+            .output()
+            .map_err(|e| format!("cannot run cargo: {e}"))?;
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let noisy = stderr
+            .lines()
+            .find(|l| l.contains(": error") || l.contains(": warning:"));
+        match (output.status.success(), noisy) {
+            (true, None) => ok += 1,
+            (_, line) if first.is_empty() => {
+                first = format!("feature {feature}: {}", line.unwrap_or("failed"))
+            }
+            _ => {}
+        }
+    }
+    Ok((ok, features.len(), first))
+}
+
 fn print_row(row: &Row) {
     println!(
-        "{:<58} {:>5} {:>5} {:>7.2}s {:>8} {} {}",
+        "{:<58} {:>5} {:>5} {:>7.2}s {:>8} {} {} {}",
         row.path,
         row.operations,
         row.schemas,
@@ -200,18 +264,23 @@ fn print_row(row: &Row) {
             .map(|s| format!("{s:.1}s"))
             .unwrap_or_default(),
         row.result,
+        if row.features.is_empty() {
+            String::new()
+        } else {
+            format!("(features alone: {} ok)", row.features)
+        },
         row.first_error.chars().take(160).collect::<String>()
     );
 }
 
 fn table(rows: &[Row]) -> String {
     let mut out = String::from(
-        "| spec | version | operations | schemas | generate | cargo check | result | first error |\n\
-         |---|---|---:|---:|---:|---:|---|---|\n",
+        "| spec | version | operations | schemas | generate | cargo check | features alone | result | first error |\n\
+         |---|---|---:|---:|---:|---:|---:|---|---|\n",
     );
     for r in rows {
         out.push_str(&format!(
-            "| {} | {} | {} | {} | {:.2} s | {} | {} | {} |\n",
+            "| {} | {} | {} | {} | {:.2} s | {} | {} | {} | {} |\n",
             r.path,
             r.version,
             r.operations,
@@ -220,6 +289,11 @@ fn table(rows: &[Row]) -> String {
             r.check_secs
                 .map(|s| format!("{s:.1} s"))
                 .unwrap_or_else(|| "–".into()),
+            if r.features.is_empty() {
+                "–"
+            } else {
+                &r.features
+            },
             r.result,
             r.first_error
                 .replace('|', "\\|")

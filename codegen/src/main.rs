@@ -85,6 +85,9 @@ enum Command {
         /// Generate only, without `cargo check`.
         #[arg(long)]
         no_check: bool,
+        /// Also check every cargo feature alone for the specs whose path starts with these.
+        #[arg(long, value_delimiter = ',')]
+        each_feature: Vec<String>,
         /// Also write the table as Markdown to this file.
         #[arg(long)]
         report: Option<PathBuf>,
@@ -117,6 +120,7 @@ fn main() -> ExitCode {
             also,
             config_for,
             no_check,
+            each_feature,
             report,
         } => {
             let root = workspace::root();
@@ -145,6 +149,7 @@ fn main() -> ExitCode {
                 target_dir: root.join("target/corpus-target"),
                 lock: root.join("Cargo.lock"),
                 check: !no_check,
+                each_feature,
                 report,
             };
             match corpus::run(&config) {

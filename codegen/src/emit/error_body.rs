@@ -10,7 +10,13 @@ use quote::quote;
 
 pub fn error_body_rs(api: &Api) -> TokenStream {
     // A variant compiles with its type.
-    let gate = |v: &crate::ir::ErrorBodyVariant| super::gate(api, &api.ty(v.ty).features, false);
+    // (A type written in a tag's module exists only with that tag's feature, even when every
+    // tag uses it.)
+    let gate = |v: &crate::ir::ErrorBodyVariant| {
+        let t = api.ty(v.ty);
+        let in_tag_module = matches!(t.module, crate::ir::Module::Operations(_));
+        super::gate(api, &t.features, in_tag_module)
+    };
     let defs = api.error_bodies.iter().map(|v| {
         let gate = gate(v);
         let ident = naming::ident(&v.rust_name);
