@@ -61,6 +61,12 @@ fn dump(api: &Api) -> String {
     let mut out = String::new();
     let o = &mut out;
     let _ = writeln!(o, "runtime: {:?}", api.runtime);
+    let features: Vec<&str> = api.groups.iter().map(|g| g.feature.as_str()).collect();
+    let _ = writeln!(
+        o,
+        "features: {features:?} other-schemas: {}",
+        api.other_schemas
+    );
     let _ = writeln!(o, "auth: {:?}, base_url: {:?}", api.auth, api.base_url);
     for t in &api.types {
         let module = format!("{:?}", t.module);
@@ -73,7 +79,27 @@ fn dump(api: &Api) -> String {
         .filter_map(|(on, name)| on.then_some(*name))
         .collect();
         let flags: String = flags.iter().map(|f| format!(" {f}")).collect();
-        let _ = write!(o, "type {} [{module}]{flags} ", t.name);
+        let mut features: Vec<&str> = t
+            .features
+            .groups
+            .iter()
+            .map(|g| api.groups[*g].feature.as_str())
+            .collect();
+        if t.features.other_schemas {
+            features.push("other-schemas");
+        }
+        let serde = match (t.serde.serialize, t.serde.deserialize) {
+            (true, true) => "ser+de",
+            (true, false) => "ser",
+            (false, true) => "de",
+            (false, false) => "no-serde",
+        };
+        let eq = if t.partial_eq { " eq" } else { "" };
+        let _ = write!(
+            o,
+            "type {} [{module}]{flags} features={features:?} {serde}{eq} ",
+            t.name
+        );
         match &t.kind {
             TypeKind::Struct(s) => {
                 let _ = writeln!(o, "struct default={}", s.derive_default);
