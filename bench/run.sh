@@ -126,7 +126,8 @@ CT=$OUT/compile-target
 cost() {
   local dir=$1; shift
   cp "$LOCK" "$dir/Cargo.lock"
-  (cd "$dir" && CARGO_TARGET_DIR=$CT cargo build --offline --quiet "$@" >/dev/null 2>&1 || CARGO_TARGET_DIR=$CT cargo build --quiet "$@")
+  # Warm: dependencies checked and built, so that only the crate itself is measured.
+  (cd "$dir" && { CARGO_TARGET_DIR=$CT cargo build --offline --quiet "$@" >/dev/null 2>&1 || CARGO_TARGET_DIR=$CT cargo build --quiet "$@"; } && CARGO_TARGET_DIR=$CT cargo check --offline --quiet "$@")
   local saved=$RUNS; RUNS=$COMPILE_RUNS
   measure sh -c "touch '$dir/src/lib.rs' && CARGO_INCREMENTAL=0 CARGO_TARGET_DIR='$CT' cargo check --offline --quiet --manifest-path '$dir/Cargo.toml' $*"
   CHECK_S=$WALL; CHECK_KB=$RSS
