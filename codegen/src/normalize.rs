@@ -69,6 +69,28 @@ fn rewrite_schema(map: &mut Map<String, Value>) {
             }
         }
     }
+    // `allOf` beside the schema's own object keywords (`type: object`, `properties`,
+    // `required`...): `openapiv3` reads such a schema as a plain object and drops the `allOf`
+    // (Azure-style resources, DigitalOcean's `logsink_verbose`). The own keywords become one
+    // more member, so that every member's properties are merged.
+    if matches!(map.get("allOf"), Some(Value::Array(_))) {
+        let mut own = Map::new();
+        for key in ["properties", "required", "additionalProperties"] {
+            if let Some(value) = map.remove(key) {
+                own.insert(key.into(), value);
+            }
+        }
+        let typed_object = map.get("type").and_then(Value::as_str) == Some("object");
+        if typed_object {
+            map.remove("type");
+        }
+        if !own.is_empty() {
+            own.insert("type".into(), Value::String("object".into()));
+            if let Some(Value::Array(parts)) = map.get_mut("allOf") {
+                parts.push(Value::Object(own));
+            }
+        }
+    }
     // `type: [T, "null"]` → `type: T, nullable: true`; several non-null types → any value.
     if let Some(Value::Array(types)) = map.get("type") {
         let non_null: Vec<Value> = types
@@ -236,6 +258,25 @@ mod tests {
         assert_eq!(
             props["d"],
             json!({"allOf": [{"$ref": "#/components/schemas/B"}, {"required": ["x"]}]})
+        );
+    }
+
+    #[test]
+    fn own_object_keywords_beside_all_of_become_a_member() {
+        let mut doc = json!({"components": {"schemas": {
+            "A": {"type": "object", "allOf": [{"$ref": "#/components/schemas/B"}],
+                  "properties": {"name": {"type": "string"}}, "required": ["id"]},
+            "C": {"type": "object", "allOf": [{"$ref": "#/components/schemas/B"}]}
+        }}});
+        normalize(&mut doc);
+        assert_eq!(
+            doc.pointer("/components/schemas/A").unwrap(),
+            &json!({"allOf": [{"$ref": "#/components/schemas/B"},
+                               {"type": "object", "properties": {"name": {"type": "string"}}, "required": ["id"]}]})
+        );
+        assert_eq!(
+            doc.pointer("/components/schemas/C").unwrap(),
+            &json!({"allOf": [{"$ref": "#/components/schemas/B"}]})
         );
     }
 }

@@ -340,11 +340,20 @@ fn serde_impls(name: &proc_macro2::Ident, s: &Struct, serde: crate::ir::Serde) -
             quote!(#ident: fields.optional(#wire)?,)
         }
     });
+    // (A struct may have no field to write or take: then nothing is mutated.)
+    let write_mut = (!s.fields.is_empty()).then(|| quote!(mut));
+    let read_mut = s.fields.iter().any(|f| !f.flatten).then(|| quote!(mut));
+    // A struct without fields still reads an object (and refuses anything else).
+    let read_fields = if s.fields.is_empty() {
+        quote!(<crate::json::Fields as ::serde::Deserialize>::deserialize(deserializer)?;)
+    } else {
+        quote!(let #read_mut fields = <crate::json::Fields as ::serde::Deserialize>::deserialize(deserializer)?;)
+    };
     let serialize = serde.serialize.then(|| {
         quote! {
             impl ::serde::Serialize for #name {
                 fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                    let mut object = crate::json::Object::new(serializer)?;
+                    let #write_mut object = crate::json::Object::new(serializer)?;
                     #(#writes)*
                     object.end()
                 }
@@ -359,7 +368,7 @@ fn serde_impls(name: &proc_macro2::Ident, s: &Struct, serde: crate::ir::Serde) -
 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let mut fields = <crate::json::Fields as ::serde::Deserialize>::deserialize(deserializer)?;
+                #read_fields
                 ::std::result::Result::Ok(Self {
                     #(#reads)*
                 })

@@ -394,10 +394,17 @@ impl Lowerer<'_> {
     fn fields(&mut self, views: &[(ObjectView<'_>, String)], parent: &str) -> Struct {
         let mut names = Namespace::default();
         let mut fields: Vec<Field> = Vec::new();
+        // `required` of any member applies to the merged fields (a member may list a property
+        // another one declares).
+        let required_anywhere = |wire: &str| {
+            views
+                .iter()
+                .any(|(v, _)| v.required.iter().any(|r| r == wire))
+        };
         for (view, pointer) in views {
             for (wire_name, prop) in view.properties {
                 let prop_pointer = format!("{pointer}/properties/{}", pointer::escape(wire_name));
-                let required = view.required.iter().any(|r| r == wire_name);
+                let required = required_anywhere(wire_name);
                 // A later allOf part restates a property: keep the first, merge `required`.
                 if let Some(existing) = fields.iter_mut().find(|f| &f.wire_name == wire_name) {
                     existing.required |= required;
