@@ -26,6 +26,8 @@ pub struct Api {
     pub runtime: RuntimeParts,
     /// Some component schema is used by no operation: the crate has an `other-schemas` feature.
     pub other_schemas: bool,
+    /// Problems in the spec that did not stop generation.
+    pub warnings: Vec<crate::error::Diagnostic>,
 }
 
 impl Api {
@@ -327,6 +329,9 @@ pub enum TypeRef {
     Array(Box<TypeRef>),
     /// A JSON object with arbitrary keys.
     Map(Box<TypeRef>),
+    /// An array item, map value or alias that may be `null` (`Option<T>`; fields carry their
+    /// nullability themselves).
+    Nullable(Box<TypeRef>),
     Named(TypeId),
 }
 
@@ -334,7 +339,9 @@ impl TypeRef {
     /// The element type under any arrays and maps (`Vec<BTreeMap<_, T>>` → `T`).
     pub fn innermost(&self) -> &TypeRef {
         match self {
-            TypeRef::Array(inner) | TypeRef::Map(inner) => inner.innermost(),
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                inner.innermost()
+            }
             other => other,
         }
     }
@@ -350,7 +357,7 @@ pub enum IntWidth {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FloatWidth {
-    F32,
+    /// Every `number`, `format: float` included (an `f32` would not round-trip JSON decimals).
     F64,
 }
 

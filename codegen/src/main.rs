@@ -233,7 +233,12 @@ fn generate(args: Generate) -> ExitCode {
     let generated = codegen::generate(&spec, &options);
     std::panic::set_hook(default_hook);
     let krate = match generated {
-        Ok(krate) => krate,
+        Ok(krate) => {
+            for warning in &krate.warnings {
+                eprintln!("warning: {warning}");
+            }
+            krate
+        }
         Err(e) => {
             eprintln!("{e}");
             return ExitCode::from(2);

@@ -30,6 +30,20 @@ pub fn normalize(doc: &mut Value) {
     walk(doc, Position::Structure);
 }
 
+/// A 3.1 boolean schema as a 3.0 one: `true` (anything) is `{}`, `false` (nothing) is
+/// `{not: {}}`. `additionalProperties` keeps its boolean, which 3.0 has too.
+fn boolean_schema(value: &mut Value) {
+    if let Value::Bool(allowed) = *value {
+        *value = if allowed {
+            Value::Object(Map::new())
+        } else {
+            let mut not = Map::new();
+            not.insert("not".into(), Value::Object(Map::new()));
+            Value::Object(not)
+        };
+    }
+}
+
 /// Rewrites every schema below `value`, which is at `position`.
 fn walk(value: &mut Value, position: Position) {
     match value {
@@ -37,7 +51,18 @@ fn walk(value: &mut Value, position: Position) {
             if position == Position::Schema {
                 rewrite_schema(map);
             }
+            // A property that is `false` may never appear: a client has nothing to model.
+            if position == Position::SchemaMap {
+                map.retain(|_, v| *v != Value::Bool(false));
+            }
             for (key, child) in map.iter_mut() {
+                let schema_child = positions::child(position, key) == Some(Position::Schema);
+                if schema_child && key != "additionalProperties" && key != "unevaluatedProperties" {
+                    match &mut *child {
+                        Value::Array(items) => items.iter_mut().for_each(boolean_schema),
+                        other => boolean_schema(other),
+                    }
+                }
                 if let Some(child_position) = positions::child(position, key) {
                     walk(child, child_position);
                 }
@@ -259,6 +284,27 @@ mod tests {
             props["d"],
             json!({"allOf": [{"$ref": "#/components/schemas/B"}, {"required": ["x"]}]})
         );
+    }
+
+    #[test]
+    fn boolean_schemas_become_3_0_schemas() {
+        let mut doc = json!({"components": {"schemas": {
+            "Anything": true,
+            "A": {"type": "object", "properties": {"x": false, "y": true},
+                  "additionalProperties": false, "items": true, "allOf": [true]}
+        }}});
+        normalize(&mut doc);
+        let schemas = doc.pointer("/components/schemas").unwrap();
+        assert_eq!(schemas["Anything"], json!({}));
+        let a = &schemas["A"];
+        assert!(a.pointer("/allOf/1/properties/x").is_none(), "{a}");
+        assert_eq!(a.pointer("/allOf/1/properties/y"), Some(&json!({})));
+        assert_eq!(
+            a.pointer("/allOf/1/additionalProperties"),
+            Some(&json!(false))
+        );
+        assert_eq!(a["items"], json!({}));
+        assert_eq!(a["allOf"][0], json!({}));
     }
 
     #[test]

@@ -106,14 +106,20 @@ mod tests {
         let mut files = BTreeMap::new();
         files.insert("src/lib.rs".to_owned(), format!("// {GENERATED_MARKER}\n"));
         files.insert("src/old.rs".to_owned(), format!("// {GENERATED_MARKER}\n"));
-        let krate = GeneratedCrate { files };
+        let krate = GeneratedCrate {
+            files,
+            warnings: Vec::new(),
+        };
         let first = write(&krate, dir.path(), false).unwrap();
         assert_eq!(first.changed, vec!["src/lib.rs", "src/old.rs"]);
         std::fs::write(dir.path().join("src/mine.rs"), "// my own file\n").unwrap();
 
         let mut files = krate.files.clone();
         files.remove("src/old.rs");
-        let krate = GeneratedCrate { files };
+        let krate = GeneratedCrate {
+            files,
+            warnings: Vec::new(),
+        };
         let check = write(&krate, dir.path(), true).unwrap();
         assert_eq!(check.removed, vec!["src/old.rs"]);
         assert!(

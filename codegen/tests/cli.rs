@@ -229,3 +229,33 @@ fn settings_come_from_the_config_file_next_to_the_spec_or_given() {
         "{stderr}"
     );
 }
+
+#[test]
+fn an_undeclared_path_parameter_is_a_warning_and_a_string() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("api.yml");
+    std::fs::write(
+        &spec,
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /calls/{call_id}/actions/{action}:\n    parameters:\n      - {name: call_id, in: path, required: true, schema: {type: string}}\n    post:\n      operationId: act\n      responses: {'204': {description: done}}\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let result = codegen(&[
+        "generate",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(result.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(
+        stderr.contains("warning: ") && stderr.contains("api.yml#/paths/~1calls~1{call_id}~1actions~1{action}/post: path parameter `action` is used in the path but not declared"),
+        "{stderr}"
+    );
+    let ops = std::fs::read_to_string(out.join("src/operations/calls.rs")).unwrap();
+    assert!(
+        ops.contains("pub fn act(&self, call_id: &str, action: &str)"),
+        "{ops}"
+    );
+}

@@ -32,6 +32,7 @@ fn ty(api: &Api, ty: &TypeRef) -> String {
         TypeRef::Date => "Date".into(),
         TypeRef::Array(inner) => format!("[{}]", self::ty(api, inner)),
         TypeRef::Map(inner) => format!("{{{}}}", self::ty(api, inner)),
+        TypeRef::Nullable(inner) => format!("{}?", self::ty(api, inner)),
         TypeRef::Named(id) => api.ty(*id).name.clone(),
     }
 }

@@ -24,6 +24,8 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedCrate {
     pub files: BTreeMap<String, String>,
+    /// Problems in the spec that did not stop generation, for the front ends to show.
+    pub warnings: Vec<crate::error::Diagnostic>,
 }
 
 /// The marker every generated file starts with; `write` only ever deletes files carrying it.
@@ -103,7 +105,10 @@ pub fn emit(api: &Api, options: &Options) -> Result<GeneratedCrate, String> {
     if !api.runtime.operations.is_empty() {
         files.insert("API.md".to_owned(), api_md::api_md(api, options));
     }
-    Ok(GeneratedCrate { files })
+    Ok(GeneratedCrate {
+        files,
+        warnings: api.warnings.clone(),
+    })
 }
 
 /// One file to build: its path and how to make its tokens. Tokens are built on the worker
@@ -370,7 +375,6 @@ fn rust_type(api: &Api, ty: &TypeRef, local: bool) -> TokenStream {
         TypeRef::Integer(IntWidth::I64) => quote!(i64),
         TypeRef::Integer(IntWidth::U32) => quote!(u32),
         TypeRef::Integer(IntWidth::U64) => quote!(u64),
-        TypeRef::Number(FloatWidth::F32) => quote!(f32),
         TypeRef::Number(FloatWidth::F64) => quote!(f64),
         TypeRef::Boolean => quote!(bool),
         TypeRef::Json => quote!(::serde_json::Value),
@@ -383,6 +387,10 @@ fn rust_type(api: &Api, ty: &TypeRef, local: bool) -> TokenStream {
         }
         TypeRef::Map(inner) if **inner == TypeRef::Json => {
             quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>)
+        }
+        TypeRef::Nullable(inner) => {
+            let inner = rust_type(api, inner, local);
+            quote!(::std::option::Option<#inner>)
         }
         TypeRef::Map(inner) => {
             let inner = rust_type(api, inner, local);

@@ -712,6 +712,7 @@ fn unalias(api: &Api, ty: &TypeRef, depth: usize) -> TypeRef {
         },
         TypeRef::Array(inner) => TypeRef::Array(Box::new(unalias(api, inner, depth + 1))),
         TypeRef::Map(inner) => TypeRef::Map(Box::new(unalias(api, inner, depth + 1))),
+        TypeRef::Nullable(inner) => TypeRef::Nullable(Box::new(unalias(api, inner, depth + 1))),
         other => other.clone(),
     }
 }

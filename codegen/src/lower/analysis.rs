@@ -11,12 +11,102 @@ pub(super) fn analyse(
     types: &mut [TypeDef],
     operations: &mut [Operation],
 ) -> Vec<(String, String)> {
+    implicit_tags(types);
     let scc = strongly_connected(types);
     let errors = alias_cycles(types, &scc);
     box_cycles(types, &scc);
     derive_default(types, operations);
     mark_query_types(types, operations);
     errors
+}
+
+/// A union without a discriminator whose variants are objects told apart by a property every
+/// one of them fixes to its own single value (`type: InstallAndroidApp`): decoding by that
+/// property, not by trying each variant in turn (the first would take them all, dropping
+/// fields, when the others' fields are optional).
+fn implicit_tags(types: &mut [TypeDef]) {
+    use crate::ir::{Tagged, TaggedVariant};
+    let single_value = |types: &[TypeDef], ty: &TypeRef| -> Option<String> {
+        let mut ty = ty.clone();
+        for _ in 0..8 {
+            match &ty {
+                TypeRef::Named(id) => match &types.get(id.0)?.kind {
+                    TypeKind::StringEnum(e) if e.variants.len() == 1 => {
+                        return Some(e.variants[0].wire_value.clone())
+                    }
+                    TypeKind::Alias(target) => ty = target.clone(),
+                    _ => return None,
+                },
+                _ => return None,
+            }
+        }
+        None
+    };
+    for i in 0..types.len() {
+        let TypeKind::Untagged(variants) = &types[i].kind else {
+            continue;
+        };
+        // Each variant's struct and its single-valued properties.
+        let mut fixed: Vec<Vec<(String, String)>> = Vec::new();
+        for v in variants {
+            let TypeRef::Named(id) = &v.ty else { break };
+            let kind_of = |id: TypeId| types.get(id.0).map(|t| &t.kind);
+            let Some(TypeKind::Struct(s)) =
+                crate::ir::struct_behind(*id, kind_of).and_then(kind_of)
+            else {
+                break;
+            };
+            fixed.push(
+                s.fields
+                    .iter()
+                    .filter(|f| f.required && !f.flatten)
+                    .filter_map(|f| Some((f.wire_name.clone(), single_value(types, &f.ty)?)))
+                    .collect(),
+            );
+        }
+        if fixed.len() != variants.len() || fixed.len() < 2 {
+            continue;
+        }
+        // A property all variants fix, to values that differ.
+        let property = fixed[0].iter().map(|(name, _)| name).find(|name| {
+            let values: Vec<Option<&String>> = fixed
+                .iter()
+                .map(|f| f.iter().find(|(n, _)| n == *name).map(|(_, v)| v))
+                .collect();
+            let all: Option<Vec<&String>> = values.into_iter().collect();
+            all.is_some_and(|v| {
+                let distinct: std::collections::BTreeSet<&&String> = v.iter().collect();
+                distinct.len() == v.len()
+            })
+        });
+        let Some(property) = property.cloned() else {
+            continue;
+        };
+        let tagged: Vec<TaggedVariant> = variants
+            .iter()
+            .zip(&fixed)
+            .map(|(v, f)| TaggedVariant {
+                rust_name: v.rust_name.clone(),
+                tags: f
+                    .iter()
+                    .filter(|(n, _)| *n == property)
+                    .map(|(_, value)| value.clone())
+                    .collect(),
+                ty: v.ty.clone(),
+                boxed: v.boxed,
+            })
+            .collect();
+        let fallback = ["Unknown", "Other", "UnlistedKind"]
+            .into_iter()
+            .find(|c| !tagged.iter().any(|v| v.rust_name == *c))
+            .unwrap_or("UnknownVariant")
+            .to_owned();
+        types[i].kind = TypeKind::Tagged(Tagged {
+            property,
+            variants: tagged,
+            fallback,
+        });
+    }
 }
 
 /// A type contained without indirection (`Vec` and maps are already on the heap).

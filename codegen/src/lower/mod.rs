@@ -37,6 +37,7 @@ pub fn lower(doc: &Document, settings: &Settings) -> Result<Api, Error> {
         error_types,
         groups,
         mut type_modules,
+        warnings,
         ..
     } = cx;
     // Every reserved slot is defined by construction; a gap would be a generator bug, so it
@@ -114,6 +115,7 @@ pub fn lower(doc: &Document, settings: &Settings) -> Result<Api, Error> {
         groups,
         runtime,
         other_schemas,
+        warnings,
     };
     diagnostics.finish(api)
 }
@@ -213,6 +215,8 @@ struct Lowerer<'a> {
     /// Inline schemas of shared components (parameters, responses, bodies), converted once.
     memo: HashMap<String, (TypeRef, bool)>,
     diagnostics: Diagnostics,
+    /// Problems that do not stop generation.
+    warnings: Vec<crate::error::Diagnostic>,
     /// The distinct types of declared error bodies, in first-use order (the `ErrorBody`
     /// variants; `Outcome::Error` indexes this).
     error_types: Vec<TypeId>,
@@ -242,9 +246,18 @@ impl<'a> Lowerer<'a> {
             components: HashMap::new(),
             memo: HashMap::new(),
             diagnostics: Diagnostics::default(),
+            warnings: Vec::new(),
             error_types: Vec::new(),
             merging: Vec::new(),
         }
+    }
+
+    /// A problem that does not stop generation (printed by the front ends).
+    fn warn(&mut self, pointer: &str, message: impl Into<String>) {
+        self.warnings.push(crate::error::Diagnostic {
+            location: Location::pointer(self.file, pointer),
+            message: message.into(),
+        });
     }
 
     fn error(&mut self, pointer: &str, message: impl Into<String>) {

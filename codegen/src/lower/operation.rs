@@ -168,6 +168,31 @@ impl Lowerer<'_> {
             }
         }
 
+        // A parameter the path uses without declaring it (a common slip in real specs): a
+        // required string, with a warning saying where.
+        for name in template_params(path) {
+            if path_params.iter().any(|p: &Param| p.wire_name == name) {
+                continue;
+            }
+            self.warn(
+                pointer,
+                format!("path parameter `{name}` is used in the path but not declared; generated as a required string"),
+            );
+            path_params.push(Param {
+                setter: String::new(),
+                rust_name: arg_names.claim(&naming::snake_name(&name)),
+                wire_name: name,
+                location: ParamLocation::Path,
+                style: ParamStyle::Simple,
+                layout: QueryLayout::Nested,
+                ty: TypeRef::String,
+                required: true,
+                docs: Docs {
+                    description: Some("Used in the path; the spec does not declare it.".to_owned()),
+                    ..Docs::default()
+                },
+            });
+        }
         let path_segments = self.path_segments(path, &path_params, pointer);
         let setters = naming::setter_names(struct_params.iter().map(|p| p.rust_name.as_str()));
         for (param, setter) in struct_params.iter_mut().zip(setters) {
@@ -652,6 +677,23 @@ struct Site<'d> {
     item: &'d PathItem,
     op: &'d openapiv3::Operation,
     pointer: &'d str,
+}
+
+/// The parameter names of a path template (`/calls/{call_id}` → `call_id`), in order.
+fn template_params(path: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
+        let name = &rest[start + 1..start + len];
+        if !names.iter().any(|n| n == name) {
+            names.push(name.to_owned());
+        }
+        rest = &rest[start + len + 1..];
+    }
+    names
 }
 
 fn operations_of(item: &PathItem) -> Vec<(Method, &openapiv3::Operation)> {

@@ -10,8 +10,8 @@ use crate::naming::{self, Namespace};
 use crate::pointer;
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind,
-    StringFormat, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, AnySchema, IntegerFormat, ReferenceOr, Schema, SchemaKind, StringFormat,
+    Type, VariantOrUnknownOrEmpty,
 };
 
 /// A schema position: a reference or an inline schema (boxed or not in openapiv3).
@@ -122,6 +122,11 @@ impl Lowerer<'_> {
                 self.merging.pop();
                 let kind = match kind {
                     Some(kind) => kind,
+                    // A nullable plain component (`type: [string, "null"]`) is an `Option`
+                    // itself, wherever it is used (array items, bodies, aliases of it).
+                    None if absorbs_null(s) => {
+                        TypeKind::Alias(nullable((self.plain(s, &name, pointer), true)))
+                    }
                     None => TypeKind::Alias(self.plain(s, &name, pointer)),
                 };
                 (kind, docs_of(s))
@@ -199,9 +204,11 @@ impl Lowerer<'_> {
             .map(pointer::unescape);
         match name.as_ref().and_then(|n| self.components.get(n)) {
             Some(&id) => {
+                // A component whose alias absorbs `null` needs no `Option` around it.
                 let nullable = matches!(
                     schemas.and_then(|m| m.get(name.as_deref().unwrap_or_default())),
                     Some(ReferenceOr::Item(s)) if s.schema_data.nullable
+                        && (self.needs_definition(s) || !absorbs_null(s))
                 );
                 (TypeRef::Named(id), nullable)
             }
@@ -298,10 +305,9 @@ impl Lowerer<'_> {
                 VariantOrUnknownOrEmpty::Unknown(f) => Some(f.as_str()),
                 VariantOrUnknownOrEmpty::Empty => None,
             })),
-            SchemaKind::Type(Type::Number(n)) => TypeRef::Number(match &n.format {
-                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => FloatWidth::F32,
-                _ => FloatWidth::F64,
-            }),
+            // `format: float` too: JSON numbers are decimal, and an `f32` would not write
+            // back what it read (`0.87` → `0.8700000047683716`).
+            SchemaKind::Type(Type::Number(_)) => TypeRef::Number(FloatWidth::F64),
             SchemaKind::Type(Type::Array(a)) => {
                 self.array(a.items.as_ref().map(SchemaRef::from), hint, pointer)
             }
@@ -332,11 +338,7 @@ impl Lowerer<'_> {
             Some("string") => self.string_type(a.format.as_deref()),
             Some("boolean") => TypeRef::Boolean,
             Some("integer") => TypeRef::Integer(int_width(a.format.as_deref())),
-            Some("number") => TypeRef::Number(if a.format.as_deref() == Some("float") {
-                FloatWidth::F32
-            } else {
-                FloatWidth::F64
-            }),
+            Some("number") => TypeRef::Number(FloatWidth::F64),
             Some("array") => self.array(a.items.as_ref().map(SchemaRef::from), hint, pointer),
             Some("object") => self.map(a.additional_properties.as_ref(), hint, pointer),
             _ if a.items.is_some() => {
@@ -361,8 +363,7 @@ impl Lowerer<'_> {
     fn array(&mut self, items: Option<SchemaRef<'_>>, hint: &str, pointer: &str) -> TypeRef {
         let item = match items {
             Some(items) => {
-                self.convert(items, &format!("{hint} Item"), &format!("{pointer}/items"))
-                    .0
+                nullable(self.convert(items, &format!("{hint} Item"), &format!("{pointer}/items")))
             }
             None => TypeRef::Json,
         };
@@ -376,14 +377,11 @@ impl Lowerer<'_> {
         pointer: &str,
     ) -> TypeRef {
         let value = match additional {
-            Some(AdditionalProperties::Schema(schema)) => {
-                self.convert(
-                    schema.as_ref().into(),
-                    &format!("{hint} Value"),
-                    &format!("{pointer}/additionalProperties"),
-                )
-                .0
-            }
+            Some(AdditionalProperties::Schema(schema)) => nullable(self.convert(
+                schema.as_ref().into(),
+                &format!("{hint} Value"),
+                &format!("{pointer}/additionalProperties"),
+            )),
             _ => TypeRef::Json,
         };
         TypeRef::Map(Box::new(value))
@@ -673,6 +671,29 @@ impl Lowerer<'_> {
     }
 }
 
+/// A nullable schema that is an alias of a plain type (no struct, enum or union of its own,
+/// nor a wrapper of a reference).
+fn absorbs_null(s: &Schema) -> bool {
+    s.schema_data.nullable
+        && single_ref(s).is_none()
+        && string_enum(s).is_none()
+        && object_view(s).is_none_or(|v| v.properties.is_empty())
+        && !matches!(
+            s.schema_kind,
+            SchemaKind::AllOf { .. } | SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. }
+        )
+}
+
+/// A converted item or value that may be `null` becomes `Option` (a JSON value, or a type
+/// that already absorbs `null`, needs nothing more).
+fn nullable((ty, nullable): (TypeRef, bool)) -> TypeRef {
+    match ty {
+        TypeRef::Json | TypeRef::Nullable(_) => ty,
+        ty if nullable => TypeRef::Nullable(Box::new(ty)),
+        ty => ty,
+    }
+}
+
 fn plain_label(ty: &TypeRef) -> &'static str {
     match ty {
         TypeRef::String => "String",
@@ -685,6 +706,7 @@ fn plain_label(ty: &TypeRef) -> &'static str {
         TypeRef::Date => "Date",
         TypeRef::Array(_) => "Array",
         TypeRef::Map(_) => "Map",
+        TypeRef::Nullable(_) => "Nullable",
         TypeRef::Named(_) => "Named",
     }
 }
