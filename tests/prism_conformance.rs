@@ -2,9 +2,10 @@
 //! requests the generated client sends for a matrix of parameters pass Prism's validation
 //! (no 422), and random responses Prism makes from the schemas (`-d`) always decode.
 //!
-//! Prism is pinned in `conformance/package.json` (with its lock file) and installed by
-//! `.ci/run` (`npm ci --prefix conformance`). Without it, this test says so loudly and
-//! passes on a developer machine; under CI it fails.
+//! Prism is pinned in `conformance/package.json` (with its lock file). The first run installs
+//! it (`npm ci --prefix conformance`) when node and npm are present; without them this test
+//! says so loudly and passes on a developer machine (the README says how to get them); under
+//! CI it fails.
 
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -26,18 +27,58 @@ impl Drop for Prism {
 }
 
 fn prism_binary() -> Option<PathBuf> {
+    // The tests of this file run in parallel: one installs, the others wait for it.
+    static PRISM: std::sync::OnceLock<Result<PathBuf, String>> = std::sync::OnceLock::new();
+    match PRISM.get_or_init(install_prism) {
+        Ok(bin) => Some(bin.clone()),
+        Err(message) => {
+            if std::env::var_os("CI").is_some() {
+                panic!("{message}");
+            }
+            eprintln!("\n!!!!!!!! SKIPPED: {message} !!!!!!!!\n");
+            None
+        }
+    }
+}
+
+/// The pinned Prism, installed from `conformance/package-lock.json` on first use.
+fn install_prism() -> Result<PathBuf, String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let bin = root.join("conformance/node_modules/.bin/prism");
     if bin.exists() {
-        return Some(bin);
+        return Ok(bin);
     }
-    let message = "Prism is not installed: run `npm ci --prefix conformance` (needs node and npm) \
-                   to run the conformance tests";
-    if std::env::var_os("CI").is_some() {
-        panic!("{message}");
+    let npm_works = Command::new("npm")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !npm_works {
+        return Err(
+            "the Prism conformance tests need node and npm (see the README: \
+                    `apt-get install nodejs npm`, or nodejs.org), which are not installed"
+                .to_owned(),
+        );
     }
-    eprintln!("\n!!!!!!!! SKIPPED: {message} !!!!!!!!\n");
-    None
+    eprintln!("installing the pinned Prism: npm ci --prefix conformance");
+    let output = Command::new("npm")
+        .args([
+            "ci",
+            "--prefix",
+            "conformance",
+            "--no-audit",
+            "--no-fund",
+            "--loglevel=error",
+        ])
+        .current_dir(root)
+        .output()
+        .map_err(|e| format!("cannot run npm: {e}"))?;
+    if !output.status.success() || !bin.exists() {
+        return Err(format!(
+            "`npm ci --prefix conformance` failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    Ok(bin)
 }
 
 /// Starts `prism mock` on a free 127.0.0.1 port and waits until it listens.

@@ -1,5 +1,6 @@
 //! `codegen corpus`: generates every spec of `../shared/corpus/MANIFEST.tsv` into
-//! `target/corpus/<name>/`, `cargo check`s each with one shared target dir, and prints a
+//! `target/corpus/<name>/`, runs `cargo clippy -D warnings` on each (and, asked, `cargo doc`
+//! with warnings denied) with one shared target dir, and prints a
 //! table (spec, operations, schemas, generate time, check time, result, first error).
 
 use codegen::{write, Options};
@@ -22,6 +23,8 @@ pub struct Config {
     pub target_dir: PathBuf,
     pub lock: PathBuf,
     pub check: bool,
+    /// Also build each crate's docs with warnings denied.
+    pub docs: bool,
     /// Specs (by path prefix) whose every cargo feature is also checked alone.
     pub each_feature: Vec<String>,
     /// Write the table to this Markdown file too.
@@ -136,7 +139,16 @@ pub fn run(config: &Config) -> Result<bool, String> {
                     let started = Instant::now();
                     let output =
                         Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-                            .args(["check", "--offline", "--quiet", "--message-format", "short"])
+                            .args([
+                                "clippy",
+                                "--offline",
+                                "--quiet",
+                                "--message-format",
+                                "short",
+                                "--",
+                                "-D",
+                                "warnings",
+                            ])
                             .current_dir(&out)
                             .env("CARGO_TARGET_DIR", target_dir)
                             .output()
@@ -148,13 +160,32 @@ pub fn run(config: &Config) -> Result<bool, String> {
                     row.result = match (output.status.success(), warnings) {
                         (true, 0) => "ok".into(),
                         (true, n) => format!("ok, {n} warnings"),
-                        (false, _) => format!("check FAILED ({errors} errors)"),
+                        (false, _) => format!("clippy FAILED ({errors} errors)"),
                     };
                     row.first_error = stderr
                         .lines()
                         .find(|l| l.contains(": error") || l.contains(": warning:"))
                         .unwrap_or_default()
                         .to_owned();
+                    if config.docs && output.status.success() {
+                        let docs =
+                            Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+                                .args(["doc", "--offline", "--quiet", "--no-deps"])
+                                .current_dir(&out)
+                                .env("CARGO_TARGET_DIR", target_dir)
+                                .env("RUSTDOCFLAGS", "-D warnings")
+                                .output()
+                                .map_err(|e| format!("cannot run cargo: {e}"))?;
+                        if !docs.status.success() {
+                            let stderr = String::from_utf8_lossy(&docs.stderr);
+                            row.result = "docs FAILED".into();
+                            row.first_error = stderr
+                                .lines()
+                                .find(|l| l.contains("error"))
+                                .unwrap_or_default()
+                                .to_owned();
+                        }
+                    }
                     if config
                         .each_feature
                         .iter()
@@ -195,7 +226,7 @@ pub fn run(config: &Config) -> Result<bool, String> {
     );
     if let Some(report) = &config.report {
         let text = format!(
-            "# Corpus\n\nEvery spec of `../shared/corpus/MANIFEST.tsv`, generated and `cargo check`ed \
+            "# Corpus\n\nEvery spec of `../shared/corpus/MANIFEST.tsv`, generated and linted with `cargo clippy -D warnings` \
              (dependencies shared in one target dir; \"ok\" means no error and no warning).\n\
              Made by `cargo run --release -p codegen -- corpus --report docs/corpus.md` on a \
              2-core machine. Check times reuse `target/corpus-target` from earlier runs \
@@ -275,7 +306,7 @@ fn print_row(row: &Row) {
 
 fn table(rows: &[Row]) -> String {
     let mut out = String::from(
-        "| spec | version | operations | schemas | generate | cargo check | features alone | result | first error |\n\
+        "| spec | version | operations | schemas | generate | cargo clippy | features alone | result | first error |\n\
          |---|---|---:|---:|---:|---:|---:|---|---|\n",
     );
     for r in rows {

@@ -484,6 +484,8 @@ pub struct SuccessVariant {
     pub status: StatusMatch,
     pub body: ResponseBody,
     pub description: String,
+    /// Boxed: the body is large beside the other variants.
+    pub boxed: bool,
 }
 
 /// Page-number pagination, as the configured shape finds it in an operation.

@@ -64,7 +64,7 @@ enum Command {
         #[arg(long)]
         standalone: bool,
     },
-    /// Generate and `cargo check` every spec of the corpus manifest; print a table.
+    /// Generate and `cargo clippy -D warnings` every spec of the corpus manifest; print a table.
     Corpus {
         /// The manifest (TSV: path, repo, version, format, bytes, operations, schemas...).
         #[arg(long, default_value = "../shared/corpus/MANIFEST.tsv")]
@@ -82,9 +82,12 @@ enum Command {
         /// (repeatable; the longest matching prefix wins). Others get the defaults.
         #[arg(long = "config-for", value_name = "PREFIX=FILE")]
         config_for: Vec<String>,
-        /// Generate only, without `cargo check`.
+        /// Generate only, without `cargo clippy`.
         #[arg(long)]
         no_check: bool,
+        /// Also build each crate's docs with warnings denied.
+        #[arg(long)]
+        docs: bool,
         /// Also check every cargo feature alone for the specs whose path starts with these.
         #[arg(long, value_delimiter = ',')]
         each_feature: Vec<String>,
@@ -120,6 +123,7 @@ fn main() -> ExitCode {
             also,
             config_for,
             no_check,
+            docs,
             each_feature,
             report,
         } => {
@@ -149,6 +153,7 @@ fn main() -> ExitCode {
                 target_dir: root.join("target/corpus-target"),
                 lock: root.join("Cargo.lock"),
                 check: !no_check,
+                docs,
                 each_feature,
                 report,
             };

@@ -107,6 +107,9 @@ pub fn code_span(text: &str) -> String {
 pub fn sanitize(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut fence: Option<String> = None;
+    // Inside a list item, the width of its marker: the item's further lines are indented by
+    // it (Markdown reads them as the item's anyway; written so, they are not "lazy").
+    let mut list_item: Option<usize> = None;
     for raw in text.replace("\r\n", "\n").replace('\r', "\n").lines() {
         let line: String = raw
             .chars()
@@ -130,9 +133,20 @@ pub fn sanitize(text: &str) -> Vec<String> {
         if let Some(marker) = fence_marker(trimmed) {
             out.push(format!("{marker}text"));
             fence = Some(marker);
+            list_item = None;
             continue;
         }
-        out.push(escape_inline(trimmed.trim_end()));
+        let escaped = escape_inline(trimmed.trim_end());
+        match (list_marker(trimmed), list_item) {
+            _ if escaped.is_empty() => list_item = None,
+            (Some(width), _) => list_item = Some(width),
+            (None, Some(width)) => {
+                out.push(format!("{}{escaped}", " ".repeat(width)));
+                continue;
+            }
+            (None, None) => {}
+        }
+        out.push(escaped);
     }
     if let Some(marker) = fence {
         out.push(marker); // close a block the spec left open
@@ -144,6 +158,17 @@ pub fn sanitize(text: &str) -> Vec<String> {
         out.remove(0);
     }
     out
+}
+
+/// The width of a list item's marker (`- `, `* `, `+ `, `1. `, `1) `), if the line starts one.
+fn list_marker(line: &str) -> Option<usize> {
+    if ["- ", "* ", "+ "].iter().any(|m| line.starts_with(m)) {
+        return Some(2);
+    }
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    let rest = &line[digits..];
+    (digits > 0 && digits < 10 && (rest.starts_with(". ") || rest.starts_with(") ")))
+        .then_some(digits + 2)
 }
 
 fn fence_marker(line: &str) -> Option<String> {
@@ -241,6 +266,21 @@ mod tests {
                 "foo()",
                 "```",
                 "\\|a\\|b\\|",
+            ]
+        );
+    }
+
+    #[test]
+    fn list_items_continue_indented() {
+        assert_eq!(
+            sanitize("* `A` - one\nmore of one.\n10. two\nmore\n\nafter"),
+            vec![
+                "* `A` - one",
+                "  more of one.",
+                "10. two",
+                "    more",
+                "",
+                "after"
             ]
         );
     }

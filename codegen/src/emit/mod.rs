@@ -264,9 +264,13 @@ fn separate_items(text: &str) -> String {
         let prev_indent = previous.len() - previous.trim_start().len();
         let prev = previous.trim_start();
         let current = line.trim_start();
-        let closes_item = (prev == "}"
-            || (prev.ends_with('}') && prev_indent == 0)
-            || (prev.ends_with(';') && prev_indent == 0))
+        // A comment or attribute line never ends an item, whatever it ends with (a doc line
+        // ending in `&gt;` is not a statement).
+        let code = !prev.starts_with("//") && !prev.starts_with("#[");
+        let closes_item = code
+            && (prev == "}"
+                || (prev.ends_with('}') && prev_indent == 0)
+                || (prev.ends_with(';') && prev_indent == 0))
             && indent == prev_indent;
         let after_inner_attrs = prev.starts_with("#![") && !current.starts_with("#![");
         let after_module_docs = prev.starts_with("//!") && !current.starts_with("//!");

@@ -144,7 +144,10 @@ fn success_enum_def(api: &Api, op: &Operation, e: &SuccessEnum) -> TokenStream {
         match &v.body {
             ResponseBody::None => quote!(#doc #ident,),
             body => {
-                let ty = body_type(api, Some(body));
+                let mut ty = body_type(api, Some(body));
+                if v.boxed {
+                    ty = quote!(::std::boxed::Box<#ty>);
+                }
                 quote!(#doc #ident(#ty),)
             }
         }
@@ -215,7 +218,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
             BodyKind::Json(ty) | BodyKind::Form(ty) | BodyKind::Multipart(ty) => {
                 rust_type(api, ty, false)
             }
-            BodyKind::Bytes => quote!(::std::vec::Vec<u8>),
+            BodyKind::Bytes => quote!([u8]),
             BodyKind::Text => quote!(str),
         };
         args.push((body_arg.clone(), ty));
@@ -646,7 +649,8 @@ fn body_statement(op: &Operation) -> Option<TokenStream> {
         }
         BodyKind::Form(_) => quote!(crate::query::form_body(#arg)),
         BodyKind::Text => quote!(#arg.as_bytes().to_vec()),
-        BodyKind::Bytes | BodyKind::Multipart(_) => quote!(#arg.clone()),
+        BodyKind::Bytes => quote!(#arg.to_vec()),
+        BodyKind::Multipart(_) => quote!(#arg.clone()),
     };
     let set = match &body.kind {
         // The content type carries the boundary chosen for this body.
@@ -663,23 +667,68 @@ fn body_statement(op: &Operation) -> Option<TokenStream> {
 
 /// The match arms the IR computed: statuses → the success type (or its enum variant), or a
 /// typed error.
+/// The patterns of one arm: codes a range of the same arm covers are left out, and adjacent
+/// ranges are one (`400..=599`).
+fn status_patterns(statuses: &[StatusMatch]) -> Vec<TokenStream> {
+    let mut ranges: Vec<u16> = statuses
+        .iter()
+        .filter_map(|s| match s {
+            StatusMatch::Range(h) => Some(*h),
+            _ => None,
+        })
+        .collect();
+    ranges.sort_unstable();
+    let mut patterns = Vec::new();
+    // Codes: three or more in a row are one range (`200..=202`).
+    let mut codes: Vec<u16> = statuses
+        .iter()
+        .filter_map(|s| match s {
+            StatusMatch::Code(c) if !ranges.contains(&(c / 100)) => Some(*c),
+            _ => None,
+        })
+        .collect();
+    codes.sort_unstable();
+    let mut i = 0;
+    while i < codes.len() {
+        let start = i;
+        while i + 1 < codes.len() && codes[i + 1] == codes[i] + 1 {
+            i += 1;
+        }
+        let (lo, hi) = (codes[start], codes[i]);
+        if i - start >= 2 {
+            let (lo, hi) = (Literal::u16_unsuffixed(lo), Literal::u16_unsuffixed(hi));
+            patterns.push(quote!(#lo..=#hi));
+        } else {
+            for c in &codes[start..=i] {
+                let c = Literal::u16_unsuffixed(*c);
+                patterns.push(quote!(#c));
+            }
+        }
+        i += 1;
+    }
+    if statuses.contains(&StatusMatch::Default) {
+        patterns.push(quote!(_));
+    }
+    let mut i = 0;
+    while i < ranges.len() {
+        let start = ranges[i];
+        while i + 1 < ranges.len() && ranges[i + 1] == ranges[i] + 1 {
+            i += 1;
+        }
+        let lo = Literal::u16_unsuffixed(start * 100);
+        let hi = Literal::u16_unsuffixed(ranges[i] * 100 + 99);
+        patterns.push(quote!(#lo..=#hi));
+        i += 1;
+    }
+    patterns
+}
+
 fn response_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
     let response = naming::ident(&op.locals.response);
     op.arms
         .iter()
         .map(|arm| {
-            let patterns = arm.statuses.iter().map(|status| match status {
-                StatusMatch::Code(c) => {
-                    let c = Literal::u16_unsuffixed(*c);
-                    quote!(#c)
-                }
-                StatusMatch::Range(h) => {
-                    let lo = Literal::u16_unsuffixed(h * 100);
-                    let hi = Literal::u16_unsuffixed(h * 100 + 99);
-                    quote!(#lo..=#hi)
-                }
-                StatusMatch::Default => quote!(_),
-            });
+            let patterns = status_patterns(&arm.statuses);
             let action = match &arm.outcome {
                 Outcome::Success { decode, variant } => {
                     let decoder = match decode {
@@ -696,7 +745,15 @@ fn response_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
                             if *decode == Decode::Empty {
                                 quote!(#decoded.map(|ok| ok.map(|()| crate::types::#name::#variant)))
                             } else {
-                                quote!(#decoded.map(|ok| ok.map(crate::types::#name::#variant)))
+                                let boxed = e
+                                    .variants
+                                    .iter()
+                                    .any(|v| variant == v.rust_name && v.boxed);
+                                if boxed {
+                                    quote!(#decoded.map(|ok| ok.map(|body| crate::types::#name::#variant(::std::boxed::Box::new(body)))))
+                                } else {
+                                    quote!(#decoded.map(|ok| ok.map(crate::types::#name::#variant)))
+                                }
                             }
                         }
                         _ => decoded,

@@ -15,6 +15,7 @@ pub(super) fn analyse(
     let scc = strongly_connected(types);
     let errors = alias_cycles(types, &scc);
     box_cycles(types, &scc);
+    box_large_variants(types, operations);
     derive_default(types, operations);
     mark_query_types(types, operations);
     errors
@@ -248,6 +249,111 @@ fn box_cycles(types: &mut [TypeDef], scc: &[usize]) {
             other => other,
         };
         types[i].kind = kind;
+    }
+}
+
+/// Variants this many bytes (estimated) or larger are boxed, so that an enum is not the size
+/// of its largest variant (clippy's `large_enum_variant` asks for 200 bytes of difference).
+const LARGE_VARIANT: usize = 128;
+
+/// A rough size of a type's Rust value in bytes (`String`, `Vec`, maps 24, JSON values 32,
+/// `Option` adds a word, structs their fields); boxed and recursive uses count as a pointer.
+fn estimate_size(types: &[TypeDef], ty: &TypeRef, depth: usize) -> usize {
+    if depth > 8 {
+        return 8;
+    }
+    match ty {
+        TypeRef::String | TypeRef::Array(_) | TypeRef::Map(_) => 24,
+        TypeRef::Json => 32,
+        TypeRef::Binary => 72,
+        TypeRef::Integer(_) | TypeRef::Number(_) => 8,
+        TypeRef::Boolean => 1,
+        TypeRef::DateTime => 12,
+        TypeRef::Date => 4,
+        TypeRef::Nullable(inner) => estimate_size(types, inner, depth + 1) + 8,
+        TypeRef::Named(id) => match types.get(id.0).map(|t| &t.kind) {
+            Some(TypeKind::Struct(s)) => s
+                .fields
+                .iter()
+                .map(|f| {
+                    let inner = if f.boxed {
+                        8
+                    } else {
+                        estimate_size(types, &f.ty, depth + 1)
+                    };
+                    inner + if f.optional() { 8 } else { 0 }
+                })
+                .sum::<usize>()
+                .max(1),
+            Some(TypeKind::StringEnum(_)) => 24,
+            Some(TypeKind::Alias(target)) => estimate_size(types, target, depth + 1),
+            Some(TypeKind::Untagged(vs)) => {
+                vs.iter()
+                    .map(|v| {
+                        if v.boxed {
+                            8
+                        } else {
+                            estimate_size(types, &v.ty, depth + 1)
+                        }
+                    })
+                    .max()
+                    .unwrap_or(0)
+                    + 8
+            }
+            Some(TypeKind::Tagged(t)) => {
+                t.variants
+                    .iter()
+                    .map(|v| {
+                        if v.boxed {
+                            8
+                        } else {
+                            estimate_size(types, &v.ty, depth + 1)
+                        }
+                    })
+                    .max()
+                    .unwrap_or(32)
+                    .max(32)
+                    + 8
+            }
+            None => 8,
+        },
+    }
+}
+
+/// Boxes the large variants of unions and success enums (see [`LARGE_VARIANT`]).
+fn box_large_variants(types: &mut [TypeDef], operations: &mut [Operation]) {
+    for i in 0..types.len() {
+        let sizes: Vec<usize> = match &types[i].kind {
+            TypeKind::Untagged(vs) => vs.iter().map(|v| estimate_size(types, &v.ty, 0)).collect(),
+            TypeKind::Tagged(t) => t
+                .variants
+                .iter()
+                .map(|v| estimate_size(types, &v.ty, 0))
+                .collect(),
+            _ => continue,
+        };
+        match &mut types[i].kind {
+            TypeKind::Untagged(vs) => {
+                for (v, size) in vs.iter_mut().zip(sizes) {
+                    v.boxed |= size >= LARGE_VARIANT;
+                }
+            }
+            TypeKind::Tagged(t) => {
+                for (v, size) in t.variants.iter_mut().zip(sizes) {
+                    v.boxed |= size >= LARGE_VARIANT;
+                }
+            }
+            _ => {}
+        }
+    }
+    for op in operations {
+        if let Some(e) = &mut op.success_enum {
+            for v in &mut e.variants {
+                if let ResponseBody::Json(ty) = &v.body {
+                    v.boxed = estimate_size(types, ty, 0) >= LARGE_VARIANT;
+                }
+            }
+        }
     }
 }
 

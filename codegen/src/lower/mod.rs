@@ -236,11 +236,12 @@ impl<'a> Lowerer<'a> {
             modules: Vec::new(),
             current_module: Module::Types("types".to_owned()),
             type_names: Namespace::default(),
-            // `mod.rs` is the parent's own file; keywords are already suffixed.
-            type_modules: Namespace::with_reserved(&["mod"]),
+            // `mod.rs` is the parent's own file; a module named like its parent reads oddly
+            // (clippy's `module_inception`); keywords are already suffixed.
+            type_modules: Namespace::with_reserved(&["mod", "types"]),
             groups: Vec::new(),
             group_index: HashMap::new(),
-            group_names: Namespace::with_reserved(&["mod"]),
+            group_names: Namespace::with_reserved(&["mod", "operations"]),
             group_features: Namespace::with_reserved(&["default", "other-schemas"]),
             shared_path_prefix: shared_path_prefix(api),
             components: HashMap::new(),

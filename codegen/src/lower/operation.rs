@@ -419,6 +419,7 @@ impl Lowerer<'_> {
                 status: r.status,
                 body: r.body.clone(),
                 description: r.description.clone(),
+                boxed: false,
             })
             .collect();
         Some(SuccessEnum {
