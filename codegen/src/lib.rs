@@ -8,6 +8,7 @@
 
 pub mod bundle;
 pub mod config;
+pub mod diff;
 pub mod emit;
 pub mod error;
 pub mod ir;
@@ -46,6 +47,17 @@ pub fn generate(spec: &Path, options: &Options) -> Result<GeneratedCrate, Error>
         Err(Error::new(
             error::Location::File(spec.to_path_buf()),
             format!("internal error, please report: {message}"),
+        ))
+    })
+}
+
+/// Loads and lowers the spec at `spec` (what `codegen diff` compares), never panicking.
+pub fn lower_spec(spec: &Path, options: &Options) -> Result<ir::Api, Error> {
+    let run = || lower::lower(&load::load(spec)?, &options.settings);
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).unwrap_or_else(|_| {
+        Err(Error::new(
+            error::Location::File(spec.to_path_buf()),
+            "internal error, please report",
         ))
     })
 }

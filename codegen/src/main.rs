@@ -64,6 +64,24 @@ enum Command {
         #[arg(long)]
         standalone: bool,
     },
+    /// Compare two versions of a spec: what changes for users of the generated crate, and
+    /// the semver bump it needs. Exit 0 when nothing fails the `--fail-on` rule, 1 when
+    /// something does, 2 on bad input.
+    Diff {
+        /// The spec before the change.
+        old: PathBuf,
+        /// The spec after the change.
+        new: PathBuf,
+        /// markdown, json or github (Actions annotations).
+        #[arg(long, default_value = "markdown", value_parser = ["markdown", "json", "github"])]
+        format: String,
+        /// What makes the exit status 1: breaking, any, or none.
+        #[arg(long, default_value = "breaking", value_parser = ["breaking", "any", "none"])]
+        fail_on: String,
+        /// Generator settings for both (default: the `codegen.toml` next to the new spec).
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
     /// Generate and `cargo clippy -D warnings` every spec of the corpus manifest; print a table.
     Corpus {
         /// The manifest (TSV: path, repo, version, format, bytes, operations, schemas...).
@@ -99,6 +117,13 @@ enum Command {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
+        Command::Diff {
+            old,
+            new,
+            format,
+            fail_on,
+            config,
+        } => diff(&old, &new, &format, &fail_on, config.as_deref()),
         Command::Generate {
             spec,
             out,
@@ -166,6 +191,69 @@ fn main() -> ExitCode {
                 }
             }
         }
+    }
+}
+
+fn diff(old: &Path, new: &Path, format: &str, fail_on: &str, config: Option<&Path>) -> ExitCode {
+    use codegen::diff::{self, Format};
+    let format = match format {
+        "markdown" => Format::Markdown,
+        "json" => Format::Json,
+        "github" => Format::Github,
+        other => {
+            eprintln!("error: --format {other:?}: expected markdown, json or github");
+            return ExitCode::from(2);
+        }
+    };
+    if !matches!(fail_on, "breaking" | "any" | "none") {
+        eprintln!("error: --fail-on {fail_on:?}: expected breaking, any or none");
+        return ExitCode::from(2);
+    }
+    let label = |p: &Path| p.display().to_string();
+    let options = match config {
+        Some(file) => {
+            let mut options = Options::for_crate("api", &label(new));
+            codegen::config::apply_file(file, &mut options).map(|()| options)
+        }
+        None => Options::for_spec(new, &label(new)),
+    };
+    let options = match options {
+        Ok(options) => options,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let lowered = (
+        codegen::lower_spec(old, &options),
+        codegen::lower_spec(new, &options),
+    );
+    std::panic::set_hook(default_hook);
+    let (old_api, new_api) = match lowered {
+        (Ok(a), Ok(b)) => (a, b),
+        (a, b) => {
+            for e in [a.err(), b.err()].into_iter().flatten() {
+                eprintln!("{e}");
+            }
+            return ExitCode::from(2);
+        }
+    };
+    let report = diff::diff(&old_api, &new_api);
+    print!(
+        "{}",
+        diff::render(&report, format, &label(old), &label(new))
+    );
+    let fails = match fail_on {
+        "breaking" => report.changes.iter().any(|c| c.breaking()),
+        "any" => !report.changes.is_empty(),
+        _ => false,
+    };
+    if fails {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

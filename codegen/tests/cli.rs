@@ -259,3 +259,100 @@ fn an_undeclared_path_parameter_is_a_warning_and_a_string() {
         "{ops}"
     );
 }
+
+/// `codegen diff`: 0 when nothing breaks, 1 when something does (or, with `--fail-on any`,
+/// when anything changed), 2 on bad input; the JSON report on stdout either way.
+#[test]
+fn diff_exit_codes_follow_fail_on() {
+    let pair = |rule: &str, side: &str| {
+        fixtures()
+            .join("diff")
+            .join(rule)
+            .join(side)
+            .display()
+            .to_string()
+    };
+    let run = |rule: &str, extra: &[&str]| {
+        let (old, new) = (pair(rule, "old.yml"), pair(rule, "new.yml"));
+        let mut args = vec!["diff", old.as_str(), new.as_str(), "--format", "json"];
+        args.extend_from_slice(extra);
+        let out = codegen(&args);
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{rule}: stdout is not JSON ({e})"));
+        (
+            out.status.code(),
+            report["semver"].as_str().map(str::to_owned),
+        )
+    };
+    assert_eq!(run("identical", &[]), (Some(0), Some("none".into())));
+    assert_eq!(
+        run("description-changed", &[]),
+        (Some(0), Some("patch".into()))
+    );
+    assert_eq!(
+        run("description-changed", &["--fail-on", "any"]),
+        (Some(1), Some("patch".into()))
+    );
+    assert_eq!(run("operation-added", &[]), (Some(0), Some("minor".into())));
+    assert_eq!(
+        run("parameter-added-required", &[]),
+        (Some(1), Some("major".into()))
+    );
+    assert_eq!(
+        run("parameter-added-required", &["--fail-on", "none"]),
+        (Some(0), Some("major".into()))
+    );
+
+    // Bad input: every broken spec of `BAD` on either side, an unknown format or threshold.
+    let good = pair("identical", "new.yml");
+    for (fixture, expected) in BAD {
+        let broken = fixtures().join("bad").join(fixture).display().to_string();
+        for args in [
+            ["diff", broken.as_str(), good.as_str()],
+            ["diff", good.as_str(), broken.as_str()],
+        ] {
+            let out = codegen(&args);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{fixture}: {stderr}");
+            assert!(out.stdout.is_empty(), "{fixture}: no report on bad input");
+            assert!(!stderr.contains("panicked"), "{fixture}: {stderr}");
+            assert!(stderr.contains(expected[0]), "{fixture}: {stderr}");
+        }
+    }
+    for args in [
+        ["diff", good.as_str(), good.as_str(), "--format", "html"],
+        [
+            "diff",
+            good.as_str(),
+            good.as_str(),
+            "--fail-on",
+            "sometimes",
+        ],
+    ] {
+        let out = codegen(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}: no report on bad input");
+        assert!(!out.stderr.is_empty(), "{args:?}: a message says why");
+    }
+}
+
+/// `--format github` writes one annotation per change and a closing notice with the bump.
+#[test]
+fn diff_github_format_annotates_each_change() {
+    let dir = fixtures().join("diff/parameter-added-required");
+    let out = codegen(&[
+        "diff",
+        &dir.join("old.yml").display().to_string(),
+        &dir.join("new.yml").display().to_string(),
+        "--format",
+        "github",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.lines().any(|l| l.starts_with("::error ")), "{text}");
+    assert!(
+        text.lines()
+            .last()
+            .is_some_and(|l| l.starts_with("::notice") && l.contains("major")),
+        "{text}"
+    );
+}

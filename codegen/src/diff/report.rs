@@ -1,0 +1,131 @@
+//! The report of `codegen diff`: Markdown for people (a pull request comment), JSON for tools
+//! (`{"semver": .., "changes": [{"rule", "breaking", "spec", "rust", "message"}]}`), or
+//! GitHub Actions annotations (one per change).
+
+use super::{Level, Report};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Markdown,
+    Json,
+    Github,
+}
+
+/// The report in `format`; `old` and `new` label the specs.
+pub fn render(report: &Report, format: Format, old: &str, new: &str) -> String {
+    match format {
+        Format::Markdown => markdown(report, old, new),
+        Format::Json => json(report),
+        Format::Github => github(report, new),
+    }
+}
+
+fn markdown(report: &Report, old: &str, new: &str) -> String {
+    let breaking = report.changes.iter().filter(|c| c.breaking()).count();
+    let mut out = format!(
+        "# API changes: `{old}` → `{new}`\n\n{} change{}, {breaking} breaking. The crate needs a **{}** version.\n",
+        report.changes.len(),
+        if report.changes.len() == 1 { "" } else { "s" },
+        report.semver.as_str()
+    );
+    // Large reports open with counts per rule: the tables below can run to thousands of rows.
+    if report.changes.len() > 20 {
+        let mut counts: std::collections::BTreeMap<(std::cmp::Reverse<Level>, &str), usize> =
+            std::collections::BTreeMap::new();
+        for c in &report.changes {
+            *counts
+                .entry((std::cmp::Reverse(c.level), c.rule))
+                .or_default() += 1;
+        }
+        out.push_str("\n| rule | breaking | changes |\n|---|---|---|\n");
+        for ((level, rule), n) in counts {
+            let breaking = if level.0 == Level::Breaking {
+                "yes"
+            } else {
+                "no"
+            };
+            out.push_str(&format!("| `{rule}` | {breaking} | {n} |\n"));
+        }
+    }
+    for (level, title) in [
+        (Level::Breaking, "Breaking"),
+        (Level::Addition, "Additions and behaviour"),
+        (Level::Docs, "Documentation"),
+    ] {
+        let changes: Vec<_> = report.changes.iter().filter(|c| c.level == level).collect();
+        if changes.is_empty() {
+            continue;
+        }
+        out.push_str(&format!(
+            "\n## {title} ({})\n\n| rule | Rust item | spec | change |\n|---|---|---|---|\n",
+            changes.len()
+        ));
+        for c in changes {
+            out.push_str(&format!(
+                "| `{}` | `{}` | `{}` | {} |\n",
+                c.rule,
+                c.rust,
+                c.spec,
+                c.message.replace('|', "\\|")
+            ));
+        }
+    }
+    out.push_str(&format!("\nSemver: **{}**\n", report.semver.as_str()));
+    out
+}
+
+fn json(report: &Report) -> String {
+    let changes: Vec<serde_json::Value> = report
+        .changes
+        .iter()
+        .map(|c| {
+            serde_json::json!({
+                "rule": c.rule,
+                "breaking": c.breaking(),
+                "spec": c.spec,
+                "rust": c.rust,
+                "message": c.message,
+            })
+        })
+        .collect();
+    let value = serde_json::json!({"semver": report.semver.as_str(), "changes": changes});
+    serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+}
+
+/// `::error` for breaking changes, `::warning` for behaviour and additions, `::notice` for
+/// documentation; each names the new spec as its file.
+fn github(report: &Report, new: &str) -> String {
+    let mut out = String::new();
+    for c in &report.changes {
+        let kind = match c.level {
+            Level::Breaking => "error",
+            Level::Addition => "warning",
+            Level::Docs => "notice",
+        };
+        out.push_str(&format!(
+            "::{kind} file={},title={}::{}: {} ({})\n",
+            escape_property(new),
+            escape_property(c.rule),
+            escape_data(&c.rust),
+            escape_data(&c.message),
+            escape_data(&c.spec)
+        ));
+    }
+    out.push_str(&format!(
+        "::notice title=semver::the crate needs a {} version\n",
+        report.semver.as_str()
+    ));
+    out
+}
+
+/// Workflow command data: `%`, CR and LF escaped.
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Workflow command properties: also `:` and `,`.
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}

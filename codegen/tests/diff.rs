@@ -1,0 +1,166 @@
+//! `codegen diff` rule by rule: each folder of `tests/fixtures/diff/` holds an `old.yml` and a
+//! `new.yml` that differ by one kind of change (the folder names the rule it shows). Both
+//! directions are snapshot-tested as the pinned JSON report; a removal is the reverse of an
+//! addition, so each pair covers two rules. Review with `cargo insta review`.
+
+use codegen::diff::{self, Format, Level, Report, Semver};
+use std::path::{Path, PathBuf};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/diff")
+}
+
+fn lower(spec: &Path) -> codegen::ir::Api {
+    let options = codegen::Options::for_crate("api", "spec");
+    codegen::lower_spec(spec, &options).expect("the fixture lowers")
+}
+
+fn report(dir: &str, forward: bool) -> Report {
+    let (old, new) = (
+        fixtures().join(dir).join("old.yml"),
+        fixtures().join(dir).join("new.yml"),
+    );
+    let (old, new) = if forward { (old, new) } else { (new, old) };
+    diff::diff(&lower(&old), &lower(&new))
+}
+
+fn rule_dirs() -> Vec<String> {
+    let mut dirs: Vec<String> = std::fs::read_dir(fixtures())
+        .expect("fixtures exist")
+        .map(|e| {
+            e.expect("readable")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+/// The bump follows the most severe change, and `breaking` in the JSON is the level.
+fn check_consistent(report: &Report) {
+    let expected = match report.changes.iter().map(|c| c.level).max() {
+        Some(Level::Breaking) => Semver::Major,
+        Some(Level::Addition) => Semver::Minor,
+        Some(Level::Docs) => Semver::Patch,
+        None => Semver::None,
+    };
+    assert_eq!(report.semver, expected);
+    for c in &report.changes {
+        assert!(
+            c.spec.starts_with("#/"),
+            "{c:?}: the spec location is a JSON pointer"
+        );
+        assert!(!c.rust.is_empty() && !c.message.is_empty(), "{c:?}");
+    }
+}
+
+#[test]
+fn every_rule_fixture_reports_its_rule_both_ways() {
+    let dirs = rule_dirs();
+    assert!(dirs.len() >= 30, "{dirs:?}");
+    for dir in &dirs {
+        let (forward, backward) = (report(dir, true), report(dir, false));
+        check_consistent(&forward);
+        check_consistent(&backward);
+        if dir == "identical" || dir == "formatting-only" {
+            continue;
+        }
+        assert!(
+            forward.changes.iter().any(|c| c.rule == dir),
+            "{dir}: {:#?}",
+            forward.changes
+        );
+        assert!(
+            !backward.changes.is_empty(),
+            "{dir}: the reverse reports nothing"
+        );
+        let json = |r: &Report| diff::render(r, Format::Json, "old.yml", "new.yml");
+        let shown = format!(
+            "old.yml → new.yml\n{}\nnew.yml → old.yml\n{}",
+            json(&forward),
+            json(&backward)
+        );
+        insta::assert_snapshot!(dir.as_str(), shown);
+    }
+}
+
+#[test]
+fn identical_and_reformatted_specs_change_nothing() {
+    for dir in ["identical", "formatting-only"] {
+        for forward in [true, false] {
+            let r = report(dir, forward);
+            assert_eq!(r.semver, Semver::None, "{dir}");
+            assert!(r.changes.is_empty(), "{dir}: {:#?}", r.changes);
+        }
+    }
+}
+
+/// A JSON copy of a YAML spec is the same API.
+#[test]
+fn the_same_spec_as_json_changes_nothing() {
+    let yaml = fixtures().join("identical/old.yml");
+    let text = std::fs::read_to_string(&yaml).expect("readable");
+    let value: serde_json::Value = serde_yaml::from_str(&text).expect("YAML");
+    let dir = std::env::temp_dir().join(format!("codegen-diff-json-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let json = dir.join("spec.json");
+    std::fs::write(&json, serde_json::to_string(&value).expect("JSON")).expect("written");
+    let r = diff::diff(&lower(&yaml), &lower(&json));
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(r.semver, Semver::None, "{:#?}", r.changes);
+}
+
+/// Additions only: the crate needs a minor version, and nothing is breaking.
+#[test]
+fn additions_are_minor() {
+    for dir in [
+        "operation-added",
+        "parameter-added",
+        "request-body-field-added",
+        "response-field-added",
+        "response-enum-value-added",
+        "schema-added",
+        "server-url-changed",
+        "success-status-changed",
+    ] {
+        let r = report(dir, true);
+        assert_eq!(r.semver, Semver::Minor, "{dir}: {:#?}", r.changes);
+    }
+    assert_eq!(report("description-changed", true).semver, Semver::Patch);
+}
+
+/// The three formats of one report with changes of every level.
+#[test]
+fn formats() {
+    let mut r = report("description-changed", true);
+    let more = report("operation-added", false);
+    let added = report("response-field-added", true);
+    r.changes.extend(more.changes);
+    r.changes.extend(added.changes);
+    r.semver = Semver::Major;
+    insta::assert_snapshot!(
+        "formats_markdown",
+        diff::render(&r, Format::Markdown, "old.yml", "new.yml")
+    );
+    insta::assert_snapshot!(
+        "formats_github",
+        diff::render(&r, Format::Github, "old.yml", "new.yml")
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&diff::render(&r, Format::Json, "old.yml", "new.yml"))
+            .expect("valid JSON");
+    assert_eq!(json["semver"], "major");
+    let first = &json["changes"][0];
+    let keys: Vec<&str> = first
+        .as_object()
+        .expect("an object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(keys.len(), 5);
+    for key in ["rule", "breaking", "spec", "rust", "message"] {
+        assert!(keys.contains(&key), "{keys:?}");
+    }
+}
