@@ -610,6 +610,58 @@ impl Differ<'_> {
         }
     }
 
+    /// Variants of a union (tagged or not) as `(Rust name, type, tags)`, old and new.
+    fn union_changes(
+        &mut self,
+        a: &TypeDef,
+        item: &str,
+        before: &[(String, String, String)],
+        after: &[(String, String, String)],
+    ) {
+        let find = |list: &[(String, String, String)], name: &str| {
+            list.iter().find(|v| v.0 == name).cloned()
+        };
+        for (name, ty, _) in before {
+            if find(after, name).is_none() {
+                self.push(
+                    "union-variant-removed",
+                    Level::Breaking,
+                    a.origin.clone(),
+                    format!("{item}::{name}"),
+                    format!(
+                        "the variant `{name}({ty})` is gone: code naming it no longer compiles"
+                    ),
+                );
+            }
+        }
+        for (name, ty, tags) in after {
+            match find(before, name) {
+                None => self.push(
+                    "union-variant-added",
+                    Level::Addition,
+                    a.origin.clone(),
+                    format!("{item}::{name}"),
+                    format!("new variant `{name}({ty})`; the enum is `#[non_exhaustive]`, nothing breaks"),
+                ),
+                Some((_, was, _)) if &was != ty => self.push(
+                    "union-variant-type-changed",
+                    Level::Breaking,
+                    a.origin.clone(),
+                    format!("{item}::{name}"),
+                    format!("the variant `{name}` holds `{ty}`, was `{was}`"),
+                ),
+                Some((_, _, was)) if &was != tags => self.push(
+                    "union-variant-tags-changed",
+                    Level::Addition,
+                    a.origin.clone(),
+                    format!("{item}::{name}"),
+                    format!("the variant `{name}` is chosen by {tags:?}, was {was:?}: the Rust API is the same, the tag on the wire changes"),
+                ),
+                Some(_) => {}
+            }
+        }
+    }
+
     fn type_changes(&mut self, b: &TypeDef, a: &TypeDef) {
         let (old, new) = (self.old, self.new);
         let item = format!("types::{}", a.name);
@@ -771,6 +823,38 @@ impl Differ<'_> {
                         };
                         self.push(rule, Level::Addition, a.origin.clone(), format!("{item}::{variant}"), format!("new value {value:?} (variant `{variant}`); the enum is `#[non_exhaustive]`, and before this the value decoded into its fallback variant"));
                     }
+                }
+            }
+            (TypeKind::Untagged(vb), TypeKind::Untagged(va)) => {
+                let variants = |vs: &[crate::ir::UntaggedVariant],
+                                api: &Side|
+                 -> Vec<(String, String, String)> {
+                    vs.iter()
+                        .map(|v| (v.rust_name.clone(), shown(api, &v.ty), String::new()))
+                        .collect()
+                };
+                self.union_changes(a, &item, &variants(vb, old), &variants(va, new));
+            }
+            (TypeKind::Tagged(tb), TypeKind::Tagged(ta)) => {
+                let variants =
+                    |t: &crate::ir::Tagged, api: &Side| -> Vec<(String, String, String)> {
+                        t.variants
+                            .iter()
+                            .map(|v| (v.rust_name.clone(), shown(api, &v.ty), v.tags.join(", ")))
+                            .collect()
+                    };
+                self.union_changes(a, &item, &variants(tb, old), &variants(ta, new));
+                if tb.property != ta.property {
+                    self.push(
+                        "union-discriminator-changed",
+                        Level::Breaking,
+                        a.origin.clone(),
+                        item.clone(),
+                        format!(
+                            "the variant is chosen by `{}`, was `{}`: bodies that decoded before may not",
+                            ta.property, tb.property
+                        ),
+                    );
                 }
             }
             (kb, ka) if kind_name(kb) != kind_name(ka) || shape(old, b) != shape(new, a) => {
