@@ -1,6 +1,7 @@
 //! Issue 11's acceptance test: the crate generated from the whole Telnyx API
 //! (`../shared/corpus/telnyx/spec3.yml`, with `spec/codegen.toml`), built with only the
-//! features five everyday tasks need, runs `tests/fixtures/telnyx-tasks.rs` inside it.
+//! features five everyday tasks need, runs `tests/fixtures/telnyx-tasks.rs` inside it; with
+//! `webhooks` on, `tests/fixtures/telnyx-webhooks.rs` decodes every webhook example of the spec.
 
 use std::path::Path;
 use std::process::Command;
@@ -32,6 +33,17 @@ fn five_everyday_tasks_against_the_whole_telnyx_api() {
         dir.join("tests/tasks.rs"),
     )
     .unwrap();
+    std::fs::copy(
+        root.join("tests/fixtures/telnyx-webhooks.rs"),
+        dir.join("tests/webhooks.rs"),
+    )
+    .unwrap();
+    let examples = webhook_examples(&spec);
+    std::fs::write(
+        dir.join("tests/webhook_examples.json"),
+        serde_json::to_string_pretty(&examples).unwrap(),
+    )
+    .unwrap();
     let manifest = dir.join("Cargo.toml");
     let mut text = std::fs::read_to_string(&manifest).unwrap();
     if !text.contains("[dev-dependencies]") {
@@ -47,9 +59,11 @@ fn five_everyday_tasks_against_the_whole_telnyx_api() {
             "--quiet",
             "--no-default-features",
             "--features",
-            "call-recordings,messages,call-commands",
+            "call-recordings,messages,call-commands,webhooks",
             "--test",
             "tasks",
+            "--test",
+            "webhooks",
         ])
         .current_dir(&dir)
         .env("CARGO_TARGET_DIR", root.join("target/fixtures"))
@@ -63,4 +77,47 @@ fn five_everyday_tasks_against_the_whole_telnyx_api() {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+/// Every example body of the spec's webhooks: the body schema's own `example`, and for each
+/// property whose schema has one (Telnyx puts them on `data`), the body holding it. Each
+/// with the webhook's name and the event type the body names (`data.event_type`).
+fn webhook_examples(spec: &Path) -> Vec<serde_json::Value> {
+    use serde_json::{json, Value};
+    let text = std::fs::read_to_string(spec).unwrap();
+    let doc: Value = serde_yaml::from_str(&text).unwrap();
+    let schemas = &doc["components"]["schemas"];
+    fn follow<'v>(schemas: &'v Value, mut s: &'v Value) -> &'v Value {
+        for _ in 0..8 {
+            match s.get("$ref").and_then(Value::as_str) {
+                Some(r) => s = &schemas[r.rsplit('/').next().unwrap_or_default()],
+                None => break,
+            }
+        }
+        s
+    }
+    let resolve = |s: &Value| -> Value { follow(schemas, s).clone() };
+    let mut out = Vec::new();
+    for (name, item) in doc["webhooks"].as_object().unwrap() {
+        let body = resolve(&item["post"]["requestBody"]["content"]["application/json"]["schema"]);
+        let mut bodies = Vec::new();
+        if let Some(example) = body.get("example") {
+            bodies.push(example.clone());
+        }
+        for (property, schema) in body["properties"].as_object().into_iter().flatten() {
+            if let Some(example) = resolve(schema).get("example") {
+                bodies.push(json!({ property: example }));
+            }
+        }
+        for body in bodies {
+            let event_type = body.pointer("/data/event_type").cloned();
+            out.push(json!({"webhook": name, "event_type": event_type, "body": body}));
+        }
+    }
+    assert!(
+        out.len() > 60,
+        "the spec's webhook examples were not found: {}",
+        out.len()
+    );
+    out
 }

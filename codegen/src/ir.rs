@@ -26,6 +26,8 @@ pub struct Api {
     pub runtime: RuntimeParts,
     /// Some component schema is used by no operation: the crate has an `other-schemas` feature.
     pub other_schemas: bool,
+    /// The spec's webhooks, when it declares any.
+    pub webhooks: Option<Webhooks>,
     /// Problems in the spec that did not stop generation.
     pub warnings: Vec<crate::error::Diagnostic>,
 }
@@ -73,6 +75,8 @@ pub struct RuntimeParts {
     pub multipart: Features,
     /// Where structs are (their serde impls use the `json` helpers).
     pub objects: Features,
+    /// The spec declares webhooks: `webhooks.rs`, under the `webhooks` feature.
+    pub webhooks: bool,
 }
 
 /// The cargo features under which an item compiles: those of the groups (tags) whose
@@ -83,24 +87,67 @@ pub struct Features {
     /// Indices into `Api::groups`.
     pub groups: std::collections::BTreeSet<usize>,
     pub other_schemas: bool,
+    /// Webhook payloads (and what they hold): the `webhooks` feature.
+    pub webhooks: bool,
 }
 
 impl Features {
     pub fn is_empty(&self) -> bool {
-        self.groups.is_empty() && !self.other_schemas
+        self.groups.is_empty() && !self.other_schemas && !self.webhooks
     }
 
     pub fn union(&mut self, other: &Features) {
         self.groups.extend(&other.groups);
         self.other_schemas |= other.other_schemas;
+        self.webhooks |= other.webhooks;
     }
 
     pub fn group(index: usize) -> Self {
         Features {
             groups: [index].into_iter().collect(),
-            other_schemas: false,
+            ..Features::default()
         }
     }
+}
+
+/// The spec's webhooks (OpenAPI 3.1 `webhooks`): how deliveries are signed, and the event
+/// enum that tells them apart.
+#[derive(Debug, Clone)]
+pub struct Webhooks {
+    pub scheme: WebhookScheme,
+    /// The property path (wire names) whose value names the event type (`data.event_type`);
+    /// `None` when no property tells the webhooks apart.
+    pub discriminator: Option<Vec<String>>,
+    /// One variant per event type, in spec order.
+    pub events: Vec<WebhookEventVariant>,
+    /// Webhooks whose bodies carry no known event type: they arrive as `Other`.
+    pub undiscriminated: Vec<(String, TypeRef)>,
+}
+
+/// How deliveries are signed, read from the headers the webhooks declare.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WebhookScheme {
+    /// Ed25519 over `"{timestamp}|{body}"`: the two header names (lower-case).
+    Ed25519 {
+        timestamp_header: String,
+        signature_header: String,
+    },
+    /// Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`).
+    StandardWebhooks,
+    /// No scheme this generator knows.
+    Unknown,
+}
+
+#[derive(Debug, Clone)]
+pub struct WebhookEventVariant {
+    pub rust_name: String,
+    /// The discriminator's value for this event (`call.initiated`).
+    pub event_type: String,
+    /// The webhook's body type (shared by the event types of one webhook).
+    pub payload: TypeRef,
+    /// The webhook's key in the spec, and its summary.
+    pub webhook: String,
+    pub summary: Option<String>,
 }
 
 /// A variant of `ErrorBody`: a declared error body type, and how its summary is read.

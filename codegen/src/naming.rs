@@ -217,13 +217,24 @@ impl Namespace {
 
     /// Claims `candidate`, or `candidate2`, `candidate3`... (`candidate_2` for snake case).
     pub fn claim(&mut self, candidate: &str) -> String {
+        self.claim_with(candidate, false)
+    }
+
+    /// Claims a cargo feature name: `candidate`, or `candidate-2`, `candidate-3`...
+    pub fn claim_kebab(&mut self, candidate: &str) -> String {
+        self.claim_with(candidate, true)
+    }
+
+    fn claim_with(&mut self, candidate: &str, kebab: bool) -> String {
         if self.taken.insert(normalise_key(candidate)) {
             return candidate.to_owned();
         }
         let snake = candidate.chars().all(|c| !c.is_ascii_uppercase());
         (2..)
             .map(|n| {
-                if snake {
+                if kebab {
+                    format!("{candidate}-{n}")
+                } else if snake {
                     format!("{candidate}_{n}")
                 } else {
                     format!("{candidate}{n}")

@@ -8,6 +8,10 @@ use serde_json::{Map, Value};
 /// Extension set on a schema that only allows `null` (3.1 `type: "null"`).
 pub const NULL_MARKER: &str = "x-codegen-null";
 
+/// Where the 3.1 `webhooks` map is kept: `openapiv3` reads 3.0, which has no such key, and
+/// keeps only `x-` keys of the root; lowering reads the webhooks from here.
+pub const WEBHOOKS_KEY: &str = "x-codegen-webhooks";
+
 /// Normalises every schema reachable from the document root, and fills in what 3.1 made
 /// optional but `openapiv3` requires (`paths`, an operation's `responses`).
 pub fn normalize(doc: &mut Value) {
@@ -28,6 +32,12 @@ pub fn normalize(doc: &mut Value) {
         }
     }
     walk(doc, Position::Structure);
+    // After the walk: extensions are data, which the walk leaves alone.
+    if let Value::Object(root) = doc {
+        if let Some(webhooks) = root.remove("webhooks") {
+            root.insert(WEBHOOKS_KEY.to_owned(), webhooks);
+        }
+    }
 }
 
 /// A 3.1 boolean schema as a 3.0 one: `true` (anything) is `{}`, `false` (nothing) is

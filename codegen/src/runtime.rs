@@ -30,6 +30,8 @@ pub enum Need {
     Multipart,
     /// Crates with structs.
     Objects,
+    /// Crates whose spec declares webhooks.
+    Webhooks,
 }
 
 macro_rules! runtime_file {
@@ -52,24 +54,52 @@ pub const FILES: &[RuntimeFile] = &[
     runtime_file!("pagination.rs", Need::Pagination),
     runtime_file!("query.rs", Need::Always),
     runtime_file!("response.rs", Need::Operations),
+    runtime_file!("webhooks.rs", Need::Webhooks),
 ];
 
-/// The `[dependencies]` lines of every generated crate: those the runtime crate compiles
-/// with (`codegen/runtime/Cargo.toml`), so that the copies build exactly as tested.
-pub fn dependencies() -> &'static str {
+/// The `[dependencies]` lines of generated crates: those the runtime crate compiles with
+/// (`codegen/runtime/Cargo.toml`), so that the copies build exactly as tested. The lines after
+/// the `# Webhook signatures` comment are only for crates with webhooks, as optional
+/// dependencies of their `webhooks` feature.
+pub fn dependencies(webhooks: bool) -> String {
     let manifest = include_str!("../runtime/Cargo.toml");
     let header = "\n[dependencies]\n";
     let Some(start) = manifest.find(header).map(|i| i + header.len()) else {
-        return "";
+        return String::new();
     };
     // The table ends at the next table.
     let table = &manifest[start..];
     let end = table.find("\n[").map_or(table.len(), |i| i + 1);
-    table[..end]
-        .trim_end_matches('\n')
-        .trim_end()
-        .trim_start_matches('\n')
+    let table = &table[..end];
+    let (always, optional) = match table.find(WEBHOOK_DEPENDENCIES) {
+        Some(i) => (&table[..i], &table[i..]),
+        None => (table, ""),
+    };
+    let mut out = always.trim().to_owned();
+    if webhooks {
+        for line in optional
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        {
+            out.push('\n');
+            out.push_str(&line.replacen("= { ", "= { optional = true, ", 1));
+        }
+    }
+    out
 }
+
+/// The names of the dependencies the `webhooks` feature enables.
+pub fn webhook_dependency_names() -> Vec<String> {
+    dependencies(true)
+        .lines()
+        .filter(|l| l.contains("optional = true"))
+        .filter_map(|l| l.split_whitespace().next())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The comment in the runtime's manifest that starts the webhook dependencies.
+const WEBHOOK_DEPENDENCIES: &str = "# Webhook signatures";
 
 /// Methods every type has through std's blanket implementations (`Into`, `ToOwned`, `Any`...):
 /// an inherent method of the same name would shadow them on `Client`.
@@ -197,7 +227,20 @@ mod tests {
 
     #[test]
     fn dependencies_are_the_runtime_crate_s() {
-        let deps = dependencies();
+        let deps = dependencies(false);
+        assert!(
+            !deps.contains("ed25519"),
+            "webhooks only when asked: {deps}"
+        );
+        let with = dependencies(true);
+        assert!(with.starts_with(&deps), "{with}");
+        for name in ["base64", "ed25519-dalek", "hmac", "sha2"] {
+            assert!(
+                with.contains(&format!("\n{name} = {{ optional = true, ")),
+                "{with}"
+            );
+        }
+        assert_eq!(webhook_dependency_names().len(), 4);
         assert!(deps.starts_with("chrono = "), "{deps}");
         assert!(
             deps.contains("\nreqwest = ") && deps.contains("\ntracing = "),

@@ -1,12 +1,14 @@
 //! The runtime of generated crates, as a crate of its own so that it is compiled, linted and
 //! unit-tested like any Rust code. `codegen` copies the files next to this one verbatim into
 //! every crate it writes (only those a spec needs: `pagination.rs` only when some list
-//! paginates, `multipart.rs` only with binary values, `enums.rs` only with string enums).
+//! paginates, `multipart.rs` only with binary values, `enums.rs` only with string enums,
+//! `webhooks.rs` only when the spec declares webhooks).
 //!
 //! The files rely on the same module names as a generated crate: `crate::error`,
 //! `crate::response`, `crate::query`, and two modules every generated crate writes from its
 //! spec, `crate::settings` (base URL, authentication, environment variables, retry policy)
-//! and `crate::error_body` (`ErrorBody`, one variant per declared error schema). Here those
+//! `crate::error_body` (`ErrorBody`, one variant per declared error schema) and, with webhooks,
+//! `crate::webhook_events` (the signature scheme and `WebhookEvent`). Here those
 //! two are stand-ins under `harness/`, shaped like the generator's output, with a stand-in
 //! `operations` module that uses the runtime as generated methods do.
 
@@ -26,6 +28,9 @@ pub mod query;
 mod response;
 #[path = "harness/settings.rs"]
 mod settings;
+#[path = "harness/webhook_events.rs"]
+mod webhook_events;
+pub mod webhooks;
 
 pub use client::{Client, ClientBuilder, RequestOptions};
 pub use error::{ApiError, Error};

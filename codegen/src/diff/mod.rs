@@ -237,6 +237,42 @@ impl Differ<'_> {
                 ),
             );
         }
+        // Tags are cargo features: a user's `features = [..]` names them.
+        let features = |api: &Api| -> BTreeMap<String, String> {
+            api.groups
+                .iter()
+                .map(|g| {
+                    let at = match &g.tag {
+                        Some(_) => "#/tags".to_owned(),
+                        None => "#/paths".to_owned(),
+                    };
+                    (g.feature.clone(), at)
+                })
+                .collect()
+        };
+        let (was, is) = (features(old), features(new));
+        for (feature, at) in &was {
+            if !is.contains_key(feature) {
+                self.push(
+                    "feature-removed",
+                    Level::Breaking,
+                    at.clone(),
+                    format!("feature `{feature}`"),
+                    format!("the cargo feature `{feature}` is gone (its tag has no operations left, or was renamed): manifests that enable it no longer build"),
+                );
+            }
+        }
+        for (feature, at) in &is {
+            if !was.contains_key(feature) {
+                self.push(
+                    "feature-added",
+                    Level::Addition,
+                    at.clone(),
+                    format!("feature `{feature}`"),
+                    format!("new cargo feature `{feature}`, on by default"),
+                );
+            }
+        }
         if (old.title.trim(), old.description.as_deref())
             != (new.title.trim(), new.description.as_deref())
         {
@@ -872,6 +908,15 @@ impl Differ<'_> {
                 );
             }
             _ => {}
+        }
+        if b.partial_eq && !a.partial_eq {
+            self.push(
+                "derive-removed",
+                Level::Breaking,
+                a.origin.clone(),
+                item.clone(),
+                format!("`{}` no longer implements `PartialEq` (it is now read from responses, or holds a type that is): comparisons of it no longer compile", a.name),
+            );
         }
         if a.docs != b.docs {
             self.push(

@@ -52,7 +52,7 @@ pub fn cargo_toml(api: &Api, options: &Options) -> String {
         name = toml_string(&options.crate_name),
         version = toml_string(&options.crate_version),
         description = toml_string(&description),
-        dependencies = crate::runtime::dependencies(),
+        dependencies = crate::runtime::dependencies(api.webhooks.is_some()),
         features = features_toml(api),
     )
 }
@@ -60,7 +60,7 @@ pub fn cargo_toml(api: &Api, options: &Options) -> String {
 /// `[features]`: one per tag, `other-schemas` when some schema no operation uses, all on
 /// by default.
 fn features_toml(api: &Api) -> String {
-    if api.groups.is_empty() {
+    if api.groups.is_empty() && api.webhooks.is_none() {
         return String::new();
     }
     let mut names: Vec<&str> = api.groups.iter().map(|g| g.feature.as_str()).collect();
@@ -68,13 +68,23 @@ fn features_toml(api: &Api) -> String {
         names.push(super::OTHER_SCHEMAS);
     }
     let mut out = String::from("\n[features]\ndefault = [\n");
-    for name in &names {
+    for name in names
+        .iter()
+        .chain(api.webhooks.as_ref().map(|_| &super::WEBHOOKS))
+    {
         out.push_str(&format!("    {},\n", toml_string(name)));
     }
     out.push_str("]\n");
     for name in &names {
         // Feature names are kebab-case words: bare TOML keys.
         out.push_str(&format!("{name} = []\n"));
+    }
+    if api.webhooks.is_some() {
+        let deps: Vec<String> = crate::runtime::webhook_dependency_names()
+            .iter()
+            .map(|d| toml_string(&format!("dep:{d}")))
+            .collect();
+        out.push_str(&format!("{} = [{}]\n", super::WEBHOOKS, deps.join(", ")));
     }
     out
 }
@@ -124,6 +134,9 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
     }
     if !api.groups.is_empty() {
         lines.extend(features_doc(api, &lib));
+    }
+    if let Some(hooks) = &api.webhooks {
+        lines.extend(webhooks_doc(hooks, &lib));
     }
     let doc_attrs = docs::inner_attrs(&lines);
     let parts = &api.runtime;
@@ -186,6 +199,17 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
             gated(name, super::gate(api, features, strict), items)
         });
     let operations = (!api.groups.is_empty()).then(|| module("operations", true));
+    let webhooks = api.webhooks.as_ref().map(|_| {
+        let feature = super::WEBHOOKS;
+        let public = module("webhooks", true);
+        let events = module("webhook_events", false);
+        quote! {
+            #[cfg(feature = #feature)]
+            #public
+            #[cfg(feature = #feature)]
+            #events
+        }
+    });
     let always = [
         module("error", false),
         module("error_body", false),
@@ -199,6 +223,7 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
 
         #(#always)*
         #operations
+        #webhooks
         #(#gated)*
 
         pub use error::{ApiError, Error};
@@ -229,6 +254,62 @@ fn gated(name: &str, gate: Option<TokenStream>, items: Vec<TokenStream>) -> Toke
     }
 }
 
+/// The crate docs' section on receiving webhooks.
+fn webhooks_doc(hooks: &crate::ir::Webhooks, lib: &str) -> Vec<String> {
+    use crate::ir::WebhookScheme;
+    let scheme = match &hooks.scheme {
+        WebhookScheme::Ed25519 {
+            timestamp_header,
+            signature_header,
+        } => format!(
+            "an Ed25519 signature of `\"{{timestamp}}|{{body}}\"` in `{signature_header}`, \
+             the Unix timestamp in `{timestamp_header}`; `Verifier::new` takes the base64 \
+             public key"
+        ),
+        WebhookScheme::StandardWebhooks => "Standard Webhooks (`webhook-id`, \
+            `webhook-timestamp`, `webhook-signature` with `v1,` HMAC-SHA256 signatures); \
+            `Verifier::new` takes the `whsec_` secret"
+            .to_owned(),
+        WebhookScheme::Unknown => "a scheme this generator does not know: build the verifier \
+            with `Verifier::ed25519` or `Verifier::standard`"
+            .to_owned(),
+    };
+    let told_apart = match &hooks.discriminator {
+        Some(path) => format!(
+            "{} event types, told apart by `{}`",
+            hooks.events.len(),
+            path.join(".")
+        ),
+        None => "no event-type property, so every delivery is `WebhookEvent::Other`".to_owned(),
+    };
+    vec![
+        String::new(),
+        "# Webhooks".to_owned(),
+        String::new(),
+        format!(
+            "The `webhooks` module receives the API's webhook deliveries: `Verifier` checks \
+             the signature ({scheme}) and that the timestamp is within 300 s of now \
+             (`Verifier::tolerance` changes it); `WebhookEvent` decodes the body ({told_apart}; \
+             unknown ones are kept whole in `Other`). It compiles with the `webhooks` feature, \
+             on by default, which adds the `ed25519-dalek`, `hmac`, `sha2` and `base64` crates."
+        ),
+        String::new(),
+        "```no_run".to_owned(),
+        format!("use {lib}::webhooks::{{Verifier, WebhookError, WebhookEvent}};"),
+        String::new(),
+        "/// `body` as received (before any JSON parsing), `headers` as received.".to_owned(),
+        format!("fn receive(body: &[u8], headers: &{lib}::reqwest::header::HeaderMap) -> Result<(), WebhookError> {{"),
+        "    let verifier = Verifier::from_env()?; // build it once, at start-up".to_owned(),
+        "    match verifier.unwrap(body, headers)? {".to_owned(),
+        "        WebhookEvent::Other(json) => println!(\"unknown event: {json}\"),".to_owned(),
+        "        event => println!(\"{:?}\", event.event_type()),".to_owned(),
+        "    }".to_owned(),
+        "    Ok(())".to_owned(),
+        "}".to_owned(),
+        "```".to_owned(),
+    ]
+}
+
 /// The crate docs' section on cargo features.
 fn features_doc(api: &Api, lib: &str) -> Vec<String> {
     let first = &api.groups[0].feature;
@@ -242,7 +323,7 @@ fn features_doc(api: &Api, lib: &str) -> Vec<String> {
     ];
     if api.other_schemas {
         lines.push(format!(
-            "`{}` holds the component schemas no operation uses (webhook payloads, say).",
+            "`{}` holds the component schemas no operation or webhook uses.",
             super::OTHER_SCHEMAS
         ));
     }

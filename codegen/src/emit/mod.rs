@@ -11,6 +11,7 @@ mod manifest;
 mod operations;
 mod settings;
 mod types;
+mod webhooks;
 
 use crate::ir::{Api, Features, FloatWidth, IntWidth, TypeRef};
 use crate::naming;
@@ -74,6 +75,12 @@ pub fn emit(api: &Api, options: &Options) -> Result<GeneratedCrate, String> {
         jobs.push((
             "src/operations/mod.rs".to_owned(),
             Box::new(|| operations::operations_mod_rs(api)),
+        ));
+    }
+    if let Some(hooks) = &api.webhooks {
+        jobs.push((
+            "src/webhook_events.rs".to_owned(),
+            Box::new(move || webhooks::webhook_events_rs(api, hooks, options)),
         ));
     }
     for (index, group) in api.groups.iter().enumerate() {
@@ -158,6 +165,7 @@ pub fn runtime_files(api: &Api) -> impl Iterator<Item = &'static runtime::Runtim
         Need::StringEnums => !api.runtime.string_enums.is_empty(),
         Need::Multipart => !api.runtime.multipart.is_empty(),
         Need::Objects => !api.runtime.objects.is_empty(),
+        Need::Webhooks => api.runtime.webhooks,
     })
 }
 
@@ -172,18 +180,25 @@ fn feature_names<'a>(api: &'a Api, features: &Features) -> Vec<&'a str> {
     if features.other_schemas {
         names.push(OTHER_SCHEMAS);
     }
+    if features.webhooks {
+        names.push(WEBHOOKS);
+    }
     names
 }
 
 /// The feature of the component schemas no operation uses.
 pub const OTHER_SCHEMAS: &str = "other-schemas";
 
+/// The feature of webhook verification and payloads.
+pub const WEBHOOKS: &str = "webhooks";
+
 /// The `#[cfg(..)]` under which items of `features` compile. Items every feature set
 /// compiles (a type all tags use) need none, unless `strict`: items only operations call
 /// would be dead code without one of them.
 fn gate(api: &Api, features: &Features, strict: bool) -> Option<TokenStream> {
-    let everything =
-        features.groups.len() == api.groups.len() && (features.other_schemas || !api.other_schemas);
+    let everything = features.groups.len() == api.groups.len()
+        && (features.other_schemas || !api.other_schemas)
+        && (features.webhooks || api.webhooks.is_none());
     if everything && !strict {
         return None;
     }

@@ -496,9 +496,29 @@ fn operation_types(op: &Operation) -> Vec<&TypeRef> {
 
 /// Which groups' operations use each type, directly or through other types; types no
 /// operation uses compile under `other-schemas`. Returns whether there are any of those.
-pub(super) fn features(types: &mut [TypeDef], operations: &[Operation]) -> bool {
+pub(super) fn features(
+    types: &mut [TypeDef],
+    operations: &[Operation],
+    webhooks: &[&TypeRef],
+) -> bool {
     for t in types.iter_mut() {
         t.features = Features::default();
+    }
+    // Webhook payloads compile under `webhooks`, with what they hold.
+    let mut work = Vec::new();
+    for ty in webhooks {
+        collect_named(ty, &mut work);
+    }
+    while let Some(id) = work.pop() {
+        let Some(t) = types.get_mut(id.0) else {
+            continue;
+        };
+        if std::mem::replace(&mut t.features.webhooks, true) {
+            continue;
+        }
+        for ty in t.kind.refs() {
+            collect_named(ty, &mut work);
+        }
     }
     for op in operations {
         let mut work = Vec::new();
@@ -517,11 +537,11 @@ pub(super) fn features(types: &mut [TypeDef], operations: &[Operation]) -> bool 
             }
         }
     }
-    serde_directions(types, operations);
+    serde_directions(types, operations, webhooks);
     partial_eq(types);
-    // Schemas no operation uses compile under `other-schemas`, with what they use.
+    // Schemas no operation or webhook uses compile under `other-schemas`, with what they use.
     let mut work: Vec<TypeId> = (0..types.len())
-        .filter(|&i| types[i].features.groups.is_empty())
+        .filter(|&i| types[i].features.groups.is_empty() && !types[i].features.webhooks)
         .map(TypeId)
         .collect();
     let other = !work.is_empty();
@@ -541,8 +561,11 @@ pub(super) fn features(types: &mut [TypeDef], operations: &[Operation]) -> bool 
 
 /// Which types are read from responses (both serde directions) and which are sent as JSON
 /// (`Serialize`); schemas no operation uses keep both.
-fn serde_directions(types: &mut [TypeDef], operations: &[Operation]) {
+fn serde_directions(types: &mut [TypeDef], operations: &[Operation], webhooks: &[&TypeRef]) {
     let mut read = Vec::new();
+    for ty in webhooks {
+        collect_named(ty, &mut read);
+    }
     let mut sent = Vec::new();
     for op in operations {
         for r in &op.responses {
@@ -569,7 +592,7 @@ fn serde_directions(types: &mut [TypeDef], operations: &[Operation]) {
     }
     read.extend(
         (0..types.len())
-            .filter(|&i| types[i].features.groups.is_empty())
+            .filter(|&i| types[i].features.groups.is_empty() && !types[i].features.webhooks)
             .map(TypeId),
     );
     let mut mark = |work: &mut Vec<TypeId>, both: bool| {

@@ -8,6 +8,7 @@ mod operation;
 mod pagination;
 mod paths;
 mod schema;
+mod webhooks;
 
 use crate::error::{Diagnostics, Error, Location};
 use crate::ir::{
@@ -29,6 +30,7 @@ pub fn lower(doc: &Document, settings: &Settings) -> Result<Api, Error> {
     cx.reserve_components();
     cx.define_components();
     let operations = cx.lower_operations();
+    let raw_webhooks = cx.lower_webhooks();
     let Lowerer {
         types,
         names,
@@ -66,7 +68,17 @@ pub fn lower(doc: &Document, settings: &Settings) -> Result<Api, Error> {
     for (pointer, message) in analysis::analyse(&mut types, &mut operations) {
         diagnostics.push(Location::pointer(&doc.path, pointer), message);
     }
-    let other_schemas = analysis::features(&mut types, &operations);
+    let webhooks = webhooks::finish(&types, raw_webhooks);
+    let webhook_roots: Vec<&TypeRef> = webhooks
+        .iter()
+        .flat_map(|w| {
+            w.events
+                .iter()
+                .map(|e| &e.payload)
+                .chain(w.undiscriminated.iter().map(|(_, ty)| ty))
+        })
+        .collect();
+    let other_schemas = analysis::features(&mut types, &operations, &webhook_roots);
     for op in &mut operations {
         if let Some(ps) = &mut op.params_struct {
             ps.partial_eq = ps.params.iter().all(|p| analysis::compares(&types, &p.ty));
@@ -100,7 +112,10 @@ pub fn lower(doc: &Document, settings: &Settings) -> Result<Api, Error> {
         pointers(&settings.errors.summary, &common.summary),
         pointers(&settings.errors.detail, &common.detail),
     );
-    let runtime = runtime_parts(&types, &operations);
+    let mut runtime = runtime_parts(&types, &operations);
+    if webhooks.is_some() {
+        runtime.webhooks = true;
+    }
     let api = Api {
         title: doc.api.info.title.clone(),
         version: doc.api.info.version.clone(),
@@ -115,6 +130,7 @@ pub fn lower(doc: &Document, settings: &Settings) -> Result<Api, Error> {
         groups,
         runtime,
         other_schemas,
+        webhooks,
         warnings,
     };
     diagnostics.finish(api)
@@ -242,7 +258,9 @@ impl<'a> Lowerer<'a> {
             groups: Vec::new(),
             group_index: HashMap::new(),
             group_names: Namespace::with_reserved(&["mod", "operations"]),
-            group_features: Namespace::with_reserved(&["default", "other-schemas"]),
+            // The crate's own features: `other-schemas`, `webhooks` (whether or not the spec has
+            // webhooks, so that a tag's feature does not change when it gains some).
+            group_features: Namespace::with_reserved(&["default", "other-schemas", "webhooks"]),
             shared_path_prefix: shared_path_prefix(api),
             components: HashMap::new(),
             memo: HashMap::new(),
@@ -306,7 +324,9 @@ impl<'a> Lowerer<'a> {
                 .find(|t| &t.name == tag)
                 .and_then(|t| t.description.clone())
         });
-        let feature = self.group_features.claim(&naming::feature_name(&label));
+        let feature = self
+            .group_features
+            .claim_kebab(&naming::feature_name(&label));
         self.groups.push(Group {
             feature,
             rust_name,

@@ -336,7 +336,7 @@ impl Lowerer<'_> {
         segments
     }
 
-    fn request_body(
+    pub(super) fn request_body(
         &mut self,
         body: &ReferenceOr<openapiv3::RequestBody>,
         type_base: &str,

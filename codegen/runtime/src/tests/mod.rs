@@ -9,3 +9,4 @@ mod multipart;
 mod pagination;
 mod query;
 mod response;
+mod webhooks;
