@@ -87,11 +87,15 @@ fn check_fixture(spec: &str, name: &str, tests: Option<&str>) {
         text.push_str(
             "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n",
         );
-        // Webhook tests sign deliveries themselves (the crate verifies only).
-        if text.contains("\nwebhooks = [") {
+        // Webhook tests sign deliveries themselves (the crate verifies only); the endpoint
+        // example serves with axum.
+        let webhooks = text.contains("\nwebhooks = [");
+        if webhooks {
             text = text.replace(
                 "\n[dev-dependencies]\n",
-                "\n[dev-dependencies]\ned25519-dalek = { version = \"2\", default-features = false, features = [\"std\"] }\n",
+                "\n[dev-dependencies]\n\
+                 ed25519-dalek = { version = \"2\", default-features = false, features = [\"std\"] }\n\
+                 axum = { version = \"0.8\", default-features = false, features = [\"tokio\", \"http1\"] }\n",
             );
         }
         std::fs::write(&manifest, text).unwrap();
@@ -100,6 +104,28 @@ fn check_fixture(spec: &str, name: &str, tests: Option<&str>) {
             dir.path(),
             &target,
         );
+        if webhooks && name == "webhooks-fixture" {
+            std::fs::create_dir_all(dir.path().join("examples")).unwrap();
+            std::fs::copy(
+                root.join("examples/webhook_endpoint.rs"),
+                dir.path().join("examples/webhook_endpoint.rs"),
+            )
+            .unwrap();
+            cargo(
+                &[
+                    "clippy",
+                    "--offline",
+                    "--quiet",
+                    "--example",
+                    "webhook_endpoint",
+                    "--",
+                    "-D",
+                    "warnings",
+                ],
+                dir.path(),
+                &target,
+            );
+        }
     }
 }
 
