@@ -25,6 +25,8 @@ pub struct Config {
     pub check: bool,
     /// Also build each crate's docs with warnings denied.
     pub docs: bool,
+    /// Also run the examples check (`codegen::examples`).
+    pub examples: bool,
     /// Specs (by path prefix) whose every cargo feature is also checked alone.
     pub each_feature: Vec<String>,
     /// Write the table to this Markdown file too.
@@ -42,6 +44,29 @@ struct Row {
     features: String,
     result: String,
     first_error: String,
+    examples: Option<Examples>,
+}
+
+/// The examples check of one spec.
+#[derive(Default)]
+struct Examples {
+    found: usize,
+    invalid: usize,
+    /// Valid examples of types only ever sent (no `Deserialize` to read them with).
+    sent_only: usize,
+    decoded: usize,
+    round_tripped: usize,
+    failures: Vec<String>,
+}
+
+impl Examples {
+    fn valid_readable(&self) -> usize {
+        self.found - self.invalid - self.sent_only
+    }
+
+    fn ok(&self) -> bool {
+        self.round_tripped == self.valid_readable()
+    }
 }
 
 struct Entry {
@@ -120,6 +145,7 @@ pub fn run(config: &Config) -> Result<bool, String> {
             features: String::new(),
             result: String::new(),
             first_error: String::new(),
+            examples: None,
         };
         match generated {
             Err(e) => {
@@ -186,6 +212,19 @@ pub fn run(config: &Config) -> Result<bool, String> {
                                 .to_owned();
                         }
                     }
+                    if config.examples && output.status.success() {
+                        let spec = corpus_dir.join(&entry.path);
+                        let checked = check_examples(&spec, &options, &out, target_dir)?;
+                        if !checked.ok() {
+                            row.result = format!(
+                                "examples FAILED ({} of {})",
+                                checked.valid_readable() - checked.round_tripped,
+                                checked.valid_readable()
+                            );
+                            row.first_error = checked.failures.first().cloned().unwrap_or_default();
+                        }
+                        row.examples = Some(checked);
+                    }
                     if config
                         .each_feature
                         .iter()
@@ -231,13 +270,102 @@ pub fn run(config: &Config) -> Result<bool, String> {
              Made by `cargo run --release -p codegen -- corpus --report docs/corpus.md` on a \
              2-core machine. Check times reuse `target/corpus-target` from earlier runs \
              (incremental): after a generator change they time a re-check, not a cold check.\n\n\
-             {summary}.\n\n{}",
-            table(&rows)
+             {summary}.\n\n{}{}",
+            table(&rows),
+            examples_table(&rows)
         );
         std::fs::write(report, text).map_err(|e| format!("{}: {e}", report.display()))?;
     }
     println!("\n{summary}");
     Ok(failed == 0)
+}
+
+/// The examples check of the crate generated at `dir` from `spec`.
+fn check_examples(
+    spec: &Path,
+    options: &Options,
+    dir: &Path,
+    target_dir: &Path,
+) -> Result<Examples, String> {
+    use codegen::examples;
+    let doc = codegen::load::bundled(spec).map_err(|e| e.to_string())?;
+    let api = codegen::lower_spec(spec, options).map_err(|e| e.to_string())?;
+    let all = examples::collect(&doc, &api);
+    let validity = validate(&doc, &all)?;
+    let mut result = Examples {
+        found: all.len(),
+        ..Examples::default()
+    };
+    let mut readable = Vec::new();
+    for (example, valid) in all.iter().zip(&validity) {
+        match valid {
+            Err(_) => result.invalid += 1,
+            Ok(()) if !examples::readable(&api, &example.ty) => result.sent_only += 1,
+            Ok(()) => readable.push(example),
+        }
+    }
+    if readable.is_empty() {
+        return Ok(result);
+    }
+    let lib = codegen::naming::lib_name(&options.crate_name);
+    let (test, data) = examples::harness(&api, &lib, &readable);
+    let tests = dir.join("tests");
+    std::fs::create_dir_all(&tests).map_err(|e| e.to_string())?;
+    std::fs::write(tests.join("examples.rs"), test).map_err(|e| e.to_string())?;
+    std::fs::write(tests.join("examples.json"), data).map_err(|e| e.to_string())?;
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args([
+            "test",
+            "--offline",
+            "--quiet",
+            "--test",
+            "examples",
+            "--",
+            "--nocapture",
+        ])
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target_dir)
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    match examples::Report::parse(&stdout) {
+        Some(report) => {
+            result.decoded = report.decoded;
+            result.round_tripped = report.round_tripped;
+            result.failures = report.failures;
+        }
+        None => {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            result.failures.push(format!(
+                "the examples test did not run: {}",
+                stderr
+                    .lines()
+                    .find(|l| l.contains("error"))
+                    .unwrap_or_default()
+            ));
+        }
+    }
+    Ok(result)
+}
+
+#[cfg(feature = "examples")]
+fn validate(
+    doc: &serde_json::Value,
+    all: &[codegen::examples::Example],
+) -> Result<Vec<Result<(), String>>, String> {
+    Ok(codegen::examples::validate(doc, all))
+}
+
+#[cfg(not(feature = "examples"))]
+fn validate(
+    _: &serde_json::Value,
+    _: &[codegen::examples::Example],
+) -> Result<Vec<Result<(), String>>, String> {
+    Err(
+        "the examples check needs a JSON Schema validator: run codegen built with \
+         `--features examples`"
+            .to_owned(),
+    )
 }
 
 /// `cargo check`s the crate at `dir` with each of its features alone: how many compile
@@ -302,6 +430,61 @@ fn print_row(row: &Row) {
         },
         row.first_error.chars().take(160).collect::<String>()
     );
+    if let Some(e) = &row.examples {
+        println!(
+            "    examples: {} found, {} invalid, {} sent only; {} valid read: {} decoded, {} round-tripped",
+            e.found,
+            e.invalid,
+            e.sent_only,
+            e.valid_readable(),
+            e.decoded,
+            e.round_tripped
+        );
+    }
+}
+
+/// The examples check per spec (when it ran), with the failures listed.
+fn examples_table(rows: &[Row]) -> String {
+    let checked: Vec<(&Row, &Examples)> = rows
+        .iter()
+        .filter_map(|r| r.examples.as_ref().map(|e| (r, e)))
+        .collect();
+    if checked.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(
+        "\n## Examples\n\nEvery JSON example of a component schema or a response body \
+         (`codegen corpus --examples`): validated against its schema (JSON Schema 2020-12, \
+         3.0 documents read as 3.1 would write them); each valid one of a type the client \
+         reads decoded into it and serialized back, declared fields compared (numbers as \
+         numbers, date-times as instants, null as absent). \"Sent only\": valid examples of \
+         request types, which have no `Deserialize` to read them with.\n\n\
+         | spec | examples | invalid | sent only | valid, read | decoded | round-tripped |\n\
+         |---|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for (r, e) in &checked {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} | {} |\n",
+            r.path,
+            e.found,
+            e.invalid,
+            e.sent_only,
+            e.valid_readable(),
+            e.decoded,
+            e.round_tripped
+        ));
+    }
+    let failures: Vec<(&str, &String)> = checked
+        .iter()
+        .flat_map(|(r, e)| e.failures.iter().map(move |f| (r.path.as_str(), f)))
+        .collect();
+    if !failures.is_empty() {
+        out.push_str("\nFailures:\n\n");
+        for (path, failure) in failures {
+            out.push_str(&format!("- {path}: `{}`\n", failure.replace('`', "'")));
+        }
+    }
+    out
 }
 
 fn table(rows: &[Row]) -> String {

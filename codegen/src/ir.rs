@@ -159,6 +159,8 @@ pub struct ErrorBodyVariant {
     pub summary: Vec<FieldChain>,
     /// The configured detail paths this type has.
     pub detail: Vec<FieldChain>,
+    /// Held in a `Box`: the type is large (an error would make every `Result` that large).
+    pub boxed: bool,
 }
 
 /// The way from a value to one inside it, as Rust field accesses (`body.meta.total_pages`,

@@ -11,6 +11,7 @@ pub mod config;
 pub mod diff;
 pub mod emit;
 pub mod error;
+pub mod examples;
 pub mod ir;
 pub mod load;
 pub mod lower;

@@ -26,6 +26,21 @@ pub fn load(path: &Path) -> Result<Document, Error> {
     parse(path, &bytes)
 }
 
+/// The spec as one JSON value, other files bundled in, before any normalisation: what a JSON
+/// Schema validator reads (the examples check validates examples against it).
+pub fn bundled(path: &Path) -> Result<Value, Error> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        Error::new(
+            Location::File(path.to_path_buf()),
+            format!("cannot read: {e}"),
+        )
+    })?;
+    let mut value = syntax::parse_value(path, &bytes)?;
+    check_version(path, &value)?;
+    crate::bundle::bundle(path, &mut value)?;
+    Ok(value)
+}
+
 /// Parses spec bytes; `path` names the document in errors (and anchors relative `$ref`s).
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<Document, Error> {
     let mut value = syntax::parse_value(path, bytes)?;

@@ -106,6 +106,10 @@ enum Command {
         /// Also build each crate's docs with warnings denied.
         #[arg(long)]
         docs: bool,
+        /// Also check the spec's examples: valid ones (JSON Schema) must decode into their
+        /// type and come back without losing a declared field (needs `--features examples`).
+        #[arg(long)]
+        examples: bool,
         /// Also check every cargo feature alone for the specs whose path starts with these.
         #[arg(long, value_delimiter = ',')]
         each_feature: Vec<String>,
@@ -149,6 +153,7 @@ fn main() -> ExitCode {
             config_for,
             no_check,
             docs,
+            examples,
             each_feature,
             report,
         } => {
@@ -179,6 +184,7 @@ fn main() -> ExitCode {
                 lock: root.join("Cargo.lock"),
                 check: !no_check,
                 docs,
+                examples,
                 each_feature,
                 report,
             };

@@ -119,6 +119,12 @@ const BLANKET_METHODS: &[&str] = &[
 /// sends a request would read wrong, and clippy says as much).
 const CONVENTIONAL_NAMES: &[&str] = &["new"];
 
+/// The methods of std's binary operator traits: a setter (`fn add(self, value) -> Self`) of
+/// such a name reads as the operator's, and clippy says so (`should_implement_trait`).
+const OPERATOR_METHODS: &[&str] = &[
+    "add", "sub", "mul", "div", "rem", "shl", "shr", "bitand", "bitor", "bitxor",
+];
+
 /// Method names every generated struct already answers to, which a field's setter must not
 /// take: its constructor `new`, the parameters struct's `query`, the methods of the runtime
 /// traits generated types implement (read from the runtime's source), those of the std traits
@@ -132,6 +138,7 @@ pub fn type_method_names() -> &'static BTreeSet<String> {
             .iter()
             .filter(|m| !matches!(**m, "from" | "try_from"))
             .chain(&["new", "query", "serialize", "deserialize"])
+            .chain(OPERATOR_METHODS)
             .map(|s| (*s).to_owned())
             .collect();
         for derive in ["Clone", "Debug", "Default", "PartialEq", "Eq", "Hash"] {

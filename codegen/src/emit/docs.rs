@@ -111,10 +111,12 @@ pub fn sanitize(text: &str) -> Vec<String> {
     // it (Markdown reads them as the item's anyway; written so, they are not "lazy").
     let mut list_item: Option<usize> = None;
     for raw in text.replace("\r\n", "\n").replace('\r', "\n").lines() {
+        // Tabs as four spaces (clippy: tabs in doc comments), other controls as one.
         let line: String = raw
             .chars()
             .map(|c| if c.is_control() && c != '\t' { ' ' } else { c })
-            .collect();
+            .collect::<String>()
+            .replace('\t', "    ");
         let trimmed = line.trim_start();
         if let Some(marker) = &fence {
             if trimmed.starts_with(marker.as_str())
@@ -162,13 +164,19 @@ pub fn sanitize(text: &str) -> Vec<String> {
 
 /// The width of a list item's marker (`- `, `* `, `+ `, `1. `, `1) `), if the line starts one.
 fn list_marker(line: &str) -> Option<usize> {
+    // The item's text starts after the marker and the spaces that follow it (one to four:
+    // `*   item` continues at column 4); more than four are a code block inside the item.
+    let content = |marker: usize| {
+        let spaces = line[marker..].chars().take_while(|&c| c == ' ').count();
+        marker + if (1..=4).contains(&spaces) { spaces } else { 1 }
+    };
     if ["- ", "* ", "+ "].iter().any(|m| line.starts_with(m)) {
-        return Some(2);
+        return Some(content(1));
     }
     let digits = line.chars().take_while(char::is_ascii_digit).count();
     let rest = &line[digits..];
     (digits > 0 && digits < 10 && (rest.starts_with(". ") || rest.starts_with(") ")))
-        .then_some(digits + 2)
+        .then(|| content(digits + 1))
 }
 
 fn fence_marker(line: &str) -> Option<String> {
@@ -281,6 +289,21 @@ mod tests {
                 "    more",
                 "",
                 "after"
+            ]
+        );
+    }
+
+    #[test]
+    fn wide_list_markers_and_tabs() {
+        assert_eq!(
+            sanitize("*   one\ntwo\n1.  first\nsecond\n\n\tcode\twith tabs"),
+            vec![
+                "*   one",
+                "    two",
+                "1.  first",
+                "    second",
+                "",
+                "code    with tabs",
             ]
         );
     }

@@ -25,7 +25,12 @@ pub fn error_body_rs(api: &Api) -> TokenStream {
             "The body of [`{0}`](crate::types::{0}).",
             api.ty(v.ty).name
         )]);
-        quote!(#doc #gate #ident(crate::types::#ty),)
+        let ty = if v.boxed {
+            quote!(Box<crate::types::#ty>)
+        } else {
+            quote!(crate::types::#ty)
+        };
+        quote!(#doc #gate #ident(#ty),)
     });
     let summaries = api.error_bodies.iter().map(|v| {
         let gate = gate(v);

@@ -760,13 +760,17 @@ fn response_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
                     }
                 }
                 Outcome::Error { body } => {
-                    let variant = body
+                    let wrap = body
                         .and_then(|i| api.error_bodies.get(i))
-                        .map_or_else(|| quote!(Other), |v| {
+                        .map_or_else(|| quote!(crate::ErrorBody::Other), |v| {
                             let ident = naming::ident(&v.rust_name);
-                            quote!(#ident)
+                            if v.boxed {
+                                quote!(|body| crate::ErrorBody::#ident(::std::boxed::Box::new(body)))
+                            } else {
+                                quote!(crate::ErrorBody::#ident)
+                            }
                         });
-                    quote!(::std::result::Result::Err(#response.error(crate::ErrorBody::#variant)))
+                    quote!(::std::result::Result::Err(#response.error(#wrap)))
                 }
             };
             quote!(#(#patterns)|* => #action,)

@@ -12,6 +12,7 @@ pub(super) fn analyse(
     operations: &mut [Operation],
 ) -> Vec<(String, String)> {
     implicit_tags(types);
+    most_specific_first(types);
     let scc = strongly_connected(types);
     let errors = alias_cycles(types, &scc);
     box_cycles(types, &scc);
@@ -21,19 +22,54 @@ pub(super) fn analyse(
     errors
 }
 
+/// Untagged unions decode into the first variant that accepts the value, and a struct
+/// accepts objects with keys it does not declare: a variant with fewer required properties
+/// would take values meant for a richer one and drop what it lacks (Twilio's A2P campaign:
+/// `v1` without `privacy_policy_url`, `v2` requiring it). Variants with more required
+/// properties are tried first; the spec's order otherwise.
+fn most_specific_first(types: &mut [TypeDef]) {
+    let required = |types: &[TypeDef], ty: &TypeRef| -> usize {
+        let TypeRef::Named(id) = ty else { return 0 };
+        let kind_of = |id: TypeId| types.get(id.0).map(|t| &t.kind);
+        match crate::ir::struct_behind(*id, kind_of).and_then(kind_of) {
+            Some(TypeKind::Struct(s)) => s.fields.iter().filter(|f| f.required).count(),
+            _ => 0,
+        }
+    };
+    for i in 0..types.len() {
+        let TypeKind::Untagged(variants) = &types[i].kind else {
+            continue;
+        };
+        let counts: Vec<usize> = variants.iter().map(|v| required(types, &v.ty)).collect();
+        if counts.windows(2).all(|w| w[0] >= w[1]) {
+            continue;
+        }
+        let mut order: Vec<usize> = (0..counts.len()).collect();
+        order.sort_by_key(|&k| std::cmp::Reverse(counts[k]));
+        if let TypeKind::Untagged(variants) = &mut types[i].kind {
+            let old = std::mem::take(variants);
+            let mut slots: Vec<Option<crate::ir::UntaggedVariant>> =
+                old.into_iter().map(Some).collect();
+            *variants = order.iter().filter_map(|&k| slots[k].take()).collect();
+        }
+    }
+}
+
 /// A union without a discriminator whose variants are objects told apart by a property every
-/// one of them fixes to its own single value (`type: InstallAndroidApp`): decoding by that
+/// one of them restricts to its own values (`type: InstallAndroidApp`): decoding by that
 /// property, not by trying each variant in turn (the first would take them all, dropping
 /// fields, when the others' fields are optional).
 fn implicit_tags(types: &mut [TypeDef]) {
     use crate::ir::{Tagged, TaggedVariant};
-    let single_value = |types: &[TypeDef], ty: &TypeRef| -> Option<String> {
+    // The values a required string-enum property allows (Adyen's SDK action: `sdk` or
+    // `wechatpaySDK`).
+    let fixed_values = |types: &[TypeDef], ty: &TypeRef| -> Option<Vec<String>> {
         let mut ty = ty.clone();
         for _ in 0..8 {
             match &ty {
                 TypeRef::Named(id) => match &types.get(id.0)?.kind {
-                    TypeKind::StringEnum(e) if e.variants.len() == 1 => {
-                        return Some(e.variants[0].wire_value.clone())
+                    TypeKind::StringEnum(e) if !e.variants.is_empty() => {
+                        return Some(e.variants.iter().map(|v| v.wire_value.clone()).collect())
                     }
                     TypeKind::Alias(target) => ty = target.clone(),
                     _ => return None,
@@ -47,8 +83,8 @@ fn implicit_tags(types: &mut [TypeDef]) {
         let TypeKind::Untagged(variants) = &types[i].kind else {
             continue;
         };
-        // Each variant's struct and its single-valued properties.
-        let mut fixed: Vec<Vec<(String, String)>> = Vec::new();
+        // Each variant's struct and its enum-valued required properties.
+        let mut fixed: Vec<Vec<(String, Vec<String>)>> = Vec::new();
         for v in variants {
             let TypeRef::Named(id) = &v.ty else { break };
             let kind_of = |id: TypeId| types.get(id.0).map(|t| &t.kind);
@@ -61,23 +97,23 @@ fn implicit_tags(types: &mut [TypeDef]) {
                 s.fields
                     .iter()
                     .filter(|f| f.required && !f.flatten)
-                    .filter_map(|f| Some((f.wire_name.clone(), single_value(types, &f.ty)?)))
+                    .filter_map(|f| Some((f.wire_name.clone(), fixed_values(types, &f.ty)?)))
                     .collect(),
             );
         }
         if fixed.len() != variants.len() || fixed.len() < 2 {
             continue;
         }
-        // A property all variants fix, to values that differ.
+        // A property every variant restricts, to sets of values no two variants share.
         let property = fixed[0].iter().map(|(name, _)| name).find(|name| {
-            let values: Vec<Option<&String>> = fixed
+            let sets: Option<Vec<&Vec<String>>> = fixed
                 .iter()
                 .map(|f| f.iter().find(|(n, _)| n == *name).map(|(_, v)| v))
                 .collect();
-            let all: Option<Vec<&String>> = values.into_iter().collect();
-            all.is_some_and(|v| {
-                let distinct: std::collections::BTreeSet<&&String> = v.iter().collect();
-                distinct.len() == v.len()
+            sets.is_some_and(|sets| {
+                let all: Vec<&String> = sets.iter().flat_map(|s| s.iter()).collect();
+                let distinct: std::collections::BTreeSet<&&String> = all.iter().collect();
+                distinct.len() == all.len()
             })
         });
         let Some(property) = property.cloned() else {
@@ -91,7 +127,7 @@ fn implicit_tags(types: &mut [TypeDef]) {
                 tags: f
                     .iter()
                     .filter(|(n, _)| *n == property)
-                    .map(|(_, value)| value.clone())
+                    .flat_map(|(_, values)| values.iter().cloned())
                     .collect(),
                 ty: v.ty.clone(),
                 boxed: v.boxed,
@@ -254,11 +290,11 @@ fn box_cycles(types: &mut [TypeDef], scc: &[usize]) {
 
 /// Variants this many bytes (estimated) or larger are boxed, so that an enum is not the size
 /// of its largest variant (clippy's `large_enum_variant` asks for 200 bytes of difference).
-const LARGE_VARIANT: usize = 128;
+pub(super) const LARGE_VARIANT: usize = 128;
 
 /// A rough size of a type's Rust value in bytes (`String`, `Vec`, maps 24, JSON values 32,
 /// `Option` adds a word, structs their fields); boxed and recursive uses count as a pointer.
-fn estimate_size(types: &[TypeDef], ty: &TypeRef, depth: usize) -> usize {
+pub(super) fn estimate_size(types: &[TypeDef], ty: &TypeRef, depth: usize) -> usize {
     if depth > 8 {
         return 8;
     }

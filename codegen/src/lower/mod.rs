@@ -156,6 +156,8 @@ fn error_bodies(types: &[TypeDef], ids: &[TypeId], settings: &Settings) -> Vec<E
                 ty: id,
                 summary: chains(&settings.errors.summary),
                 detail: chains(&settings.errors.detail),
+                boxed: analysis::estimate_size(types, &TypeRef::Named(id), 0)
+                    >= analysis::LARGE_VARIANT,
             }
         })
         .collect()

@@ -270,6 +270,7 @@ impl Lowerer<'_> {
                 .or_else(|| self.union(one_of, name, pointer, "oneOf")),
             SchemaKind::AnyOf { any_of } => self
                 .tagged(s, any_of)
+                .or_else(|| self.any_of_objects(any_of, name, pointer))
                 .or_else(|| self.union(any_of, name, pointer, "anyOf")),
             SchemaKind::Any(a) if !a.all_of.is_empty() => {
                 Some(self.all_of(&a.all_of, name, pointer, "allOf"))
@@ -277,9 +278,9 @@ impl Lowerer<'_> {
             SchemaKind::Any(a) if !a.one_of.is_empty() => self
                 .tagged(s, &a.one_of)
                 .or_else(|| self.union(&a.one_of, name, pointer, "oneOf")),
-            SchemaKind::Any(a) if !a.any_of.is_empty() => {
-                self.union(&a.any_of, name, pointer, "anyOf")
-            }
+            SchemaKind::Any(a) if !a.any_of.is_empty() => self
+                .any_of_objects(&a.any_of, name, pointer)
+                .or_else(|| self.union(&a.any_of, name, pointer, "anyOf")),
             _ => None,
         }
     }
@@ -303,7 +304,18 @@ impl Lowerer<'_> {
                 VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Some("int32"),
                 VariantOrUnknownOrEmpty::Item(IntegerFormat::Int64) => Some("int64"),
                 VariantOrUnknownOrEmpty::Unknown(f) => Some(f.as_str()),
-                VariantOrUnknownOrEmpty::Empty => None,
+                // No format: i64, unless the schema's own default or example needs more
+                // (DigitalOcean's Kafka settings default to 9223372036854776000, 2^63 as
+                // JavaScript prints Long.MAX_VALUE).
+                VariantOrUnknownOrEmpty::Empty => {
+                    let beyond_i64 = |v: &Option<serde_json::Value>| {
+                        v.as_ref()
+                            .and_then(serde_json::Value::as_u64)
+                            .is_some_and(|n| n > i64::MAX as u64)
+                    };
+                    (beyond_i64(&s.schema_data.default) || beyond_i64(&s.schema_data.example))
+                        .then_some("uint64")
+                }
             })),
             // `format: float` too: JSON numbers are decimal, and an `f32` would not write
             // back what it read (`0.87` → `0.8700000047683716`).
@@ -522,6 +534,38 @@ impl Lowerer<'_> {
         let fields = self.fields(&views, name);
         self.merging.truncate(depth);
         TypeKind::Struct(fields)
+    }
+
+    /// `anyOf` whose members are all objects: a value may match several at once (DigitalOcean's
+    /// page links carry `first`/`prev` and `next`/`last` together), so one struct with every
+    /// member's properties, all optional; an enum of the members would keep only one of them.
+    fn any_of_objects(
+        &mut self,
+        parts: &[ReferenceOr<Schema>],
+        name: &str,
+        pointer: &str,
+    ) -> Option<TypeKind> {
+        let mut views = Vec::new();
+        let mut others = Vec::new();
+        self.collect_all_of(
+            parts,
+            &format!("{pointer}/anyOf"),
+            &mut views,
+            &mut others,
+            0,
+        );
+        if views.len() < 2 || !others.is_empty() {
+            return None;
+        }
+        let depth = self.merging.len();
+        self.merging.extend(views.iter().map(|(_, at)| at.clone()));
+        let mut fields = self.fields(&views, name);
+        self.merging.truncate(depth);
+        for field in &mut fields.fields {
+            field.required = false;
+        }
+        fields.required_order.clear();
+        Some(TypeKind::Struct(fields))
     }
 
     fn collect_all_of<'s>(
