@@ -267,8 +267,8 @@ pub fn run(config: &Config) -> Result<bool, String> {
         let text = format!(
             "# Corpus\n\nEvery spec of `../shared/corpus/MANIFEST.tsv`, generated and linted with `cargo clippy -D warnings` \
              (dependencies shared in one target dir; \"ok\" means no error and no warning).\n\
-             Made by `cargo run --release -p codegen -- corpus --report docs/corpus.md` on a \
-             2-core machine. Check times reuse `target/corpus-target` from earlier runs \
+             Made by `cargo run --release -p codegen --features examples -- corpus --config-for \
+             telnyx/=spec/codegen.toml --examples --report docs/corpus.md` on a 2-core machine. Check times reuse `target/corpus-target` from earlier runs \
              (incremental): after a generator change they time a re-check, not a cold check.\n\n\
              {summary}.\n\n{}{}",
             table(&rows),
