@@ -110,7 +110,8 @@ impl std::fmt::Debug for Verifier {
 impl Verifier {
     /// A verifier for the scheme the API's webhooks declare, from its key: the base64 public
     /// key for Ed25519, the `whsec_` secret for Standard Webhooks.
-    pub fn new(key: &str) -> Result<Self, WebhookError> {
+    pub fn new(key: impl AsRef<str>) -> Result<Self, WebhookError> {
+        let key = key.as_ref();
         match SCHEME {
             "ed25519" => Self::ed25519(key),
             "standard-webhooks" => Self::standard(key),
@@ -127,9 +128,9 @@ impl Verifier {
     }
 
     /// An Ed25519 verifier from a base64 public key (32 bytes).
-    pub fn ed25519(public_key_base64: &str) -> Result<Self, WebhookError> {
+    pub fn ed25519(public_key_base64: impl AsRef<str>) -> Result<Self, WebhookError> {
         let bytes = BASE64
-            .decode(public_key_base64.trim())
+            .decode(public_key_base64.as_ref().trim())
             .map_err(|e| WebhookError::MalformedKey(format!("not base64: {e}")))?;
         let bytes: [u8; 32] = bytes.as_slice().try_into().map_err(|_| {
             WebhookError::MalformedKey(format!(
@@ -146,8 +147,8 @@ impl Verifier {
     }
 
     /// A Standard Webhooks verifier from its secret (`whsec_` followed by base64).
-    pub fn standard(secret: &str) -> Result<Self, WebhookError> {
-        let encoded = secret.trim();
+    pub fn standard(secret: impl AsRef<str>) -> Result<Self, WebhookError> {
+        let encoded = secret.as_ref().trim();
         let encoded = encoded.strip_prefix("whsec_").unwrap_or(encoded);
         let bytes = BASE64
             .decode(encoded)

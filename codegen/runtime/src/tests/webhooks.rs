@@ -98,7 +98,8 @@ fn signed(key: &SigningKey, timestamp: &str, body: &[u8]) -> HeaderMap {
 
 #[test]
 fn a_signed_telnyx_delivery_verifies_and_decodes() {
-    let verifier = Verifier::new(&public_base64(&telnyx_key())).unwrap();
+    // The key as the pinned example passes it: a `String` by value (a `&str` works too).
+    let verifier = Verifier::new(public_base64(&telnyx_key())).unwrap();
     let headers = signed(&telnyx_key(), &NOW.to_string(), BODY.as_bytes());
     verifier
         .verify_at(BODY.as_bytes(), &headers, at(NOW))
@@ -118,7 +119,7 @@ fn a_signed_telnyx_delivery_verifies_and_decodes() {
 #[test]
 fn every_bad_delivery_has_its_own_error() {
     let key = telnyx_key();
-    let verifier = Verifier::ed25519(&public_base64(&key)).unwrap();
+    let verifier = Verifier::ed25519(public_base64(&key)).unwrap();
     let now = NOW.to_string();
     let check = |body: &str, headers: &HeaderMap, clock: u64| {
         verifier.verify_at(body.as_bytes(), headers, at(clock))
