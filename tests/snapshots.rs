@@ -57,6 +57,14 @@ fn multi_file_fixture() {
 }
 
 #[test]
+fn webhooks_fixture() {
+    let spec = root().join("tests/fixtures/webhooks.yml");
+    let options = fixture_options(&spec, "webhooks-fixture", "webhooks.yml");
+    let krate = codegen::generate(&spec, &options).expect("the webhooks fixture generates");
+    snapshot_crate("webhooks", &krate);
+}
+
+#[test]
 fn output_is_deterministic() {
     let spec = root().join("tests/fixtures/hard-cases.yml");
     let options = fixture_options(&spec, "hard-cases", "hard-cases.yml");

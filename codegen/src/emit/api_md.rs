@@ -55,6 +55,48 @@ pub fn api_md(api: &Api, options: &Options) -> String {
             ));
         }
     }
+    if let Some(hooks) = &api.webhooks {
+        out.push_str(&webhooks(api, hooks));
+    }
+    out
+}
+
+/// The webhooks: each event type with its `WebhookEvent` variant, webhook and payload type.
+fn webhooks(api: &Api, hooks: &crate::ir::Webhooks) -> String {
+    let payload = |ty: &crate::ir::TypeRef| match ty {
+        crate::ir::TypeRef::Named(id) => format!("`types::{}`", api.ty(*id).name),
+        other => format!(
+            "`{}`",
+            super::rust_type(api, other, false)
+                .to_string()
+                .replace(' ', "")
+        ),
+    };
+    let told_apart = match &hooks.discriminator {
+        Some(path) => format!("told apart by `{}`", path.join(".")),
+        None => "no event-type property tells them apart".to_owned(),
+    };
+    let mut out = format!(
+        "\n## Webhooks\n\nModule `webhooks` (feature `webhooks`): `Verifier` checks a \
+         delivery, `WebhookEvent` decodes it, {told_apart}.\n\n\
+         | event type | variant | webhook | payload |\n|---|---|---|---|\n"
+    );
+    for e in &hooks.events {
+        out.push_str(&format!(
+            "| {} | `{}` | {} | {} |\n",
+            docs::code_span(&e.event_type).replace('|', "\\|"),
+            e.rust_name,
+            docs::code_span(&e.webhook).replace('|', "\\|"),
+            payload(&e.payload)
+        ));
+    }
+    for (webhook, ty) in &hooks.undiscriminated {
+        out.push_str(&format!(
+            "| – | `Other` | {} | {} |\n",
+            docs::code_span(webhook).replace('|', "\\|"),
+            payload(ty)
+        ));
+    }
     out
 }
 

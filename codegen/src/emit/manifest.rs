@@ -136,7 +136,11 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         lines.extend(features_doc(api, &lib));
     }
     if let Some(hooks) = &api.webhooks {
-        lines.extend(webhooks_doc(hooks, &lib));
+        lines.extend(webhooks_doc(
+            hooks,
+            &lib,
+            &super::webhooks::key_env(hooks, options),
+        ));
     }
     let doc_attrs = docs::inner_attrs(&lines);
     let parts = &api.runtime;
@@ -255,7 +259,7 @@ fn gated(name: &str, gate: Option<TokenStream>, items: Vec<TokenStream>) -> Toke
 }
 
 /// The crate docs' section on receiving webhooks.
-fn webhooks_doc(hooks: &crate::ir::Webhooks, lib: &str) -> Vec<String> {
+fn webhooks_doc(hooks: &crate::ir::Webhooks, lib: &str, key_env: &str) -> Vec<String> {
     use crate::ir::WebhookScheme;
     let scheme = match &hooks.scheme {
         WebhookScheme::Ed25519 {
@@ -299,7 +303,7 @@ fn webhooks_doc(hooks: &crate::ir::Webhooks, lib: &str) -> Vec<String> {
         String::new(),
         "/// `body` as received (before any JSON parsing), `headers` as received.".to_owned(),
         format!("fn receive(body: &[u8], headers: &{lib}::reqwest::header::HeaderMap) -> Result<(), WebhookError> {{"),
-        "    let verifier = Verifier::from_env()?; // build it once, at start-up".to_owned(),
+        format!("    let verifier = Verifier::from_env()?; // {key_env}; build it once, at start-up"),
         "    match verifier.unwrap(body, headers)? {".to_owned(),
         "        WebhookEvent::Other(json) => println!(\"unknown event: {json}\"),".to_owned(),
         "        event => println!(\"{:?}\", event.event_type()),".to_owned(),

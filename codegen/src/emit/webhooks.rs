@@ -10,6 +10,16 @@ use crate::options::Options;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+/// The environment variable `Verifier::from_env` reads the key from.
+pub fn key_env(hooks: &Webhooks, options: &Options) -> String {
+    let suffix = match hooks.scheme {
+        WebhookScheme::Ed25519 { .. } => "PUBLIC_KEY",
+        WebhookScheme::StandardWebhooks => "WEBHOOK_SECRET",
+        WebhookScheme::Unknown => "WEBHOOK_KEY",
+    };
+    format!("{}_{suffix}", options.env_prefix)
+}
+
 pub fn webhook_events_rs(api: &Api, hooks: &Webhooks, options: &Options) -> TokenStream {
     let (scheme, timestamp, signature, key_env) = match &hooks.scheme {
         WebhookScheme::Ed25519 {
@@ -19,19 +29,19 @@ pub fn webhook_events_rs(api: &Api, hooks: &Webhooks, options: &Options) -> Toke
             "ed25519",
             timestamp_header.as_str(),
             signature_header.as_str(),
-            format!("{}_PUBLIC_KEY", options.env_prefix),
+            key_env(hooks, options),
         ),
         WebhookScheme::StandardWebhooks => (
             "standard-webhooks",
             "webhook-timestamp",
             "webhook-signature",
-            format!("{}_WEBHOOK_SECRET", options.env_prefix),
+            key_env(hooks, options),
         ),
         WebhookScheme::Unknown => (
             "",
             "webhook-timestamp",
             "webhook-signature",
-            format!("{}_WEBHOOK_KEY", options.env_prefix),
+            key_env(hooks, options),
         ),
     };
     let pointer = hooks.discriminator.as_ref().map(|path| {
