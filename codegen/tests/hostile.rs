@@ -128,3 +128,44 @@ fn regressions_found_by_fuzzing_generate() {
         assert!(krate.files.contains_key("src/types/mod.rs"));
     }
 }
+
+/// Webhooks with hostile event types (empty, digits, `Other`, names that collide once made
+/// Rust), a webhook that is not a path item, one by reference, one without a body: located
+/// errors for the broken ones, distinct variants for the rest, never a panic.
+#[test]
+fn hostile_webhooks_are_located_errors_or_distinct_variants() {
+    let body = r#"
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                data:
+                  type: object
+                  properties:
+                    event_type: {type: string, enum: ["", "123", "Other", "a.b", "A.B", "self", "a b"]}
+      responses: {'200': {description: ok}}"#;
+    let good = format!(
+        "openapi: 3.1.0\ninfo: {{title: t, version: '1'}}\nwebhooks:\n  weird:\n    post:{body}\n  noBody:\n    post:\n      responses: {{'200': {{description: ok}}}}\n"
+    );
+    let krate = generate("webhooks.yml", &good).expect("generates");
+    let events = &krate.files["src/webhook_events.rs"];
+    for variant in [
+        "Empty(", "V123(", "Other2(", "AB(", "AB2(", "Self_(", "AB3(", "Other(",
+    ] {
+        assert!(events.contains(variant), "{variant} in\n{events}");
+    }
+    assert!(
+        krate
+            .warnings
+            .iter()
+            .any(|w| w.to_string().contains("#/webhooks/noBody/post")),
+        "{:?}",
+        krate.warnings
+    );
+    let broken = format!("{good}  broken: 7\n  byRef:\n    $ref: '#/components/pathItems/x'\n");
+    let e = generate("webhooks.yml", &broken).unwrap_err().to_string();
+    assert!(e.contains("webhooks.yml#/webhooks/broken"), "{e}");
+    assert!(e.contains("webhooks.yml#/webhooks/byRef"), "{e}");
+}
