@@ -44,29 +44,7 @@ struct Row {
     features: String,
     result: String,
     first_error: String,
-    examples: Option<Examples>,
-}
-
-/// The examples check of one spec.
-#[derive(Default)]
-struct Examples {
-    found: usize,
-    invalid: usize,
-    /// Valid examples of types only ever sent (no `Deserialize` to read them with).
-    sent_only: usize,
-    decoded: usize,
-    round_tripped: usize,
-    failures: Vec<String>,
-}
-
-impl Examples {
-    fn valid_readable(&self) -> usize {
-        self.found - self.invalid - self.sent_only
-    }
-
-    fn ok(&self) -> bool {
-        self.round_tripped == self.valid_readable()
-    }
+    examples: Option<codegen::examples::Checked>,
 }
 
 struct Entry {
@@ -218,10 +196,11 @@ pub fn run(config: &Config) -> Result<bool, String> {
                         if !checked.ok() {
                             row.result = format!(
                                 "examples FAILED ({} of {})",
-                                checked.valid_readable() - checked.round_tripped,
+                                checked.valid_readable() - checked.report.round_tripped,
                                 checked.valid_readable()
                             );
-                            row.first_error = checked.failures.first().cloned().unwrap_or_default();
+                            row.first_error =
+                                checked.report.failures.first().cloned().unwrap_or_default();
                         }
                         row.examples = Some(checked);
                     }
@@ -281,86 +260,23 @@ pub fn run(config: &Config) -> Result<bool, String> {
 }
 
 /// The examples check of the crate generated at `dir` from `spec`.
+#[cfg(feature = "examples")]
 fn check_examples(
     spec: &Path,
     options: &Options,
     dir: &Path,
     target_dir: &Path,
-) -> Result<Examples, String> {
-    use codegen::examples;
-    let doc = codegen::load::bundled(spec).map_err(|e| e.to_string())?;
-    let api = codegen::lower_spec(spec, options).map_err(|e| e.to_string())?;
-    let all = examples::collect(&doc, &api);
-    let validity = validate(&doc, &all)?;
-    let mut result = Examples {
-        found: all.len(),
-        ..Examples::default()
-    };
-    let mut readable = Vec::new();
-    for (example, valid) in all.iter().zip(&validity) {
-        match valid {
-            Err(_) => result.invalid += 1,
-            Ok(()) if !examples::readable(&api, &example.ty) => result.sent_only += 1,
-            Ok(()) => readable.push(example),
-        }
-    }
-    if readable.is_empty() {
-        return Ok(result);
-    }
-    let lib = codegen::naming::lib_name(&options.crate_name);
-    let (test, data) = examples::harness(&api, &lib, &readable);
-    let tests = dir.join("tests");
-    std::fs::create_dir_all(&tests).map_err(|e| e.to_string())?;
-    std::fs::write(tests.join("examples.rs"), test).map_err(|e| e.to_string())?;
-    std::fs::write(tests.join("examples.json"), data).map_err(|e| e.to_string())?;
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args([
-            "test",
-            "--offline",
-            "--quiet",
-            "--test",
-            "examples",
-            "--",
-            "--nocapture",
-        ])
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", target_dir)
-        .output()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    match examples::Report::parse(&stdout) {
-        Some(report) => {
-            result.decoded = report.decoded;
-            result.round_tripped = report.round_tripped;
-            result.failures = report.failures;
-        }
-        None => {
-            let stderr = String::from_utf8_lossy(&output.stderr);
-            result.failures.push(format!(
-                "the examples test did not run: {}",
-                stderr
-                    .lines()
-                    .find(|l| l.contains("error"))
-                    .unwrap_or_default()
-            ));
-        }
-    }
-    Ok(result)
-}
-
-#[cfg(feature = "examples")]
-fn validate(
-    doc: &serde_json::Value,
-    all: &[codegen::examples::Example],
-) -> Result<Vec<Result<(), String>>, String> {
-    Ok(codegen::examples::validate(doc, all))
+) -> Result<codegen::examples::Checked, String> {
+    codegen::examples::check(spec, options, dir, target_dir)
 }
 
 #[cfg(not(feature = "examples"))]
-fn validate(
-    _: &serde_json::Value,
-    _: &[codegen::examples::Example],
-) -> Result<Vec<Result<(), String>>, String> {
+fn check_examples(
+    _: &Path,
+    _: &Options,
+    _: &Path,
+    _: &Path,
+) -> Result<codegen::examples::Checked, String> {
     Err(
         "the examples check needs a JSON Schema validator: run codegen built with \
          `--features examples`"
@@ -437,15 +353,15 @@ fn print_row(row: &Row) {
             e.invalid,
             e.sent_only,
             e.valid_readable(),
-            e.decoded,
-            e.round_tripped
+            e.report.decoded,
+            e.report.round_tripped
         );
     }
 }
 
 /// The examples check per spec (when it ran), with the failures listed.
 fn examples_table(rows: &[Row]) -> String {
-    let checked: Vec<(&Row, &Examples)> = rows
+    let checked: Vec<(&Row, &codegen::examples::Checked)> = rows
         .iter()
         .filter_map(|r| r.examples.as_ref().map(|e| (r, e)))
         .collect();
@@ -470,13 +386,13 @@ fn examples_table(rows: &[Row]) -> String {
             e.invalid,
             e.sent_only,
             e.valid_readable(),
-            e.decoded,
-            e.round_tripped
+            e.report.decoded,
+            e.report.round_tripped
         ));
     }
     let failures: Vec<(&str, &String)> = checked
         .iter()
-        .flat_map(|(r, e)| e.failures.iter().map(move |f| (r.path.as_str(), f)))
+        .flat_map(|(r, e)| e.report.failures.iter().map(move |f| (r.path.as_str(), f)))
         .collect();
     if !failures.is_empty() {
         out.push_str("\nFailures:\n\n");

@@ -10,7 +10,6 @@
 use crate::ir::{Api, ResponseBody, StatusMatch, TypeKind, TypeRef};
 use crate::naming;
 use crate::pointer;
-use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::{json, Value};
 
@@ -45,12 +44,12 @@ pub fn collect(doc: &Value, api: &Api) -> Vec<Example> {
         ));
         push_schema_examples(&mut out, schema, &at, &ty);
     }
-    let paths = doc.get("paths").and_then(Value::as_object);
-    for (path, item) in paths.into_iter().flatten() {
-        for op in &api.operations {
-            if op.path != *path {
-                continue;
-            }
+    for op in &api.operations {
+        let path = &op.path;
+        let Some(item) = doc.get("paths").and_then(|p| p.get(path)) else {
+            continue;
+        };
+        {
             let method = op.method.as_str().to_ascii_lowercase();
             let at = format!("#/paths/{}/{method}/responses", pointer::escape(path));
             let responses = item.pointer(&format!("/{method}/responses"));
@@ -163,6 +162,9 @@ fn status_text(status: StatusMatch) -> String {
 /// Whether the generated crate can decode the type (types only ever sent have no
 /// `Deserialize`).
 pub fn readable(api: &Api, ty: &TypeRef) -> bool {
+    if *ty.innermost() == TypeRef::Binary {
+        return false;
+    }
     let mut named = Vec::new();
     collect_named(ty, &mut named);
     named
@@ -291,41 +293,6 @@ fn json_kind(api: &Api, ty: &TypeRef) -> &'static str {
     }
 }
 
-/// The type as the harness names it, from outside the crate (`lib::types::Pet`).
-fn type_tokens(api: &Api, lib: &syn::Ident, ty: &TypeRef) -> TokenStream {
-    match ty {
-        TypeRef::String => quote!(String),
-        TypeRef::Integer(w) => match w {
-            crate::ir::IntWidth::I32 => quote!(i32),
-            crate::ir::IntWidth::I64 => quote!(i64),
-            crate::ir::IntWidth::U32 => quote!(u32),
-            crate::ir::IntWidth::U64 => quote!(u64),
-        },
-        TypeRef::Number(_) => quote!(f64),
-        TypeRef::Boolean => quote!(bool),
-        TypeRef::Json => quote!(serde_json::Value),
-        TypeRef::Binary => quote!(String),
-        TypeRef::DateTime => quote!(#lib::chrono::DateTime<#lib::chrono::Utc>),
-        TypeRef::Date => quote!(#lib::chrono::NaiveDate),
-        TypeRef::Array(inner) => {
-            let inner = type_tokens(api, lib, inner);
-            quote!(Vec<#inner>)
-        }
-        TypeRef::Map(inner) => {
-            let inner = type_tokens(api, lib, inner);
-            quote!(std::collections::BTreeMap<String, #inner>)
-        }
-        TypeRef::Nullable(inner) => {
-            let inner = type_tokens(api, lib, inner);
-            quote!(Option<#inner>)
-        }
-        TypeRef::Named(id) => {
-            let name = naming::ident(&api.ty(*id).name);
-            quote!(#lib::types::#name)
-        }
-    }
-}
-
 /// The test that runs inside the generated crate (`tests/examples.rs`) and the data it reads
 /// (`tests/examples.json`): each readable example, what must come back, and a decode
 /// function per type. It prints one `EXAMPLES {json}` line with the counts and the failures.
@@ -349,7 +316,7 @@ pub fn harness(api: &Api, lib: &str, examples: &[&Example]) -> (String, String) 
         }));
     }
     let arms = types.iter().enumerate().map(|(i, ty)| {
-        let ty = type_tokens(api, &lib_ident, ty);
+        let ty = crate::emit::type_tokens(api, ty, &quote!(#lib_ident::types));
         quote!(#i => round_trip::<#ty>(value),)
     });
     let tokens = quote! {
@@ -439,6 +406,97 @@ pub fn harness(api: &Api, lib: &str, examples: &[&Example]) -> (String, String) 
         Err(e) => format!("compile_error!({:?});\n", e.to_string()),
     };
     (text, serde_json::to_string(&data).unwrap_or_default())
+}
+
+/// The examples check of one spec whose crate is generated at `dir`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Checked {
+    pub found: usize,
+    pub invalid: usize,
+    /// Valid examples of types only ever sent (no `Deserialize` to read them with).
+    pub sent_only: usize,
+    /// What the round-trip test in the crate printed.
+    pub report: Report,
+}
+
+impl Checked {
+    /// The valid examples of types the client reads: what must decode and come back.
+    pub fn valid_readable(&self) -> usize {
+        self.found - self.invalid - self.sent_only
+    }
+
+    pub fn ok(&self) -> bool {
+        self.report.round_tripped == self.valid_readable()
+    }
+}
+
+/// Runs the check: finds the examples of `spec`, validates them, writes the round-trip test
+/// into the crate generated at `dir` (lib name `lib`) and runs it with `cargo test`
+/// (offline, `target_dir` shared).
+#[cfg(feature = "examples")]
+pub fn check(
+    spec: &std::path::Path,
+    options: &crate::Options,
+    dir: &std::path::Path,
+    target_dir: &std::path::Path,
+) -> Result<Checked, String> {
+    let doc = crate::load::bundled(spec).map_err(|e| e.to_string())?;
+    let api = crate::lower_spec(spec, options).map_err(|e| e.to_string())?;
+    let all = collect(&doc, &api);
+    let mut checked = Checked {
+        found: all.len(),
+        ..Checked::default()
+    };
+    let mut readable = Vec::new();
+    for (example, valid) in all.iter().zip(validate(&doc, &all)) {
+        match valid {
+            Err(_) => checked.invalid += 1,
+            Ok(()) if !self::readable(&api, &example.ty) => checked.sent_only += 1,
+            Ok(()) => readable.push(example),
+        }
+    }
+    if readable.is_empty() {
+        return Ok(checked);
+    }
+    let lib = naming::lib_name(&options.crate_name);
+    let (test, data) = harness(&api, &lib, &readable);
+    let tests = dir.join("tests");
+    let write = |name: &str, text: &str| {
+        std::fs::write(tests.join(name), text).map_err(|e| format!("{}: {e}", tests.display()))
+    };
+    std::fs::create_dir_all(&tests).map_err(|e| format!("{}: {e}", tests.display()))?;
+    write("examples.rs", &test)?;
+    write("examples.json", &data)?;
+    let output =
+        std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args([
+                "test",
+                "--offline",
+                "--quiet",
+                "--test",
+                "examples",
+                "--",
+                "--nocapture",
+            ])
+            .current_dir(dir)
+            .env("CARGO_TARGET_DIR", target_dir)
+            .env_remove("RUSTFLAGS")
+            .output()
+            .map_err(|e| format!("cannot run cargo: {e}"))?;
+    checked.report = Report::parse(&String::from_utf8_lossy(&output.stdout)).unwrap_or_else(|| {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        Report {
+            failures: vec![format!(
+                "the examples test did not run: {}",
+                stderr
+                    .lines()
+                    .find(|l| l.contains("error"))
+                    .unwrap_or_default()
+            )],
+            ..Report::default()
+        }
+    });
+    Ok(checked)
 }
 
 /// What the harness printed.

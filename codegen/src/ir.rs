@@ -61,6 +61,28 @@ pub fn struct_behind<'t>(
     None
 }
 
+/// The values of the string enum `ty` is, or names through aliases; `None` for other types.
+pub fn enum_values_behind<'t>(
+    ty: &TypeRef,
+    kind_of: impl Fn(TypeId) -> Option<&'t TypeKind>,
+) -> Option<Vec<String>> {
+    let mut ty = ty.clone();
+    let mut seen = std::collections::HashSet::new();
+    loop {
+        let TypeRef::Named(id) = ty else { return None };
+        if !seen.insert(id) {
+            return None;
+        }
+        match kind_of(id)? {
+            TypeKind::StringEnum(e) if !e.variants.is_empty() => {
+                return Some(e.variants.iter().map(|v| v.wire_value.clone()).collect())
+            }
+            TypeKind::Alias(target) => ty = target.clone(),
+            _ => return None,
+        }
+    }
+}
+
 /// Which runtime files (`codegen/runtime/src/`) a crate needs besides those every crate has,
 /// and under which cargo features: a part is present when its set is not empty.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -388,6 +388,21 @@ fn chain_expr(
 
 /// How a type reference is written; `local` inside the `types` module, else via `crate::types`.
 fn rust_type(api: &Api, ty: &TypeRef, local: bool) -> TokenStream {
+    if local {
+        type_in(api, ty, None)
+    } else {
+        type_in(api, ty, Some(&quote!(crate::types)))
+    }
+}
+
+/// How a type reference is written from outside the crate (a test of it): spec types under
+/// `types` (`my_api::types`).
+pub fn type_tokens(api: &Api, ty: &TypeRef, types: &TokenStream) -> TokenStream {
+    type_in(api, ty, Some(types))
+}
+
+/// A type reference, spec types named under `types` (or bare, inside the `types` module).
+fn type_in(api: &Api, ty: &TypeRef, types: Option<&TokenStream>) -> TokenStream {
     match ty {
         TypeRef::String => quote!(::std::string::String),
         TypeRef::Integer(IntWidth::I32) => quote!(i32),
@@ -401,26 +416,25 @@ fn rust_type(api: &Api, ty: &TypeRef, local: bool) -> TokenStream {
         TypeRef::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
         TypeRef::Date => quote!(::chrono::NaiveDate),
         TypeRef::Array(inner) => {
-            let inner = rust_type(api, inner, local);
+            let inner = type_in(api, inner, types);
             quote!(::std::vec::Vec<#inner>)
         }
         TypeRef::Map(inner) if **inner == TypeRef::Json => {
             quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>)
         }
         TypeRef::Nullable(inner) => {
-            let inner = rust_type(api, inner, local);
+            let inner = type_in(api, inner, types);
             quote!(::std::option::Option<#inner>)
         }
         TypeRef::Map(inner) => {
-            let inner = rust_type(api, inner, local);
+            let inner = type_in(api, inner, types);
             quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
         }
         TypeRef::Named(id) => {
             let name = naming::ident(&api.ty(*id).name);
-            if local {
-                quote!(#name)
-            } else {
-                quote!(crate::types::#name)
+            match types {
+                Some(types) => quote!(#types::#name),
+                None => quote!(#name),
             }
         }
     }

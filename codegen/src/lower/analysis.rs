@@ -63,21 +63,8 @@ fn implicit_tags(types: &mut [TypeDef]) {
     use crate::ir::{Tagged, TaggedVariant};
     // The values a required string-enum property allows (Adyen's SDK action: `sdk` or
     // `wechatpaySDK`).
-    let fixed_values = |types: &[TypeDef], ty: &TypeRef| -> Option<Vec<String>> {
-        let mut ty = ty.clone();
-        for _ in 0..8 {
-            match &ty {
-                TypeRef::Named(id) => match &types.get(id.0)?.kind {
-                    TypeKind::StringEnum(e) if !e.variants.is_empty() => {
-                        return Some(e.variants.iter().map(|v| v.wire_value.clone()).collect())
-                    }
-                    TypeKind::Alias(target) => ty = target.clone(),
-                    _ => return None,
-                },
-                _ => return None,
-            }
-        }
-        None
+    let fixed_values = |types: &[TypeDef], ty: &TypeRef| {
+        crate::ir::enum_values_behind(ty, |id: TypeId| types.get(id.0).map(|t| &t.kind))
     };
     for i in 0..types.len() {
         let TypeKind::Untagged(variants) = &types[i].kind else {

@@ -11,7 +11,7 @@ use crate::naming::{self, Namespace};
 use crate::normalize::WEBHOOKS_KEY;
 use crate::pointer;
 use openapiv3::{Parameter, PathItem, ReferenceOr};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A webhook as lowered before the types are complete.
 pub(super) struct RawWebhook {
@@ -120,7 +120,7 @@ pub(super) fn finish(types: &[TypeDef], raw: Vec<RawWebhook>) -> Option<Webhooks
     let mut names = Namespace::with_reserved(&["Other"]);
     let mut events = Vec::new();
     let mut undiscriminated = Vec::new();
-    let mut claimed: BTreeMap<String, ()> = BTreeMap::new();
+    let mut claimed: BTreeSet<String> = BTreeSet::new();
     for webhook in raw {
         let values = discriminator
             .as_deref()
@@ -129,7 +129,7 @@ pub(super) fn finish(types: &[TypeDef], raw: Vec<RawWebhook>) -> Option<Webhooks
         // An event type two webhooks list is decoded by the first one's type.
         let fresh: Vec<String> = values
             .into_iter()
-            .filter(|v| claimed.insert(v.clone(), ()).is_none())
+            .filter(|v| claimed.insert(v.clone()))
             .collect();
         if fresh.is_empty() {
             undiscriminated.push((webhook.name, webhook.payload));
@@ -217,18 +217,7 @@ fn struct_fields<'t>(types: &'t [TypeDef], ty: &TypeRef) -> Option<&'t [crate::i
 }
 
 fn enum_values(types: &[TypeDef], ty: &TypeRef) -> Option<Vec<String>> {
-    let mut ty = ty;
-    for _ in 0..8 {
-        let TypeRef::Named(id) = ty else { return None };
-        match &types.get(id.0)?.kind {
-            TypeKind::StringEnum(e) => {
-                return Some(e.variants.iter().map(|v| v.wire_value.clone()).collect())
-            }
-            TypeKind::Alias(next) => ty = next,
-            _ => return None,
-        }
-    }
-    None
+    crate::ir::enum_values_behind(ty, |id: TypeId| types.get(id.0).map(|t| &t.kind))
 }
 
 fn enum_paths(
