@@ -74,6 +74,53 @@ fn read_manifest(path: &Path) -> Result<Vec<Entry>, String> {
     Ok(entries)
 }
 
+/// A cargo command for a corpus crate: the shared target dir, and a lean build (no
+/// debuginfo, no incremental state) because each crate is built once and then pruned.
+fn cargo(dir: &Path, target_dir: &Path) -> Command {
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    command.current_dir(dir);
+    codegen::examples::lean_build(&mut command, target_dir);
+    command
+}
+
+/// Removes what building crate `name` left in the shared target dir (its libraries, test
+/// binaries, fingerprints, docs), keeping the dependencies every corpus crate shares: the
+/// whole corpus would otherwise need tens of GB, more than a CI machine's disk.
+fn prune(target_dir: &Path, name: &str) {
+    let lib = codegen::naming::lib_name(name);
+    let prefixes = [
+        format!("lib{lib}-"),
+        format!("{lib}-"),
+        format!("{name}-"),
+        // The examples harness is a test target named `examples` in every crate.
+        "examples-".to_owned(),
+    ];
+    for sub in [
+        "debug/deps",
+        "debug/.fingerprint",
+        "debug/incremental",
+        "debug/build",
+    ] {
+        let Ok(entries) = std::fs::read_dir(target_dir.join(sub)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let file = entry.file_name();
+            let file = file.to_string_lossy();
+            if prefixes.iter().any(|p| file.starts_with(p.as_str())) {
+                let path = entry.path();
+                // Best effort: a file left behind costs disk, not correctness.
+                let _ = if path.is_dir() {
+                    std::fs::remove_dir_all(&path)
+                } else {
+                    std::fs::remove_file(&path)
+                };
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(target_dir.join("doc").join(&lib));
+}
+
 /// A folder and crate name from a spec path (`telnyx/spec3.yml` → `telnyx-spec3-yml`).
 fn slug(path: &str) -> String {
     codegen::naming::crate_name(path)
@@ -141,22 +188,19 @@ pub fn run(config: &Config) -> Result<bool, String> {
                 std::fs::copy(lock, out.join("Cargo.lock")).map_err(|e| e.to_string())?;
                 if config.check {
                     let started = Instant::now();
-                    let output =
-                        Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-                            .args([
-                                "clippy",
-                                "--offline",
-                                "--quiet",
-                                "--message-format",
-                                "short",
-                                "--",
-                                "-D",
-                                "warnings",
-                            ])
-                            .current_dir(&out)
-                            .env("CARGO_TARGET_DIR", target_dir)
-                            .output()
-                            .map_err(|e| format!("cannot run cargo: {e}"))?;
+                    let output = cargo(&out, target_dir)
+                        .args([
+                            "clippy",
+                            "--offline",
+                            "--quiet",
+                            "--message-format",
+                            "short",
+                            "--",
+                            "-D",
+                            "warnings",
+                        ])
+                        .output()
+                        .map_err(|e| format!("cannot run cargo: {e}"))?;
                     row.check_secs = Some(started.elapsed().as_secs_f64());
                     let stderr = String::from_utf8_lossy(&output.stderr);
                     let warnings = stderr.lines().filter(|l| l.contains(": warning:")).count();
@@ -172,14 +216,11 @@ pub fn run(config: &Config) -> Result<bool, String> {
                         .unwrap_or_default()
                         .to_owned();
                     if config.docs && output.status.success() {
-                        let docs =
-                            Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-                                .args(["doc", "--offline", "--quiet", "--no-deps"])
-                                .current_dir(&out)
-                                .env("CARGO_TARGET_DIR", target_dir)
-                                .env("RUSTDOCFLAGS", "-D warnings")
-                                .output()
-                                .map_err(|e| format!("cannot run cargo: {e}"))?;
+                        let docs = cargo(&out, target_dir)
+                            .args(["doc", "--offline", "--quiet", "--no-deps"])
+                            .env("RUSTDOCFLAGS", "-D warnings")
+                            .output()
+                            .map_err(|e| format!("cannot run cargo: {e}"))?;
                         if !docs.status.success() {
                             let stderr = String::from_utf8_lossy(&docs.stderr);
                             row.result = "docs FAILED".into();
@@ -219,6 +260,7 @@ pub fn run(config: &Config) -> Result<bool, String> {
                             }
                         }
                     }
+                    prune(target_dir, &name);
                 } else {
                     row.result = "generated".into();
                 }
@@ -247,8 +289,8 @@ pub fn run(config: &Config) -> Result<bool, String> {
             "# Corpus\n\nEvery spec of `../shared/corpus/MANIFEST.tsv`, generated and linted with `cargo clippy -D warnings` \
              (dependencies shared in one target dir; \"ok\" means no error and no warning).\n\
              Made by `cargo run --release -p codegen --features examples -- corpus --config-for \
-             telnyx/=spec/codegen.toml --examples --report docs/corpus.md` on a 2-core machine. Check times reuse `target/corpus-target` from earlier runs \
-             (incremental): after a generator change they time a re-check, not a cold check.\n\n\
+             telnyx/=spec/codegen.toml --examples --report docs/corpus.md` on a 2-core machine. Check times are of each crate alone: \
+             the dependencies are built once in `target/corpus-target`, each crate's own artifacts are removed after its checks.\n\n\
              {summary}.\n\n{}{}",
             table(&rows),
             examples_table(&rows)
@@ -298,7 +340,7 @@ fn check_each_feature(dir: &Path, target_dir: &Path) -> Result<(usize, usize, St
     let mut ok = 0;
     let mut first = String::new();
     for feature in &features {
-        let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        let output = cargo(dir, target_dir)
             .args([
                 "check",
                 "--offline",
@@ -309,8 +351,6 @@ fn check_each_feature(dir: &Path, target_dir: &Path) -> Result<(usize, usize, St
                 "--features",
                 feature,
             ])
-            .current_dir(dir)
-            .env("CARGO_TARGET_DIR", target_dir)
             .output()
             .map_err(|e| format!("cannot run cargo: {e}"))?;
         let stderr = String::from_utf8_lossy(&output.stderr);

@@ -467,22 +467,23 @@ pub fn check(
     std::fs::create_dir_all(&tests).map_err(|e| format!("{}: {e}", tests.display()))?;
     write("examples.rs", &test)?;
     write("examples.json", &data)?;
-    let output =
-        std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .args([
-                "test",
-                "--offline",
-                "--quiet",
-                "--test",
-                "examples",
-                "--",
-                "--nocapture",
-            ])
-            .current_dir(dir)
-            .env("CARGO_TARGET_DIR", target_dir)
-            .env_remove("RUSTFLAGS")
-            .output()
-            .map_err(|e| format!("cannot run cargo: {e}"))?;
+    let mut command =
+        std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    lean_build(&mut command, target_dir);
+    let output = command
+        .args([
+            "test",
+            "--offline",
+            "--quiet",
+            "--test",
+            "examples",
+            "--",
+            "--nocapture",
+        ])
+        .current_dir(dir)
+        .env_remove("RUSTFLAGS")
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
     checked.report = Report::parse(&String::from_utf8_lossy(&output.stdout)).unwrap_or_else(|| {
         let stderr = String::from_utf8_lossy(&output.stderr);
         Report {
@@ -497,6 +498,16 @@ pub fn check(
         }
     });
     Ok(checked)
+}
+
+/// Points `command` (a cargo build of a throwaway crate) at `target_dir` and makes the build
+/// lean: no debuginfo and no incremental state, which would only fill the disk.
+pub fn lean_build(command: &mut std::process::Command, target_dir: &std::path::Path) {
+    command
+        .env("CARGO_TARGET_DIR", target_dir)
+        .env("CARGO_INCREMENTAL", "0")
+        .env("CARGO_PROFILE_DEV_DEBUG", "0")
+        .env("CARGO_PROFILE_TEST_DEBUG", "0");
 }
 
 /// What the harness printed.
