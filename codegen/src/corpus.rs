@@ -27,6 +27,10 @@ pub struct Config {
     pub docs: bool,
     /// Also run the examples check (`codegen::examples`).
     pub examples: bool,
+    /// Also call every operation against Prism (`codegen::conformance`), this binary.
+    pub prism: Option<PathBuf>,
+    /// Operations expected to fail the conformance run, by spec path: `(spec, operationId)`.
+    pub known_failures: Vec<(String, String)>,
     /// Specs (by path prefix) whose every cargo feature is also checked alone.
     pub each_feature: Vec<String>,
     /// Write the table to this Markdown file too.
@@ -45,6 +49,53 @@ struct Row {
     result: String,
     first_error: String,
     examples: Option<codegen::examples::Checked>,
+    conformance: Option<Conformance>,
+}
+
+/// The conformance run of one spec (`codegen::conformance::Checked`, which needs the
+/// `examples` feature).
+struct Conformance {
+    operations: usize,
+    called: usize,
+    accepted: usize,
+    decoded: usize,
+    invalid_values: usize,
+    prism_limits: usize,
+    known: usize,
+    stale: Vec<String>,
+    failures: Vec<String>,
+    seconds: f64,
+}
+
+impl Conformance {
+    /// As `codegen::conformance::Checked::ok`.
+    fn ok(&self) -> bool {
+        self.decoded + self.prism_limits + self.known == self.operations && self.stale.is_empty()
+    }
+}
+
+/// Reads the known-failures list: `spec operationId reason...` per line, `#` comments.
+pub fn read_known_failures(path: &Path) -> Result<Vec<(String, String)>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let mut words = line.split_whitespace();
+        match (words.next(), words.next(), words.next()) {
+            (Some(spec), Some(id), Some(_reason)) => out.push((spec.to_owned(), id.to_owned())),
+            _ => {
+                return Err(format!(
+                    "{}:{}: expected `spec operationId reason`",
+                    path.display(),
+                    n + 1
+                ))
+            }
+        }
+    }
+    Ok(out)
 }
 
 struct Entry {
@@ -171,6 +222,7 @@ pub fn run(config: &Config) -> Result<bool, String> {
             result: String::new(),
             first_error: String::new(),
             examples: None,
+            conformance: None,
         };
         match generated {
             Err(e) => {
@@ -245,6 +297,35 @@ pub fn run(config: &Config) -> Result<bool, String> {
                         }
                         row.examples = Some(checked);
                     }
+                    if let (Some(prism), true) = (&config.prism, output.status.success()) {
+                        let spec = corpus_dir.join(&entry.path);
+                        let known: Vec<String> = config
+                            .known_failures
+                            .iter()
+                            .filter(|(path, _)| *path == entry.path)
+                            .map(|(_, id)| id.clone())
+                            .collect();
+                        let checked =
+                            check_conformance(&spec, &options, &out, target_dir, prism, &known);
+                        match checked {
+                            Ok(c) => {
+                                if !c.ok() && !row.result.contains("FAILED") {
+                                    row.result = format!(
+                                        "conformance FAILED ({} of {})",
+                                        c.operations - c.decoded,
+                                        c.operations
+                                    );
+                                    row.first_error =
+                                        c.failures.first().cloned().unwrap_or_default();
+                                }
+                                row.conformance = Some(c);
+                            }
+                            Err(e) => {
+                                row.result = "conformance FAILED".into();
+                                row.first_error = e;
+                            }
+                        }
+                    }
                     if config
                         .each_feature
                         .iter()
@@ -291,9 +372,10 @@ pub fn run(config: &Config) -> Result<bool, String> {
              Made by `cargo run --release -p codegen --features examples -- corpus --config-for \
              telnyx/=spec/codegen.toml --examples --report docs/corpus.md` on a 2-core machine. Check times are of each crate alone: \
              the dependencies are built once in `target/corpus-target`, each crate's own artifacts are removed after its checks.\n\n\
-             {summary}.\n\n{}{}",
+             {summary}.\n\n{}{}{}",
             table(&rows),
-            examples_table(&rows)
+            examples_table(&rows),
+            conformance_table(&rows)
         );
         std::fs::write(report, text).map_err(|e| format!("{}: {e}", report.display()))?;
     }
@@ -322,6 +404,48 @@ fn check_examples(
     Err(
         "the examples check needs a JSON Schema validator: run codegen built with \
          `--features examples`"
+            .to_owned(),
+    )
+}
+
+/// The conformance run of the crate generated at `dir` from `spec`.
+#[cfg(feature = "examples")]
+fn check_conformance(
+    spec: &Path,
+    options: &Options,
+    dir: &Path,
+    target_dir: &Path,
+    prism: &Path,
+    known: &[String],
+) -> Result<Conformance, String> {
+    let started = Instant::now();
+    let c = codegen::conformance::check(spec, options, dir, target_dir, prism, known)?;
+    Ok(Conformance {
+        operations: c.operations,
+        called: c.called,
+        accepted: c.accepted,
+        decoded: c.decoded,
+        invalid_values: c.invalid_values,
+        prism_limits: c.prism_limits,
+        known: c.known,
+        stale: c.stale,
+        failures: c.failures,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+#[cfg(not(feature = "examples"))]
+fn check_conformance(
+    _: &Path,
+    _: &Options,
+    _: &Path,
+    _: &Path,
+    _: &Path,
+    _: &[String],
+) -> Result<Conformance, String> {
+    Err(
+        "the conformance run validates its values with a JSON Schema validator: run codegen \
+         built with `--features examples`"
             .to_owned(),
     )
 }
@@ -397,6 +521,26 @@ fn print_row(row: &Row) {
             e.report.round_tripped
         );
     }
+    if let Some(c) = &row.conformance {
+        println!(
+            "    conformance: {} operations: {} called, {} accepted by Prism, {} decoded; {} Prism's faults, {} known failures; {} sent a value no candidate of was valid; {:.1}s",
+            c.operations, c.called, c.accepted, c.decoded, c.prism_limits, c.known, c.invalid_values, c.seconds
+        );
+        for stale in &c.stale {
+            println!("      known to fail, but did not: {stale}");
+        }
+        let shown: Vec<&String> = c
+            .failures
+            .iter()
+            .filter(|f| !f.contains("Prism's fault") && !f.ends_with("(known)"))
+            .collect();
+        for failure in shown.iter().take(5) {
+            println!("      {}", failure.chars().take(240).collect::<String>());
+        }
+        if shown.len() > 5 {
+            println!("      ... and {} more", shown.len() - 5);
+        }
+    }
 }
 
 /// The examples check per spec (when it ran), with the failures listed.
@@ -437,6 +581,57 @@ fn examples_table(rows: &[Row]) -> String {
     if !failures.is_empty() {
         out.push_str("\nFailures:\n\n");
         for (path, failure) in failures {
+            out.push_str(&format!("- {path}: `{}`\n", failure.replace('`', "'")));
+        }
+    }
+    out
+}
+
+/// The conformance run per spec (when it ran), with every failure listed.
+fn conformance_table(rows: &[Row]) -> String {
+    let checked: Vec<(&Row, &Conformance)> = rows
+        .iter()
+        .filter_map(|r| r.conformance.as_ref().map(|c| (r, c)))
+        .collect();
+    if checked.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(
+        "\n## Conformance\n\nEvery operation called once through the generated client \
+         (`codegen corpus --conformance`) against the pinned Prism (`prism mock`, which \
+         validates each request against the spec and answers from it). Values: the spec's \
+         examples of each parameter and body, else one made from the schema (nested examples, \
+         then keywords alone), the first valid against the schema; optional parameters are \
+         sent when the spec shows a value. Accepted: no request violation and a success \
+         status. Decoded: the success response read into its type. Prism's faults: by its own \
+         report, it refused a request no encoding makes it read (a required `page[number]`, an \
+         array in a form body) or answered with a body that breaks the spec. Known: listed in \
+         `conformance/known-failures.txt`, with the reason.\n\n\
+         | spec | operations | called | accepted | decoded | Prism's faults | known | values invalid | time |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for (r, c) in &checked {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {:.0} s |\n",
+            r.path,
+            c.operations,
+            c.called,
+            c.accepted,
+            c.decoded,
+            c.prism_limits,
+            c.known,
+            c.invalid_values,
+            c.seconds
+        ));
+    }
+    let failures: Vec<(&str, &String)> = checked
+        .iter()
+        .flat_map(|(r, c)| c.failures.iter().map(move |f| (r.path.as_str(), f)))
+        .collect();
+    if !failures.is_empty() {
+        out.push_str("\nFailures:\n\n");
+        for (path, failure) in failures {
+            let failure: String = failure.chars().take(300).collect();
             out.push_str(&format!("- {path}: `{}`\n", failure.replace('`', "'")));
         }
     }

@@ -540,6 +540,13 @@ impl Report {
 /// `exclusiveMinimum`); formats are not asserted, as JSON Schema says by default.
 #[cfg(feature = "examples")]
 pub fn validate(doc: &Value, examples: &[Example]) -> Vec<Result<(), String>> {
+    validate_with(doc, examples, false)
+}
+
+/// [`validate`], asserting the formats JSON Schema defines (`uuid`, `email`, `date-time`...)
+/// when `formats` is set, as a validating server (Prism) does.
+#[cfg(feature = "examples")]
+pub fn validate_with(doc: &Value, examples: &[Example], formats: bool) -> Vec<Result<(), String>> {
     let mut doc = doc.clone();
     let v30 = doc
         .get("openapi")
@@ -582,6 +589,7 @@ pub fn validate(doc: &Value, examples: &[Example]) -> Vec<Result<(), String>> {
                     .or_insert_with(|| {
                         jsonschema::options()
                     .with_draft(jsonschema::Draft::Draft202012)
+                    .should_validate_formats(formats)
                     .with_registry(&registry)
                     .build(&json!({ "$ref": format!("urn:spec{}", fragment(&e.schema_pointer)) }))
                     .map_err(|err| format!("schema: {err}"))

@@ -490,6 +490,9 @@ pub struct Operation {
     pub group: usize,
     /// Success statuses with different bodies: the method returns this enum.
     pub success_enum: Option<SuccessEnum>,
+    /// The `Accept` header, when no success response is JSON (`text/csv`,
+    /// `application/ld+json`): the media types they declare. `None`: `application/json`.
+    pub accept: Option<String>,
 }
 
 /// Argument and local variable names of an operation's methods.
@@ -686,6 +689,8 @@ pub enum BodyKind {
 pub struct Response {
     pub status: StatusMatch,
     pub body: ResponseBody,
+    /// The media types the response declares, in spec order.
+    pub media_types: Vec<String>,
     pub description: String,
 }
 

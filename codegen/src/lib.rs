@@ -8,6 +8,8 @@
 
 pub mod bundle;
 pub mod config;
+#[cfg(feature = "examples")]
+pub mod conformance;
 pub mod diff;
 pub mod emit;
 pub mod error;

@@ -110,6 +110,11 @@ enum Command {
         /// type and come back without losing a declared field (needs `--features examples`).
         #[arg(long)]
         examples: bool,
+        /// Also call every operation through the generated client against Prism, which
+        /// validates the requests (the pinned one: `npm ci --prefix conformance`; needs
+        /// `--features examples`).
+        #[arg(long)]
+        conformance: bool,
         /// Also check every cargo feature alone for the specs whose path starts with these.
         #[arg(long, value_delimiter = ',')]
         each_feature: Vec<String>,
@@ -154,16 +159,36 @@ fn main() -> ExitCode {
             no_check,
             docs,
             examples,
+            conformance,
             each_feature,
             report,
         } => {
             let root = workspace::root();
+            let prism = root.join("conformance/node_modules/.bin/prism");
+            if conformance && !prism.exists() {
+                eprintln!(
+                    "error: --conformance needs the pinned Prism: run `npm ci --prefix conformance` \
+                     (node and npm: `apt-get install nodejs npm`)"
+                );
+                return ExitCode::from(2);
+            }
             let absolute = |path: PathBuf| {
                 if path.is_relative() {
                     root.join(path)
                 } else {
                     path
                 }
+            };
+            let known_failures = if conformance {
+                match corpus::read_known_failures(&root.join("conformance/known-failures.txt")) {
+                    Ok(list) => list,
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return ExitCode::from(2);
+                    }
+                }
+            } else {
+                Vec::new()
             };
             let mut configs = Vec::new();
             for entry in config_for {
@@ -185,6 +210,8 @@ fn main() -> ExitCode {
                 check: !no_check,
                 docs,
                 examples,
+                prism: conformance.then_some(prism),
+                known_failures,
                 each_feature,
                 report,
             };

@@ -172,6 +172,18 @@ pub fn write_nested<T: ToQuery + ?Sized>(
     key.truncate(len);
 }
 
+/// A path parameter's value as one path segment, percent-encoded. An empty value is an
+/// [`Error::InvalidRequest`] naming the parameter: it would address another resource
+/// (`/calls/` instead of `/calls/{id}`).
+pub fn path_segment<T: ToQuery + ?Sized>(name: &str, value: &T) -> Result<String, Error> {
+    match value.query_scalar() {
+        Some(text) if !text.is_empty() => Ok(encode_path_segment(&text)),
+        _ => Err(Error::InvalidRequest(format!(
+            "the path parameter {name} is empty"
+        ))),
+    }
+}
+
 /// Percent-encodes a value as one path segment (`/`, `?`, `#` and `..` stay inside it).
 pub fn encode_path_segment(value: &str) -> String {
     match value {

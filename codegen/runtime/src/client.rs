@@ -121,12 +121,14 @@ impl Client {
         self.page_concurrency
     }
 
-    /// Starts a request to `path` (already encoded) with `query`.
+    /// Starts a request to `path` (already encoded) with `query`, accepting the media types
+    /// `accept` lists (an `Accept` header set by the caller wins).
     pub(crate) fn request(
         &self,
         method: Method,
         path: &str,
         query: &QueryString,
+        accept: &str,
     ) -> Result<RequestBuilder, Error> {
         let mut url = format!("{}{}", self.base_url, path);
         let mut query = std::borrow::Cow::Borrowed(query);
@@ -145,7 +147,7 @@ impl Client {
         let mut request = self
             .http
             .request(method, url)
-            .header(reqwest::header::ACCEPT, "application/json");
+            .header(reqwest::header::ACCEPT, accept);
         if let Some((name, value)) = &self.auth {
             request = request.header(name.clone(), value.clone());
         }

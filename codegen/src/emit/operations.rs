@@ -253,6 +253,8 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     let arms = response_arms(api, op);
     let mutable = (!headers.is_empty() || body.is_some()).then(|| quote!(mut));
     let path_local = naming::ident(&locals.path);
+    let accept = op.accept.as_deref().unwrap_or("application/json");
+    let start = quote!(self.request(#method, &#path_local, &#query, #accept));
     let request = naming::ident(&locals.request);
     let response = naming::ident(&locals.response);
     let stream = op
@@ -271,7 +273,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
                 #template,
                 || {
                     let #path_local = #path;
-                    let #mutable #request = self.request(#method, &#path_local, &#query)?;
+                    let #mutable #request = #start?;
                     #(#headers)*
                     #body
                     ::std::result::Result::Ok(#request)
@@ -574,8 +576,10 @@ fn path_expr(op: &Operation) -> TokenStream {
             _ => quote!(#path.push_str(#text);),
         },
         PathSegment::Param(i) => {
-            let ident = naming::ident(&op.path_params[*i].rust_name);
-            quote!(#path.push_str(&crate::query::encode_path_segment(&crate::query::ToQuery::query_scalar(#ident).unwrap_or_default()));)
+            let param = &op.path_params[*i];
+            let ident = naming::ident(&param.rust_name);
+            let wire = &param.wire_name;
+            quote!(#path.push_str(&crate::query::path_segment(#wire, #ident)?);)
         }
     });
     quote! {

@@ -457,7 +457,27 @@ fn auth(api: &OpenAPI) -> Auth {
     let Some(schemes) = api.components.as_ref().map(|c| &c.security_schemes) else {
         return Auth::None;
     };
-    let requirement_names = api.security.iter().flatten().flat_map(|req| req.keys());
+    // The document's requirements first; then, for specs that state them per operation
+    // only (Discord's), the schemes operations require, the most required first.
+    let mut by_operations: std::collections::BTreeMap<&str, usize> = Default::default();
+    for (_, item) in api.paths.iter() {
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        for (_, op) in item.iter() {
+            for name in op.security.iter().flatten().flat_map(|req| req.keys()) {
+                *by_operations.entry(name.as_str()).or_default() += 1;
+            }
+        }
+    }
+    let mut ranked: Vec<(&str, usize)> = by_operations.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let requirement_names = api
+        .security
+        .iter()
+        .flatten()
+        .flat_map(|req| req.keys().map(String::as_str))
+        .chain(ranked.into_iter().map(|(name, _)| name));
     for name in requirement_names {
         match schemes.get(name) {
             Some(ReferenceOr::Item(SecurityScheme::HTTP { scheme, .. }))
@@ -514,6 +534,113 @@ mod tests {
             base("[{url: 'https://{region}.example.com', variables: {region: {default: eu}}}]"),
             (Some("https://eu.example.com".into()), false)
         );
+    }
+
+    #[test]
+    fn accept_lists_the_success_media_types_unless_one_is_json() {
+        let accept = |content: &str| {
+            let text = format!(
+                "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n    get:\n      \
+                 responses:\n        '200': {{description: d, content: {content}}}\n        \
+                 '400': {{description: d, content: {{application/problem+json: {{}}}}}}\n"
+            );
+            let doc = crate::load::parse(Path::new("t.yml"), text.as_bytes()).unwrap();
+            let api = super::lower(&doc, &Default::default()).unwrap();
+            api.operations[0].accept.clone()
+        };
+        assert_eq!(accept("{application/json: {}}"), None);
+        assert_eq!(
+            accept("{application/json; charset=utf-8: {}, text/csv: {}}"),
+            None
+        );
+        assert_eq!(
+            accept("{'*/*': {}}").as_deref(),
+            Some("application/json, */*;q=0.8")
+        );
+        assert_eq!(accept("{}"), None);
+        assert_eq!(
+            accept("{application/ld+json: {}}").as_deref(),
+            Some("application/ld+json")
+        );
+        assert_eq!(
+            accept("{text/csv: {}, application/pdf: {}}").as_deref(),
+            Some("text/csv, application/pdf")
+        );
+        // No media range: any content.
+        assert_eq!(
+            accept("{'*': {}}").as_deref(),
+            Some("application/json, */*;q=0.8")
+        );
+        assert_eq!(
+            accept("{text/csv: {}, '*/*': {}}").as_deref(),
+            Some("text/csv, */*;q=0.8")
+        );
+        // Not a header value: the default stays.
+        assert_eq!(accept("{\"text/é\": {}}"), None);
+    }
+
+    #[test]
+    fn a_union_with_a_null_part_is_an_option_of_the_others() {
+        let text = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    \
+                    P:\n      type: object\n      required: [v]\n      properties:\n        v:\n          \
+                    oneOf: [{type: integer}, {type: boolean}, {type: 'null'}]\n";
+        let doc = crate::load::parse(Path::new("t.yml"), text.as_bytes()).unwrap();
+        let api = super::lower(&doc, &Default::default()).unwrap();
+        let p = api.types.iter().find(|t| t.name == "P").unwrap();
+        let crate::ir::TypeKind::Struct(s) = &p.kind else {
+            panic!("{:?}", p.kind)
+        };
+        assert!(s.fields[0].nullable, "{:?}", s.fields[0]);
+        let crate::ir::TypeRef::Named(id) = &s.fields[0].ty else {
+            panic!("{:?}", s.fields[0].ty)
+        };
+        assert!(
+            matches!(&api.ty(*id).kind, crate::ir::TypeKind::Untagged(v) if v.len() == 2),
+            "{:?}",
+            api.ty(*id).kind
+        );
+    }
+
+    #[test]
+    fn auth_required_by_operations_only_is_the_client_s() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      \
+                    security: [{Bot: []}]\n      responses: {'204': {description: d}}\n  /b:\n    get:\n      \
+                    security: [{Bot: []}, {OAuth: []}]\n      responses: {'204': {description: d}}\n\
+                    components:\n  securitySchemes:\n    Bot: {type: apiKey, in: header, name: Authorization}\n    \
+                    OAuth: {type: http, scheme: bearer}\n";
+        let doc = crate::load::parse(Path::new("t.yml"), text.as_bytes()).unwrap();
+        let api = super::lower(&doc, &Default::default()).unwrap();
+        assert_eq!(
+            api.auth,
+            crate::ir::Auth::ApiKeyHeader("authorization".into())
+        );
+    }
+
+    #[test]
+    fn bodies_declared_as_ranges_are_sent_with_a_concrete_type() {
+        let sent = |content: &str| {
+            let text = format!(
+                "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n    post:\n      \
+                 requestBody: {{content: {content}}}\n      responses: {{'204': {{description: d}}}}\n"
+            );
+            let doc = crate::load::parse(Path::new("t.yml"), text.as_bytes()).unwrap();
+            let api = super::lower(&doc, &Default::default()).unwrap();
+            api.operations[0]
+                .body
+                .as_ref()
+                .unwrap()
+                .content_type
+                .clone()
+        };
+        let object = "{schema: {type: object, properties: {a: {type: string}}}}";
+        assert_eq!(sent(&format!("{{'*/*': {object}}}")), "application/json");
+        assert_eq!(
+            sent(&format!("{{application/vnd.api+json: {object}}}")),
+            "application/vnd.api+json"
+        );
+        assert_eq!(sent("{'text/*': {}}"), "text/plain");
+        assert_eq!(sent("{'*': {}}"), "application/octet-stream");
+        assert_eq!(sent("{application/pdf: {}}"), "application/pdf");
     }
 
     #[test]

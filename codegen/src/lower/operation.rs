@@ -219,6 +219,7 @@ impl Lowerer<'_> {
             None => self.detect_pagination(&rust_name, params_struct.as_ref(), &responses, methods),
         };
         let arms = self.arms(&responses, success_enum.as_ref());
+        let accept = accept(&responses);
         let mut local = |name: &str| arg_names.claim(name);
         let locals = Locals {
             params: local("params"),
@@ -252,6 +253,7 @@ impl Lowerer<'_> {
                 ..Docs::default()
             },
             deprecated: op.deprecated,
+            accept,
         })
     }
 
@@ -392,7 +394,7 @@ impl Lowerer<'_> {
             _ => BodyKind::Bytes,
         };
         Some(RequestBody {
-            content_type: content_type.clone(),
+            content_type: sent_content_type(content_type, &kind),
             kind,
             required: body.required,
             docs: Docs {
@@ -653,6 +655,7 @@ impl Lowerer<'_> {
             out.push(Response {
                 status,
                 body,
+                media_types: response.content.keys().cloned().collect(),
                 description: response.description.clone(),
             });
         }
@@ -750,6 +753,70 @@ fn first_schema(
     content
         .iter()
         .find_map(|(k, m)| m.schema.as_ref().map(|s| (k, s)))
+}
+
+/// The `Content-Type` a body is sent with: the declared media type, unless it is a range
+/// (`*/*`, `application/*`) or no media type at all, which no server parses: then the type
+/// of what is sent.
+fn sent_content_type(declared: &str, kind: &BodyKind) -> String {
+    let essence = declared.split(';').next().unwrap_or_default().trim();
+    let concrete = essence
+        .split_once('/')
+        .is_some_and(|(t, s)| !t.is_empty() && !s.is_empty() && t != "*" && s != "*");
+    let header = declared.bytes().all(|b| (0x20..0x7f).contains(&b));
+    if concrete && header {
+        return declared.to_owned();
+    }
+    match kind {
+        BodyKind::Json(_) => "application/json",
+        BodyKind::Form(_) => "application/x-www-form-urlencoded",
+        BodyKind::Multipart(_) => "multipart/form-data",
+        BodyKind::Text => "text/plain",
+        BodyKind::Bytes => "application/octet-stream",
+    }
+    .to_owned()
+}
+
+/// The `Accept` header of an operation whose answers are not plain JSON: the media types
+/// of its success responses (of `default`, when it declares none). `None` keeps the
+/// client's `application/json`; a declared `*/*` adds itself after JSON (a server that
+/// negotiates finds no `application/json` content there); a value that could not be a
+/// header keeps the default.
+fn accept(responses: &[Response]) -> Option<String> {
+    let success = responses.iter().any(|r| r.status.is_success());
+    let answers = responses.iter().filter(|r| {
+        if success {
+            r.status.is_success()
+        } else {
+            r.status == StatusMatch::Default
+        }
+    });
+    let mut types: Vec<&str> = Vec::new();
+    let mut any = false;
+    for t in answers.flat_map(|r| &r.media_types) {
+        let t = t.trim();
+        // A key that is no media range (Telnyx's `*`) stands for any content too (servers
+        // may refuse a malformed `Accept`; Prism exits on it).
+        if t == "*/*" || !t.contains('/') {
+            any = true;
+        } else if !types.contains(&t) {
+            types.push(t);
+        }
+    }
+    let json = |t: &&str| {
+        let essence = t.split(';').next().unwrap_or_default().trim();
+        essence.eq_ignore_ascii_case("application/json")
+    };
+    let value = match (types.iter().any(json), types.is_empty(), any) {
+        (true, _, _) | (false, true, false) => return None,
+        (false, true, true) => "application/json, */*;q=0.8".to_owned(),
+        (false, false, true) => format!("{}, */*;q=0.8", types.join(", ")),
+        (false, false, false) => types.join(", "),
+    };
+    value
+        .bytes()
+        .all(|b| (0x20..0x7f).contains(&b))
+        .then_some(value)
 }
 
 /// `text/plain`, `text/csv`...: content that is a string.

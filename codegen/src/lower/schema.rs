@@ -83,6 +83,18 @@ fn is_null_schema(s: &Schema) -> bool {
     s.schema_data.extensions.contains_key(NULL_MARKER)
 }
 
+/// `null` is a value of the schema: `nullable`, or a `oneOf`/`anyOf` with a `null` part
+/// (which the union drops, leaving the `Option` to say it).
+fn allows_null(s: &Schema) -> bool {
+    let null_part = match &s.schema_kind {
+        SchemaKind::OneOf { one_of: parts } | SchemaKind::AnyOf { any_of: parts } => parts
+            .iter()
+            .any(|p| matches!(p, ReferenceOr::Item(x) if is_null_schema(x))),
+        _ => false,
+    };
+    s.schema_data.nullable || null_part
+}
+
 pub(super) fn docs_of(s: &Schema) -> Docs {
     let d = &s.schema_data;
     Docs {
@@ -162,7 +174,7 @@ impl Lowerer<'_> {
         match schema {
             SchemaRef::Ref(reference) => self.schema_ref(reference, pointer),
             SchemaRef::Item(s) => {
-                let nullable = s.schema_data.nullable;
+                let nullable = allows_null(s);
                 if let Some(reference) = single_ref(s) {
                     let (ty, target_nullable) = self.schema_ref(reference, pointer);
                     return (ty, nullable || target_nullable);
@@ -207,7 +219,7 @@ impl Lowerer<'_> {
                 // A component whose alias absorbs `null` needs no `Option` around it.
                 let nullable = matches!(
                     schemas.and_then(|m| m.get(name.as_deref().unwrap_or_default())),
-                    Some(ReferenceOr::Item(s)) if s.schema_data.nullable
+                    Some(ReferenceOr::Item(s)) if allows_null(s)
                         && (self.needs_definition(s) || !absorbs_null(s))
                 );
                 (TypeRef::Named(id), nullable)

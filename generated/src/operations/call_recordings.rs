@@ -36,7 +36,12 @@ impl crate::Client {
             || {
                 let path = ::std::string::String::from("/recordings");
                 let request = self
-                    .request(::reqwest::Method::GET, &path, &params.query())?;
+                    .request(
+                        ::reqwest::Method::GET,
+                        &path,
+                        &params.query(),
+                        "application/json",
+                    )?;
                 ::std::result::Result::Ok(request)
             },
             |response| match response.status().as_u16() {

@@ -103,7 +103,8 @@ impl crate::Client {
                 if let Some(value) = &params.color {
                     query.write("color", value);
                 }
-                let mut request = self.request(reqwest::Method::GET, "/items", &query)?;
+                let mut request =
+                    self.request(reqwest::Method::GET, "/items", &query, "application/json")?;
                 if let Some(value) = &params.request_id {
                     request = request.header("x-request-id", header_value("x-request-id", value)?);
                 }
@@ -148,8 +149,12 @@ impl crate::Client {
         self.call(
             "/uploads",
             || {
-                let request =
-                    self.request(reqwest::Method::POST, "/uploads", &QueryString::new())?;
+                let request = self.request(
+                    reqwest::Method::POST,
+                    "/uploads",
+                    &QueryString::new(),
+                    "application/json",
+                )?;
                 let (content_type, bytes) = crate::multipart::encode(body)?;
                 Ok(request.header("content-type", content_type).body(bytes))
             },

@@ -1,4 +1,6 @@
-use crate::query::{encode_path_segment, form_body, header_value, CookieString, QueryString};
+use crate::query::{
+    encode_path_segment, form_body, header_value, path_segment, CookieString, QueryString,
+};
 use std::collections::BTreeMap;
 
 #[test]
@@ -49,6 +51,14 @@ fn path_segments_stay_one_segment() {
     assert_eq!(encode_path_segment("a/b?c#d"), "a%2Fb%3Fc%23d");
     assert_eq!(encode_path_segment(".."), "%2E%2E");
     assert_eq!(encode_path_segment("."), "%2E");
+    assert_eq!(path_segment("id", "a b").unwrap(), "a%20b");
+    assert_eq!(path_segment("n", &7i64).unwrap(), "7");
+    // An empty value would address another resource: refused, naming the parameter.
+    let error = path_segment("call_id", "").unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "invalid request: the path parameter call_id is empty"
+    );
 }
 
 #[test]

@@ -1,0 +1,505 @@
+//! The conformance run: every operation of a spec called once through its generated client
+//! against Prism (`prism mock`, which checks each request against the spec and answers from
+//! it). Per spec it counts the operations called, the requests Prism accepted (no request
+//! violation, a success status) and the responses the client decoded.
+//!
+//! [`plan`] chooses each call's values (see [`values`]), [`harness`] writes them as a test
+//! of the crate built with [`construct`]ed expressions, [`check`] runs it against Prism.
+
+pub mod construct;
+pub mod harness;
+pub mod regex;
+pub mod values;
+
+use crate::examples::Example;
+use crate::ir::{Api, BodyKind, ParamLocation, TypeRef};
+use crate::pointer;
+use serde_json::Value;
+
+/// The values one operation is called with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Call {
+    /// Index into `Api::operations`.
+    pub operation: usize,
+    /// One per path parameter, in template order.
+    pub path_args: Vec<Value>,
+    /// Indices into the parameters struct's `params`, with their values.
+    pub params: Vec<(usize, Value)>,
+    pub body: Option<Value>,
+    /// Where no candidate was valid against its schema (the value is sent anyway).
+    pub invalid: Vec<String>,
+}
+
+/// A value to choose: its schema and the candidates, best first.
+struct Slot {
+    schema_pointer: String,
+    candidates: Vec<Value>,
+    /// Left out when no candidate is valid (an optional parameter).
+    optional: bool,
+}
+
+/// What fills a slot.
+enum Target {
+    Path(usize),
+    Param(usize),
+    Body,
+}
+
+/// The values of every operation's call (feature `examples`: candidates are validated
+/// against their schemas).
+pub fn plan(doc: &Value, api: &Api) -> Vec<Call> {
+    let mut slots: Vec<(usize, Target, Slot)> = Vec::new();
+    for (index, op) in api.operations.iter().enumerate() {
+        let method = op.method.as_str().to_ascii_lowercase();
+        let op_at = format!("#/paths/{}/{method}", pointer::escape(&op.path));
+        let item_at = format!("#/paths/{}", pointer::escape(&op.path));
+        let declared = declared_parameters(doc, &item_at, &op_at);
+        for (i, param) in op.path_params.iter().enumerate() {
+            let found = find(doc, &declared, &param.wire_name, ParamLocation::Path);
+            let mut slot = slot(doc, found, false);
+            // An empty segment addresses another resource (the client refuses it).
+            slot.candidates.retain(|c| c.as_str() != Some(""));
+            if slot.candidates.is_empty() {
+                slot.candidates.push(Value::String("string".to_owned()));
+            }
+            slots.push((index, Target::Path(i), slot));
+        }
+        if let Some(ps) = &op.params_struct {
+            for (i, param) in ps.params.iter().enumerate() {
+                let found = find(doc, &declared, &param.wire_name, param.location);
+                if param.required {
+                    slots.push((index, Target::Param(i), slot(doc, found, false)));
+                } else if let Some(found) = found {
+                    // Optional parameters are sent when the spec shows a value for them:
+                    // that is where encodings differ (deepObject filters, arrays).
+                    let slot = slot(doc, Some(found), true);
+                    if !slot.candidates.is_empty() {
+                        slots.push((index, Target::Param(i), slot));
+                    }
+                }
+            }
+        }
+        if let Some(body) = &op.body {
+            slots.push((
+                index,
+                Target::Body,
+                body_slot(doc, &op_at, &body.content_type, &body.kind),
+            ));
+        }
+    }
+    // Slots without a schema take any value: only the others are validated.
+    let mut examples = Vec::new();
+    for (_, _, slot) in slots
+        .iter()
+        .filter(|(_, _, s)| !s.schema_pointer.is_empty())
+    {
+        for value in &slot.candidates {
+            examples.push(Example {
+                pointer: slot.schema_pointer.clone(),
+                schema_pointer: slot.schema_pointer.clone(),
+                ty: TypeRef::Json,
+                value: value.clone(),
+            });
+        }
+    }
+    let mut verdicts = crate::examples::validate_with(doc, &examples, true).into_iter();
+    let mut calls: Vec<Call> = (0..api.operations.len())
+        .map(|operation| Call {
+            operation,
+            path_args: vec![Value::Null; api.operations[operation].path_params.len()],
+            params: Vec::new(),
+            body: None,
+            invalid: Vec::new(),
+        })
+        .collect();
+    for (index, target, slot) in slots {
+        let valid: Vec<bool> = slot
+            .candidates
+            .iter()
+            .map(|_| slot.schema_pointer.is_empty() || verdicts.next().is_some_and(|v| v.is_ok()))
+            .collect();
+        let chosen = slot.candidates.iter().zip(&valid).find(|(_, ok)| **ok);
+        let call = &mut calls[index];
+        let value = match chosen {
+            Some((value, _)) => value.clone(),
+            None if slot.optional => continue,
+            None => {
+                call.invalid.push(slot.schema_pointer.clone());
+                slot.candidates.last().cloned().unwrap_or(Value::Null)
+            }
+        };
+        match target {
+            Target::Path(i) => call.path_args[i] = value,
+            Target::Param(i) => call.params.push((i, value)),
+            Target::Body => call.body = Some(value),
+        }
+    }
+    calls
+}
+
+/// The parameters an operation declares (path-level ones first, overridden by the
+/// operation's own of the same name and place), each followed through `$ref`s, with its
+/// pointer.
+fn declared_parameters<'d>(doc: &'d Value, item_at: &str, op_at: &str) -> Vec<(&'d Value, String)> {
+    let mut out: Vec<(&Value, String)> = Vec::new();
+    for base in [item_at, op_at] {
+        let list = doc
+            .pointer(&format!("{}/parameters", base.trim_start_matches('#')))
+            .and_then(Value::as_array);
+        for (i, param) in list.into_iter().flatten().enumerate() {
+            let (param, at) = follow_at(doc, param, format!("{base}/parameters/{i}"));
+            let key = |p: &Value| (p.get("name").cloned(), p.get("in").cloned());
+            out.retain(|(p, _)| key(p) != key(param));
+            out.push((param, at));
+        }
+    }
+    out
+}
+
+fn find<'d>(
+    doc: &'d Value,
+    declared: &[(&'d Value, String)],
+    wire_name: &str,
+    location: ParamLocation,
+) -> Option<(&'d Value, String)> {
+    let _ = doc;
+    let place = match location {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
+    };
+    declared
+        .iter()
+        .find(|(p, _)| {
+            let name = p.get("name").and_then(Value::as_str).unwrap_or_default();
+            let same = if location == ParamLocation::Header {
+                name.eq_ignore_ascii_case(wire_name)
+            } else {
+                name == wire_name
+            };
+            same && p.get("in").and_then(Value::as_str) == Some(place)
+        })
+        .map(|(p, at)| (*p, at.clone()))
+}
+
+/// A parameter's candidates: its examples, then (for a required one) values made from its
+/// schema. A parameter the spec does not declare (lowering made it up) is a string.
+fn slot(doc: &Value, found: Option<(&Value, String)>, optional: bool) -> Slot {
+    let Some((param, at)) = found else {
+        return Slot {
+            schema_pointer: String::new(),
+            candidates: vec![Value::String("string".to_owned())],
+            optional,
+        };
+    };
+    let (schema, schema_pointer) = match param.get("schema") {
+        Some(schema) => (schema, format!("{at}/schema")),
+        None => {
+            // `content` instead of `schema`: its one media type's schema.
+            let media = param
+                .get("content")
+                .and_then(Value::as_object)
+                .and_then(|c| c.iter().next());
+            match media {
+                Some((media_type, media)) => (
+                    media.get("schema").unwrap_or(&Value::Null),
+                    format!("{at}/content/{}/schema", pointer::escape(media_type)),
+                ),
+                None => (&Value::Null, String::new()),
+            }
+        }
+    };
+    let mut candidates = explicit(doc, param);
+    if optional {
+        let schema = values::follow(doc, schema);
+        if let Some(example) = schema.get("example") {
+            candidates.push(example.clone());
+        }
+    } else {
+        candidates.push(values::make(doc, schema, values::Source::Examples));
+        candidates.push(values::make(doc, schema, values::Source::Keywords));
+    }
+    Slot {
+        schema_pointer: if doc
+            .pointer(schema_pointer.trim_start_matches('#'))
+            .is_some()
+        {
+            schema_pointer
+        } else {
+            String::new()
+        },
+        candidates,
+        optional,
+    }
+}
+
+fn body_slot(doc: &Value, op_at: &str, content_type: &str, kind: &BodyKind) -> Slot {
+    let request_body = doc.pointer(&format!("{}/requestBody", op_at.trim_start_matches('#')));
+    let (body, at) = match request_body {
+        Some(body) => follow_at(doc, body, format!("{op_at}/requestBody")),
+        None => (&Value::Null, String::new()),
+    };
+    let content = body.get("content").and_then(Value::as_object);
+    let media = content.and_then(|c| c.get_key_value(content_type).or_else(|| c.iter().next()));
+    let Some((media_type, media)) = media else {
+        return Slot {
+            schema_pointer: String::new(),
+            candidates: vec![Value::String("string".to_owned())],
+            optional: false,
+        };
+    };
+    let schema_pointer = format!("{at}/content/{}/schema", pointer::escape(media_type));
+    let schema = media.get("schema").unwrap_or(&Value::Null);
+    let mut candidates = explicit(doc, media);
+    candidates.push(values::make(doc, schema, values::Source::Examples));
+    candidates.push(values::make(doc, schema, values::Source::Keywords));
+    // Text and bytes bodies are strings whatever their schema says.
+    if matches!(kind, BodyKind::Text | BodyKind::Bytes) {
+        for c in &mut candidates {
+            if !c.is_string() {
+                *c = Value::String(c.to_string());
+            }
+        }
+    }
+    Slot {
+        schema_pointer: if media.get("schema").is_some() {
+            schema_pointer
+        } else {
+            String::new()
+        },
+        candidates,
+        optional: false,
+    }
+}
+
+/// The `example` and `examples.*.value` of a parameter or media type.
+fn explicit(doc: &Value, holder: &Value) -> Vec<Value> {
+    let mut out = Vec::new();
+    if let Some(example) = holder.get("example") {
+        out.push(example.clone());
+    }
+    let examples = holder.get("examples").and_then(Value::as_object);
+    for entry in examples.into_iter().flatten().map(|(_, e)| e) {
+        let (entry, _) = follow_at(doc, entry, String::new());
+        if let Some(value) = entry.get("value") {
+            out.push(value.clone());
+        }
+    }
+    out
+}
+
+/// `value` followed through `$ref`s, with the pointer of what it reached.
+fn follow_at<'d>(doc: &'d Value, mut value: &'d Value, mut at: String) -> (&'d Value, String) {
+    for _ in 0..16 {
+        let Some(target) = value.get("$ref").and_then(Value::as_str) else {
+            break;
+        };
+        match target.strip_prefix('#').and_then(|f| doc.pointer(f)) {
+            Some(next) => {
+                value = next;
+                at = target.to_owned();
+            }
+            None => break,
+        }
+    }
+    (value, at)
+}
+
+/// The counts of one run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Checked {
+    pub operations: usize,
+    /// Operations the harness called (the others' values could not be built).
+    pub called: usize,
+    /// Calls Prism found no fault with and answered with a success status.
+    pub accepted: usize,
+    /// Success responses the client decoded.
+    pub decoded: usize,
+    /// Calls sent with a value no candidate of which was valid (counted in `called`).
+    pub invalid_values: usize,
+    /// Calls that failed by Prism's doing (see [`harness::Verdict::PrismLimit`]).
+    pub prism_limits: usize,
+    /// Calls that failed as the known-failures list says they do.
+    pub known: usize,
+    /// Entries of the known-failures list for this spec whose call did not fail.
+    pub stale: Vec<String>,
+    /// Why calls were not made, were refused or did not decode (`operation: reason`).
+    pub failures: Vec<String>,
+}
+
+impl Checked {
+    /// Every call decoded, but for Prism's faults and the known failures, and no known
+    /// failure passed.
+    pub fn ok(&self) -> bool {
+        self.decoded + self.prism_limits + self.known == self.operations && self.stale.is_empty()
+    }
+}
+
+/// Runs the check on the crate generated at `dir` from `spec`: plans the calls, writes the
+/// harness (`tests/conformance.rs`), starts `prism` on the spec on a free 127.0.0.1 port and
+/// runs the harness with `cargo test` (offline, `target_dir` shared).
+pub fn check(
+    spec: &std::path::Path,
+    options: &crate::Options,
+    dir: &std::path::Path,
+    target_dir: &std::path::Path,
+    prism: &std::path::Path,
+    known: &[String],
+) -> Result<Checked, String> {
+    let doc = crate::load::bundled(spec).map_err(|e| e.to_string())?;
+    let api = crate::lower_spec(spec, options).map_err(|e| e.to_string())?;
+    let calls = plan(&doc, &api);
+    let lib = crate::naming::lib_name(&options.crate_name);
+    let written = harness::write(&api, &lib, &calls);
+    let mut checked = Checked {
+        operations: api.operations.len(),
+        invalid_values: calls
+            .iter()
+            .filter(|c| {
+                !c.invalid.is_empty() && !written.skipped.iter().any(|(i, _)| *i == c.operation)
+            })
+            .count(),
+        ..Checked::default()
+    };
+    // `known` holds the operations (operationId, else method name) expected to fail.
+    let is_known = |op: &crate::ir::Operation| {
+        let id = op.operation_id.as_deref().unwrap_or(&op.rust_name);
+        known.iter().any(|k| k == id)
+    };
+    let mut failed_known = std::collections::HashSet::new();
+    for (index, reason) in &written.skipped {
+        let op = &api.operations[*index];
+        let mut failure = format!("{}: not called: {reason}", harness::label(op));
+        if is_known(op) {
+            checked.known += 1;
+            failed_known.insert(*index);
+            failure.push_str(" (known)");
+        }
+        checked.failures.push(failure);
+    }
+    if written.called.is_empty() {
+        return Ok(checked);
+    }
+    let tests = dir.join("tests");
+    std::fs::create_dir_all(&tests).map_err(|e| format!("{}: {e}", tests.display()))?;
+    std::fs::write(tests.join("conformance.rs"), &written.source)
+        .map_err(|e| format!("{}: {e}", tests.display()))?;
+    harness::add_dev_dependencies(&dir.join("Cargo.toml"))?;
+    let total = written.called.len();
+    let mut outcomes: Vec<Option<harness::Outcome>> = vec![None; total];
+    let mut from = 0;
+    // Prism exits on some requests it cannot handle: the run resumes after the culprit
+    // with a new Prism, a few times at most.
+    for _ in 0..10 {
+        let mut server = harness::Prism::start(prism, spec)?;
+        let mut command =
+            std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        crate::examples::lean_build(&mut command, target_dir);
+        let output = command
+            .args([
+                "test",
+                "--offline",
+                "--quiet",
+                "--test",
+                "conformance",
+                "--",
+                "--nocapture",
+            ])
+            .current_dir(dir)
+            .env("CONFORMANCE_URL", &server.url)
+            .env("CONFORMANCE_FROM", from.to_string())
+            .env_remove("RUSTFLAGS")
+            .output()
+            .map_err(|e| format!("cannot run cargo: {e}"))?;
+        let alive = server.alive();
+        let parsed = harness::parse(&String::from_utf8_lossy(&output.stdout));
+        if parsed.is_empty() {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            let first = stderr
+                .lines()
+                .find(|l| l.contains("error") || l.contains("panicked"))
+                .unwrap_or_default();
+            checked
+                .failures
+                .insert(0, format!("the conformance test did not run: {first}"));
+            return Ok(checked);
+        }
+        for (i, outcome) in parsed {
+            if let Some(slot) = outcomes.get_mut(i) {
+                *slot = Some(outcome);
+            }
+        }
+        if alive {
+            break;
+        }
+        let culprit = (from..total).find(|&i| outcomes[i].as_ref().is_none_or(|o| o.unsent()));
+        let Some(culprit) = culprit else { break };
+        outcomes[culprit] = Some(harness::Outcome(serde_json::json!({
+            "status": null,
+            "decoded": false,
+            "error": format!("Prism exited on this request: {}", server.log_tail(2)),
+        })));
+        for later in outcomes.iter_mut().skip(culprit + 1) {
+            *later = None;
+        }
+        from = culprit + 1;
+        if from >= total {
+            break;
+        }
+    }
+    checked.called = total;
+    for (index, outcome) in written.called.iter().zip(outcomes) {
+        let op = &api.operations[*index];
+        let label = harness::label(op);
+        let form = op
+            .body
+            .as_ref()
+            .is_some_and(|b| matches!(b.kind, BodyKind::Form(_) | BodyKind::Multipart(_)));
+        let verdict = match outcome {
+            Some(outcome) => outcome.verdict(form),
+            None => harness::Verdict::Refused("no outcome (the run stopped before it)".into()),
+        };
+        let failure = match verdict {
+            harness::Verdict::Decoded => {
+                checked.accepted += 1;
+                checked.decoded += 1;
+                continue;
+            }
+            harness::Verdict::PrismLimit(why) => {
+                checked.prism_limits += 1;
+                checked
+                    .failures
+                    .push(format!("{label}: Prism's fault: {why}"));
+                continue;
+            }
+            harness::Verdict::NotDecoded(why) => {
+                checked.accepted += 1;
+                format!("{label}: not decoded: {why}")
+            }
+            harness::Verdict::Refused(why) => format!("{label}: refused: {why}"),
+        };
+        if is_known(op) {
+            checked.known += 1;
+            failed_known.insert(*index);
+            checked.failures.push(format!("{failure} (known)"));
+        } else {
+            checked.failures.push(failure);
+        }
+    }
+    for (index, op) in api.operations.iter().enumerate() {
+        if is_known(op) && !failed_known.contains(&index) {
+            checked.stale.push(harness::label(op));
+        }
+    }
+    for id in known {
+        let exists = api
+            .operations
+            .iter()
+            .any(|op| op.operation_id.as_deref().unwrap_or(&op.rust_name) == id);
+        if !exists {
+            checked.stale.push(format!("{id} (no such operation)"));
+        }
+    }
+    Ok(checked)
+}
