@@ -370,7 +370,7 @@ pub fn run(config: &Config) -> Result<bool, String> {
             "# Corpus\n\nEvery spec of `../shared/corpus/MANIFEST.tsv`, generated and linted with `cargo clippy -D warnings` \
              (dependencies shared in one target dir; \"ok\" means no error and no warning).\n\
              Made by `cargo run --release -p codegen --features examples -- corpus --config-for \
-             telnyx/=spec/codegen.toml --examples --report docs/corpus.md` on a 2-core machine. Check times are of each crate alone: \
+             telnyx/=spec/codegen.toml --examples --conformance --report docs/corpus.md` on a 2-core machine. Check times are of each crate alone: \
              the dependencies are built once in `target/corpus-target`, each crate's own artifacts are removed after its checks.\n\n\
              {summary}.\n\n{}{}{}",
             table(&rows),

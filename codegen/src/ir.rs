@@ -204,6 +204,8 @@ pub enum Auth {
     None,
     /// `Authorization: Bearer <key>`.
     Bearer,
+    /// `Authorization: Basic <base64 of the key>`, the key being `user:password`.
+    Basic,
     /// A key sent in the named header.
     ApiKeyHeader(String),
 }

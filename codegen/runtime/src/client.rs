@@ -401,9 +401,19 @@ impl ClientBuilder {
 
 /// The authentication header: its name and `prefix` + key as a value marked sensitive, so
 /// that it never shows in `Debug` output.
-fn auth_header(name: &str, prefix: &str, key: &str) -> Result<(HeaderName, HeaderValue), Error> {
+pub(crate) fn auth_header(
+    name: &str,
+    prefix: &str,
+    key: &str,
+) -> Result<(HeaderName, HeaderValue), Error> {
     let name = HeaderName::from_bytes(name.as_bytes())
         .map_err(|_| Error::Config(format!("the API key header name {name:?} is invalid")))?;
+    // HTTP Basic: the key is `user:password`, sent base64-encoded (RFC 7617).
+    let key = if prefix == "Basic " {
+        base64(key.as_bytes())
+    } else {
+        key.to_owned()
+    };
     let mut value = HeaderValue::from_str(&format!("{prefix}{key}")).map_err(|_| {
         Error::Config(format!(
             "the value for the {name} header has invalid characters"
@@ -411,6 +421,26 @@ fn auth_header(name: &str, prefix: &str, key: &str) -> Result<(HeaderName, Heade
     })?;
     value.set_sensitive(true);
     Ok((name, value))
+}
+
+/// Standard base64 with padding (RFC 4648), for Basic credentials.
+pub(crate) fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
 
 /// Options for the requests of one [`Client::with_options`] clone.

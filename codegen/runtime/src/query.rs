@@ -8,7 +8,7 @@
 
 use crate::error::Error;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use reqwest::header::HeaderValue;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
@@ -200,6 +200,18 @@ pub fn header_value<T: ToQuery + ?Sized>(name: &str, value: &T) -> Result<Header
             "the value for the {name} header has invalid characters"
         ))
     })
+}
+
+/// A header parameter as a one-entry map, for `RequestBuilder::headers`, which replaces a
+/// header of the same name (a spec's `Accept` or `Content-Type` parameter replaces the
+/// client's own instead of being sent beside it); a name or value a header cannot hold is an
+/// [`Error::InvalidRequest`] naming the header.
+pub fn header<T: ToQuery + ?Sized>(name: &str, value: &T) -> Result<HeaderMap, Error> {
+    let key = HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| Error::InvalidRequest(format!("{name:?} is not a header name")))?;
+    let mut map = HeaderMap::new();
+    map.insert(key, header_value(name, value)?);
+    Ok(map)
 }
 
 macro_rules! scalar {

@@ -103,7 +103,7 @@ pub fn write(api: &Api, lib: &str, calls: &[Call]) -> Written {
         fn every_operation() {
             let url = std::env::var("CONFORMANCE_URL").expect("CONFORMANCE_URL: the mock server's URL");
             let client = #lib_ident::Client::builder()
-                .api_key("conformance")
+                .api_key("conformance:secret")
                 .base_url(url)
                 .max_retries(0)
                 .build()

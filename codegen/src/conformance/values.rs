@@ -75,7 +75,10 @@ fn make_at(doc: &Value, schema: &Value, source: Source, depth: usize) -> Value {
                 if let (Value::Object(mut fields), Value::Object(own)) =
                     (value.clone(), object(doc, map, source, depth))
                 {
-                    fields.extend(own);
+                    // The variant's own schema for a property is the narrower one.
+                    for (key, v) in own {
+                        fields.entry(key).or_insert(v);
+                    }
                     return Value::Object(fields);
                 }
                 return value;

@@ -934,6 +934,7 @@ fn auth(auth: &crate::ir::Auth) -> String {
     match auth {
         crate::ir::Auth::None => "no credentials".into(),
         crate::ir::Auth::Bearer => "`Authorization: Bearer <key>`".into(),
+        crate::ir::Auth::Basic => "`Authorization: Basic <user:password>`".into(),
         crate::ir::Auth::ApiKeyHeader(name) => format!("the key in the `{name}` header"),
     }
 }

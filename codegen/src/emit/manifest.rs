@@ -359,6 +359,9 @@ fn example(api: &Api, options: &Options, lib: &str) -> Vec<String> {
         (Auth::None, None) => {
             code.push("let client = Client::builder().base_url(\"https://api.example.com\").build()?;".into())
         }
+        (Auth::Basic, Some(_)) => code.push(
+            "let client = Client::builder().api_key(\"USER:PASSWORD\").build()?;".into(),
+        ),
         (_, Some(_)) => code.push("let client = Client::builder().api_key(\"KEY\").build()?;".into()),
         (_, None) => code.push(
             "let client = Client::builder().api_key(\"KEY\").base_url(\"https://api.example.com\").build()?;"

@@ -608,7 +608,7 @@ fn header_statements(op: &Operation) -> Vec<TokenStream> {
         let ident = naming::ident(&p.rust_name);
         let wire = &p.wire_name;
         let set = quote! {
-            #request = #request.header(#wire, crate::query::header_value(#wire, #value)?);
+            #request = #request.headers(crate::query::header(#wire, #value)?);
         };
         out.push(if p.required {
             quote!({ let #value = &#params.#ident; #set })
@@ -635,7 +635,7 @@ fn header_statements(op: &Operation) -> Vec<TokenStream> {
             let mut #cookies = crate::query::CookieString::new();
             #(#cookie_writes)*
             if !#cookies.is_empty() {
-                #request = #request.header("cookie", crate::query::header_value("cookie", #cookies.as_str())?);
+                #request = #request.headers(crate::query::header("cookie", #cookies.as_str())?);
             }
         });
     }

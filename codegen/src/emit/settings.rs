@@ -42,6 +42,11 @@ pub fn settings_rs(api: &Api, options: &Options) -> TokenStream {
             quote!(Some(("authorization", "Bearer "))),
             "`Authorization: Bearer <key>`: the header and the prefix of its value.",
         ),
+        Auth::Basic => (
+            quote!(Some(("authorization", "Basic "))),
+            "`Authorization: Basic <credentials>`: the API key is `user:password`, sent \
+             base64-encoded.",
+        ),
         Auth::ApiKeyHeader(name) => (
             quote!(Some((#name, ""))),
             "The API key is sent as this header's value.",

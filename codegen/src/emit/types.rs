@@ -587,6 +587,13 @@ fn untagged_def(
             }
         }
     });
+    let multipart_impl = t.multipart_body.then(|| {
+        let arms: Vec<(proc_macro2::Ident, bool)> = variants
+            .iter()
+            .map(|v| (naming::ident(&v.rust_name), v.boxed))
+            .collect();
+        union_multipart(name, &arms, None)
+    });
     quote! {
         #doc
         ///
@@ -599,7 +606,47 @@ fn untagged_def(
             #(#defs)*
         }
         #query_impl
+        #multipart_impl
         #from_impls
+    }
+}
+
+/// `ToMultipart` for a union body: the parts of the variant given (an object the spec does
+/// not describe, the fallback of a tagged union, one part per key).
+fn union_multipart(
+    name: &proc_macro2::Ident,
+    variants: &[(proc_macro2::Ident, bool)],
+    fallback: Option<&proc_macro2::Ident>,
+) -> TokenStream {
+    let arms = variants.iter().map(|(ident, boxed)| {
+        let value = if *boxed {
+            quote!(&**value)
+        } else {
+            quote!(value)
+        };
+        quote!(Self::#ident(value) => crate::multipart::ToMultipart::write_parts(#value, form),)
+    });
+    let fallback = fallback.map(|ident| {
+        quote! {
+            Self::#ident(value) => {
+                if let ::serde_json::Value::Object(fields) = value {
+                    for (key, value) in fields {
+                        form.value(key, value)?;
+                    }
+                }
+                ::std::result::Result::Ok(())
+            }
+        }
+    });
+    quote! {
+        impl crate::multipart::ToMultipart for #name {
+            fn write_parts(&self, form: &mut crate::multipart::Form) -> ::std::result::Result<(), crate::Error> {
+                match self {
+                    #(#arms)*
+                    #fallback
+                }
+            }
+        }
     }
 }
 
@@ -683,6 +730,14 @@ fn tagged_def(
         "An object whose {} the spec does not list, kept as received.",
         docs::code_span(property)
     )]);
+    let multipart_impl = t.multipart_body.then(|| {
+        let arms: Vec<(proc_macro2::Ident, bool)> = tagged
+            .variants
+            .iter()
+            .map(|v| (naming::ident(&v.rust_name), v.boxed))
+            .collect();
+        union_multipart(name, &arms, Some(&fallback))
+    });
     quote! {
         #doc
         #[derive(::std::fmt::Debug, ::std::clone::Clone #partial_eq #serde_derives)]
@@ -696,6 +751,7 @@ fn tagged_def(
 
         #deserialize
         #query_impl
+        #multipart_impl
         #from_impls
     }
 }

@@ -476,7 +476,18 @@ fn mark_query_types(types: &mut [TypeDef], operations: &[Operation]) {
             t.form_body = true;
         }
     }
-    for id in multipart_bodies {
+    // A union body's variants write their parts themselves.
+    let variants: Vec<TypeId> = multipart_bodies
+        .iter()
+        .filter_map(|id| types.get(id.0))
+        .filter(|t| matches!(t.kind, TypeKind::Untagged(_) | TypeKind::Tagged(_)))
+        .flat_map(|t| t.kind.refs())
+        .filter_map(|ty| match ty {
+            TypeRef::Named(v) => crate::ir::struct_behind(*v, |x| types.get(x.0).map(|t| &t.kind)),
+            _ => None,
+        })
+        .collect();
+    for id in multipart_bodies.into_iter().chain(variants) {
         if let Some(t) = types.get_mut(id.0) {
             t.multipart_body = true;
         }

@@ -344,6 +344,28 @@ impl<'a> Lowerer<'a> {
         crate::ir::struct_behind(id, |id| self.kind_of(id))
     }
 
+    /// The union `id` is, or names through aliases, when every variant of it is a struct
+    /// (directly or through aliases).
+    fn union_of_structs(&self, id: TypeId) -> Option<TypeId> {
+        let mut id = id;
+        for _ in 0..16 {
+            let variants: Vec<&TypeRef> = match self.kind_of(id)? {
+                TypeKind::Alias(TypeRef::Named(next)) => {
+                    id = *next;
+                    continue;
+                }
+                TypeKind::Untagged(variants) => variants.iter().map(|v| &v.ty).collect(),
+                TypeKind::Tagged(tagged) => tagged.variants.iter().map(|v| &v.ty).collect(),
+                _ => return None,
+            };
+            let structs = variants
+                .iter()
+                .all(|ty| matches!(ty, TypeRef::Named(v) if self.struct_behind(*v).is_some()));
+            return (structs && !variants.is_empty()).then_some(id);
+        }
+        None
+    }
+
     /// The kind of a type defined so far.
     fn kind_of(&self, id: TypeId) -> Option<&TypeKind> {
         self.types.get(id.0)?.as_ref().map(|t| &t.kind)
@@ -484,6 +506,11 @@ fn auth(api: &OpenAPI) -> Auth {
                 if scheme.eq_ignore_ascii_case("bearer") =>
             {
                 return Auth::Bearer
+            }
+            Some(ReferenceOr::Item(SecurityScheme::HTTP { scheme, .. }))
+                if scheme.eq_ignore_ascii_case("basic") =>
+            {
+                return Auth::Basic
             }
             Some(ReferenceOr::Item(SecurityScheme::OAuth2 { .. }))
             | Some(ReferenceOr::Item(SecurityScheme::OpenIDConnect { .. })) => return Auth::Bearer,

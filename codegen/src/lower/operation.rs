@@ -384,7 +384,12 @@ impl Lowerer<'_> {
                     // Parts are the fields of the struct (named directly or through aliases).
                     TypeRef::Named(id) => match self.struct_behind(id) {
                         Some(id) => BodyKind::Multipart(TypeRef::Named(id)),
-                        None => BodyKind::Bytes,
+                        // One of several objects (`oneOf` of structs): the parts of the one
+                        // given.
+                        None => match self.union_of_structs(id) {
+                            Some(id) => BodyKind::Multipart(TypeRef::Named(id)),
+                            None => BodyKind::Bytes,
+                        },
                     },
                     // Parts need named fields; any other shape is sent as given.
                     _ => BodyKind::Bytes,
@@ -632,7 +637,11 @@ impl Lowerer<'_> {
                     match same_shape.iter().find(|(seen, _)| seen == schema) {
                         Some((_, ty)) => ResponseBody::Json(ty.clone()),
                         None => {
+                            // A body that may be `null` (dropshot's unit `enum: [null]`) reads
+                            // as an `Option`.
                             let ty = self.memo_convert(schema.into(), &hint, &schema_pointer);
+                            let null = self.memo.get(&schema_pointer).is_some_and(|(_, n)| *n);
+                            let ty = super::schema::nullable((ty, null));
                             if matches!(schema, ReferenceOr::Item(_)) {
                                 same_shape.push((schema.clone(), ty.clone()));
                             }

@@ -742,7 +742,7 @@ fn absorbs_null(s: &Schema) -> bool {
 
 /// A converted item or value that may be `null` becomes `Option` (a JSON value, or a type
 /// that already absorbs `null`, needs nothing more).
-fn nullable((ty, nullable): (TypeRef, bool)) -> TypeRef {
+pub(super) fn nullable((ty, nullable): (TypeRef, bool)) -> TypeRef {
     match ty {
         TypeRef::Json | TypeRef::Nullable(_) => ty,
         ty if nullable => TypeRef::Nullable(Box::new(ty)),

@@ -6,7 +6,7 @@ use crate::error::Error;
 use crate::error_body::ErrorBody;
 use crate::multipart::{File, Form, ToMultipart};
 use crate::pagination::{paginate, Page};
-use crate::query::{header_value, QueryString, ToQuery};
+use crate::query::{header, QueryString, ToQuery};
 use crate::response::{Call, Json};
 use futures_util::Stream;
 
@@ -106,7 +106,7 @@ impl crate::Client {
                 let mut request =
                     self.request(reqwest::Method::GET, "/items", &query, "application/json")?;
                 if let Some(value) = &params.request_id {
-                    request = request.header("x-request-id", header_value("x-request-id", value)?);
+                    request = request.headers(header("x-request-id", value)?);
                 }
                 Ok(request)
             },

@@ -154,3 +154,21 @@ fn building_checks_the_configuration() {
         "{debug}"
     );
 }
+
+#[test]
+fn basic_credentials_are_base64_encoded() {
+    use crate::client::{auth_header, base64};
+    assert_eq!(base64(b""), "");
+    assert_eq!(base64(b"f"), "Zg==");
+    assert_eq!(base64(b"fo"), "Zm8=");
+    assert_eq!(base64(b"foo"), "Zm9v");
+    assert_eq!(base64(b"foob"), "Zm9vYg==");
+    // RFC 7617's example.
+    let (name, value) = auth_header("authorization", "Basic ", "Aladdin:open sesame").unwrap();
+    assert_eq!(name, "authorization");
+    assert_eq!(value, "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
+    assert!(value.is_sensitive());
+    // Other schemes send the key as given.
+    let (_, value) = auth_header("authorization", "Bearer ", "k").unwrap();
+    assert_eq!(value, "Bearer k");
+}

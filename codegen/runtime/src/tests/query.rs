@@ -1,5 +1,5 @@
 use crate::query::{
-    encode_path_segment, form_body, header_value, path_segment, CookieString, QueryString,
+    encode_path_segment, form_body, header, header_value, path_segment, CookieString, QueryString,
 };
 use std::collections::BTreeMap;
 
@@ -67,6 +67,10 @@ fn forms_headers_and_cookies() {
     map.insert("name".to_owned(), "A B".to_owned());
     assert_eq!(form_body(&map), b"name=A%20B");
     assert_eq!(header_value("x-id", &42).unwrap(), "42");
+    let map = header("Accept", "application/yaml").unwrap();
+    assert_eq!(map.len(), 1);
+    assert_eq!(map["accept"], "application/yaml");
+    assert!(header("bad name", "x").is_err());
     let e = header_value("x-id", "a\nb").unwrap_err();
     assert!(e.to_string().contains("x-id"), "{e}");
     let mut cookies = CookieString::new();
