@@ -241,8 +241,11 @@ fn prism_cannot_read(fault: &str, form_body: bool) -> bool {
     let bracket_name = fault.starts_with("request.query:")
         && fault.contains("required property '")
         && fault.contains("%5b");
-    let form_array =
-        form_body && fault.starts_with("request.body.") && fault.ends_with("must be array");
+    // Prism reads every form field as text: an array (repeated keys) or an object (a JSON
+    // part, as OpenAPI encodes objects in multipart) fails its type check.
+    let form_array = form_body
+        && fault.starts_with("request.body.")
+        && (fault.ends_with("must be array") || fault.ends_with("must be object"));
     bracket_name || form_array
 }
 

@@ -101,11 +101,13 @@ fn make_at(doc: &Value, schema: &Value, source: Source, depth: usize) -> Value {
                 .and_then(Value::as_u64)
                 .map_or(count, |max| count.min(max));
             let item = map.get("items").cloned().unwrap_or(json!({}));
-            Value::Array(
-                (0..count)
-                    .map(|_| make_at(doc, &item, source, depth + 1))
-                    .collect(),
-            )
+            let mut items: Vec<Value> = (0..count)
+                .map(|_| make_at(doc, &item, source, depth + 1))
+                .collect();
+            if map.get("uniqueItems") == Some(&Value::Bool(true)) {
+                distinct(&mut items);
+            }
+            Value::Array(items)
         }
         Some("object") => object(doc, map, source, depth),
         _ => string(map),
@@ -150,6 +152,24 @@ fn merge_all_of(doc: &Value, map: &Map<String, Value>, depth: usize) -> Map<Stri
         }
     }
     out
+}
+
+/// Makes repeated scalars distinct (`uniqueItems`): the second string gets a `1` appended,
+/// the second number is one more.
+fn distinct(items: &mut [Value]) {
+    for i in 1..items.len() {
+        if !items[..i].contains(&items[i]) {
+            continue;
+        }
+        items[i] = match &items[i] {
+            Value::String(s) => Value::String(format!("{s}{i}")),
+            Value::Number(n) => match n.as_u64() {
+                Some(n) => json!(n + i as u64),
+                None => json!(n.as_f64().unwrap_or(0.0) + i as f64),
+            },
+            other => other.clone(),
+        };
+    }
 }
 
 /// The required properties of an object schema, each made.
@@ -372,6 +392,9 @@ mod tests {
             Source::Keywords,
         );
         assert_eq!(value, json!({"id": "a", "tags": [1, 1]}));
+        let value = made(json!({"type": "array", "minItems": 3, "uniqueItems": true,
+                                "items": {"type": "string", "pattern": "^[0-9]+$"}}));
+        assert_eq!(value, json!(["0", "01", "02"]));
         let value = made(json!({"type": "object", "minProperties": 1,
                                 "properties": {"name": {"type": "string"}, "size": {"type": "integer"}}}));
         assert_eq!(value, json!({"name": "string"}));
