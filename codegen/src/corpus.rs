@@ -310,13 +310,27 @@ pub fn run(config: &Config) -> Result<bool, String> {
                         match checked {
                             Ok(c) => {
                                 if !c.ok() && !row.result.contains("FAILED") {
+                                    let failed =
+                                        c.operations - c.decoded - c.prism_limits - c.known;
                                     row.result = format!(
-                                        "conformance FAILED ({} of {})",
-                                        c.operations - c.decoded,
+                                        "conformance FAILED ({failed} of {})",
                                         c.operations
                                     );
-                                    row.first_error =
-                                        c.failures.first().cloned().unwrap_or_default();
+                                    // The first failure that is neither Prism's nor known.
+                                    row.first_error = match c.stale.first() {
+                                        Some(stale) => {
+                                            format!("known to fail, but did not: {stale}")
+                                        }
+                                        None => c
+                                            .failures
+                                            .iter()
+                                            .find(|f| {
+                                                !f.contains(": Prism's fault: ")
+                                                    && !f.ends_with("(known)")
+                                            })
+                                            .cloned()
+                                            .unwrap_or_default(),
+                                    };
                                 }
                                 row.conformance = Some(c);
                             }
