@@ -275,6 +275,10 @@ impl Outcome {
                     None => Verdict::NotDecoded(error.to_owned()),
                 }
             }
+            // Prism's own failure to make an answer (Kubernetes' deep schemas).
+            Some(500) if error.contains("Unable to generate body for response") => {
+                Verdict::PrismLimit(format!("Prism cannot make an answer: {error}"))
+            }
             Some(status) => Verdict::Refused(format!("status {status}: {error}")),
             None => Verdict::Refused(error.to_owned()),
         }
@@ -417,6 +421,11 @@ mod tests {
 
     #[test]
     fn prism_s_own_faults_are_told_apart_by_what_it_reports() {
+        let complex = json!({"status": 500, "decoded": true, "error": "HTTP 500 Internal Server Error: Schema too complex: Unable to generate body for response. The schema is too complex to generate."});
+        assert!(matches!(
+            Outcome(complex).verdict(false),
+            Verdict::PrismLimit(_)
+        ));
         let brackets = json!([{"location": ["request", "query"], "severity": "Error",
             "message": "Request query must have required property 'page%5bnumber%5d'"}]);
         assert!(matches!(

@@ -254,6 +254,10 @@ fn body_slot(doc: &Value, op_at: &str, content_type: &str, kind: &BodyKind) -> S
     let mut candidates = explicit(doc, media);
     candidates.push(values::make(doc, schema, values::Source::Examples));
     candidates.push(values::make(doc, schema, values::Source::Keywords));
+    // A body of `null` (a nullable schema's example) sends nothing a server expects.
+    if candidates.iter().any(|c| !c.is_null()) {
+        candidates.retain(|c| !c.is_null());
+    }
     // Text and bytes bodies are strings whatever their schema says.
     if matches!(kind, BodyKind::Text | BodyKind::Bytes) {
         for c in &mut candidates {
