@@ -126,7 +126,11 @@ fn example(pointer: String, schema_pointer: &str, ty: &TypeRef, value: &Value) -
 
 /// A `$ref` to another place of the document followed (a few hops at most), with the pointer
 /// of what it reached.
-fn follow<'d>(doc: &'d Value, mut value: &'d Value, mut at: String) -> (&'d Value, String) {
+pub(crate) fn follow<'d>(
+    doc: &'d Value,
+    mut value: &'d Value,
+    mut at: String,
+) -> (&'d Value, String) {
     for _ in 0..8 {
         let Some(target) = value.get("$ref").and_then(Value::as_str) else {
             break;

@@ -55,7 +55,7 @@ pub fn plan(doc: &Value, api: &Api) -> Vec<Call> {
         let item_at = format!("#/paths/{}", pointer::escape(&op.path));
         let declared = declared_parameters(doc, &item_at, &op_at);
         for (i, param) in op.path_params.iter().enumerate() {
-            let found = find(doc, &declared, &param.wire_name, ParamLocation::Path);
+            let found = find(&declared, &param.wire_name, ParamLocation::Path);
             let mut slot = slot(doc, found, false);
             // An empty segment addresses another resource (the client refuses it).
             slot.candidates.retain(|c| c.as_str() != Some(""));
@@ -66,7 +66,7 @@ pub fn plan(doc: &Value, api: &Api) -> Vec<Call> {
         }
         if let Some(ps) = &op.params_struct {
             for (i, param) in ps.params.iter().enumerate() {
-                let found = find(doc, &declared, &param.wire_name, param.location);
+                let found = find(&declared, &param.wire_name, param.location);
                 if param.required {
                     slots.push((index, Target::Param(i), slot(doc, found, false)));
                 } else if let Some(found) = found {
@@ -147,7 +147,7 @@ fn declared_parameters<'d>(doc: &'d Value, item_at: &str, op_at: &str) -> Vec<(&
             .pointer(&format!("{}/parameters", base.trim_start_matches('#')))
             .and_then(Value::as_array);
         for (i, param) in list.into_iter().flatten().enumerate() {
-            let (param, at) = follow_at(doc, param, format!("{base}/parameters/{i}"));
+            let (param, at) = crate::examples::follow(doc, param, format!("{base}/parameters/{i}"));
             let key = |p: &Value| (p.get("name").cloned(), p.get("in").cloned());
             out.retain(|(p, _)| key(p) != key(param));
             out.push((param, at));
@@ -156,13 +156,12 @@ fn declared_parameters<'d>(doc: &'d Value, item_at: &str, op_at: &str) -> Vec<(&
     out
 }
 
+/// The declared parameter an IR parameter comes from (header names compare without case).
 fn find<'d>(
-    doc: &'d Value,
     declared: &[(&'d Value, String)],
     wire_name: &str,
     location: ParamLocation,
 ) -> Option<(&'d Value, String)> {
-    let _ = doc;
     let place = match location {
         ParamLocation::Path => "path",
         ParamLocation::Query => "query",
@@ -237,7 +236,7 @@ fn slot(doc: &Value, found: Option<(&Value, String)>, optional: bool) -> Slot {
 fn body_slot(doc: &Value, op_at: &str, content_type: &str, kind: &BodyKind) -> Slot {
     let request_body = doc.pointer(&format!("{}/requestBody", op_at.trim_start_matches('#')));
     let (body, at) = match request_body {
-        Some(body) => follow_at(doc, body, format!("{op_at}/requestBody")),
+        Some(body) => crate::examples::follow(doc, body, format!("{op_at}/requestBody")),
         None => (&Value::Null, String::new()),
     };
     let content = body.get("content").and_then(Value::as_object);
@@ -285,29 +284,12 @@ fn explicit(doc: &Value, holder: &Value) -> Vec<Value> {
     }
     let examples = holder.get("examples").and_then(Value::as_object);
     for entry in examples.into_iter().flatten().map(|(_, e)| e) {
-        let (entry, _) = follow_at(doc, entry, String::new());
+        let (entry, _) = crate::examples::follow(doc, entry, String::new());
         if let Some(value) = entry.get("value") {
             out.push(value.clone());
         }
     }
     out
-}
-
-/// `value` followed through `$ref`s, with the pointer of what it reached.
-fn follow_at<'d>(doc: &'d Value, mut value: &'d Value, mut at: String) -> (&'d Value, String) {
-    for _ in 0..16 {
-        let Some(target) = value.get("$ref").and_then(Value::as_str) else {
-            break;
-        };
-        match target.strip_prefix('#').and_then(|f| doc.pointer(f)) {
-            Some(next) => {
-                value = next;
-                at = target.to_owned();
-            }
-            None => break,
-        }
-    }
-    (value, at)
 }
 
 /// Empties what still refers outside the document after bundling: references in places the
