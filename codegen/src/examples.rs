@@ -471,21 +471,7 @@ pub fn check(
     std::fs::create_dir_all(&tests).map_err(|e| format!("{}: {e}", tests.display()))?;
     write("examples.rs", &test)?;
     write("examples.json", &data)?;
-    let mut command =
-        std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    lean_build(&mut command, target_dir);
-    let output = command
-        .args([
-            "test",
-            "--offline",
-            "--quiet",
-            "--test",
-            "examples",
-            "--",
-            "--nocapture",
-        ])
-        .current_dir(dir)
-        .env_remove("RUSTFLAGS")
+    let output = harness_test(dir, target_dir, "examples")
         .output()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     checked.report = Report::parse(&String::from_utf8_lossy(&output.stdout)).unwrap_or_else(|| {
@@ -502,6 +488,32 @@ pub fn check(
         }
     });
     Ok(checked)
+}
+
+/// `cargo test --test <test>` of a harness written into the crate at `dir` (offline, lean,
+/// `target_dir` shared, its output printed): the examples and conformance runs add their
+/// environment and run it.
+pub fn harness_test(
+    dir: &std::path::Path,
+    target_dir: &std::path::Path,
+    test: &str,
+) -> std::process::Command {
+    let mut command =
+        std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    lean_build(&mut command, target_dir);
+    command
+        .args([
+            "test",
+            "--offline",
+            "--quiet",
+            "--test",
+            test,
+            "--",
+            "--nocapture",
+        ])
+        .current_dir(dir)
+        .env_remove("RUSTFLAGS");
+    command
 }
 
 /// Points `command` (a cargo build of a throwaway crate) at `target_dir` and makes the build

@@ -270,16 +270,13 @@ impl<'a> Construct<'a> {
                                 .find(|v| v.tags.iter().any(|t| t == tag))
                         });
                         match variant {
-                            Some(v) => {
-                                let ident = naming::ident(&v.rust_name);
-                                let inner = self.at(&v.ty, value, at, depth + 1)?;
-                                let inner = if v.boxed {
-                                    quote!(::std::boxed::Box::new(#inner))
-                                } else {
-                                    inner
-                                };
-                                Ok(quote!(#path::#ident(#inner)))
-                            }
+                            Some(v) => self.variant(
+                                &path,
+                                (&v.rust_name, &v.ty, v.boxed),
+                                value,
+                                at,
+                                depth,
+                            ),
                             None => {
                                 let ident = naming::ident(&tagged.fallback);
                                 let inner = self.at(&TypeRef::Json, value, at, depth + 1)?;
@@ -301,18 +298,30 @@ impl<'a> Construct<'a> {
                         let Some((_, v)) = best else {
                             return wrong("of any variant's shape");
                         };
-                        let ident = naming::ident(&v.rust_name);
-                        let inner = self.at(&v.ty, value, at, depth + 1)?;
-                        let inner = if v.boxed {
-                            quote!(::std::boxed::Box::new(#inner))
-                        } else {
-                            inner
-                        };
-                        Ok(quote!(#path::#ident(#inner)))
+                        self.variant(&path, (&v.rust_name, &v.ty, v.boxed), value, at, depth)
                     }
                 }
             }
         }
+    }
+
+    /// `Enum::Variant(value)` of a union, boxed where the variant is.
+    fn variant(
+        &self,
+        path: &TokenStream,
+        (name, ty, boxed): (&str, &TypeRef, bool),
+        value: &Value,
+        at: &str,
+        depth: usize,
+    ) -> Result<TokenStream, String> {
+        let ident = naming::ident(name);
+        let inner = self.at(ty, value, at, depth + 1)?;
+        let inner = if boxed {
+            quote!(::std::boxed::Box::new(#inner))
+        } else {
+            inner
+        };
+        Ok(quote!(#path::#ident(#inner)))
     }
 
     /// How well `value` has the shape of `ty`: 0 not at all, more the closer.

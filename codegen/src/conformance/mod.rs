@@ -418,23 +418,9 @@ pub fn check(
             }
             Err(e) => return Err(e),
         };
-        let mut command =
-            std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-        crate::examples::lean_build(&mut command, target_dir);
-        let output = command
-            .args([
-                "test",
-                "--offline",
-                "--quiet",
-                "--test",
-                "conformance",
-                "--",
-                "--nocapture",
-            ])
-            .current_dir(dir)
+        let output = crate::examples::harness_test(dir, target_dir, "conformance")
             .env("CONFORMANCE_URL", &server.url)
             .env("CONFORMANCE_FROM", from.to_string())
-            .env_remove("RUSTFLAGS")
             .output()
             .map_err(|e| format!("cannot run cargo: {e}"))?;
         let alive = server.alive();
