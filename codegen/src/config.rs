@@ -53,10 +53,16 @@ pub fn discover(spec: &Path) -> Option<PathBuf> {
 
 /// Reads the config file at `path` onto `options`.
 pub fn apply_file(path: &Path, options: &mut Options) -> Result<(), Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let bytes = crate::load::read_input(path).map_err(|e| {
         Error::new(
             Location::File(path.to_path_buf()),
             format!("cannot read: {e}"),
+        )
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Error::new(
+            Location::File(path.to_path_buf()),
+            "cannot read: not UTF-8 text",
         )
     })?;
     apply(path, &text, options)

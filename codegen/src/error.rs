@@ -31,10 +31,12 @@ impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Location::Position { file, line, column } => {
-                write!(f, "{}:{line}:{column}", file.display())
+                write!(f, "{}:{line}:{column}", shown(file))
             }
-            Location::Pointer { file, pointer } => write!(f, "{}{pointer}", file.display()),
-            Location::File(file) => write!(f, "{}", file.display()),
+            Location::Pointer { file, pointer } => {
+                write!(f, "{}{}", shown(file), crate::escape::comment(pointer))
+            }
+            Location::File(file) => write!(f, "{}", shown(file)),
         }
     }
 }
@@ -46,9 +48,21 @@ pub struct Diagnostic {
     pub message: String,
 }
 
+/// A path as shown in a message: on one line, without terminal escapes.
+fn shown(file: &Path) -> String {
+    crate::escape::comment(&file.display().to_string())
+}
+
+/// Messages name spec text (names, references): shown on one line, control characters
+/// escaped, so that a spec cannot forge further lines of output or colour a terminal.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.location, self.message)
+        write!(
+            f,
+            "{}: {}",
+            self.location,
+            crate::escape::comment(&self.message)
+        )
     }
 }
 
@@ -123,5 +137,23 @@ impl Diagnostics {
         Err(Error {
             diagnostics: self.items,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_cannot_forge_lines_or_colours() {
+        let e = Error::at_pointer(
+            Path::new("a\nb.yml"),
+            "#/components/schemas/x\u{1b}[31m",
+            "schema `y\nerror: forged` is odd",
+        );
+        let shown = e.to_string();
+        assert_eq!(shown.lines().count(), 1, "{shown}");
+        assert!(!shown.contains('\u{1b}'), "{shown}");
+        assert!(shown.contains("\\u{1B}[31m"), "{shown}");
     }
 }

@@ -12,6 +12,8 @@ pub struct Api {
     /// The spec's server said plain http; the default is https.
     pub base_url_upgraded: bool,
     pub auth: Auth,
+    /// The names that carry credentials, removed when a redirect leads to another origin.
+    pub credential_names: CredentialNames,
     /// Every named type, in a deterministic order (claim order: components, then inline).
     pub types: Vec<TypeDef>,
     pub operations: Vec<Operation>,
@@ -199,6 +201,13 @@ pub enum Access {
 }
 
 /// How requests authenticate.
+/// Header (lowercase) and query parameter names of the spec's `apiKey` security schemes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CredentialNames {
+    pub headers: Vec<String>,
+    pub query: Vec<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Auth {
     None,
@@ -495,6 +504,9 @@ pub struct Operation {
     /// The `Accept` header, when no success response is JSON (`text/csv`,
     /// `application/ld+json`): the media types they declare. `None`: `application/json`.
     pub accept: Option<String>,
+    /// The field of the parameters struct that holds an optional `Idempotency-Key` header:
+    /// when the caller leaves it unset, each call sends a new key, the same on every retry.
+    pub idempotency_key: Option<String>,
 }
 
 /// Argument and local variable names of an operation's methods.

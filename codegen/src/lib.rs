@@ -13,6 +13,7 @@ pub mod conformance;
 pub mod diff;
 pub mod emit;
 pub mod error;
+pub mod escape;
 pub mod examples;
 pub mod ir;
 pub mod load;

@@ -17,7 +17,7 @@ pub struct Document {
 
 /// Reads and parses the spec at `path` (YAML or JSON, OpenAPI 3.0 or 3.1).
 pub fn load(path: &Path) -> Result<Document, Error> {
-    let bytes = std::fs::read(path).map_err(|e| {
+    let bytes = read_input(path).map_err(|e| {
         Error::new(
             Location::File(path.to_path_buf()),
             format!("cannot read: {e}"),
@@ -26,10 +26,24 @@ pub fn load(path: &Path) -> Result<Document, Error> {
     parse(path, &bytes)
 }
 
+/// The bytes of an input file (a spec, a file a `$ref` names, `codegen.toml`). Only regular
+/// files are read (symbolic links to them included): a FIFO would block forever, a device
+/// never end.
+pub fn read_input(path: &Path) -> std::io::Result<Vec<u8>> {
+    let metadata = std::fs::metadata(path)?;
+    if !metadata.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file",
+        ));
+    }
+    std::fs::read(path)
+}
+
 /// The spec as one JSON value, other files bundled in, before any normalisation: what a JSON
 /// Schema validator reads (the examples check validates examples against it).
 pub fn bundled(path: &Path) -> Result<Value, Error> {
-    let bytes = std::fs::read(path).map_err(|e| {
+    let bytes = read_input(path).map_err(|e| {
         Error::new(
             Location::File(path.to_path_buf()),
             format!("cannot read: {e}"),

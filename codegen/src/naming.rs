@@ -63,6 +63,32 @@ fn ascii_only(raw: &str) -> String {
         .collect()
 }
 
+/// The longest name made here. Names become file names (`types/<module>.rs`, rustdoc's
+/// `struct.<Type>.html`), which most file systems cap at 255 bytes; a longer name keeps its
+/// start and gets a hash of the whole, so it stays unique and the same on every run.
+pub const MAX_NAME: usize = 100;
+
+/// A stable 32-bit hash (FNV-1a) as 8 hex digits: the same on every run and platform.
+fn stable_hash(text: &str) -> String {
+    let mut hash: u32 = 0x811c_9dc5;
+    for byte in text.bytes() {
+        hash ^= u32::from(byte);
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    format!("{hash:08x}")
+}
+
+/// `name` (ASCII) cut to [`MAX_NAME`] with a hash of the whole after `separator`.
+fn bounded(name: String, separator: &str) -> String {
+    if name.len() <= MAX_NAME {
+        return name;
+    }
+    let hash = stable_hash(&name);
+    let keep = MAX_NAME - separator.len() - hash.len();
+    let head = name[..keep].trim_end_matches('_');
+    format!("{head}{separator}{hash}")
+}
+
 fn camel(raw: &str, digit_prefix: char) -> String {
     let words = symbol_words(raw);
     let mut name = ascii_only(&words).to_upper_camel_case();
@@ -72,7 +98,7 @@ fn camel(raw: &str, digit_prefix: char) -> String {
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         name.insert(0, digit_prefix);
     }
-    name
+    bounded(name, "H")
 }
 
 fn snake(raw: &str) -> String {
@@ -84,8 +110,15 @@ fn snake(raw: &str) -> String {
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         name.insert(0, 'n');
     }
-    name
+    bounded(name, "_")
 }
+
+/// Names Windows reserves for devices, whatever the extension (`con.rs`, `aux/`): a crate
+/// with such a file cannot be checked out there.
+const DEVICE_NAMES: &[&str] = &[
+    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
+    "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+];
 
 /// `UpperCamelCase` name of a type made from spec text (`call-recordings_Errors` → `CallRecordingsErrors`).
 pub fn type_name(raw: &str) -> String {
@@ -104,9 +137,15 @@ pub fn snake_name(raw: &str) -> String {
 
 /// `snake_case` name of a module (and so of its file): keywords get a trailing underscore
 /// rather than `r#`, since `mod r#mod;` would be `mod.rs`, the parent's own file.
+///
+/// Names Windows keeps for devices get the underscore too (`con` → `con_`), and the length is
+/// bounded: a module's name is a file name.
 pub fn module_name(raw: &str) -> String {
     let name = snake(raw);
-    if is_keyword(&name) || NOT_RAW.contains(&name.as_str()) {
+    if is_keyword(&name)
+        || NOT_RAW.contains(&name.as_str())
+        || DEVICE_NAMES.contains(&name.as_str())
+    {
         format!("{name}_")
     } else {
         name
@@ -308,6 +347,23 @@ mod tests {
         );
         assert_eq!(fit("a_very_long_name_of_words", 10), "very_long");
         assert!(fit(&"x".repeat(80), 60).len() == 60);
+    }
+
+    #[test]
+    fn names_are_file_system_safe() {
+        let long = "word ".repeat(2000);
+        let ty = type_name(&long);
+        assert_eq!(ty.len(), MAX_NAME);
+        assert_eq!(ty, type_name(&long), "stable");
+        assert_ne!(ty, type_name(&format!("{long} other")), "distinct");
+        assert!(ty.starts_with("WordWord") && ty[..MAX_NAME - 8].ends_with('H'));
+        let module = module_name(&long);
+        assert_eq!(module.len(), MAX_NAME);
+        assert!(module.starts_with("word_word_"));
+        for device in ["CON", "aux", "Nul", "com1", "LPT9", "prn"] {
+            assert_eq!(module_name(device), format!("{}_", device.to_lowercase()));
+        }
+        assert_eq!(module_name("console"), "console");
     }
 
     #[test]

@@ -12,6 +12,12 @@ pub fn unescape(segment: &str) -> String {
     segment.replace("~1", "/").replace("~0", "~")
 }
 
+/// One segment of a `$ref` (a URI fragment): percent-decoded, then unescaped
+/// (`My%20Schema` → `My Schema`).
+pub fn reference_segment(segment: &str) -> String {
+    unescape(&percent_decode(segment))
+}
+
 /// `base/segment`, the segment escaped.
 pub fn join(base: &str, segment: &str) -> String {
     format!("{base}/{}", escape(segment))

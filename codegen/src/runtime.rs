@@ -53,6 +53,7 @@ pub const FILES: &[RuntimeFile] = &[
     runtime_file!("multipart.rs", Need::Multipart),
     runtime_file!("pagination.rs", Need::Pagination),
     runtime_file!("query.rs", Need::Always),
+    runtime_file!("redirect.rs", Need::Operations),
     runtime_file!("response.rs", Need::Operations),
     runtime_file!("webhooks.rs", Need::Webhooks),
 ];

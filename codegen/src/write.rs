@@ -22,32 +22,225 @@ impl Report {
 }
 
 /// Writes `krate` into `out` (created if missing); `check` only compares.
+///
+/// All or nothing: the changed files are first written into a folder beside `out`, then moved
+/// in; if any step fails, the files already moved are put back, so `out` holds either the old
+/// crate or the new one. Unchanged files are not touched (their timestamps stay, so cargo does
+/// not rebuild). Paths are checked before anything is written: plain ASCII names of a size
+/// every file system takes, no device names, and no symbolic link inside `out` on the way
+/// (a link would send the files somewhere else).
 pub fn write(krate: &GeneratedCrate, out: &Path, check: bool) -> io::Result<Report> {
+    for rel in krate.files.keys() {
+        check_path(rel)?;
+        refuse_links(out, rel)?;
+    }
     let mut report = Report::default();
     for (rel, content) in &krate.files {
-        let path = out.join(rel);
-        match std::fs::read(&path) {
+        match std::fs::read(out.join(rel)) {
             Ok(existing) if existing == content.as_bytes() => report.unchanged += 1,
-            Ok(_) | Err(_) if check => report.changed.push(rel.clone()),
-            _ => {
-                write_atomic(&path, content.as_bytes())?;
-                report.changed.push(rel.clone());
-            }
+            _ => report.changed.push(rel.clone()),
         }
     }
-    for stale in stale_generated_files(krate, out)? {
-        if !check {
-            let path = out.join(&stale);
-            std::fs::remove_file(&path)?;
-            // A folder left empty (a spec that lost all its operations) goes too; one that
-            // still holds anything, the user's files included, fails to go and stays.
-            if let Some(parent) = path.parent().filter(|p| *p != out.join("src")) {
-                let _ = std::fs::remove_dir(parent);
-            }
+    report.removed = stale_generated_files(krate, out)?;
+    if check || report.is_clean() {
+        return Ok(report);
+    }
+    let staging = Staging::new(out)?;
+    let result = staging
+        .stage(krate, &report.changed)
+        .and_then(|()| staging.commit(out, &report));
+    staging.remove();
+    result?;
+    for stale in &report.removed {
+        // A folder left empty (a spec that lost all its operations) goes too; one that
+        // still holds anything, the user's files included, fails to go and stays.
+        if let Some(parent) = out.join(stale).parent().filter(|p| *p != out.join("src")) {
+            let _ = std::fs::remove_dir(parent);
         }
-        report.removed.push(stale);
     }
     Ok(report)
+}
+
+fn invalid(message: String) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidInput, message)
+}
+
+/// Names Windows keeps for devices, whatever the extension.
+const DEVICE_NAMES: &[&str] = &[
+    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
+    "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+];
+
+/// A generated path is relative, made of plain ASCII names of at most 255 bytes, none of them
+/// `.`, `..` or a device name. The naming module makes such names; this is the last check
+/// before the disk.
+fn check_path(rel: &str) -> io::Result<()> {
+    let bad = |why: &str| invalid(format!("refusing to write {rel:?}: {why}"));
+    if rel.is_empty() || rel.starts_with('/') {
+        return Err(bad("not a relative path"));
+    }
+    for part in rel.split('/') {
+        if part.is_empty() || part == "." || part == ".." {
+            return Err(bad("an empty, `.` or `..` part"));
+        }
+        if part.len() > 255 {
+            return Err(bad("a name longer than 255 bytes"));
+        }
+        if !part
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        {
+            return Err(bad(
+                "a name with characters other than ASCII letters, digits, `_`, `-`, `.`",
+            ));
+        }
+        let stem = part
+            .split('.')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        if DEVICE_NAMES.contains(&stem.as_str()) {
+            return Err(bad("a name Windows keeps for a device"));
+        }
+    }
+    Ok(())
+}
+
+/// Errors if `out/rel`, or a folder on the way to it inside `out`, is a symbolic link.
+fn refuse_links(out: &Path, rel: &str) -> io::Result<()> {
+    let mut path = out.to_path_buf();
+    for part in rel.split('/') {
+        path.push(part);
+        match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.file_type().is_symlink() => {
+                return Err(invalid(format!(
+                    "refusing to write through the symbolic link {}",
+                    path.display()
+                )))
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// The folder beside `out` where the new files are written before they are moved in, and where
+/// the files they replace wait until the move has succeeded.
+struct Staging {
+    dir: PathBuf,
+}
+
+impl Staging {
+    fn new(out: &Path) -> io::Result<Self> {
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "crate".to_owned());
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent)?;
+        let dir = parent.join(format!(".{name}.codegen-{}", std::process::id()));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)?;
+        }
+        std::fs::create_dir(&dir)?;
+        Ok(Staging { dir })
+    }
+
+    fn new_file(&self, rel: &str) -> PathBuf {
+        self.dir.join("new").join(rel)
+    }
+
+    fn old_file(&self, rel: &str) -> PathBuf {
+        self.dir.join("old").join(rel)
+    }
+
+    /// Writes the changed files into the staging folder.
+    fn stage(&self, krate: &GeneratedCrate, changed: &[String]) -> io::Result<()> {
+        for rel in changed {
+            let path = self.new_file(rel);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(&path, krate.files[rel].as_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// Moves the staged files into `out` and the stale ones out of it; on a failure, undoes
+    /// every move made so far.
+    fn commit(&self, out: &Path, report: &Report) -> io::Result<()> {
+        let mut done: Vec<Move> = Vec::new();
+        let result = self.moves(out, report, &mut done);
+        if result.is_err() {
+            for step in done.into_iter().rev() {
+                // Best effort: each undo is a rename back within the same file system.
+                match step {
+                    Move::Replaced { rel, had_old } => {
+                        let _ = std::fs::remove_file(out.join(&rel));
+                        if had_old {
+                            let _ = std::fs::rename(self.old_file(&rel), out.join(&rel));
+                        }
+                    }
+                    Move::Removed { rel } => {
+                        let _ = std::fs::rename(self.old_file(&rel), out.join(&rel));
+                    }
+                }
+            }
+        }
+        result
+    }
+
+    fn moves(&self, out: &Path, report: &Report, done: &mut Vec<Move>) -> io::Result<()> {
+        let keep_old = |rel: &str| -> io::Result<()> {
+            let old = self.old_file(rel);
+            if let Some(parent) = old.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::rename(out.join(rel), old)
+        };
+        for rel in &report.changed {
+            let target = out.join(rel);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            let had_old = target.exists();
+            if had_old {
+                keep_old(rel)?;
+            }
+            if let Err(e) = std::fs::rename(self.new_file(rel), &target) {
+                if had_old {
+                    let _ = std::fs::rename(self.old_file(rel), &target);
+                }
+                return Err(e);
+            }
+            done.push(Move::Replaced {
+                rel: rel.clone(),
+                had_old,
+            });
+        }
+        for rel in &report.removed {
+            keep_old(rel)?;
+            done.push(Move::Removed { rel: rel.clone() });
+        }
+        Ok(())
+    }
+
+    fn remove(&self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// One step of a commit, to undo on failure.
+enum Move {
+    /// `rel` now holds the new file; the old one (if any) waits in the staging folder.
+    Replaced { rel: String, had_old: bool },
+    /// The stale file `rel` waits in the staging folder.
+    Removed { rel: String },
 }
 
 /// Files under `src/` that carry our marker but are no longer generated. Files without the
@@ -64,9 +257,13 @@ fn stale_generated_files(krate: &GeneratedCrate, out: &Path) -> io::Result<Vec<S
         for entry in entries {
             let entry = entry?;
             let rel = dir.join(entry.file_name());
-            if entry.file_type()?.is_dir() {
+            let kind = entry.file_type()?;
+            if kind.is_dir() {
                 dirs.push(rel);
                 continue;
+            }
+            if !kind.is_file() {
+                continue; // links and others are never ours
             }
             let rel_str = rel.to_string_lossy().replace('\\', "/");
             if rel_str.ends_with(".rs") && !krate.files.contains_key(&rel_str) {
@@ -80,19 +277,6 @@ fn stale_generated_files(krate: &GeneratedCrate, out: &Path) -> io::Result<Vec<S
     }
     stale.sort();
     Ok(stale)
-}
-
-/// Write to a sibling temporary file, then rename: an interrupted run leaves no half file.
-fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    let tmp = path.with_extension(format!(
-        "{}.codegen-tmp",
-        path.extension().and_then(|e| e.to_str()).unwrap_or("")
-    ));
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
 }
 
 #[cfg(test)]
@@ -132,5 +316,87 @@ mod tests {
         assert!(!dir.path().join("src/old.rs").exists());
         assert!(dir.path().join("src/mine.rs").exists());
         assert!(write(&krate, dir.path(), true).unwrap().is_clean());
+        let name = dir.path().file_name().unwrap().to_string_lossy();
+        let staging = format!(".{name}.codegen-{}", std::process::id());
+        assert!(
+            !dir.path().parent().unwrap().join(staging).exists(),
+            "the staging folder is gone"
+        );
+    }
+
+    fn krate(files: &[(&str, &str)]) -> GeneratedCrate {
+        GeneratedCrate {
+            files: files
+                .iter()
+                .map(|(path, text)| (path.to_string(), format!("// {GENERATED_MARKER}\n{text}")))
+                .collect(),
+            warnings: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_old_crate_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let old = krate(&[
+            ("Cargo.toml", "old"),
+            ("src/lib.rs", "old"),
+            ("src/a.rs", "old"),
+        ]);
+        write(&old, &out, false).unwrap();
+        // The new crate needs a folder where the user keeps a file: the move of `src/zzz/b.rs`
+        // fails after `Cargo.toml` and `src/lib.rs` were moved in.
+        std::fs::write(out.join("src/zzz"), "the user's").unwrap();
+        let new = krate(&[
+            ("Cargo.toml", "new"),
+            ("src/lib.rs", "new"),
+            ("src/zzz/b.rs", "new"),
+        ]);
+        assert!(write(&new, &out, false).is_err());
+        for (rel, text) in &old.files {
+            assert_eq!(
+                &std::fs::read_to_string(out.join(rel)).unwrap(),
+                text,
+                "{rel}"
+            );
+        }
+        assert_eq!(
+            std::fs::read_to_string(out.join("src/zzz")).unwrap(),
+            "the user's"
+        );
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(left, ["out"], "no staging folder is left behind");
+    }
+
+    #[test]
+    fn bad_names_and_links_are_refused_before_anything_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let long = format!("src/{}.rs", "x".repeat(300));
+        for bad in [
+            long.as_str(),
+            "src/con.rs",
+            "src/../x.rs",
+            "src/a b.rs",
+            "/abs.rs",
+        ] {
+            let e = write(&krate(&[("src/lib.rs", ""), (bad, "")]), &out, false).unwrap_err();
+            assert!(e.to_string().contains("refusing to write"), "{bad}: {e}");
+            assert!(!out.exists(), "{bad}: nothing written");
+        }
+        // A link inside the output folder would send files elsewhere.
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        std::fs::create_dir_all(&out).unwrap();
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(&elsewhere, out.join("src")).unwrap();
+            let e = write(&krate(&[("src/lib.rs", "")]), &out, false).unwrap_err();
+            assert!(e.to_string().contains("symbolic link"), "{e}");
+            assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+        }
     }
 }

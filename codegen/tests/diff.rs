@@ -226,3 +226,68 @@ fn corpus_pairs_account_for_every_operation() {
         assert_eq!(same.semver, Semver::None);
     }
 }
+
+/// Spec text in a report is data: a property named to open an HTML comment, break a table
+/// cell or forge terminal output changes nothing but its own cell.
+#[test]
+fn hostile_names_stay_in_their_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = |extra: &str| {
+        format!(
+            "openapi: 3.0.0\ninfo: {{title: t, version: '1'}}\npaths:\n  /things:\n    get:\n      \
+             operationId: listThings\n      responses:\n        '200':\n          description: OK\n          \
+             content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Thing'}}\n\
+             components:\n  schemas:\n    Thing:\n      type: object\n      properties:\n        \
+             a: {{type: string}}\n{extra}"
+        )
+    };
+    let hostile = "        \"x<!-- `|` a|b\\n| c \\u001b[31m\": {type: integer}\n";
+    std::fs::write(dir.path().join("old.yml"), spec("")).unwrap();
+    std::fs::write(dir.path().join("new.yml"), spec(hostile)).unwrap();
+    let report = diff::diff(
+        &lower(&dir.path().join("new.yml")),
+        &lower(&dir.path().join("old.yml")),
+    );
+    assert!(!report.changes.is_empty());
+    let markdown = diff::render(&report, Format::Markdown, "old<!--.yml", "new|.yml");
+    assert!(
+        markdown.trim_end().ends_with("Semver: **major**"),
+        "{markdown}"
+    );
+    for line in markdown.lines() {
+        assert!(!line.contains('\u{1b}'), "{line:?}");
+        // Outside code spans, no HTML; every table row has exactly its four cells.
+        let mut plain = String::new();
+        let mut cells = 0;
+        let chars: Vec<char> = line.chars().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            match chars[i] {
+                '\\' => i += 1,
+                '`' => {
+                    // A code span: a run of n backticks up to the next run of exactly n.
+                    let n = chars[i..].iter().take_while(|&&c| c == '`').count();
+                    let mut j = i + n;
+                    loop {
+                        let run = chars[j..].iter().take_while(|&&c| c == '`').count();
+                        if run == n || j >= chars.len() {
+                            break;
+                        }
+                        j += run.max(1);
+                    }
+                    i = j + n - 1;
+                }
+                '|' => cells += 1,
+                c => plain.push(c),
+            }
+            i += 1;
+        }
+        assert!(!plain.contains('<'), "HTML outside a code span: {line}");
+        if line.starts_with("| `") && !line.contains("| breaking |") {
+            assert!(cells == 5 || cells == 4, "{cells} cell breaks: {line}");
+        }
+    }
+    let github = diff::render(&report, Format::Github, "old.yml", "new.yml");
+    assert!(!github.contains('\u{1b}'), "{github}");
+    assert!(github.lines().all(|l| l.starts_with("::")), "{github}");
+}

@@ -169,3 +169,77 @@ fn hostile_webhooks_are_located_errors_or_distinct_variants() {
     assert!(e.contains("webhooks.yml#/webhooks/broken"), "{e}");
     assert!(e.contains("webhooks.yml#/webhooks/byRef"), "{e}");
 }
+
+/// Names that would make bad file names: 10,000 characters long, Windows device names. The
+/// crate is written whole, every file name short and checkout-safe on any system.
+#[test]
+fn names_that_would_be_bad_file_names_make_safe_ones() {
+    let long = "LongName".repeat(1250);
+    let yaml = [
+        "openapi: 3.0.0",
+        "info: {title: t, version: '1'}",
+        "paths:",
+        "  /things:",
+        "    get:",
+        "      operationId: list",
+        "      tags: [LONG]",
+        "      responses:",
+        "        '200':",
+        "          description: ok",
+        "          content: {application/json: {schema: {$ref: '#/components/schemas/LONG'}}}",
+        "  /con:",
+        "    get:",
+        "      operationId: con",
+        "      tags: [CON]",
+        "      responses:",
+        "        '200':",
+        "          description: ok",
+        "          content: {application/json: {schema: {$ref: '#/components/schemas/Aux'}}}",
+        "components:",
+        "  schemas:",
+        // YAML allows implicit keys up to 1,024 characters: an explicit one.
+        "    ? LONG",
+        "    : {type: object, properties: {a: {type: string}}}",
+        "    Aux: {type: object, properties: {b: {$ref: '#/components/schemas/nul'}}}",
+        "    nul: {type: string, enum: [a]}",
+    ]
+    .join("\n")
+    .replace("LONG", &long);
+    let krate = generate("names.yml", &yaml).expect("generates");
+    for path in krate.files.keys() {
+        let stem = path.rsplit('/').next().unwrap().split('.').next().unwrap();
+        assert!(stem.len() <= 110, "{path}");
+        assert!(
+            !["con", "aux", "nul", "prn"].contains(&stem),
+            "a device name: {path}"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    codegen::write::write(&krate, dir.path(), false).expect("every file is written");
+}
+
+/// A `$ref` to something that is not a regular file (a FIFO would block the read forever) is
+/// an error at once.
+#[cfg(unix)]
+#[test]
+fn references_to_fifos_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("schemas.yml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let spec = dir.path().join("api.yml");
+    std::fs::write(
+        &spec,
+        "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    \
+         A: {$ref: 'schemas.yml#/A'}\n",
+    )
+    .unwrap();
+    let options = codegen::Options::for_crate("fifo", "api.yml");
+    let e = codegen::generate(&spec, &options).unwrap_err().to_string();
+    assert!(e.contains("not a regular file"), "{e}");
+    let e = codegen::generate(&fifo, &options).unwrap_err().to_string();
+    assert!(e.contains("not a regular file"), "{e}");
+}

@@ -41,6 +41,10 @@
 //! # }
 //! ```
 //!
+//! # Retries
+//!
+//! A request is sent again, up to 2 times (`ClientBuilder::max_retries`), after a connection error, a timeout or an answer with status 408, 409, 429 or any 5xx; a `Retry-After` of the server sets the wait, else it doubles from 500 ms. Every method is retried alike, as the API's own SDKs do.
+//!
 //! # Operations by tag
 //!
 //! Every operation is a method of [`Client`]; each tag's module lists its methods (`API.md`, beside `Cargo.toml`, lists them all with their HTTP method and path).
@@ -73,6 +77,10 @@ pub mod operations;
 #[cfg(feature = "call-recordings")]
 #[rustfmt::skip]
 mod client;
+
+#[cfg(feature = "call-recordings")]
+#[rustfmt::skip]
+mod redirect;
 
 #[cfg(feature = "call-recordings")]
 #[rustfmt::skip]

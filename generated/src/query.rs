@@ -204,6 +204,43 @@ pub fn header_value<T: ToQuery + ?Sized>(name: &str, value: &T) -> Result<Header
     })
 }
 
+/// A new idempotency key: a random UUID (version 4), unique per call. Operations that declare
+/// an `Idempotency-Key` header send one when the caller sets none, the same on every retry.
+pub fn idempotency_key() -> String {
+    use std::hash::{BuildHasher as _, Hasher as _};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    // std's `RandomState` is seeded from the operating system's randomness; two hashers over a
+    // process-wide counter and the clock give 128 bits that never repeat in a process and do
+    // not collide across processes. Not a secret, so no cryptographic generator is needed.
+    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or_default();
+    let half = |salt: u64| {
+        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+        hasher.write_u64(salt);
+        hasher.write_u64(count);
+        hasher.write_u64(nanos);
+        hasher.finish()
+    };
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&half(1).to_be_bytes());
+    bytes[8..].copy_from_slice(&half(2).to_be_bytes());
+    bytes[6] = (bytes[6] & 0x0f) | 0x40; // version 4
+    bytes[8] = (bytes[8] & 0x3f) | 0x80; // RFC 4122 variant
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
+
 /// A header parameter as a one-entry map, for `RequestBuilder::headers`, which replaces a
 /// header of the same name (a spec's `Accept` or `Content-Type` parameter replaces the
 /// client's own instead of being sent beside it); a name or value a header cannot hold is an

@@ -12,6 +12,13 @@ pub const DEFAULT_BASE_URL: Option<&str> = Some("https://api.telnyx.com/v2");
 /// `Authorization: Bearer <key>`: the header and the prefix of its value.
 pub(crate) const AUTH_HEADER: Option<(&str, &str)> = Some(("authorization", "Bearer "));
 
+/// Headers that carry a credential of one of the spec's security schemes, removed on a
+/// redirect to another origin (besides `Authorization`, cookies and sensitive values).
+pub(crate) const CREDENTIAL_HEADERS: &[&str] = &[];
+
+/// Query parameters that carry a credential, removed on a redirect to another origin.
+pub(crate) const CREDENTIAL_QUERY: &[&str] = &[];
+
 /// The variable [`Client::from_env`](crate::Client::from_env) reads the API key from.
 pub const ENV_API_KEY: &str = "TELNYX_API_KEY";
 

@@ -4,6 +4,7 @@
 
 use crate::error::Error;
 use crate::query::QueryString;
+use crate::redirect;
 use crate::response::{ApiResponse, Call, RawResponse};
 use crate::settings;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -41,6 +42,7 @@ pub struct Client {
     retry_initial_delay: Duration,
     max_body_bytes: usize,
     page_concurrency: usize,
+    max_pages: u64,
     extra_headers: Arc<HeaderMap>,
     extra_query: Arc<Vec<(String, String)>>,
 }
@@ -54,9 +56,13 @@ impl fmt::Debug for Client {
             .field("max_retries", &self.max_retries)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("page_concurrency", &self.page_concurrency)
+            .field("max_pages", &self.max_pages)
             .finish_non_exhaustive()
     }
 }
+
+/// The pages a `*_stream` walks at most, unless [`ClientBuilder::max_pages`] says otherwise.
+const DEFAULT_MAX_PAGES: u64 = 10_000;
 
 impl Client {
     /// A builder with the defaults: the spec's base URL, the crate's timeouts and retries
@@ -107,6 +113,9 @@ impl Client {
         if let Some(concurrency) = options.page_concurrency {
             client.page_concurrency = concurrency.max(1);
         }
+        if let Some(pages) = options.max_pages {
+            client.max_pages = pages.max(1);
+        }
         let mut headers = (*client.extra_headers).clone();
         headers.extend(options.headers);
         client.extra_headers = Arc::new(headers);
@@ -119,6 +128,12 @@ impl Client {
     /// How many pages the `*_stream` methods fetch at once (1: one after the other).
     pub fn page_concurrency(&self) -> usize {
         self.page_concurrency
+    }
+
+    /// The most pages a `*_stream` method fetches; past it the stream ends with
+    /// [`Error::Pagination`](crate::Error::Pagination).
+    pub fn max_pages(&self) -> u64 {
+        self.max_pages
     }
 
     /// Starts a request to `path` (already encoded) with `query`, accepting the media types
@@ -220,12 +235,31 @@ impl Client {
         }
     }
 
+    /// One attempt: the request, and the redirects it meets (followed here, not by reqwest,
+    /// so that credentials never leave the API's origin: see `redirect.rs`).
     async fn attempt(&self, request: reqwest::Request) -> Result<RawResponse, Error> {
-        let mut response = self
-            .http
-            .execute(request)
-            .await
-            .map_err(Error::from_reqwest)?;
+        let mut request = request;
+        let mut hops = 0;
+        let mut response = loop {
+            // Bodies are buffered bytes, so the request can be kept for a redirect.
+            let kept = request.try_clone();
+            let response = self
+                .http
+                .execute(request)
+                .await
+                .map_err(Error::from_reqwest)?;
+            let (Some(location), Some(previous)) = (redirect::location(&response), kept) else {
+                break response;
+            };
+            hops += 1;
+            if hops > redirect::MAX_HOPS {
+                return Err(Error::Redirect(format!(
+                    "more than {} redirects in a row",
+                    redirect::MAX_HOPS
+                )));
+            }
+            request = redirect::follow(previous, response.status(), &location)?;
+        };
         let status = response.status();
         let limit = self.max_body_bytes;
         if response
@@ -257,6 +291,7 @@ pub struct ClientBuilder {
     retry_initial_delay: Option<Duration>,
     max_body_bytes: Option<usize>,
     page_concurrency: Option<usize>,
+    max_pages: Option<u64>,
     user_agent: Option<String>,
     http_client: Option<reqwest::Client>,
 }
@@ -329,6 +364,14 @@ impl ClientBuilder {
         self
     }
 
+    /// The most pages a `*_stream` method fetches (default 10,000); past it the stream ends
+    /// with [`Error::Pagination`](crate::Error::Pagination), so that a server that never
+    /// says "last page" cannot keep a stream going forever.
+    pub fn max_pages(mut self, pages: u64) -> Self {
+        self.max_pages = Some(pages);
+        self
+    }
+
     /// Replaces the `User-Agent` (default: this crate's name and version).
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = Some(user_agent.into());
@@ -336,7 +379,10 @@ impl ClientBuilder {
     }
 
     /// Uses a `reqwest::Client` you configured (proxies, TLS...); the connect timeout and
-    /// user agent of this builder then do not apply.
+    /// user agent of this builder then do not apply. Build it with
+    /// `.redirect(reqwest::redirect::Policy::none())`: this client follows redirects itself,
+    /// removing credentials on a hop to another origin, which reqwest's own policy does only
+    /// for `Authorization` and cookies.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -377,6 +423,7 @@ impl ClientBuilder {
                         .unwrap_or(settings::DEFAULT_CONNECT_TIMEOUT),
                 )
                 .user_agent(self.user_agent.as_deref().unwrap_or(USER_AGENT))
+                .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
         };
@@ -393,6 +440,7 @@ impl ClientBuilder {
                 .max_body_bytes
                 .unwrap_or(settings::DEFAULT_MAX_BODY_BYTES),
             page_concurrency: self.page_concurrency.unwrap_or(1).max(1),
+            max_pages: self.max_pages.unwrap_or(DEFAULT_MAX_PAGES).max(1),
             extra_headers: Arc::default(),
             extra_query: Arc::default(),
         })
@@ -453,6 +501,8 @@ pub struct RequestOptions {
     pub max_retries: Option<u32>,
     /// Overrides the page concurrency of `*_stream` methods.
     pub page_concurrency: Option<usize>,
+    /// Overrides the most pages a `*_stream` method fetches.
+    pub max_pages: Option<u64>,
     /// Headers added to every request (replacing generated ones of the same name).
     pub headers: HeaderMap,
     /// Query pairs appended to every request.
@@ -483,13 +533,30 @@ impl RequestOptions {
         self
     }
 
+    /// The most pages a `*_stream` method fetches.
+    pub fn max_pages(mut self, pages: u64) -> Self {
+        self.max_pages = Some(pages);
+        self
+    }
+
     /// Adds a header; an invalid name or value is ignored with a `tracing` warning.
-    pub fn header(mut self, name: &str, value: &str) -> Self {
+    pub fn header(self, name: &str, value: &str) -> Self {
+        self.add_header(name, value, false)
+    }
+
+    /// Adds a header that carries a credential: never shown in `Debug` output, and removed
+    /// when a redirect leads to another origin.
+    pub fn sensitive_header(self, name: &str, value: &str) -> Self {
+        self.add_header(name, value, true)
+    }
+
+    fn add_header(mut self, name: &str, value: &str, sensitive: bool) -> Self {
         match (
             HeaderName::from_bytes(name.as_bytes()),
             HeaderValue::from_str(value),
         ) {
-            (Ok(name), Ok(value)) => {
+            (Ok(name), Ok(mut value)) => {
+                value.set_sensitive(sensitive);
                 self.headers.insert(name, value);
             }
             _ => tracing::warn!(header = name, "ignoring an invalid header"),

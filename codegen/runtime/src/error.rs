@@ -55,6 +55,14 @@ pub enum Error {
     /// The response body is larger than the client's limit.
     #[error("the {status} response body exceeds the limit of {limit} bytes")]
     BodyTooLarge { status: StatusCode, limit: usize },
+    /// A redirect the client does not follow: to plain http from https, to another origin
+    /// with the request body, more than ten in a row, or to something that is not a URL.
+    #[error("redirect not followed: {0}")]
+    Redirect(String),
+    /// A page stream stopped: the server did not move on to a new page (a list that would
+    /// never end), or the stream reached its maximum number of pages.
+    #[error("pagination stopped: {0}")]
+    Pagination(String),
 }
 
 impl Error {
@@ -66,7 +74,11 @@ impl Error {
             | Self::UnexpectedResponse { status, .. }
             | Self::BodyTooLarge { status, .. } => Some(*status),
             Self::Transport(e) | Self::Timeout(e) => e.status(),
-            Self::Config(_) | Self::InvalidRequest(_) | Self::Encode(_) => None,
+            Self::Config(_)
+            | Self::InvalidRequest(_)
+            | Self::Encode(_)
+            | Self::Redirect(_)
+            | Self::Pagination(_) => None,
         }
     }
 
@@ -119,9 +131,35 @@ pub(crate) fn summary(summaries: &[Option<&str>], details: &[Option<&str>]) -> O
             .find(|s| !s.is_empty())
             .map(str::to_owned)
     };
-    match (first(summaries), first(details)) {
+    let summary = match (first(summaries), first(details)) {
         (Some(summary), Some(detail)) if detail != summary => Some(format!("{summary}: {detail}")),
         (Some(summary), _) => Some(summary),
         (None, detail) => detail,
+    };
+    summary.map(|s| printable(&s))
+}
+
+/// Server text as it may appear in an error message: control characters (line breaks,
+/// terminal escapes) and bidirectional overrides shown escaped (`\n`, `\u{1b}`), so that a
+/// response cannot forge log lines or colour a terminal.
+pub(crate) fn printable(text: &str) -> String {
+    let unsafe_char = |c: char| {
+        c.is_control()
+            || matches!(
+                c,
+                '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{2069}'
+            )
+    };
+    if !text.chars().any(unsafe_char) {
+        return text.to_owned();
     }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }

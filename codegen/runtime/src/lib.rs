@@ -25,6 +25,7 @@ pub mod multipart;
 pub mod operations;
 mod pagination;
 pub mod query;
+mod redirect;
 mod response;
 #[path = "harness/settings.rs"]
 mod settings;

@@ -128,7 +128,8 @@ impl<T: DeserializeOwned> Decode for Json<T> {
     fn decode(response: &mut RawResponse) -> Result<T, Error> {
         serde_json::from_slice(&response.body).map_err(|source| Error::Decode {
             status: response.status,
-            at: locate(&response.body, source.line(), source.column()),
+            at: locate(&response.body, source.line(), source.column())
+                .map(|at| crate::error::printable(&at)),
             source,
             body_excerpt: excerpt(&response.body),
         })
@@ -218,7 +219,7 @@ impl RawResponse {
                 .headers
                 .get(reqwest::header::CONTENT_TYPE)
                 .and_then(|v| v.to_str().ok())
-                .map(str::to_owned),
+                .map(crate::error::printable),
             body_excerpt: excerpt(&self.body),
         }
     }
@@ -235,11 +236,11 @@ impl RawResponse {
 /// The start of a body, as text, for error messages (at most 512 bytes).
 fn excerpt(body: &[u8]) -> String {
     const MAX: usize = 512;
-    let text = String::from_utf8_lossy(&body[..body.len().min(MAX)]);
+    let text = crate::error::printable(&String::from_utf8_lossy(&body[..body.len().min(MAX)]));
     if body.len() > MAX {
         format!("{text}…")
     } else {
-        text.into_owned()
+        text
     }
 }
 

@@ -29,6 +29,9 @@ use crate::webhook_events::{
 /// [`Verifier::tolerance`] says otherwise.
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
 
+/// The shortest HMAC secret a Standard Webhooks verifier takes.
+const MIN_SECRET_BYTES: usize = 16;
+
 const STANDARD_ID: &str = "webhook-id";
 const STANDARD_TIMESTAMP: &str = "webhook-timestamp";
 const STANDARD_SIGNATURE: &str = "webhook-signature";
@@ -140,6 +143,12 @@ impl Verifier {
         })?;
         let key = VerifyingKey::from_bytes(&bytes)
             .map_err(|_| WebhookError::MalformedKey("not a point of the curve".to_owned()))?;
+        // A key of small order verifies signatures nobody made with a private key.
+        if key.is_weak() {
+            return Err(WebhookError::MalformedKey(
+                "a weak key (a point of small order)".to_owned(),
+            ));
+        }
         Ok(Verifier {
             key: Key::Ed25519(key),
             tolerance: DEFAULT_TOLERANCE,
@@ -153,8 +162,12 @@ impl Verifier {
         let bytes = BASE64
             .decode(encoded)
             .map_err(|e| WebhookError::MalformedKey(format!("not base64: {e}")))?;
-        if bytes.is_empty() {
-            return Err(WebhookError::MalformedKey("the secret is empty".to_owned()));
+        // A short secret can be guessed from one signed delivery.
+        if bytes.len() < MIN_SECRET_BYTES {
+            return Err(WebhookError::MalformedKey(format!(
+                "the secret is {} bytes, fewer than {MIN_SECRET_BYTES}",
+                bytes.len()
+            )));
         }
         Ok(Verifier {
             key: Key::Hmac(bytes),

@@ -3,6 +3,7 @@
 //! GitHub Actions annotations (one per change).
 
 use super::{Level, Report};
+use crate::escape::{code_span, markdown_cell};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -22,8 +23,12 @@ pub fn render(report: &Report, format: Format, old: &str, new: &str) -> String {
 
 fn markdown(report: &Report, old: &str, new: &str) -> String {
     let breaking = report.changes.iter().filter(|c| c.breaking()).count();
+    // Spec text (names in messages, pointers, the file names) is escaped for its cell: a
+    // name like `x<!--` must not hide the rest of the report.
     let mut out = format!(
-        "# API changes: `{old}` → `{new}`\n\n{} change{}, {breaking} breaking. The crate needs a **{}** version.\n",
+        "# API changes: {} → {}\n\n{} change{}, {breaking} breaking. The crate needs a **{}** version.\n",
+        markdown_cell(&code_span(old)),
+        markdown_cell(&code_span(new)),
         report.changes.len(),
         if report.changes.len() == 1 { "" } else { "s" },
         report.semver.as_str()
@@ -62,11 +67,11 @@ fn markdown(report: &Report, old: &str, new: &str) -> String {
         ));
         for c in changes {
             out.push_str(&format!(
-                "| `{}` | `{}` | `{}` | {} |\n",
+                "| `{}` | {} | {} | {} |\n",
                 c.rule,
-                c.rust,
-                c.spec,
-                c.message.replace('|', "\\|")
+                markdown_cell(&code_span(&c.rust)),
+                markdown_cell(&code_span(&c.spec)),
+                markdown_cell(&c.message)
             ));
         }
     }
@@ -118,11 +123,15 @@ fn github(report: &Report, new: &str) -> String {
     out
 }
 
-/// Workflow command data: `%`, CR and LF escaped.
+/// Workflow command data: `%`, CR and LF escaped; other control characters (a terminal
+/// escape would forge log output) shown as `\u{..}`.
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    crate::escape::comment(
+        &text
+            .replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A"),
+    )
 }
 
 /// Workflow command properties: also `:` and `,`.

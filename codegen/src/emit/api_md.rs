@@ -5,6 +5,7 @@
 
 use super::docs;
 use super::GENERATED_MARKER;
+use crate::escape::markdown_cell;
 use crate::ir::Api;
 use crate::Options;
 
@@ -14,14 +15,15 @@ pub fn api_md(api: &Api, options: &Options) -> String {
          # {}: operations\n\n\
          Every operation of the spec under its tag, in spec order: the method of `Client`, \
          the request, and the summary. A `*_stream` method walks every page of a list.\n",
-        options.spec_label,
-        one_line(&api.title)
+        // An HTML comment ends only at a `>`.
+        crate::escape::comment(&options.spec_label).replace('>', "&gt;"),
+        docs::inline(first_line(&api.title))
     );
     for (index, group) in api.groups.iter().enumerate() {
         let title = group.tag.as_deref().unwrap_or(&group.rust_name);
         out.push_str(&format!(
             "\n## {}\n\nModule `operations::{}`.",
-            one_line(title),
+            docs::inline(first_line(title)),
             group.rust_name
         ));
         if let Some(first) = group
@@ -46,12 +48,16 @@ pub fn api_md(api: &Api, options: &Options) -> String {
                 .summary
                 .as_deref()
                 .or(op.docs.description.as_deref())
-                .map(one_line)
+                .map(|s| markdown_cell(&docs::inline(first_line(s))))
                 .unwrap_or_default();
             out.push_str(&format!(
                 "| {method} | {} | {} |\n",
-                docs::code_span(&format!("{} {}", op.method.as_str(), op.path)).replace('|', "\\|"),
-                summary.replace('|', "\\|")
+                markdown_cell(&docs::code_span(&format!(
+                    "{} {}",
+                    op.method.as_str(),
+                    op.path
+                ))),
+                summary
             ));
         }
     }
@@ -73,7 +79,7 @@ fn webhooks(api: &Api, hooks: &crate::ir::Webhooks) -> String {
         ),
     };
     let told_apart = match &hooks.discriminator {
-        Some(path) => format!("told apart by `{}`", path.join(".")),
+        Some(path) => format!("told apart by {}", docs::code_span(&path.join("."))),
         None => "no event-type property tells them apart".to_owned(),
     };
     let mut out = format!(
@@ -84,29 +90,26 @@ fn webhooks(api: &Api, hooks: &crate::ir::Webhooks) -> String {
     for e in &hooks.events {
         out.push_str(&format!(
             "| {} | `{}` | {} | {} |\n",
-            docs::code_span(&e.event_type).replace('|', "\\|"),
+            markdown_cell(&docs::code_span(&e.event_type)),
             e.rust_name,
-            docs::code_span(&e.webhook).replace('|', "\\|"),
+            markdown_cell(&docs::code_span(&e.webhook)),
             payload(&e.payload)
         ));
     }
     for (webhook, ty) in &hooks.undiscriminated {
         out.push_str(&format!(
             "| – | `Other` | {} | {} |\n",
-            docs::code_span(webhook).replace('|', "\\|"),
+            markdown_cell(&docs::code_span(webhook)),
             payload(ty)
         ));
     }
     out
 }
 
-/// The first line of spec text, trimmed, with control characters removed.
-fn one_line(text: &str) -> String {
+/// The first non-empty line of spec text.
+fn first_line(text: &str) -> &str {
     text.lines()
         .map(str::trim)
         .find(|l| !l.is_empty())
         .unwrap_or_default()
-        .chars()
-        .filter(|c| !c.is_control())
-        .collect()
 }

@@ -1,15 +1,20 @@
 //! Spec text → rustdoc. Spec text is data: it only ever lands inside `#[doc = "..."]`
 //! string literals, and is rewritten so that rustdoc renders it without warnings and never
 //! runs it as a doctest (every code block becomes `text`, indented blocks are flattened).
+//! Text placed inside a line of our own goes through [`inline`] or [`code_span`], so it can
+//! neither start a line (a code fence) nor end one; every line is a single line without
+//! control or bidi characters (see [`crate::escape`]).
 
 use crate::ir::Docs;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+pub use crate::escape::code_span;
+
 /// `#[doc = "..."]` attributes, one per line.
 pub fn attrs(lines: &[String]) -> TokenStream {
     let lines = lines.iter().map(|l| {
-        let l = padded(l);
+        let l = padded(&crate::escape::comment(l));
         quote!(#[doc = #l])
     });
     quote!(#(#lines)*)
@@ -18,7 +23,7 @@ pub fn attrs(lines: &[String]) -> TokenStream {
 /// `#![doc = "..."]` attributes (a module's own docs), one per line.
 pub fn inner_attrs(lines: &[String]) -> TokenStream {
     let lines = lines.iter().map(|l| {
-        let l = padded(l);
+        let l = padded(&crate::escape::comment(l));
         quote!(#![doc = #l])
     });
     quote!(#(#lines)*)
@@ -83,21 +88,10 @@ fn example_text(json: &str) -> String {
     }
 }
 
-/// A Markdown code span that survives backticks inside `text`. Code spans are left alone
-/// by [`sanitize`], so the text inside is shown exactly.
-pub fn code_span(text: &str) -> String {
-    let text: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest + 1);
-    let pad = if text.starts_with('`') || text.ends_with('`') || longest > 0 {
-        " "
-    } else {
-        ""
-    };
-    format!("{fence}{pad}{text}{pad}{fence}")
+/// Spec text inside a line of our own: on one line, with Markdown escaped as in a paragraph
+/// (an unmatched backtick cannot open a code block, `#` cannot start a heading).
+pub fn inline(text: &str) -> String {
+    escape_inline(crate::escape::comment(text).trim())
 }
 
 /// Rewrites Markdown from the spec into lines that rustdoc renders without warnings:
@@ -111,12 +105,9 @@ pub fn sanitize(text: &str) -> Vec<String> {
     // it (Markdown reads them as the item's anyway; written so, they are not "lazy").
     let mut list_item: Option<usize> = None;
     for raw in text.replace("\r\n", "\n").replace('\r', "\n").lines() {
-        // Tabs as four spaces (clippy: tabs in doc comments), other controls as one.
-        let line: String = raw
-            .chars()
-            .map(|c| if c.is_control() && c != '\t' { ' ' } else { c })
-            .collect::<String>()
-            .replace('\t', "    ");
+        // Tabs as four spaces (clippy: tabs in doc comments), other controls as one; bidi
+        // and other invisible characters shown as `\u{..}`.
+        let line = crate::escape::comment(&raw.replace('\t', "    "));
         let trimmed = line.trim_start();
         if let Some(marker) = &fence {
             if trimmed.starts_with(marker.as_str())
@@ -198,7 +189,7 @@ fn escape_inline(line: &str) -> String {
         if rest.starts_with('`') {
             let n = rest.chars().take_while(|&c| c == '`').count();
             let fence = &rest[..n];
-            if let Some(end) = find_closing(&rest[n..], n) {
+            if let Some(end) = crate::escape::closing_run(&rest[n..], n) {
                 out.push_str(fence);
                 out.push_str(&rest[n..n + end + n]);
                 rest = &rest[n + end + n..];
@@ -234,24 +225,6 @@ fn escape_inline(line: &str) -> String {
         rest = chars.as_str();
     }
     out
-}
-
-/// Offset of a closing run of exactly `n` backticks in `s`.
-fn find_closing(s: &str, n: usize) -> Option<usize> {
-    let bytes = s.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'`' {
-            let run = bytes[i..].iter().take_while(|&&b| b == b'`').count();
-            if run == n {
-                return Some(i);
-            }
-            i += run;
-        } else {
-            i += 1;
-        }
-    }
-    None
 }
 
 #[cfg(test)]

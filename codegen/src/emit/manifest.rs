@@ -8,20 +8,7 @@ use crate::Options;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// TOML basic string: quotes, backslashes and control characters escaped.
-fn toml_string(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
+use crate::escape::toml_string;
 
 pub fn cargo_toml(api: &Api, options: &Options) -> String {
     let workspace = if options.standalone {
@@ -48,7 +35,7 @@ pub fn cargo_toml(api: &Api, options: &Options) -> String {
          {dependencies}\n\
          {features}\
          {workspace}",
-        spec = options.spec_label,
+        spec = crate::escape::comment(&options.spec_label),
         name = toml_string(&options.crate_name),
         version = toml_string(&options.crate_version),
         description = toml_string(&description),
@@ -93,8 +80,8 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
     let lib = naming::lib_name(&options.crate_name);
     let mut lines = vec![format!(
         "Client for the {} (version {}).",
-        api.title.trim(),
-        api.version.trim()
+        docs::inline(&api.title),
+        docs::inline(&api.version)
     )];
     if let Some(description) = api.description.as_deref().filter(|d| !d.trim().is_empty()) {
         lines.push(String::new());
@@ -107,6 +94,7 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
     ));
     if !api.runtime.operations.is_empty() {
         lines.extend(example(api, options, &lib));
+        lines.extend(retries_doc(api, options));
         lines.push(String::new());
         lines.push("# Operations by tag".to_owned());
         lines.push(String::new());
@@ -171,6 +159,7 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
             true,
             vec![
                 module("client", false),
+                module("redirect", false),
                 module("response", false),
                 module("settings", false),
                 client,
@@ -258,6 +247,61 @@ fn gated(name: &str, gate: Option<TokenStream>, items: Vec<TokenStream>) -> Toke
     }
 }
 
+/// The crate docs' section on the retry policy: what is retried, and what that means for
+/// requests that are not idempotent.
+fn retries_doc(api: &Api, options: &Options) -> Vec<String> {
+    use crate::ir::Method;
+    let r = &options.settings.retry;
+    let mut statuses: Vec<String> = r.statuses.iter().map(u16::to_string).collect();
+    if r.server_errors {
+        statuses.push("any 5xx".to_owned());
+    }
+    let statuses = match statuses.split_last() {
+        None => String::new(),
+        Some((last, [])) => format!(" or an answer with status {last}"),
+        Some((last, rest)) => format!(" or an answer with status {} or {last}", rest.join(", ")),
+    };
+    let unsafe_ops = api
+        .operations
+        .iter()
+        .filter(|op| matches!(op.method, Method::Post | Method::Patch))
+        .count();
+    let keyed = api
+        .operations
+        .iter()
+        .filter(|op| op.idempotency_key.is_some())
+        .count();
+    let mut text = format!(
+        "A request is sent again, up to {} times (`ClientBuilder::max_retries`), after a \
+         connection error, a timeout{statuses}; a `Retry-After` of the server sets the wait, \
+         else it doubles from {} ms. Every method is retried alike, as the API's own SDKs do.",
+        r.max_retries,
+        r.initial_delay.as_millis()
+    );
+    if unsafe_ops > 0 {
+        text.push_str(&format!(
+            " For the {unsafe_ops} POST and PATCH operations that means a retry after a \
+             timeout may repeat a request the server already applied; `max_retries(0)` (or \
+             `RequestOptions::max_retries`) turns that off where it matters."
+        ));
+    }
+    if keyed > 0 {
+        text.push_str(&format!(
+            " {} that declare{} an `Idempotency-Key` header send{} a new random key per call \
+             unless you set one, the same on every retry, so that the server applies each call \
+             once.",
+            if keyed == 1 {
+                "The operation".to_owned()
+            } else {
+                format!("The {keyed} operations")
+            },
+            if keyed == 1 { "s" } else { "" },
+            if keyed == 1 { "s" } else { "" }
+        ));
+    }
+    vec![String::new(), "# Retries".to_owned(), String::new(), text]
+}
+
 /// The crate docs' section on receiving webhooks.
 fn webhooks_doc(hooks: &crate::ir::Webhooks, lib: &str, key_env: &str) -> Vec<String> {
     use crate::ir::WebhookScheme;
@@ -266,9 +310,10 @@ fn webhooks_doc(hooks: &crate::ir::Webhooks, lib: &str, key_env: &str) -> Vec<St
             timestamp_header,
             signature_header,
         } => format!(
-            "an Ed25519 signature of `\"{{timestamp}}|{{body}}\"` in `{signature_header}`, \
-             the Unix timestamp in `{timestamp_header}`; `Verifier::new` takes the base64 \
-             public key"
+            "an Ed25519 signature of `\"{{timestamp}}|{{body}}\"` in {}, the Unix timestamp \
+             in {}; `Verifier::new` takes the base64 public key",
+            docs::code_span(signature_header),
+            docs::code_span(timestamp_header)
         ),
         WebhookScheme::StandardWebhooks => "Standard Webhooks (`webhook-id`, \
             `webhook-timestamp`, `webhook-signature` with `v1,` HMAC-SHA256 signatures); \
@@ -280,9 +325,9 @@ fn webhooks_doc(hooks: &crate::ir::Webhooks, lib: &str, key_env: &str) -> Vec<St
     };
     let told_apart = match &hooks.discriminator {
         Some(path) => format!(
-            "{} event types, told apart by `{}`",
+            "{} event types, told apart by {}",
             hooks.events.len(),
-            path.join(".")
+            docs::code_span(&path.join("."))
         ),
         None => "no event-type property, so every delivery is `WebhookEvent::Other`".to_owned(),
     };

@@ -398,7 +398,7 @@ fn stream_method(api: &Api, op: &Operation, p: &Pagination, args: &[TokenStream]
             let #params = #params.clone();
             #(#owned_args)*
             let #first_page = #first.unwrap_or(1);
-            crate::pagination::paginate(#first_page, self.page_concurrency(), move |#number| {
+            crate::pagination::paginate(#first_page, self.page_concurrency(), self.max_pages(), move |#number| {
                 let mut #params = #params.clone();
                 #set_page
                 #(#cloned_args)*
@@ -478,6 +478,24 @@ fn operation_docs(api: &Api, op: &Operation) -> Vec<String> {
         "{}{id}.",
         docs::code_span(&format!("{} {}", op.method.as_str(), op.path))
     ));
+    // Retries resend a request that may have been applied already: say so where it matters.
+    if matches!(
+        op.method,
+        crate::ir::Method::Post | crate::ir::Method::Patch
+    ) {
+        lines.push(String::new());
+        lines.push(match &op.idempotency_key {
+            Some(field) => format!(
+                "Retried like every request (crate docs, *Retries*), with one \
+                 `Idempotency-Key` per call: a new random key unless `{}.{field}` is set, the \
+                 same on every retry, so that the server applies the call once.",
+                op.locals.params
+            ),
+            None => "Retried like every request (crate docs, *Retries*): after a timeout or a \
+                     cut connection the server may already have applied it, and gets it again."
+                .to_owned(),
+        });
+    }
     if let Some(body) = &op.body {
         lines.push(String::new());
         lines.push("# Request body".to_owned());
@@ -612,6 +630,15 @@ fn header_statements(op: &Operation) -> Vec<TokenStream> {
         };
         out.push(if p.required {
             quote!({ let #value = &#params.#ident; #set })
+        } else if op.idempotency_key.as_deref() == Some(p.rust_name.as_str()) {
+            // Built once per call: every retry sends the same key.
+            quote! {
+                let #value = match &#params.#ident {
+                    ::std::option::Option::Some(#value) => ::std::borrow::Cow::Borrowed(#value.as_str()),
+                    ::std::option::Option::None => ::std::borrow::Cow::Owned(crate::query::idempotency_key()),
+                };
+                #request = #request.headers(crate::query::header(#wire, #value.as_ref())?);
+            }
         } else {
             quote!(if let ::std::option::Option::Some(#value) = &#params.#ident { #set })
         });

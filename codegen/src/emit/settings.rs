@@ -17,13 +17,17 @@ pub fn settings_rs(api: &Api, options: &Options) -> TokenStream {
         Some(url) if api.base_url_upgraded => (
             quote!(Some(#url)),
             format!(
-                "The default base URL: `{url}`, the spec's first server with https instead of \
-                 its plain http (the API key is never sent in clear by default)."
+                "The default base URL: {}, the spec's first server with https instead of \
+                 its plain http (the API key is never sent in clear by default).",
+                docs::code_span(url)
             ),
         ),
         Some(url) => (
             quote!(Some(#url)),
-            format!("The default base URL: `{url}`, the spec's first server."),
+            format!(
+                "The default base URL: {}, the spec's first server.",
+                docs::code_span(url)
+            ),
         ),
         None => (
             quote!(None),
@@ -72,6 +76,8 @@ pub fn settings_rs(api: &Api, options: &Options) -> TokenStream {
         None => quote!(None),
     };
     let max_retry_after = duration(r.max_retry_after);
+    let credential_headers = &api.credential_names.headers;
+    let credential_query = &api.credential_names.query;
     let key_doc = docs::attrs(&[format!(
         "The variable [`Client::from_env`](crate::Client::from_env) reads the API key from{}.",
         if api.auth == Auth::None {
@@ -92,6 +98,13 @@ pub fn settings_rs(api: &Api, options: &Options) -> TokenStream {
 
         #auth_doc
         pub(crate) const AUTH_HEADER: Option<(&str, &str)> = #auth;
+
+        /// Headers that carry a credential of one of the spec's security schemes, removed on a
+        /// redirect to another origin (besides `Authorization`, cookies and sensitive values).
+        pub(crate) const CREDENTIAL_HEADERS: &[&str] = &[#(#credential_headers),*];
+
+        /// Query parameters that carry a credential, removed on a redirect to another origin.
+        pub(crate) const CREDENTIAL_QUERY: &[&str] = &[#(#credential_query),*];
 
         #key_doc
         pub const ENV_API_KEY: &str = #env_key;

@@ -59,9 +59,9 @@ pub fn webhook_events_rs(api: &Api, hooks: &Webhooks, options: &Options) -> Toke
         let ident = naming::ident(&e.rust_name);
         let ty = super::rust_type(api, &e.payload, false);
         let mut lines = vec![format!(
-            "{}: the `{}` webhook.",
+            "{}: the {} webhook.",
             docs::code_span(&e.event_type),
-            e.webhook
+            docs::code_span(&e.webhook)
         )];
         if let Some(summary) = &e.summary {
             lines.push(String::new());
@@ -87,7 +87,7 @@ pub fn webhook_events_rs(api: &Api, hooks: &Webhooks, options: &Options) -> Toke
             let ty = super::rust_type(api, ty, false)
                 .to_string()
                 .replace(' ', "");
-            other_doc.push(format!("- `{webhook}`: [`{ty}`]"));
+            other_doc.push(format!("- {}: [`{ty}`]", docs::code_span(webhook)));
         }
     }
     let other_doc = docs::attrs(&other_doc);
@@ -116,7 +116,7 @@ pub fn webhook_events_rs(api: &Api, hooks: &Webhooks, options: &Options) -> Toke
             if path_text.is_empty() {
                 "nothing: the spec's webhooks share no event-type property".to_owned()
             } else {
-                format!("`{path_text}`")
+                docs::code_span(&path_text)
             }
         ),
         String::new(),

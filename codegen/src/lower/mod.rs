@@ -123,6 +123,7 @@ pub fn lower(doc: &Document, settings: &Settings) -> Result<Api, Error> {
         base_url: server.as_ref().map(|(url, _)| url.clone()),
         base_url_upgraded: server.is_some_and(|(_, upgraded)| upgraded),
         auth: auth(&doc.api),
+        credential_names: credential_names(&doc.api),
         types,
         operations,
         error_bodies,
@@ -442,7 +443,7 @@ fn resolve<'m, T>(
                 format!("external reference `{current}` is not supported yet")
             });
         };
-        let name = pointer::unescape(name);
+        let name = pointer::reference_segment(name);
         match map.and_then(|m| m.get(&name)) {
             Some(ReferenceOr::Item(item)) => return Ok((item, name)),
             Some(ReferenceOr::Reference { reference }) => current = reference.clone(),
@@ -472,6 +473,38 @@ fn base_url(api: &OpenAPI) -> Option<(String, bool)> {
 fn is_local(host_and_path: &str) -> bool {
     let host = host_and_path.split(['/', ':']).next().unwrap_or_default();
     host == "localhost" || host.starts_with("127.") || host_and_path.starts_with("[::1]")
+}
+
+/// The header and query names of every `apiKey` scheme the spec declares (lowercased
+/// headers, sorted, each once): what a redirect to another origin must not carry, whichever
+/// scheme the client uses.
+fn credential_names(api: &OpenAPI) -> crate::ir::CredentialNames {
+    use openapiv3::{APIKeyLocation, SecurityScheme};
+    let mut names = crate::ir::CredentialNames::default();
+    let schemes = api
+        .components
+        .iter()
+        .flat_map(|c| c.security_schemes.values());
+    for scheme in schemes {
+        if let ReferenceOr::Item(SecurityScheme::APIKey { location, name, .. }) = scheme {
+            match location {
+                APIKeyLocation::Header => names.headers.push(name.to_ascii_lowercase()),
+                APIKeyLocation::Query => names.query.push(name.clone()),
+                APIKeyLocation::Cookie => {}
+            }
+        }
+    }
+    // Only names a header can have: others could not be sent, nor be removed.
+    names.headers.retain(|n| {
+        !n.is_empty()
+            && n.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    });
+    for list in [&mut names.headers, &mut names.query] {
+        list.sort();
+        list.dedup();
+    }
+    names
 }
 
 fn auth(api: &OpenAPI) -> Auth {

@@ -198,6 +198,16 @@ impl Lowerer<'_> {
         for (param, setter) in struct_params.iter_mut().zip(setters) {
             param.setter = setter;
         }
+        // An optional `Idempotency-Key` header the client fills in when the caller does not.
+        let idempotency_key = struct_params
+            .iter()
+            .find(|p| {
+                p.location == ParamLocation::Header
+                    && !p.required
+                    && p.ty == TypeRef::String
+                    && p.wire_name.eq_ignore_ascii_case("idempotency-key")
+            })
+            .map(|p| p.rust_name.clone());
         let params_struct = (!struct_params.is_empty()).then(|| ParamsStruct {
             partial_eq: true,
             name: self
@@ -254,6 +264,7 @@ impl Lowerer<'_> {
             },
             deprecated: op.deprecated,
             accept,
+            idempotency_key,
         })
     }
 

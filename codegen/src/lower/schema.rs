@@ -213,7 +213,7 @@ impl Lowerer<'_> {
         let schemas = self.api.components.as_ref().map(|c| &c.schemas);
         let name = reference
             .strip_prefix("#/components/schemas/")
-            .map(pointer::unescape);
+            .map(pointer::reference_segment);
         match name.as_ref().and_then(|n| self.components.get(n)) {
             Some(&id) => {
                 // A component whose alias absorbs `null` needs no `Option` around it.
@@ -665,7 +665,7 @@ impl Lowerer<'_> {
                 return None;
             };
             let schema_name = reference.strip_prefix("#/components/schemas/")?;
-            let schema_name = pointer::unescape(schema_name);
+            let schema_name = pointer::reference_segment(schema_name);
             let id = *self.components.get(&schema_name)?;
             let mut tags: Vec<String> = discriminator
                 .mapping

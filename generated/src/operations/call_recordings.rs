@@ -71,6 +71,7 @@ impl crate::Client {
         crate::pagination::paginate(
             first,
             self.page_concurrency(),
+            self.max_pages(),
             move |number| {
                 let mut params = params.clone();
                 params

@@ -127,6 +127,7 @@ impl crate::Client {
         paginate(
             params.page.unwrap_or(1),
             self.page_concurrency(),
+            self.max_pages(),
             move |number| {
                 let params = ListParams {
                     page: Some(number),

@@ -8,6 +8,11 @@ use std::time::Duration;
 pub const DEFAULT_BASE_URL: Option<&str> = Some("https://api.example.com/v2");
 /// `Authorization: Bearer <key>`: the header and the prefix of its value.
 pub(crate) const AUTH_HEADER: Option<(&str, &str)> = Some(("authorization", "Bearer "));
+/// Headers that carry a credential of one of the spec's security schemes, removed on a
+/// redirect to another origin.
+pub(crate) const CREDENTIAL_HEADERS: &[&str] = &["x-api-key"];
+/// Query parameters that carry a credential, removed on a redirect to another origin.
+pub(crate) const CREDENTIAL_QUERY: &[&str] = &["api_key"];
 /// The variable `Client::from_env` reads the API key from.
 pub const ENV_API_KEY: &str = "RUNTIME_API_KEY";
 /// The variable `Client::from_env` reads a base URL from.

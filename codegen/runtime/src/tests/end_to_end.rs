@@ -14,7 +14,9 @@ use tokio::net::TcpListener;
 
 /// A server answering each request with the next scripted `(status, extra headers, body)`,
 /// recording each request's head and body.
-async fn server(script: Vec<(u16, &'static str, String)>) -> (String, Arc<Mutex<Vec<String>>>) {
+pub(super) async fn server(
+    script: Vec<(u16, &'static str, String)>,
+) -> (String, Arc<Mutex<Vec<String>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let seen = Arc::new(Mutex::new(Vec::new()));
@@ -71,7 +73,7 @@ fn client(url: &str) -> Client {
         .unwrap()
 }
 
-fn page(number: i64, total: i64, ids: &[i64]) -> String {
+pub(super) fn page(number: i64, total: i64, ids: &[i64]) -> String {
     let data: Vec<String> = ids
         .iter()
         .map(|id| format!(r#"{{"id":{id},"color":"teal"}}"#))

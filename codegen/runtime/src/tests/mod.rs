@@ -8,5 +8,6 @@ mod json;
 mod multipart;
 mod pagination;
 mod query;
+mod redirect;
 mod response;
 mod webhooks;

@@ -104,3 +104,21 @@ fn dates_are_written_as_they_serialize() {
         serde_json::from_value("2019-03-29T12:10:00+01:00".into()).unwrap();
     assert_eq!(parsed, at);
 }
+
+#[test]
+fn idempotency_keys_are_version_4_uuids_that_never_repeat() {
+    let keys: std::collections::HashSet<String> = (0..10_000)
+        .map(|_| crate::query::idempotency_key())
+        .collect();
+    assert_eq!(keys.len(), 10_000);
+    for key in keys.iter().take(50) {
+        let groups: Vec<&str> = key.split('-').collect();
+        let lengths: Vec<usize> = groups.iter().map(|g| g.len()).collect();
+        assert_eq!(lengths, [8, 4, 4, 4, 12], "{key}");
+        assert!(groups[2].starts_with('4'), "version 4: {key}");
+        assert!(
+            matches!(&groups[3][..1], "8" | "9" | "a" | "b"),
+            "variant: {key}"
+        );
+    }
+}

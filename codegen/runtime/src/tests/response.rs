@@ -134,3 +134,20 @@ fn decode_errors_name_the_field_and_the_value() {
         .unwrap_err();
     assert!(matches!(&e, Error::Decode { at: None, .. }), "{e:?}");
 }
+
+#[test]
+fn server_text_in_an_error_message_cannot_forge_log_lines() {
+    // A body with a line break, a terminal escape and a right-to-left override.
+    let body = "{\"x\": \"\u{1b}[31mred\nERROR forged line \u{202e}\"";
+    let e = raw(200, body.as_bytes())
+        .success::<Json<serde_json::Value>>()
+        .unwrap_err();
+    let shown = e.to_string();
+    assert!(
+        !shown.contains('\n') && !shown.contains('\u{1b}') && !shown.contains('\u{202e}'),
+        "{shown:?}"
+    );
+    assert!(shown.contains("\\u{1b}[31mred\\nERROR forged"), "{shown}");
+    let summary = crate::error::summary(&[Some("bad\r\nforged: yes")], &[]);
+    assert_eq!(summary.as_deref(), Some("bad\\r\\nforged: yes"));
+}

@@ -298,3 +298,33 @@ fn standard_webhooks_reference_vector() {
         Err(WebhookError::MalformedKey(_))
     ));
 }
+
+#[test]
+fn weak_keys_and_short_secrets_are_refused_at_construction() {
+    // Points of small order: the identity (1, 0) and the point of order 2 (-1, 0), compressed.
+    let identity = {
+        let mut bytes = [0u8; 32];
+        bytes[0] = 1;
+        bytes
+    };
+    let minus_one = {
+        let mut bytes = [0u8; 32];
+        bytes[0] = 0xec;
+        bytes[1..31].fill(0xff);
+        bytes[31] = 0x7f;
+        bytes
+    };
+    for point in [identity, minus_one] {
+        let key = BASE64.encode(point);
+        assert!(
+            matches!(Verifier::ed25519(&key), Err(WebhookError::MalformedKey(m)) if m.contains("weak")),
+            "{key}"
+        );
+    }
+    // 15 bytes of secret: too short; 16: enough.
+    assert!(matches!(
+        Verifier::standard(format!("whsec_{}", BASE64.encode([7u8; 15]))),
+        Err(WebhookError::MalformedKey(m)) if m.contains("fewer than 16")
+    ));
+    assert!(Verifier::standard(format!("whsec_{}", BASE64.encode([7u8; 16]))).is_ok());
+}
