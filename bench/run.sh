@@ -45,9 +45,9 @@ PY
 cfg_for() { case "$1" in *telnyx*|*call-recordings*) echo "--config $ROOT/spec/codegen.toml";; esac; }
 
 echo "== building the generator and the floor"
-cargo build --quiet --release -p codegen --examples
+cargo build --quiet --release -p codegen -p xtask --bins
 GEN=$ROOT/target/release/codegen
-FLOOR=$ROOT/target/release/examples/floor
+FLOOR=$ROOT/target/release/floor
 
 echo "| benchmark | ours | baseline | ratio | target |" | tee -a "$TABLE"
 echo "|---|---|---|---:|---|" | tee -a "$TABLE"

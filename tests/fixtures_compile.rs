@@ -2,24 +2,11 @@
 //! and `cargo doc` with warnings denied (spec text must never break either).
 
 use std::path::Path;
-use std::process::Command;
 
 fn cargo(args: &[&str], dir: &Path, target: &Path) {
-    let output = Command::new(env!("CARGO"))
-        .args(args)
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", target)
-        .env("RUSTDOCFLAGS", "-D warnings")
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("cargo runs");
-    assert!(
-        output.status.success(),
-        "cargo {args:?} failed in {}:\n{}\n{}",
-        dir.display(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    if let Err(e) = xtask::scratch::run(dir, target, args) {
+        panic!("{e}");
+    }
 }
 
 /// Generates `spec` as a standalone crate in a temporary folder and checks it; `tests`
@@ -30,12 +17,9 @@ fn check_fixture(spec: &str, name: &str, tests: Option<&str>) {
     let path = root.join("tests/fixtures").join(spec);
     let mut options = codegen::Options::for_spec(&path, spec).unwrap();
     options.rename(name);
-    options.standalone = true;
-    let krate = codegen::generate(&path, &options).unwrap();
-    codegen::write::write(&krate, dir.path(), false).unwrap();
     // The workspace lock pins the same dependency versions, so no registry access is needed.
-    std::fs::copy(root.join("Cargo.lock"), dir.path().join("Cargo.lock")).unwrap();
-    let target = root.join("target/fixtures");
+    xtask::scratch::generate(&path, &options, dir.path()).unwrap();
+    let target = xtask::scratch::fixtures_target();
     cargo(
         &["clippy", "--offline", "--quiet", "--", "-D", "warnings"],
         dir.path(),

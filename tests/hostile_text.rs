@@ -6,7 +6,6 @@
 //! Markdown file), a right-to-left override (rustc denies it in comments) and a terminal escape.
 
 use std::path::Path;
-use std::process::Command;
 
 /// The payload for one text position; `position` names it in whatever it would run.
 fn payload(position: &str) -> String {
@@ -102,26 +101,8 @@ fn outside_code_spans(line: &str) -> String {
 }
 
 fn cargo(args: &[&str], dir: &Path) -> String {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let output = Command::new(env!("CARGO"))
-        .args(args)
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", root.join("target/fixtures"))
-        .env("RUSTDOCFLAGS", "-D warnings")
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("cargo runs");
-    let text = format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(
-        output.status.success(),
-        "cargo {args:?} failed in {}:\n{text}",
-        dir.display()
-    );
-    text
+    xtask::scratch::run(dir, &xtask::scratch::fixtures_target(), args)
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]
@@ -173,9 +154,7 @@ fn spec_text_in_every_position_runs_nowhere() {
     );
 
     let out = dir.path().join("crate");
-    codegen::write::write(&krate, &out, false).unwrap();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
+    xtask::scratch::generate(&spec_path, &options, &out).unwrap();
     let mut seen = cargo(&["check", "--offline", "--quiet"], &out);
     seen += &cargo(&["doc", "--offline", "--quiet", "--no-deps"], &out);
     seen += &cargo(&["test", "--offline", "--doc"], &out);

@@ -3,111 +3,18 @@
 //! (no 422), and random responses Prism makes from the schemas (`-d`) always decode.
 //!
 //! Prism is pinned in `conformance/package.json` (with its lock file). The first run installs
-//! it (`npm ci --prefix conformance`) when node and npm are present; without them this test
-//! says so loudly and passes on a developer machine (the README says how to get them); under
-//! CI it fails.
+//! it (`npm ci --prefix conformance`); without node and npm the tests fail and say what to
+//! install (the README says so too).
 
-use std::net::TcpStream;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 use telnyx_recordings::types::{GetRecordingsFilterCreatedAt, GetRecordingsParams};
 use telnyx_recordings::{Client, Error};
+use xtask::prism::Prism;
 
-struct Prism {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Prism {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn prism_binary() -> Option<PathBuf> {
-    // The tests of this file run in parallel: one installs, the others wait for it.
-    static PRISM: std::sync::OnceLock<Result<PathBuf, String>> = std::sync::OnceLock::new();
-    match PRISM.get_or_init(install_prism) {
-        Ok(bin) => Some(bin.clone()),
-        Err(message) => {
-            if std::env::var_os("CI").is_some() {
-                panic!("{message}");
-            }
-            eprintln!("\n!!!!!!!! SKIPPED: {message} !!!!!!!!\n");
-            None
-        }
-    }
-}
-
-/// The pinned Prism, installed from `conformance/package-lock.json` on first use.
-fn install_prism() -> Result<PathBuf, String> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let bin = root.join("conformance/node_modules/.bin/prism");
-    if bin.exists() {
-        return Ok(bin);
-    }
-    let npm_works = Command::new("npm")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !npm_works {
-        return Err(
-            "the Prism conformance tests need node and npm (see the README: \
-                    `apt-get install nodejs npm`, or nodejs.org), which are not installed"
-                .to_owned(),
-        );
-    }
-    eprintln!("installing the pinned Prism: npm ci --prefix conformance");
-    let output = Command::new("npm")
-        .args([
-            "ci",
-            "--prefix",
-            "conformance",
-            "--no-audit",
-            "--no-fund",
-            "--loglevel=error",
-        ])
-        .current_dir(root)
-        .output()
-        .map_err(|e| format!("cannot run npm: {e}"))?;
-    if !output.status.success() || !bin.exists() {
-        return Err(format!(
-            "`npm ci --prefix conformance` failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        ));
-    }
-    Ok(bin)
-}
-
-/// Starts `prism mock` on a free 127.0.0.1 port and waits until it listens.
-fn start(extra: &[&str]) -> Option<Prism> {
-    let bin = prism_binary()?;
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(bin)
-        .args(["mock", "-h", "127.0.0.1", "-p", &port.to_string()])
-        .args(extra)
-        .arg(root.join("spec/call-recordings.yml"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("prism starts");
-    let prism = Prism {
-        child,
-        url: format!("http://127.0.0.1:{port}"),
-    };
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "prism did not start listening");
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    Some(prism)
+/// Starts the pinned Prism (installed on first use) on the seed spec.
+fn start(extra: &[&str]) -> Prism {
+    let bin = xtask::prism::binary().unwrap_or_else(|e| panic!("{e}"));
+    let spec = openapi_rust_gen_tests::spec();
+    Prism::start(&bin, &spec, extra).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn client(prism: &Prism) -> Client {
@@ -174,9 +81,7 @@ fn matrix() -> Vec<GetRecordingsParams> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn prism_accepts_every_request_and_decodes_its_responses() {
-    let Some(prism) = start(&["--errors"]) else {
-        return;
-    };
+    let prism = start(&["--errors"]);
     let client = client(&prism);
     let combos = matrix();
     for params in &combos {
@@ -206,7 +111,7 @@ async fn prism_accepts_every_request_and_decodes_its_responses() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn random_responses_from_the_schemas_always_decode() {
-    let Some(prism) = start(&["-d"]) else { return };
+    let prism = start(&["-d"]);
     let client = client(&prism);
     let mut items = 0;
     for _ in 0..200 {

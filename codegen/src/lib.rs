@@ -8,13 +8,10 @@
 
 pub mod bundle;
 pub mod config;
-#[cfg(feature = "examples")]
-pub mod conformance;
 pub mod diff;
 pub mod emit;
 pub mod error;
 pub mod escape;
-pub mod examples;
 pub mod ir;
 pub mod load;
 pub mod lower;

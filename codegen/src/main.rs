@@ -1,7 +1,5 @@
 //! `codegen`: the command-line front end of the generator.
 
-mod corpus;
-
 use clap::{Parser, Subcommand};
 use codegen::{write, Options};
 use std::path::{Path, PathBuf};
@@ -82,46 +80,6 @@ enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
     },
-    /// Generate and `cargo clippy -D warnings` every spec of the corpus manifest; print a table.
-    Corpus {
-        /// The manifest (TSV: path, repo, version, format, bytes, operations, schemas...).
-        #[arg(long, default_value = "../shared/corpus/MANIFEST.tsv")]
-        manifest: PathBuf,
-        /// Only specs whose path contains one of these.
-        #[arg(long, value_delimiter = ',')]
-        only: Vec<String>,
-        /// Skip specs larger than this (bytes), except those named by `--also`.
-        #[arg(long)]
-        max_bytes: Option<u64>,
-        /// Specs kept whatever their size (paths as in the manifest).
-        #[arg(long, value_delimiter = ',')]
-        also: Vec<String>,
-        /// Generator settings for the specs whose path starts with PREFIX: `PREFIX=FILE`
-        /// (repeatable; the longest matching prefix wins). Others get the defaults.
-        #[arg(long = "config-for", value_name = "PREFIX=FILE")]
-        config_for: Vec<String>,
-        /// Generate only, without `cargo clippy`.
-        #[arg(long)]
-        no_check: bool,
-        /// Also build each crate's docs with warnings denied.
-        #[arg(long)]
-        docs: bool,
-        /// Also check the spec's examples: valid ones (JSON Schema) must decode into their
-        /// type and come back without losing a declared field (needs `--features examples`).
-        #[arg(long)]
-        examples: bool,
-        /// Also call every operation through the generated client against Prism, which
-        /// validates the requests (the pinned one: `npm ci --prefix conformance`; needs
-        /// `--features examples`).
-        #[arg(long)]
-        conformance: bool,
-        /// Also check every cargo feature alone for the specs whose path starts with these.
-        #[arg(long, value_delimiter = ',')]
-        each_feature: Vec<String>,
-        /// Also write the table as Markdown to this file.
-        #[arg(long)]
-        report: Option<PathBuf>,
-    },
 }
 
 fn main() -> ExitCode {
@@ -150,80 +108,6 @@ fn main() -> ExitCode {
             check,
             standalone,
         }),
-        Command::Corpus {
-            manifest,
-            only,
-            max_bytes,
-            also,
-            config_for,
-            no_check,
-            docs,
-            examples,
-            conformance,
-            each_feature,
-            report,
-        } => {
-            let root = workspace::root();
-            let prism = root.join("conformance/node_modules/.bin/prism");
-            if conformance && !prism.exists() {
-                eprintln!(
-                    "error: --conformance needs the pinned Prism: run `npm ci --prefix conformance` \
-                     (node and npm: `apt-get install nodejs npm`)"
-                );
-                return ExitCode::from(2);
-            }
-            let absolute = |path: PathBuf| {
-                if path.is_relative() {
-                    root.join(path)
-                } else {
-                    path
-                }
-            };
-            let known_failures = if conformance {
-                match corpus::read_known_failures(&root.join("conformance/known-failures.txt")) {
-                    Ok(list) => list,
-                    Err(e) => {
-                        eprintln!("error: {e}");
-                        return ExitCode::from(2);
-                    }
-                }
-            } else {
-                Vec::new()
-            };
-            let mut configs = Vec::new();
-            for entry in config_for {
-                let Some((prefix, file)) = entry.split_once('=') else {
-                    eprintln!("error: --config-for takes PREFIX=FILE, not {entry:?}");
-                    return ExitCode::from(2);
-                };
-                configs.push((prefix.to_owned(), absolute(PathBuf::from(file))));
-            }
-            let config = corpus::Config {
-                manifest: absolute(manifest),
-                only,
-                max_bytes,
-                also,
-                configs,
-                out_root: root.join("target/corpus"),
-                target_dir: root.join("target/corpus-target"),
-                lock: root.join("Cargo.lock"),
-                check: !no_check,
-                docs,
-                examples,
-                prism: conformance.then_some(prism),
-                known_failures,
-                each_feature,
-                report,
-            };
-            match corpus::run(&config) {
-                Ok(true) => ExitCode::SUCCESS,
-                Ok(false) => ExitCode::from(1),
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    ExitCode::from(2)
-                }
-            }
-        }
     }
 }
 

@@ -223,6 +223,12 @@ fn gate_items(tokens: TokenStream, gate: &TokenStream) -> TokenStream {
     }
 }
 
+/// A Rust file from tokens, formatted as every generated file is (the tooling writes its
+/// test harnesses with it too).
+pub fn format_file(tokens: TokenStream) -> Result<String, String> {
+    format_tokens(tokens)
+}
+
 /// Parses tokens as a file and pretty-prints them; an error here is a generator bug.
 fn format_tokens(tokens: TokenStream) -> Result<String, String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| format!("emitted invalid Rust: {e}"))?;

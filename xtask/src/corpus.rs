@@ -1,11 +1,11 @@
-//! `codegen corpus`: generates every spec of `../shared/corpus/MANIFEST.tsv` into
+//! `cargo xtask corpus`: generates every spec of `../shared/corpus/MANIFEST.tsv` into
 //! `target/corpus/<name>/`, runs `cargo clippy -D warnings` on each (and, asked, `cargo doc`
 //! with warnings denied) with one shared target dir, and prints a
 //! table (spec, operations, schemas, generate time, check time, result, first error).
 
+use crate::scratch::{cargo, prune};
 use codegen::{write, Options};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
 
 pub struct Config {
@@ -25,9 +25,9 @@ pub struct Config {
     pub check: bool,
     /// Also build each crate's docs with warnings denied.
     pub docs: bool,
-    /// Also run the examples check (`codegen::examples`).
+    /// Also run the examples check (`crate::examples_check`).
     pub examples: bool,
-    /// Also call every operation against Prism (`codegen::conformance`), this binary.
+    /// Also call every operation against Prism (`crate::conformance`), this binary.
     pub prism: Option<PathBuf>,
     /// Operations expected to fail the conformance run, by spec path: `(spec, operationId)`.
     pub known_failures: Vec<(String, String)>,
@@ -48,30 +48,14 @@ struct Row {
     features: String,
     result: String,
     first_error: String,
-    examples: Option<codegen::examples::Checked>,
+    examples: Option<crate::examples_check::Checked>,
     conformance: Option<Conformance>,
 }
 
-/// The conformance run of one spec (`codegen::conformance::Checked`, which needs the
-/// `examples` feature).
+/// The conformance run of one spec and its time.
 struct Conformance {
-    operations: usize,
-    called: usize,
-    accepted: usize,
-    decoded: usize,
-    invalid_values: usize,
-    prism_limits: usize,
-    known: usize,
-    stale: Vec<String>,
-    failures: Vec<String>,
+    checked: crate::conformance::Checked,
     seconds: f64,
-}
-
-impl Conformance {
-    /// As `codegen::conformance::Checked::ok`.
-    fn ok(&self) -> bool {
-        self.decoded + self.prism_limits + self.known == self.operations && self.stale.is_empty()
-    }
 }
 
 /// Reads the known-failures list: `spec operationId reason...` per line, `#` comments.
@@ -123,53 +107,6 @@ fn read_manifest(path: &Path) -> Result<Vec<Entry>, String> {
         });
     }
     Ok(entries)
-}
-
-/// A cargo command for a corpus crate: the shared target dir, and a lean build (no
-/// debuginfo, no incremental state) because each crate is built once and then pruned.
-fn cargo(dir: &Path, target_dir: &Path) -> Command {
-    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    command.current_dir(dir);
-    codegen::examples::lean_build(&mut command, target_dir);
-    command
-}
-
-/// Removes what building crate `name` left in the shared target dir (its libraries, test
-/// binaries, fingerprints, docs), keeping the dependencies every corpus crate shares: the
-/// whole corpus would otherwise need tens of GB, more than a CI machine's disk.
-fn prune(target_dir: &Path, name: &str) {
-    let lib = codegen::naming::lib_name(name);
-    let prefixes = [
-        format!("lib{lib}-"),
-        format!("{lib}-"),
-        format!("{name}-"),
-        // The examples harness is a test target named `examples` in every crate.
-        "examples-".to_owned(),
-    ];
-    for sub in [
-        "debug/deps",
-        "debug/.fingerprint",
-        "debug/incremental",
-        "debug/build",
-    ] {
-        let Ok(entries) = std::fs::read_dir(target_dir.join(sub)) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let file = entry.file_name();
-            let file = file.to_string_lossy();
-            if prefixes.iter().any(|p| file.starts_with(p.as_str())) {
-                let path = entry.path();
-                // Best effort: a file left behind costs disk, not correctness.
-                let _ = if path.is_dir() {
-                    std::fs::remove_dir_all(&path)
-                } else {
-                    std::fs::remove_file(&path)
-                };
-            }
-        }
-    }
-    let _ = std::fs::remove_dir_all(target_dir.join("doc").join(&lib));
 }
 
 /// A folder and crate name from a spec path (`telnyx/spec3.yml` → `telnyx-spec3-yml`).
@@ -285,7 +222,8 @@ pub fn run(config: &Config) -> Result<bool, String> {
                     }
                     if config.examples && output.status.success() {
                         let spec = corpus_dir.join(&entry.path);
-                        let checked = check_examples(&spec, &options, &out, target_dir)?;
+                        let checked =
+                            crate::examples_check::check(&spec, &options, &out, target_dir)?;
                         if !checked.ok() {
                             row.result = format!(
                                 "examples FAILED ({} of {})",
@@ -309,19 +247,22 @@ pub fn run(config: &Config) -> Result<bool, String> {
                             check_conformance(&spec, &options, &out, target_dir, prism, &known);
                         match checked {
                             Ok(c) => {
-                                if !c.ok() && !row.result.contains("FAILED") {
-                                    let failed =
-                                        c.operations - c.decoded - c.prism_limits - c.known;
+                                if !c.checked.ok() && !row.result.contains("FAILED") {
+                                    let failed = c.checked.operations
+                                        - c.checked.decoded
+                                        - c.checked.prism_limits
+                                        - c.checked.known;
                                     row.result = format!(
                                         "conformance FAILED ({failed} of {})",
-                                        c.operations
+                                        c.checked.operations
                                     );
                                     // The first failure that is neither Prism's nor known.
-                                    row.first_error = match c.stale.first() {
+                                    row.first_error = match c.checked.stale.first() {
                                         Some(stale) => {
                                             format!("known to fail, but did not: {stale}")
                                         }
                                         None => c
+                                            .checked
                                             .failures
                                             .iter()
                                             .find(|f| {
@@ -383,7 +324,7 @@ pub fn run(config: &Config) -> Result<bool, String> {
         let text = format!(
             "# Corpus\n\nEvery spec of `../shared/corpus/MANIFEST.tsv`, generated and linted with `cargo clippy -D warnings` \
              (dependencies shared in one target dir; \"ok\" means no error and no warning).\n\
-             Made by `cargo run --release -p codegen --features examples -- corpus --config-for \
+             Made by `cargo xtask corpus --config-for \
              telnyx/=spec/codegen.toml --examples --conformance --report docs/corpus.md` on a 2-core machine. Check times are of each crate alone: \
              the dependencies are built once in `target/corpus-target`, each crate's own artifacts are removed after its checks.\n\n\
              {summary}.\n\n{}{}{}",
@@ -397,33 +338,7 @@ pub fn run(config: &Config) -> Result<bool, String> {
     Ok(failed == 0)
 }
 
-/// The examples check of the crate generated at `dir` from `spec`.
-#[cfg(feature = "examples")]
-fn check_examples(
-    spec: &Path,
-    options: &Options,
-    dir: &Path,
-    target_dir: &Path,
-) -> Result<codegen::examples::Checked, String> {
-    codegen::examples::check(spec, options, dir, target_dir)
-}
-
-#[cfg(not(feature = "examples"))]
-fn check_examples(
-    _: &Path,
-    _: &Options,
-    _: &Path,
-    _: &Path,
-) -> Result<codegen::examples::Checked, String> {
-    Err(
-        "the examples check needs a JSON Schema validator: run codegen built with \
-         `--features examples`"
-            .to_owned(),
-    )
-}
-
 /// The conformance run of the crate generated at `dir` from `spec`.
-#[cfg(feature = "examples")]
 fn check_conformance(
     spec: &Path,
     options: &Options,
@@ -433,35 +348,11 @@ fn check_conformance(
     known: &[String],
 ) -> Result<Conformance, String> {
     let started = Instant::now();
-    let c = codegen::conformance::check(spec, options, dir, target_dir, prism, known)?;
+    let checked = crate::conformance::check(spec, options, dir, target_dir, prism, known)?;
     Ok(Conformance {
-        operations: c.operations,
-        called: c.called,
-        accepted: c.accepted,
-        decoded: c.decoded,
-        invalid_values: c.invalid_values,
-        prism_limits: c.prism_limits,
-        known: c.known,
-        stale: c.stale,
-        failures: c.failures,
+        checked,
         seconds: started.elapsed().as_secs_f64(),
     })
-}
-
-#[cfg(not(feature = "examples"))]
-fn check_conformance(
-    _: &Path,
-    _: &Options,
-    _: &Path,
-    _: &Path,
-    _: &Path,
-    _: &[String],
-) -> Result<Conformance, String> {
-    Err(
-        "the conformance run validates its values with a JSON Schema validator: run codegen \
-         built with `--features examples`"
-            .to_owned(),
-    )
 }
 
 /// `cargo check`s the crate at `dir` with each of its features alone: how many compile
@@ -538,12 +429,13 @@ fn print_row(row: &Row) {
     if let Some(c) = &row.conformance {
         println!(
             "    conformance: {} operations: {} called, {} accepted by Prism, {} decoded; {} Prism's faults, {} known failures; {} sent a value no candidate of was valid; {:.1}s",
-            c.operations, c.called, c.accepted, c.decoded, c.prism_limits, c.known, c.invalid_values, c.seconds
+            c.checked.operations, c.checked.called, c.checked.accepted, c.checked.decoded, c.checked.prism_limits, c.checked.known, c.checked.invalid_values, c.seconds
         );
-        for stale in &c.stale {
+        for stale in &c.checked.stale {
             println!("      known to fail, but did not: {stale}");
         }
         let shown: Vec<&String> = c
+            .checked
             .failures
             .iter()
             .filter(|f| !f.contains("Prism's fault") && !f.ends_with("(known)"))
@@ -559,7 +451,7 @@ fn print_row(row: &Row) {
 
 /// The examples check per spec (when it ran), with the failures listed.
 fn examples_table(rows: &[Row]) -> String {
-    let checked: Vec<(&Row, &codegen::examples::Checked)> = rows
+    let checked: Vec<(&Row, &crate::examples_check::Checked)> = rows
         .iter()
         .filter_map(|r| r.examples.as_ref().map(|e| (r, e)))
         .collect();
@@ -568,7 +460,7 @@ fn examples_table(rows: &[Row]) -> String {
     }
     let mut out = String::from(
         "\n## Examples\n\nEvery JSON example of a component schema or a response body \
-         (`codegen corpus --examples`): validated against its schema (JSON Schema 2020-12, \
+         (`cargo xtask corpus --examples`): validated against its schema (JSON Schema 2020-12, \
          3.0 documents read as 3.1 would write them); each valid one of a type the client \
          reads decoded into it and serialized back, declared fields compared (numbers as \
          numbers, date-times as instants, null as absent). \"Sent only\": valid examples of \
@@ -612,7 +504,7 @@ fn conformance_table(rows: &[Row]) -> String {
     }
     let mut out = String::from(
         "\n## Conformance\n\nEvery operation called once through the generated client \
-         (`codegen corpus --conformance`) against the pinned Prism (`prism mock`, which \
+         (`cargo xtask corpus --conformance`) against the pinned Prism (`prism mock`, which \
          validates each request against the spec and answers from it). Values: the spec's \
          examples of each parameter and body, else one made from the schema (nested examples, \
          then keywords alone), the first valid against the schema; optional parameters are \
@@ -628,19 +520,19 @@ fn conformance_table(rows: &[Row]) -> String {
         out.push_str(&format!(
             "| {} | {} | {} | {} | {} | {} | {} | {} | {:.0} s |\n",
             r.path,
-            c.operations,
-            c.called,
-            c.accepted,
-            c.decoded,
-            c.prism_limits,
-            c.known,
-            c.invalid_values,
+            c.checked.operations,
+            c.checked.called,
+            c.checked.accepted,
+            c.checked.decoded,
+            c.checked.prism_limits,
+            c.checked.known,
+            c.checked.invalid_values,
             c.seconds
         ));
     }
     let failures: Vec<(&str, &String)> = checked
         .iter()
-        .flat_map(|(r, c)| c.failures.iter().map(move |f| (r.path.as_str(), f)))
+        .flat_map(|(r, c)| c.checked.failures.iter().map(move |f| (r.path.as_str(), f)))
         .collect();
     if !failures.is_empty() {
         out.push_str("\nFailures:\n\n");

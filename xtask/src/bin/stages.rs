@@ -1,5 +1,5 @@
 //! Times each stage of the generator on one spec (for BENCHMARKS.md and profiling):
-//! `cargo run --release -p codegen --example stages -- SPEC`.
+//! `cargo run --release -p xtask --bin stages -- SPEC`.
 
 use std::path::PathBuf;
 use std::time::Instant;

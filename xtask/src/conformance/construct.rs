@@ -3,8 +3,8 @@
 //! from its wire value, a union by the variant whose shape the value has. The expressions
 //! are written for a test outside the crate (`<lib>::types::Name`).
 
-use crate::ir::{Api, IntWidth, ParamsStruct, TypeKind, TypeRef};
-use crate::naming;
+use codegen::ir::{Api, IntWidth, ParamsStruct, TypeKind, TypeRef};
+use codegen::naming;
 use proc_macro2::{Literal, TokenStream};
 use quote::{quote, ToTokens};
 use serde_json::Value;
@@ -76,7 +76,7 @@ impl<'a> Construct<'a> {
                 let inner = self.type_of(inner);
                 quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
             }
-            other => crate::emit::type_tokens(self.api, other, &quote!(#lib::types)),
+            other => codegen::emit::type_tokens(self.api, other, &quote!(#lib::types)),
         }
     }
 
@@ -452,13 +452,13 @@ mod tests {
     use serde_json::json;
 
     fn api(text: &str) -> Api {
-        let doc = crate::load::parse(std::path::Path::new("spec.yml"), text.as_bytes()).unwrap();
-        crate::lower::lower(&doc, &crate::options::Settings::default()).unwrap()
+        let doc = codegen::load::parse(std::path::Path::new("spec.yml"), text.as_bytes()).unwrap();
+        codegen::lower::lower(&doc, &codegen::options::Settings::default()).unwrap()
     }
 
     fn named(api: &Api, name: &str) -> TypeRef {
         let i = api.types.iter().position(|t| t.name == name).unwrap();
-        TypeRef::Named(crate::ir::TypeId(i))
+        TypeRef::Named(codegen::ir::TypeId(i))
     }
 
     fn text(tokens: TokenStream) -> String {

@@ -1,10 +1,10 @@
-//! The examples check (`codegen corpus --examples`) on a fixture made of the classes it found
+//! The examples check (`cargo xtask corpus --examples`) on a fixture made of the classes it found
 //! wrong once: every valid example decodes into its generated type and comes back whole, and
 //! the invalid one is counted apart, not decoded.
 
 #[test]
 fn every_valid_fixture_example_round_trips() {
-    let root = openapi_rust_gen_tests::root();
+    let root = xtask::scratch::root();
     let spec = root.join("tests/fixtures/examples.yml");
     let dir = tempfile::tempdir().unwrap();
     let mut options = codegen::Options::for_spec(&spec, "examples.yml").unwrap();
@@ -16,9 +16,9 @@ fn every_valid_fixture_example_round_trips() {
 
     let doc = codegen::load::bundled(&spec).unwrap();
     let api = codegen::lower_spec(&spec, &options).unwrap();
-    let all = codegen::examples::collect(&doc, &api);
-    let validity = codegen::examples::validate(&doc, &all);
-    let valid: Vec<&codegen::examples::Example> = all
+    let all = xtask::examples_check::collect(&doc, &api);
+    let validity = xtask::examples_check::validate(&doc, &all);
+    let valid: Vec<&xtask::examples_check::Example> = all
         .iter()
         .zip(&validity)
         .filter(|(_, v)| v.is_ok())
@@ -29,7 +29,7 @@ fn every_valid_fixture_example_round_trips() {
     assert!(valid[0].pointer.ends_with("/examples/full/value"));
 
     let checked =
-        codegen::examples::check(&spec, &options, dir.path(), &root.join("target/fixtures"))
+        xtask::examples_check::check(&spec, &options, dir.path(), &root.join("target/fixtures"))
             .unwrap_or_else(|e| panic!("{}: {e}", dir.path().display()));
     assert_eq!(
         (checked.found, checked.invalid, checked.sent_only),

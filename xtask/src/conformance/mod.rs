@@ -11,9 +11,9 @@ pub mod harness;
 pub mod regex;
 pub mod values;
 
-use crate::examples::Example;
-use crate::ir::{Api, BodyKind, ParamLocation, TypeRef};
-use crate::pointer;
+use crate::examples_check::Example;
+use codegen::ir::{Api, BodyKind, ParamLocation, TypeRef};
+use codegen::pointer;
 use serde_json::Value;
 
 /// The values one operation is called with.
@@ -102,7 +102,7 @@ pub fn plan(doc: &Value, api: &Api) -> Vec<Call> {
             });
         }
     }
-    let mut verdicts = crate::examples::validate_with(doc, &examples, true).into_iter();
+    let mut verdicts = crate::examples_check::validate_with(doc, &examples, true).into_iter();
     let mut calls: Vec<Call> = (0..api.operations.len())
         .map(|operation| Call {
             operation,
@@ -147,7 +147,8 @@ fn declared_parameters<'d>(doc: &'d Value, item_at: &str, op_at: &str) -> Vec<(&
             .pointer(&format!("{}/parameters", base.trim_start_matches('#')))
             .and_then(Value::as_array);
         for (i, param) in list.into_iter().flatten().enumerate() {
-            let (param, at) = crate::examples::follow(doc, param, format!("{base}/parameters/{i}"));
+            let (param, at) =
+                crate::examples_check::follow(doc, param, format!("{base}/parameters/{i}"));
             let key = |p: &Value| (p.get("name").cloned(), p.get("in").cloned());
             out.retain(|(p, _)| key(p) != key(param));
             out.push((param, at));
@@ -236,7 +237,7 @@ fn slot(doc: &Value, found: Option<(&Value, String)>, optional: bool) -> Slot {
 fn body_slot(doc: &Value, op_at: &str, content_type: &str, kind: &BodyKind) -> Slot {
     let request_body = doc.pointer(&format!("{}/requestBody", op_at.trim_start_matches('#')));
     let (body, at) = match request_body {
-        Some(body) => crate::examples::follow(doc, body, format!("{op_at}/requestBody")),
+        Some(body) => crate::examples_check::follow(doc, body, format!("{op_at}/requestBody")),
         None => (&Value::Null, String::new()),
     };
     let content = body.get("content").and_then(Value::as_object);
@@ -284,7 +285,7 @@ fn explicit(doc: &Value, holder: &Value) -> Vec<Value> {
     }
     let examples = holder.get("examples").and_then(Value::as_object);
     for entry in examples.into_iter().flatten().map(|(_, e)| e) {
-        let (entry, _) = crate::examples::follow(doc, entry, String::new());
+        let (entry, _) = crate::examples_check::follow(doc, entry, String::new());
         if let Some(value) = entry.get("value") {
             out.push(value.clone());
         }
@@ -347,16 +348,16 @@ impl Checked {
 /// runs the harness with `cargo test` (offline, `target_dir` shared).
 pub fn check(
     spec: &std::path::Path,
-    options: &crate::Options,
+    options: &codegen::Options,
     dir: &std::path::Path,
     target_dir: &std::path::Path,
     prism: &std::path::Path,
     known: &[String],
 ) -> Result<Checked, String> {
-    let doc = crate::load::bundled(spec).map_err(|e| e.to_string())?;
-    let api = crate::lower_spec(spec, options).map_err(|e| e.to_string())?;
+    let doc = codegen::load::bundled(spec).map_err(|e| e.to_string())?;
+    let api = codegen::lower_spec(spec, options).map_err(|e| e.to_string())?;
     let calls = plan(&doc, &api);
-    let lib = crate::naming::lib_name(&options.crate_name);
+    let lib = codegen::naming::lib_name(&options.crate_name);
     let written = harness::write(&api, &lib, &calls);
     let mut checked = Checked {
         operations: api.operations.len(),
@@ -369,7 +370,7 @@ pub fn check(
         ..Checked::default()
     };
     // `known` holds the operations (operationId, else method name) expected to fail.
-    let is_known = |op: &crate::ir::Operation| {
+    let is_known = |op: &codegen::ir::Operation| {
         let id = op.operation_id.as_deref().unwrap_or(&op.rust_name);
         known.iter().any(|k| k == id)
     };
@@ -403,7 +404,7 @@ pub fn check(
     // Prism exits on some requests it cannot handle: the run resumes after the culprit
     // with a new Prism, a few times at most.
     for _ in 0..10 {
-        let mut server = match harness::Prism::start(prism, &served) {
+        let mut server = match crate::prism::Prism::start(prism, &served, &[]) {
             Ok(server) => server,
             Err(first) if served == spec => {
                 let bundled = dir.join("tests/conformance-spec.json");
@@ -413,12 +414,12 @@ pub fn check(
                 std::fs::write(&bundled, text)
                     .map_err(|e| format!("{}: {e}", bundled.display()))?;
                 served = bundled;
-                harness::Prism::start(prism, &served)
+                crate::prism::Prism::start(prism, &served, &[])
                     .map_err(|e| format!("{first}; on the bundled document: {e}"))?
             }
             Err(e) => return Err(e),
         };
-        let output = crate::examples::harness_test(dir, target_dir, "conformance")
+        let output = crate::scratch::harness_test(dir, target_dir, "conformance")
             .env("CONFORMANCE_URL", &server.url)
             .env("CONFORMANCE_FROM", from.to_string())
             .output()
