@@ -236,6 +236,8 @@ pub enum Module {
 /// Operations sharing their first tag (or, untagged, their first path segment).
 #[derive(Debug, Clone)]
 pub struct Group {
+    /// JSON pointer of the tag's entry in the spec's `tags` list, when it has one.
+    pub pointer: Option<String>,
     /// The module (file) name.
     pub rust_name: String,
     /// The cargo feature of its operations (the tag in kebab-case: `call-recordings`).
@@ -261,7 +263,7 @@ pub struct Docs {
 pub struct TypeDef {
     pub name: String,
     /// JSON pointer of the schema this type comes from.
-    pub origin: String,
+    pub pointer: String,
     pub docs: Docs,
     pub kind: TypeKind,
     /// The type is written into query strings, headers or paths (implements `ToQuery`).
@@ -346,6 +348,9 @@ pub struct Struct {
 
 #[derive(Debug, Clone)]
 pub struct Field {
+    /// JSON pointer of the property (`#/components/schemas/Pet/properties/name`); of the
+    /// `additionalProperties` schema for the flattened map.
+    pub pointer: String,
     pub rust_name: String,
     /// The chained setter of an optional field (its name, unless that is taken).
     pub setter: String,
@@ -472,6 +477,8 @@ impl Method {
 
 #[derive(Debug, Clone)]
 pub struct Operation {
+    /// JSON pointer of the operation (`#/paths/~1calls/post`).
+    pub pointer: String,
     /// snake_case method name on the client.
     pub rust_name: String,
     /// Names of the arguments and locals of the generated methods, chosen after the path
@@ -628,6 +635,9 @@ pub struct ParamsStruct {
 
 #[derive(Debug, Clone)]
 pub struct Param {
+    /// JSON pointer of the parameter object (the component one when referenced); an
+    /// undeclared path parameter has its operation's.
+    pub pointer: String,
     pub rust_name: String,
     /// The chained setter of an optional parameter of the parameters struct.
     pub setter: String,
@@ -680,6 +690,8 @@ pub enum ParamStyle {
 
 #[derive(Debug, Clone)]
 pub struct RequestBody {
+    /// JSON pointer of the media type object sent (`.../requestBody/content/application~1json`).
+    pub pointer: String,
     pub content_type: String,
     pub kind: BodyKind,
     pub required: bool,
@@ -701,6 +713,10 @@ pub enum BodyKind {
 
 #[derive(Debug, Clone)]
 pub struct Response {
+    /// JSON pointer of the response object (the component one when referenced).
+    pub pointer: String,
+    /// JSON pointer of the media type object the client decodes, when the body is JSON.
+    pub media: Option<String>,
     pub status: StatusMatch,
     pub body: ResponseBody,
     /// The media types the response declares, in spec order.

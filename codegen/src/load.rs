@@ -17,13 +17,28 @@ pub struct Document {
 
 /// Reads and parses the spec at `path` (YAML or JSON, OpenAPI 3.0 or 3.1).
 pub fn load(path: &Path) -> Result<Document, Error> {
-    let bytes = read_input(path).map_err(|e| {
+    parse(path, &read(path)?)
+}
+
+/// [`load`], also giving the spec as one JSON value, other files bundled in, before any
+/// normalisation: what a JSON Schema validator reads (the tooling's examples check
+/// validates examples against it, at the IR's pointers). The spec is read once.
+pub fn load_with_source(path: &Path) -> Result<(Document, Value), Error> {
+    let bytes = read(path)?;
+    let mut value = syntax::parse_value(path, &bytes)?;
+    check_version(path, &value)?;
+    crate::bundle::bundle(path, &mut value)?;
+    let source = value.clone();
+    Ok((typed(path, value)?, source))
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, Error> {
+    read_input(path).map_err(|e| {
         Error::new(
             Location::File(path.to_path_buf()),
             format!("cannot read: {e}"),
         )
-    })?;
-    parse(path, &bytes)
+    })
 }
 
 /// The bytes of an input file (a spec, a file a `$ref` names, `codegen.toml`). Only regular
@@ -40,26 +55,16 @@ pub fn read_input(path: &Path) -> std::io::Result<Vec<u8>> {
     std::fs::read(path)
 }
 
-/// The spec as one JSON value, other files bundled in, before any normalisation: what a JSON
-/// Schema validator reads (the examples check validates examples against it).
-pub fn bundled(path: &Path) -> Result<Value, Error> {
-    let bytes = read_input(path).map_err(|e| {
-        Error::new(
-            Location::File(path.to_path_buf()),
-            format!("cannot read: {e}"),
-        )
-    })?;
-    let mut value = syntax::parse_value(path, &bytes)?;
-    check_version(path, &value)?;
-    crate::bundle::bundle(path, &mut value)?;
-    Ok(value)
-}
-
 /// Parses spec bytes; `path` names the document in errors (and anchors relative `$ref`s).
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<Document, Error> {
     let mut value = syntax::parse_value(path, bytes)?;
     check_version(path, &value)?;
     crate::bundle::bundle(path, &mut value)?;
+    typed(path, value)
+}
+
+/// The bundled document normalised and typed.
+fn typed(path: &Path, mut value: Value) -> Result<Document, Error> {
     normalize(&mut value);
     // Path tracking costs time on every value; it is only needed to locate an error.
     let api: openapiv3::OpenAPI = match serde::Deserialize::deserialize(&value)

@@ -7,7 +7,7 @@
 //! [`collect`] finds the examples and the type each belongs to; [`harness`] writes the test
 //! that runs inside the crate; [`Report`] reads what it printed.
 
-use codegen::ir::{Api, ResponseBody, StatusMatch, TypeKind, TypeRef};
+use codegen::ir::{Api, ResponseBody, TypeKind, TypeRef};
 use codegen::naming;
 use codegen::pointer;
 use quote::quote;
@@ -25,82 +25,56 @@ pub struct Example {
 }
 
 /// Every example of a component schema (`example`, 3.1 `examples`) and of a JSON response
-/// (`example`, `examples.*.value`, the inline schema's `example`), paired with its type.
+/// (`example`, `examples.*.value`, the inline schema's `example`), paired with its type. The
+/// places come from the IR's pointers: the types' schemas and the media type each response is
+/// decoded from; the document is only read at those places.
 pub fn collect(doc: &Value, api: &Api) -> Vec<Example> {
     let mut out = Vec::new();
-    let schemas = doc
-        .pointer("/components/schemas")
-        .and_then(Value::as_object);
-    for (name, schema) in schemas.into_iter().flatten() {
-        let at = pointer::component("schemas", name);
-        let Some(def) = api.types.iter().find(|t| t.origin == at) else {
+    let at = |pointer: &str| doc.pointer(pointer.strip_prefix('#').unwrap_or(pointer));
+    for (i, def) in api.types.iter().enumerate() {
+        if !def.pointer.starts_with("#/components/schemas/")
+            || def.pointer.matches('/').count() != 3
+        {
             continue;
-        };
-        let ty = TypeRef::Named(codegen::ir::TypeId(
-            api.types
-                .iter()
-                .position(|t| std::ptr::eq(t, def))
-                .unwrap_or(0),
-        ));
-        push_schema_examples(&mut out, schema, &at, &ty);
+        }
+        if let Some(schema) = at(&def.pointer) {
+            let ty = TypeRef::Named(codegen::ir::TypeId(i));
+            push_schema_examples(&mut out, schema, &def.pointer, &ty);
+        }
     }
     for op in &api.operations {
-        let path = &op.path;
-        let Some(item) = doc.get("paths").and_then(|p| p.get(path)) else {
-            continue;
-        };
-        {
-            let method = op.method.as_str().to_ascii_lowercase();
-            let at = format!("#/paths/{}/{method}/responses", pointer::escape(path));
-            let responses = item.pointer(&format!("/{method}/responses"));
-            for (status, response) in responses.and_then(Value::as_object).into_iter().flatten() {
-                let Some(body) = op
-                    .responses
-                    .iter()
-                    .find(|r| status_text(r.status).eq_ignore_ascii_case(status))
-                    .and_then(|r| match &r.body {
-                        ResponseBody::Json(ty) => Some(ty.clone()),
-                        _ => None,
-                    })
-                else {
-                    continue;
-                };
-                let (response, at) =
-                    follow(doc, response, format!("{at}/{}", pointer::escape(status)));
-                // The media type the client decodes (the first JSON one, as lowering picks):
-                // another one may have another schema.
-                let content = response.get("content").and_then(Value::as_object);
-                let decoded = content
-                    .into_iter()
-                    .flatten()
-                    .find(|(media_type, _)| is_json(media_type));
-                if let Some((media_type, media)) = decoded {
-                    let media_at = format!("{at}/content/{}", pointer::escape(media_type));
-                    let schema_at = format!("{media_at}/schema");
-                    if let Some(value) = media.get("example") {
-                        out.push(example(
-                            format!("{media_at}/example"),
-                            &schema_at,
-                            &body,
-                            value,
-                        ));
-                    }
-                    let examples = media.get("examples").and_then(Value::as_object);
-                    for (name, entry) in examples.into_iter().flatten() {
-                        let (entry, _) = follow(doc, entry, String::new());
-                        if let Some(value) = entry.get("value") {
-                            let at = format!("{media_at}/examples/{}/value", pointer::escape(name));
-                            out.push(example(at, &schema_at, &body, value));
-                        }
-                    }
-                    // A referenced schema's examples are counted with the component.
-                    if let Some(schema) = media.get("schema").filter(|s| s.get("$ref").is_none()) {
-                        push_schema_examples(&mut out, schema, &schema_at, &body);
-                    }
+        for response in &op.responses {
+            let (ResponseBody::Json(body), Some(media_at)) = (&response.body, &response.media)
+            else {
+                continue;
+            };
+            let Some(media) = at(media_at) else { continue };
+            let schema_at = format!("{media_at}/schema");
+            if let Some(value) = media.get("example") {
+                out.push(example(
+                    format!("{media_at}/example"),
+                    &schema_at,
+                    body,
+                    value,
+                ));
+            }
+            let examples = media.get("examples").and_then(Value::as_object);
+            for (name, entry) in examples.into_iter().flatten() {
+                let (entry, _) = follow(doc, entry, String::new());
+                if let Some(value) = entry.get("value") {
+                    let at = format!("{media_at}/examples/{}/value", pointer::escape(name));
+                    out.push(example(at, &schema_at, body, value));
                 }
+            }
+            // A referenced schema's examples are counted with the component.
+            if let Some(schema) = media.get("schema").filter(|s| s.get("$ref").is_none()) {
+                push_schema_examples(&mut out, schema, &schema_at, body);
             }
         }
     }
+    // A response component used by several operations is one place: its examples once.
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|e| seen.insert(e.pointer.clone()));
     out
 }
 
@@ -147,20 +121,6 @@ pub(crate) fn follow<'d>(
         }
     }
     (value, at)
-}
-
-/// The media types lowering reads as JSON (`application/json`, `*+json`, `*/*`).
-fn is_json(media_type: &str) -> bool {
-    let essence = media_type.split(';').next().unwrap_or_default().trim();
-    essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
-}
-
-fn status_text(status: StatusMatch) -> String {
-    match status {
-        StatusMatch::Code(c) => c.to_string(),
-        StatusMatch::Range(h) => format!("{h}XX"),
-        StatusMatch::Default => "default".to_owned(),
-    }
 }
 
 /// Whether the generated crate can decode the type (types only ever sent have no
@@ -434,6 +394,14 @@ impl Checked {
     }
 }
 
+/// The spec read once: its bundled JSON (for the validator and the values at the IR's
+/// pointers) and its lowered IR.
+pub fn load(spec: &std::path::Path, options: &codegen::Options) -> Result<(Value, Api), String> {
+    let (doc, source) = codegen::load::load_with_source(spec).map_err(|e| e.to_string())?;
+    let api = codegen::lower::lower(&doc, &options.settings).map_err(|e| e.to_string())?;
+    Ok((source, api))
+}
+
 /// Runs the check: finds the examples of `spec`, validates them, writes the round-trip test
 /// into the crate generated at `dir` (lib name `lib`) and runs it with `cargo test`
 /// (offline, `target_dir` shared).
@@ -443,8 +411,7 @@ pub fn check(
     dir: &std::path::Path,
     target_dir: &std::path::Path,
 ) -> Result<Checked, String> {
-    let doc = codegen::load::bundled(spec).map_err(|e| e.to_string())?;
-    let api = codegen::lower_spec(spec, options).map_err(|e| e.to_string())?;
+    let (doc, api) = load(spec, options)?;
     let all = collect(&doc, &api);
     let mut checked = Checked {
         found: all.len(),

@@ -14,8 +14,7 @@ fn every_valid_fixture_example_round_trips() {
     codegen::write::write(&krate, dir.path(), false).unwrap();
     std::fs::copy(root.join("Cargo.lock"), dir.path().join("Cargo.lock")).unwrap();
 
-    let doc = codegen::load::bundled(&spec).unwrap();
-    let api = codegen::lower_spec(&spec, &options).unwrap();
+    let (doc, api) = xtask::examples_check::load(&spec, &options).unwrap();
     let all = xtask::examples_check::collect(&doc, &api);
     let validity = xtask::examples_check::validate(&doc, &all);
     let valid: Vec<&xtask::examples_check::Example> = all

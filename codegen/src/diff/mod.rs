@@ -185,9 +185,9 @@ fn op_pointer(op: &Operation) -> String {
 /// Where a type's field is in the spec.
 fn field_pointer(t: &TypeDef, f: &Field) -> String {
     if f.flatten {
-        format!("{}/additionalProperties", t.origin)
+        format!("{}/additionalProperties", t.pointer)
     } else {
-        crate::pointer::join(&format!("{}/properties", t.origin), &f.wire_name)
+        crate::pointer::join(&format!("{}/properties", t.pointer), &f.wire_name)
     }
 }
 
@@ -608,7 +608,7 @@ impl Differ<'_> {
                 Some(&j) => self.push(
                     "schema-renamed",
                     Level::Breaking,
-                    new.types[j].origin.clone(),
+                    new.types[j].pointer.clone(),
                     format!("types::{}", new.types[j].name),
                     format!(
                         "`types::{name}` is now `types::{}` (same shape): paths naming it no longer compile",
@@ -618,7 +618,7 @@ impl Differ<'_> {
                 None => self.push(
                     "schema-removed",
                     Level::Breaking,
-                    old.types[i].origin.clone(),
+                    old.types[i].pointer.clone(),
                     format!("types::{name}"),
                     format!("`types::{name}` is gone"),
                 ),
@@ -631,7 +631,7 @@ impl Differ<'_> {
             self.push(
                 "schema-added",
                 Level::Addition,
-                new.types[j].origin.clone(),
+                new.types[j].pointer.clone(),
                 format!("types::{name}"),
                 format!("new type `types::{name}`"),
             );
@@ -662,7 +662,7 @@ impl Differ<'_> {
                 self.push(
                     "union-variant-removed",
                     Level::Breaking,
-                    a.origin.clone(),
+                    a.pointer.clone(),
                     format!("{item}::{name}"),
                     format!(
                         "the variant `{name}({ty})` is gone: code naming it no longer compiles"
@@ -675,21 +675,21 @@ impl Differ<'_> {
                 None => self.push(
                     "union-variant-added",
                     Level::Addition,
-                    a.origin.clone(),
+                    a.pointer.clone(),
                     format!("{item}::{name}"),
                     format!("new variant `{name}({ty})`; the enum is `#[non_exhaustive]`, nothing breaks"),
                 ),
                 Some((_, was, _)) if &was != ty => self.push(
                     "union-variant-type-changed",
                     Level::Breaking,
-                    a.origin.clone(),
+                    a.pointer.clone(),
                     format!("{item}::{name}"),
                     format!("the variant `{name}` holds `{ty}`, was `{was}`"),
                 ),
                 Some((_, _, was)) if &was != tags => self.push(
                     "union-variant-tags-changed",
                     Level::Addition,
-                    a.origin.clone(),
+                    a.pointer.clone(),
                     format!("{item}::{name}"),
                     format!("the variant `{name}` is chosen by {tags:?}, was {was:?}: the Rust API is the same, the tag on the wire changes"),
                 ),
@@ -822,7 +822,7 @@ impl Differ<'_> {
                         c.level == Level::Breaking && c.rust.starts_with(&format!("{item}::"))
                     });
                     if !already {
-                        self.push("constructor-changed", Level::Breaking, a.origin.clone(), format!("{item}::new"), "`new(..)` takes its arguments in another order (the `required` list changed order)".into());
+                        self.push("constructor-changed", Level::Breaking, a.pointer.clone(), format!("{item}::new"), "`new(..)` takes its arguments in another order (the `required` list changed order)".into());
                     }
                 }
             }
@@ -844,7 +844,7 @@ impl Differ<'_> {
                         self.push(
                             rule,
                             Level::Breaking,
-                            a.origin.clone(),
+                            a.pointer.clone(),
                             format!("{item}::{variant}"),
                             format!("the value {value:?} is gone with its variant `{variant}`"),
                         );
@@ -857,7 +857,7 @@ impl Differ<'_> {
                         } else {
                             "request-enum-value-added"
                         };
-                        self.push(rule, Level::Addition, a.origin.clone(), format!("{item}::{variant}"), format!("new value {value:?} (variant `{variant}`); the enum is `#[non_exhaustive]`, and before this the value decoded into its fallback variant"));
+                        self.push(rule, Level::Addition, a.pointer.clone(), format!("{item}::{variant}"), format!("new value {value:?} (variant `{variant}`); the enum is `#[non_exhaustive]`, and before this the value decoded into its fallback variant"));
                     }
                 }
             }
@@ -884,7 +884,7 @@ impl Differ<'_> {
                     self.push(
                         "union-discriminator-changed",
                         Level::Breaking,
-                        a.origin.clone(),
+                        a.pointer.clone(),
                         item.clone(),
                         format!(
                             "the variant is chosen by `{}`, was `{}`: bodies that decoded before may not",
@@ -897,7 +897,7 @@ impl Differ<'_> {
                 self.push(
                     "type-changed",
                     Level::Breaking,
-                    a.origin.clone(),
+                    a.pointer.clone(),
                     item.clone(),
                     format!(
                         "`{}` is {}, was {}",
@@ -913,7 +913,7 @@ impl Differ<'_> {
             self.push(
                 "derive-removed",
                 Level::Breaking,
-                a.origin.clone(),
+                a.pointer.clone(),
                 item.clone(),
                 format!("`{}` no longer implements `PartialEq` (it is now read from responses, or holds a type that is): comparisons of it no longer compile", a.name),
             );
@@ -922,7 +922,7 @@ impl Differ<'_> {
             self.push(
                 "description-changed",
                 Level::Docs,
-                a.origin.clone(),
+                a.pointer.clone(),
                 item,
                 "the type's description changed".into(),
             );

@@ -139,11 +139,11 @@ pub fn type_def(api: &Api, t: &TypeDef, local: bool) -> TokenStream {
         own_docs.title = None;
     }
     let mut doc_lines = docs::lines(&own_docs);
-    if !t.origin.is_empty() {
+    if !t.pointer.is_empty() {
         if !doc_lines.is_empty() {
             doc_lines.push(String::new());
         }
-        doc_lines.push(format!("Schema: {}", docs::code_span(&t.origin)));
+        doc_lines.push(format!("Schema: {}", docs::code_span(&t.pointer)));
     }
     let doc = docs::attrs(&doc_lines);
     let name = naming::ident(&t.name);

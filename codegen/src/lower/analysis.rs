@@ -230,9 +230,9 @@ fn alias_cycles(types: &mut [TypeDef], scc: &[usize]) -> Vec<(String, String)> {
             .all(|&j| matches!(types[j].kind, TypeKind::Alias(_)))
         {
             if reported.insert(scc[i]) {
-                let names: Vec<&str> = members.iter().map(|&j| types[j].origin.as_str()).collect();
+                let names: Vec<&str> = members.iter().map(|&j| types[j].pointer.as_str()).collect();
                 errors.push((
-                    types[i].origin.clone(),
+                    types[i].pointer.clone(),
                     format!(
                         "`$ref` cycle with no type in between: {}",
                         names.join(" → ")

@@ -51,7 +51,7 @@ pub fn lower(doc: &Document, settings: &Settings) -> Result<Api, Error> {
         .map(|((t, name), module)| {
             t.unwrap_or_else(|| TypeDef {
                 name,
-                origin: String::new(),
+                pointer: String::new(),
                 docs: Docs::default(),
                 kind: TypeKind::Alias(TypeRef::Json),
                 in_query: false,
@@ -320,17 +320,15 @@ impl<'a> Lowerer<'a> {
             return index;
         }
         let rust_name = self.group_names.claim(&naming::module_name(&label));
-        let description = tag.as_ref().and_then(|tag| {
-            self.api
-                .tags
-                .iter()
-                .find(|t| &t.name == tag)
-                .and_then(|t| t.description.clone())
-        });
+        let declared = tag
+            .as_ref()
+            .and_then(|tag| self.api.tags.iter().position(|t| &t.name == tag));
+        let description = declared.and_then(|i| self.api.tags[i].description.clone());
         let feature = self
             .group_features
             .claim_kebab(&naming::feature_name(&label));
         self.groups.push(Group {
+            pointer: declared.map(|i| format!("#/tags/{i}")),
             feature,
             rust_name,
             tag,

@@ -147,6 +147,7 @@ impl Lowerer<'_> {
             };
             let layout = self.query_layout(location, style, &ty);
             let param = Param {
+                pointer: at,
                 setter: String::new(),
                 rust_name: names.claim(&naming::snake_name(&data.name)),
                 wire_name: data.name.clone(),
@@ -179,6 +180,7 @@ impl Lowerer<'_> {
                 format!("path parameter `{name}` is used in the path but not declared; generated as a required string"),
             );
             path_params.push(Param {
+                pointer: pointer.to_owned(),
                 setter: String::new(),
                 rust_name: arg_names.claim(&naming::snake_name(&name)),
                 wire_name: name,
@@ -243,6 +245,7 @@ impl Lowerer<'_> {
             number: local("number"),
         };
         Some(Operation {
+            pointer: pointer.to_owned(),
             rust_name,
             locals,
             arms,
@@ -410,6 +413,7 @@ impl Lowerer<'_> {
             _ => BodyKind::Bytes,
         };
         Some(RequestBody {
+            pointer: format!("{at}/content/{}", pointer::escape(content_type)),
             content_type: sent_content_type(content_type, &kind),
             kind,
             required: body.required,
@@ -672,7 +676,14 @@ impl Lowerer<'_> {
                     }
                 }
             }
+            let media = response
+                .content
+                .keys()
+                .find(|k| is_json(k))
+                .map(|k| format!("{at}/content/{}", pointer::escape(k)));
             out.push(Response {
+                pointer: at,
+                media,
                 status,
                 body,
                 media_types: response.content.keys().cloned().collect(),

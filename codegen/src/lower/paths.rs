@@ -71,6 +71,7 @@ mod tests {
 
     fn field(name: &str, ty: TypeRef, required: bool) -> Field {
         Field {
+            pointer: String::new(),
             rust_name: name.to_owned(),
             setter: name.to_owned(),
             wire_name: name.to_owned(),

@@ -148,7 +148,7 @@ impl Lowerer<'_> {
             id,
             TypeDef {
                 name,
-                origin: pointer.to_owned(),
+                pointer: pointer.to_owned(),
                 docs,
                 kind,
                 in_query: false,
@@ -188,7 +188,7 @@ impl Lowerer<'_> {
                         id,
                         TypeDef {
                             name,
-                            origin: pointer.to_owned(),
+                            pointer: pointer.to_owned(),
                             docs: docs_of(s),
                             kind,
                             in_query: false,
@@ -445,6 +445,7 @@ impl Lowerer<'_> {
                 };
                 let rust_name = names.claim(&naming::snake_name(wire_name));
                 fields.push(Field {
+                    pointer: prop_pointer,
                     rename: naming::serde_name(&rust_name) != *wire_name,
                     setter: String::new(),
                     rust_name,
@@ -480,6 +481,7 @@ impl Lowerer<'_> {
                 None => TypeRef::Json,
             };
             fields.push(Field {
+                pointer: format!("{pointer}/additionalProperties"),
                 rust_name: names.claim("additional_properties"),
                 setter: String::new(),
                 wire_name: String::new(),

@@ -12,7 +12,7 @@ pub mod regex;
 pub mod values;
 
 use crate::examples_check::Example;
-use codegen::ir::{Api, BodyKind, ParamLocation, TypeRef};
+use codegen::ir::{Api, BodyKind, TypeRef};
 use codegen::pointer;
 use serde_json::Value;
 
@@ -50,13 +50,16 @@ enum Target {
 pub fn plan(doc: &Value, api: &Api) -> Vec<Call> {
     let mut slots: Vec<(usize, Target, Slot)> = Vec::new();
     for (index, op) in api.operations.iter().enumerate() {
-        let method = op.method.as_str().to_ascii_lowercase();
-        let op_at = format!("#/paths/{}/{method}", pointer::escape(&op.path));
-        let item_at = format!("#/paths/{}", pointer::escape(&op.path));
-        let declared = declared_parameters(doc, &item_at, &op_at);
+        // The parameter object each IR parameter was lowered from, by its pointer (an
+        // undeclared path parameter points at its operation: none).
+        let declared = |param: &codegen::ir::Param| {
+            (param.pointer != op.pointer)
+                .then(|| doc.pointer(param.pointer.trim_start_matches('#')))
+                .flatten()
+                .map(|value| (value, param.pointer.clone()))
+        };
         for (i, param) in op.path_params.iter().enumerate() {
-            let found = find(&declared, &param.wire_name, ParamLocation::Path);
-            let mut slot = slot(doc, found, false);
+            let mut slot = slot(doc, declared(param), false);
             // An empty segment addresses another resource (the client refuses it).
             slot.candidates.retain(|c| c.as_str() != Some(""));
             if slot.candidates.is_empty() {
@@ -66,7 +69,7 @@ pub fn plan(doc: &Value, api: &Api) -> Vec<Call> {
         }
         if let Some(ps) = &op.params_struct {
             for (i, param) in ps.params.iter().enumerate() {
-                let found = find(&declared, &param.wire_name, param.location);
+                let found = declared(param);
                 if param.required {
                     slots.push((index, Target::Param(i), slot(doc, found, false)));
                 } else if let Some(found) = found {
@@ -80,11 +83,7 @@ pub fn plan(doc: &Value, api: &Api) -> Vec<Call> {
             }
         }
         if let Some(body) = &op.body {
-            slots.push((
-                index,
-                Target::Body,
-                body_slot(doc, &op_at, &body.content_type, &body.kind),
-            ));
+            slots.push((index, Target::Body, body_slot(doc, body)));
         }
     }
     // Slots without a schema take any value: only the others are validated.
@@ -135,52 +134,6 @@ pub fn plan(doc: &Value, api: &Api) -> Vec<Call> {
         }
     }
     calls
-}
-
-/// The parameters an operation declares (path-level ones first, overridden by the
-/// operation's own of the same name and place), each followed through `$ref`s, with its
-/// pointer.
-fn declared_parameters<'d>(doc: &'d Value, item_at: &str, op_at: &str) -> Vec<(&'d Value, String)> {
-    let mut out: Vec<(&Value, String)> = Vec::new();
-    for base in [item_at, op_at] {
-        let list = doc
-            .pointer(&format!("{}/parameters", base.trim_start_matches('#')))
-            .and_then(Value::as_array);
-        for (i, param) in list.into_iter().flatten().enumerate() {
-            let (param, at) =
-                crate::examples_check::follow(doc, param, format!("{base}/parameters/{i}"));
-            let key = |p: &Value| (p.get("name").cloned(), p.get("in").cloned());
-            out.retain(|(p, _)| key(p) != key(param));
-            out.push((param, at));
-        }
-    }
-    out
-}
-
-/// The declared parameter an IR parameter comes from (header names compare without case).
-fn find<'d>(
-    declared: &[(&'d Value, String)],
-    wire_name: &str,
-    location: ParamLocation,
-) -> Option<(&'d Value, String)> {
-    let place = match location {
-        ParamLocation::Path => "path",
-        ParamLocation::Query => "query",
-        ParamLocation::Header => "header",
-        ParamLocation::Cookie => "cookie",
-    };
-    declared
-        .iter()
-        .find(|(p, _)| {
-            let name = p.get("name").and_then(Value::as_str).unwrap_or_default();
-            let same = if location == ParamLocation::Header {
-                name.eq_ignore_ascii_case(wire_name)
-            } else {
-                name == wire_name
-            };
-            same && p.get("in").and_then(Value::as_str) == Some(place)
-        })
-        .map(|(p, at)| (*p, at.clone()))
 }
 
 /// A parameter's candidates: its examples, then (for a required one) values made from its
@@ -234,22 +187,17 @@ fn slot(doc: &Value, found: Option<(&Value, String)>, optional: bool) -> Slot {
     }
 }
 
-fn body_slot(doc: &Value, op_at: &str, content_type: &str, kind: &BodyKind) -> Slot {
-    let request_body = doc.pointer(&format!("{}/requestBody", op_at.trim_start_matches('#')));
-    let (body, at) = match request_body {
-        Some(body) => crate::examples_check::follow(doc, body, format!("{op_at}/requestBody")),
-        None => (&Value::Null, String::new()),
-    };
-    let content = body.get("content").and_then(Value::as_object);
-    let media = content.and_then(|c| c.get_key_value(content_type).or_else(|| c.iter().next()));
-    let Some((media_type, media)) = media else {
+/// The body's candidates: the examples of the media type object it is sent as (the IR's
+/// pointer), then values made from its schema.
+fn body_slot(doc: &Value, body: &codegen::ir::RequestBody) -> Slot {
+    let Some(media) = doc.pointer(body.pointer.trim_start_matches('#')) else {
         return Slot {
             schema_pointer: String::new(),
             candidates: vec![Value::String("string".to_owned())],
             optional: false,
         };
     };
-    let schema_pointer = format!("{at}/content/{}/schema", pointer::escape(media_type));
+    let schema_pointer = format!("{}/schema", body.pointer);
     let schema = media.get("schema").unwrap_or(&Value::Null);
     let mut candidates = explicit(doc, media);
     candidates.push(values::make(doc, schema, values::Source::Examples));
@@ -259,7 +207,7 @@ fn body_slot(doc: &Value, op_at: &str, content_type: &str, kind: &BodyKind) -> S
         candidates.retain(|c| !c.is_null());
     }
     // Text and bytes bodies are strings whatever their schema says.
-    if matches!(kind, BodyKind::Text | BodyKind::Bytes) {
+    if matches!(body.kind, BodyKind::Text | BodyKind::Bytes) {
         for c in &mut candidates {
             if !c.is_string() {
                 *c = Value::String(c.to_string());
@@ -354,8 +302,7 @@ pub fn check(
     prism: &std::path::Path,
     known: &[String],
 ) -> Result<Checked, String> {
-    let doc = codegen::load::bundled(spec).map_err(|e| e.to_string())?;
-    let api = codegen::lower_spec(spec, options).map_err(|e| e.to_string())?;
+    let (doc, api) = crate::examples_check::load(spec, options)?;
     let calls = plan(&doc, &api);
     let lib = codegen::naming::lib_name(&options.crate_name);
     let written = harness::write(&api, &lib, &calls);
