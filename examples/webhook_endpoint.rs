@@ -1,13 +1,14 @@
 //! A webhook endpoint with axum: verify each delivery, then act on its event.
 //!
-//! Written against the crate generated from `tests/fixtures/webhooks.yml` (Telnyx-shaped:
-//! Ed25519 signatures, events told apart by `data.event_type`); for the whole Telnyx API
-//! replace `webhooks_fixture` with `telnyx` and `WEBHOOKS_PUBLIC_KEY` with `TELNYX_PUBLIC_KEY`.
+//! Written against the crate generated from `tests/fixtures/crates/signed-webhooks.yml`
+//! (Telnyx-shaped: Ed25519 signatures, events told apart by `data.event_type`); for the whole
+//! Telnyx API replace `signed_webhooks` with `telnyx` and `SIGNED_PUBLIC_KEY` with
+//! `TELNYX_PUBLIC_KEY`.
 //! `tests/fixtures_compile.rs` builds it inside that crate (with axum as a dev-dependency),
 //! so it stays in step with the generator.
 //!
 //! ```text
-//! WEBHOOKS_PUBLIC_KEY=<base64 public key> cargo run --example webhook_endpoint
+//! SIGNED_PUBLIC_KEY=<base64 public key> cargo run --example webhook_endpoint
 //! ```
 
 use axum::body::Bytes;
@@ -15,8 +16,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::Router;
+use signed_webhooks::webhooks::{Verifier, WebhookError, WebhookEvent};
 use std::sync::Arc;
-use webhooks_fixture::webhooks::{Verifier, WebhookError, WebhookEvent};
 
 /// The raw body is taken as bytes: the signature covers them exactly as sent, so they must
 /// not be parsed (and re-serialized) before verification.

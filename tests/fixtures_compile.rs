@@ -1,6 +1,7 @@
 //! Every fixture spec generates a standalone crate that passes `cargo clippy -D warnings`
 //! and `cargo doc` with warnings denied (spec text must never break either).
 
+use openapi_rust_gen_tests::Fixture;
 use std::path::Path;
 
 fn cargo(args: &[&str], dir: &Path, target: &Path) {
@@ -9,16 +10,13 @@ fn cargo(args: &[&str], dir: &Path, target: &Path) {
     }
 }
 
-/// Generates `spec` as a standalone crate in a temporary folder and checks it; `tests`
-/// (a test file for that crate) is run inside it when given.
-fn check_fixture(spec: &str, name: &str, tests: Option<&str>) {
+/// Generates the fixture as a standalone crate in a temporary folder and checks it; its tests
+/// (a test file for that crate) are run inside it when it has some.
+fn check_fixture(fixture: &Fixture) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().unwrap();
-    let path = root.join("tests/fixtures").join(spec);
-    let mut options = codegen::Options::for_spec(&path, spec).unwrap();
-    options.rename(name);
     // The workspace lock pins the same dependency versions, so no registry access is needed.
-    xtask::scratch::generate(&path, &options, dir.path()).unwrap();
+    xtask::scratch::generate(&fixture.spec, &fixture.options(), dir.path()).unwrap();
     let target = xtask::scratch::fixtures_target();
     cargo(
         &["clippy", "--offline", "--quiet", "--", "-D", "warnings"],
@@ -61,10 +59,9 @@ fn check_fixture(spec: &str, name: &str, tests: Option<&str>) {
         dir.path(),
         &target,
     );
-    if let Some(tests) = tests {
+    if let Some(tests) = &fixture.tests {
         std::fs::create_dir_all(dir.path().join("tests")).unwrap();
-        let test_file = root.join("tests/fixtures").join(tests);
-        std::fs::copy(test_file, dir.path().join("tests/fixture.rs")).unwrap();
+        std::fs::copy(tests, dir.path().join("tests/fixture.rs")).unwrap();
         // The fixture's tests drive the client against a local server.
         let manifest = dir.path().join("Cargo.toml");
         let mut text = std::fs::read_to_string(&manifest).unwrap();
@@ -88,7 +85,7 @@ fn check_fixture(spec: &str, name: &str, tests: Option<&str>) {
             dir.path(),
             &target,
         );
-        if webhooks && name == "webhooks-fixture" {
+        if webhooks && fixture.name == "signed-webhooks" {
             std::fs::create_dir_all(dir.path().join("examples")).unwrap();
             std::fs::copy(
                 root.join("examples/webhook_endpoint.rs"),
@@ -127,16 +124,7 @@ fn features(manifest: &Path) -> Vec<String> {
 
 #[test]
 fn fixtures_compile_without_warnings() {
-    check_fixture("hard-cases.yml", "hard-cases", Some("hard-cases.tests.rs"));
-    check_fixture("multi-file/openapi.yaml", "multi-file", None);
-    check_fixture(
-        "webhooks.yml",
-        "webhooks-fixture",
-        Some("webhooks.tests.rs"),
-    );
-    check_fixture(
-        "webhooks-standard.yml",
-        "standard-fixture",
-        Some("webhooks-standard.tests.rs"),
-    );
+    for fixture in openapi_rust_gen_tests::fixtures() {
+        check_fixture(&fixture);
+    }
 }

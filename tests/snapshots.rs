@@ -5,7 +5,6 @@
 
 use codegen::{GeneratedCrate, Options};
 use openapi_rust_gen_tests::{root, seed_options};
-use std::path::Path;
 
 fn snapshot_crate(prefix: &str, krate: &GeneratedCrate) {
     let mut settings = insta::Settings::clone_current();
@@ -26,13 +25,6 @@ fn snapshot_crate(prefix: &str, krate: &GeneratedCrate) {
     });
 }
 
-/// The options of a fixture: its `codegen.toml` (next to it), named `name`.
-fn fixture_options(spec: &Path, name: &str, label: &str) -> Options {
-    let mut options = Options::for_spec(spec, label).expect("the fixture's settings are valid");
-    options.rename(name);
-    options
-}
-
 #[test]
 fn seed_spec() {
     let krate = codegen::generate(&openapi_rust_gen_tests::spec(), &seed_options())
@@ -41,36 +33,22 @@ fn seed_spec() {
 }
 
 #[test]
-fn hard_cases_fixture() {
-    let spec = root().join("tests/fixtures/hard-cases.yml");
-    let options = fixture_options(&spec, "hard-cases", "hard-cases.yml");
-    let krate = codegen::generate(&spec, &options).expect("the hard-cases fixture generates");
-    snapshot_crate("hard_cases", &krate);
-}
-
-#[test]
-fn multi_file_fixture() {
-    let spec = root().join("tests/fixtures/multi-file/openapi.yaml");
-    let options = fixture_options(&spec, "multi-file", "multi-file/openapi.yaml");
-    let krate = codegen::generate(&spec, &options).expect("the multi-file fixture generates");
-    snapshot_crate("multi_file", &krate);
-}
-
-#[test]
-fn webhooks_fixture() {
-    let spec = root().join("tests/fixtures/webhooks.yml");
-    let options = fixture_options(&spec, "webhooks-fixture", "webhooks.yml");
-    let krate = codegen::generate(&spec, &options).expect("the webhooks fixture generates");
-    snapshot_crate("webhooks", &krate);
+fn every_fixture() {
+    let fixtures = openapi_rust_gen_tests::fixtures();
+    assert!(fixtures.len() >= 4, "{fixtures:?}");
+    for fixture in fixtures {
+        let krate = codegen::generate(&fixture.spec, &fixture.options())
+            .unwrap_or_else(|e| panic!("{}: {e}", fixture.name));
+        snapshot_crate(&fixture.snapshot_prefix(), &krate);
+    }
 }
 
 #[test]
 fn output_is_deterministic() {
-    let spec = root().join("tests/fixtures/hard-cases.yml");
-    let options = fixture_options(&spec, "hard-cases", "hard-cases.yml");
-    let first = codegen::generate(&spec, &options).unwrap();
-    for _ in 0..3 {
-        assert_eq!(codegen::generate(&spec, &options).unwrap(), first);
+    for fixture in openapi_rust_gen_tests::fixtures() {
+        let options = fixture.options();
+        let first = codegen::generate(&fixture.spec, &options).unwrap();
+        assert_eq!(codegen::generate(&fixture.spec, &options).unwrap(), first);
     }
 }
 
@@ -78,7 +56,8 @@ fn output_is_deterministic() {
 /// have it, a new version only the manifest and `lib.rs`.
 #[test]
 fn a_spec_change_touches_only_its_files() {
-    let spec = std::fs::read_to_string(root().join("tests/fixtures/hard-cases.yml")).unwrap();
+    let spec =
+        std::fs::read_to_string(root().join("tests/fixtures/crates/hard-cases.yml")).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("hard-cases.yml");
     let options = Options::for_crate("hard-cases", "hard-cases.yml");

@@ -88,19 +88,56 @@ pub fn enum_values_behind<'t>(
 /// Which runtime files (`codegen/runtime/src/`) a crate needs besides those every crate has,
 /// and under which cargo features: a part is present when its set is not empty.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RuntimeParts {
+pub struct RuntimeParts(std::collections::BTreeMap<RuntimePart, Features>);
+
+impl RuntimeParts {
+    /// `part` is used by items compiled under `features`.
+    pub fn use_in(&mut self, part: RuntimePart, features: &Features) {
+        self.0.entry(part).or_default().union(features);
+    }
+
+    /// Under which features the part compiles; `None` when no item uses it. The parts every
+    /// crate has compile always.
+    pub fn features(&self, part: RuntimePart) -> Option<&Features> {
+        self.0.get(&part).filter(|f| !f.is_empty())
+    }
+
+    /// The crate needs the part's files.
+    pub fn needs(&self, part: RuntimePart) -> bool {
+        part == RuntimePart::Always || self.features(part).is_some()
+    }
+}
+
+/// A part of the spec-independent runtime: a set of its files (`runtime::FILES`) that a crate
+/// gets when something of the spec needs it, compiled under the features of what does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RuntimePart {
+    /// Every crate: the error type, query encoding.
+    Always,
     /// The client and response decoding: every group with operations.
-    pub operations: Features,
+    Operations,
     /// The groups with a `*_stream` method.
-    pub pagination: Features,
+    Pagination,
     /// Where string enums are used.
-    pub string_enums: Features,
+    StringEnums,
     /// Where a binary value or a multipart body is.
-    pub multipart: Features,
+    Multipart,
     /// Where structs are (their serde impls use the `json` helpers).
-    pub objects: Features,
-    /// The spec declares webhooks: `webhooks.rs`, under the `webhooks` feature.
-    pub webhooks: bool,
+    Objects,
+    /// The spec declares webhooks: under the `webhooks` feature.
+    Webhooks,
+}
+
+impl RuntimePart {
+    /// Gated even when every feature uses the part: items only operations call would be
+    /// dead code without a feature that has operations, and the webhooks' dependencies are
+    /// optional, there only with their feature.
+    pub fn strict(self) -> bool {
+        matches!(
+            self,
+            RuntimePart::Operations | RuntimePart::Pagination | RuntimePart::Webhooks
+        )
+    }
 }
 
 /// The cargo features under which an item compiles: those of the groups (tags) whose
@@ -461,6 +498,26 @@ pub enum Method {
 }
 
 impl Method {
+    /// Every method, in the order a path item lists them.
+    pub const ALL: [Method; 8] = [
+        Method::Get,
+        Method::Put,
+        Method::Post,
+        Method::Delete,
+        Method::Options,
+        Method::Head,
+        Method::Patch,
+        Method::Trace,
+    ];
+
+    /// The method a path item's key names (`get`).
+    pub fn from_key(key: &str) -> Option<Method> {
+        Method::ALL
+            .into_iter()
+            .find(|m| m.as_str().eq_ignore_ascii_case(key))
+    }
+
+    /// As HTTP writes it (`GET`): also the name of `reqwest::Method`'s constant.
     pub fn as_str(self) -> &'static str {
         match self {
             Method::Get => "GET",
@@ -673,6 +730,18 @@ pub enum ParamLocation {
     Cookie,
 }
 
+impl ParamLocation {
+    /// As the spec's `in` writes it (`query`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+            ParamLocation::Cookie => "cookie",
+        }
+    }
+}
+
 /// How a query value is laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParamStyle {
@@ -733,6 +802,15 @@ pub enum StatusMatch {
 }
 
 impl StatusMatch {
+    /// As the spec writes it: `404`, `4XX`, `default`.
+    pub fn label(self) -> String {
+        match self {
+            StatusMatch::Code(c) => c.to_string(),
+            StatusMatch::Range(h) => format!("{h}XX"),
+            StatusMatch::Default => "default".to_owned(),
+        }
+    }
+
     pub fn is_success(self) -> bool {
         match self {
             StatusMatch::Code(c) => (200..300).contains(&c),

@@ -85,6 +85,13 @@ fn walk(value: &mut Value, position: Position) {
 
 /// The rewrites of one schema object.
 fn rewrite_schema(map: &mut Map<String, Value>) {
+    rewrite_composition(map);
+    rewrite_types(map);
+    rewrite_values(map);
+}
+
+/// `$ref` and `allOf` beside keywords of the schema's own, which `openapiv3` would drop.
+fn rewrite_composition(map: &mut Map<String, Value>) {
     // `$ref` beside other keywords (allowed in 3.1, common in 3.0 specs): `openapiv3` would
     // drop the siblings, `nullable` and `description` among them. `allOf: [{$ref}]` keeps
     // them; the lowering reads that wrapper as the referenced type.
@@ -126,6 +133,10 @@ fn rewrite_schema(map: &mut Map<String, Value>) {
             }
         }
     }
+}
+
+/// 3.1's type spellings: type lists, `contentEncoding`, `type: "null"`.
+fn rewrite_types(map: &mut Map<String, Value>) {
     // `type: [T, "null"]` → `type: T, nullable: true`; several non-null types → any value.
     if let Some(Value::Array(types)) = map.get("type") {
         let non_null: Vec<Value> = types
@@ -167,6 +178,10 @@ fn rewrite_schema(map: &mut Map<String, Value>) {
         map.insert("nullable".into(), Value::Bool(true));
         map.insert(NULL_MARKER.into(), Value::Bool(true));
     }
+}
+
+/// 3.1's value keywords: `const`, numeric exclusive bounds, `examples`, `null` in `enum`.
+fn rewrite_values(map: &mut Map<String, Value>) {
     // `const: v` → a one-value enum (keeps the type when given, infers it for strings).
     if let Some(constant) = map.remove("const") {
         if !map.contains_key("type") {

@@ -6,101 +6,217 @@
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
-/// A runtime file and when a crate needs it.
+pub use crate::ir::RuntimePart;
+
+/// A runtime file and the part of the runtime it belongs to.
 #[derive(Debug, Clone, Copy)]
 pub struct RuntimeFile {
     /// Its path in the generated crate (and under `codegen/runtime/`).
     pub path: &'static str,
     pub source: &'static str,
-    pub needed: Need,
-}
-
-/// What makes a crate need a runtime file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Need {
-    /// Every crate (the error type, query encoding).
-    Always,
-    /// Crates with operations (the client, response decoding).
-    Operations,
-    /// Crates with paginated lists.
-    Pagination,
-    /// Crates with string enums.
-    StringEnums,
-    /// Crates with binary values or multipart bodies.
-    Multipart,
-    /// Crates with structs.
-    Objects,
-    /// Crates whose spec declares webhooks.
-    Webhooks,
+    pub part: RuntimePart,
 }
 
 macro_rules! runtime_file {
-    ($name:literal, $need:expr) => {
+    ($name:literal, $part:ident) => {
         RuntimeFile {
             path: concat!("src/", $name),
             source: include_str!(concat!("../runtime/src/", $name)),
-            needed: $need,
+            part: RuntimePart::$part,
         }
     };
 }
 
-/// Every runtime file.
+/// Every runtime file, with its part: the one place a file is tied to what needs it. Which
+/// modules are public and what the crate root re-exports come from the runtime's own
+/// `lib.rs` ([`modules`]).
 pub const FILES: &[RuntimeFile] = &[
-    runtime_file!("client.rs", Need::Operations),
-    runtime_file!("enums.rs", Need::StringEnums),
-    runtime_file!("error.rs", Need::Always),
-    runtime_file!("json.rs", Need::Objects),
-    runtime_file!("multipart.rs", Need::Multipart),
-    runtime_file!("pagination.rs", Need::Pagination),
-    runtime_file!("query.rs", Need::Always),
-    runtime_file!("redirect.rs", Need::Operations),
-    runtime_file!("response.rs", Need::Operations),
-    runtime_file!("webhooks.rs", Need::Webhooks),
+    runtime_file!("client.rs", Operations),
+    runtime_file!("enums.rs", StringEnums),
+    runtime_file!("error.rs", Always),
+    runtime_file!("json.rs", Objects),
+    runtime_file!("multipart.rs", Multipart),
+    runtime_file!("pagination.rs", Pagination),
+    runtime_file!("query.rs", Always),
+    runtime_file!("redirect.rs", Operations),
+    runtime_file!("response.rs", Operations),
+    runtime_file!("webhooks.rs", Webhooks),
 ];
 
-/// The `[dependencies]` lines of generated crates: those the runtime crate compiles with
-/// (`codegen/runtime/Cargo.toml`), so that the copies build exactly as tested. The lines after
-/// the `# Webhook signatures` comment are only for crates with webhooks, as optional
-/// dependencies of their `webhooks` feature.
-pub fn dependencies(webhooks: bool) -> String {
-    let manifest = include_str!("../runtime/Cargo.toml");
-    let header = "\n[dependencies]\n";
-    let Some(start) = manifest.find(header).map(|i| i + header.len()) else {
-        return String::new();
+/// The modules the generator writes from the spec that the runtime reads (the runtime crate
+/// declares stand-ins of them under `harness/`), with the part that needs them.
+const SPEC_MODULES: &[(&str, RuntimePart)] = &[
+    ("error_body", RuntimePart::Always),
+    ("settings", RuntimePart::Operations),
+    ("webhook_events", RuntimePart::Webhooks),
+];
+
+/// The runtime crate's `lib.rs`: the module declarations and re-exports every generated
+/// crate repeats.
+const LIB_RS: &str = include_str!("../runtime/src/lib.rs");
+
+/// A module the runtime's `lib.rs` declares, as a generated crate declares it.
+pub struct Module {
+    pub name: String,
+    pub public: bool,
+    pub part: RuntimePart,
+    /// Its items the crate root re-exports (`pub use client::{Client, ClientBuilder, ..};`).
+    pub reexports: Vec<syn::ItemUse>,
+}
+
+/// The modules of the runtime's `lib.rs` (runtime files and the spec's modules they read, not
+/// the harness's stand-in operations or the tests), in its order, and the crates it
+/// re-exports whole (`pub use chrono;`).
+pub fn modules() -> (Vec<Module>, Vec<syn::ItemUse>) {
+    let mut modules: Vec<Module> = Vec::new();
+    let mut crates = Vec::new();
+    // The runtime is the generator's own source: a parse failure is caught by the unit
+    // tests, long before any user sees it.
+    let Ok(file) = syn::parse_file(LIB_RS) else {
+        return (modules, crates);
     };
-    // The table ends at the next table.
-    let table = &manifest[start..];
-    let end = table.find("\n[").map_or(table.len(), |i| i + 1);
-    let table = &table[..end];
-    let (always, optional) = match table.find(WEBHOOK_DEPENDENCIES) {
-        Some(i) => (&table[..i], &table[i..]),
-        None => (table, ""),
+    let part_of = |name: &str| {
+        FILES
+            .iter()
+            .find(|f| {
+                f.path
+                    .strip_prefix("src/")
+                    .and_then(|p| p.strip_suffix(".rs"))
+                    == Some(name)
+            })
+            .map(|f| f.part)
+            .or_else(|| {
+                SPEC_MODULES
+                    .iter()
+                    .find(|(m, _)| *m == name)
+                    .map(|(_, p)| *p)
+            })
     };
-    let mut out = always.trim().to_owned();
-    if webhooks {
-        for line in optional
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        {
-            out.push('\n');
-            out.push_str(&line.replacen("= { ", "= { optional = true, ", 1));
+    for item in file.items {
+        match item {
+            syn::Item::Mod(m) => {
+                let name = m.ident.to_string();
+                if let Some(part) = part_of(&name) {
+                    modules.push(Module {
+                        name,
+                        public: matches!(m.vis, syn::Visibility::Public(_)),
+                        part,
+                        reexports: Vec::new(),
+                    });
+                }
+            }
+            syn::Item::Use(u) if matches!(u.vis, syn::Visibility::Public(_)) => match &u.tree {
+                syn::UseTree::Path(path) => {
+                    let from = path.ident.to_string();
+                    if let Some(m) = modules.iter_mut().find(|m| m.name == from) {
+                        m.reexports.push(u);
+                    }
+                }
+                syn::UseTree::Name(_) => crates.push(u),
+                _ => {}
+            },
+            _ => {}
         }
     }
-    out
+    (modules, crates)
+}
+
+/// The runtime's manifest, read as data: its `[dependencies]` are every generated crate's,
+/// and `[package.metadata.codegen] webhooks` names those only crates with webhooks get (as
+/// optional dependencies of their `webhooks` feature).
+const MANIFEST: &str = include_str!("../runtime/Cargo.toml");
+
+/// One dependency of generated crates.
+struct Dependency {
+    name: String,
+    spec: toml::Value,
+    webhooks: bool,
+}
+
+fn runtime_dependencies() -> Vec<Dependency> {
+    // The runtime's own manifest: checked by the unit tests.
+    let manifest: toml::Table = toml::from_str(MANIFEST).unwrap_or_default();
+    let webhooks: Vec<&str> = manifest
+        .get("package")
+        .and_then(|p| p.get("metadata"))
+        .and_then(|m| m.get("codegen"))
+        .and_then(|c| c.get("webhooks"))
+        .and_then(toml::Value::as_array)
+        .map(|a| a.iter().filter_map(toml::Value::as_str).collect())
+        .unwrap_or_default();
+    let mut deps: Vec<Dependency> = manifest
+        .get("dependencies")
+        .and_then(toml::Value::as_table)
+        .into_iter()
+        .flatten()
+        .map(|(name, spec)| Dependency {
+            webhooks: webhooks.contains(&name.as_str()),
+            name: name.clone(),
+            spec: spec.clone(),
+        })
+        .collect();
+    // Every crate's first, then the webhooks' ones; each group by name.
+    deps.sort_by(|a, b| (a.webhooks, &a.name).cmp(&(b.webhooks, &b.name)));
+    deps
+}
+
+/// The `[dependencies]` lines of a generated crate: those the runtime crate compiles with,
+/// so that the copies build exactly as tested; with `webhooks`, the webhook ones too, optional.
+pub fn dependencies(webhooks: bool) -> String {
+    let mut lines = Vec::new();
+    for dep in runtime_dependencies() {
+        if dep.webhooks && !webhooks {
+            continue;
+        }
+        let mut keys: Vec<String> = Vec::new();
+        if dep.webhooks {
+            keys.push("optional = true".to_owned());
+        }
+        match &dep.spec {
+            toml::Value::String(_) if !dep.webhooks => {
+                lines.push(format!("{} = {}", dep.name, toml_value(&dep.spec)));
+                continue;
+            }
+            toml::Value::String(_) => keys.push(format!("version = {}", toml_value(&dep.spec))),
+            toml::Value::Table(table) => {
+                // The keys in the order cargo's docs write them.
+                for key in ["version", "default-features", "features"] {
+                    if let Some(value) = table.get(key) {
+                        keys.push(format!("{key} = {}", toml_value(value)));
+                    }
+                }
+            }
+            _ => {}
+        }
+        lines.push(format!("{} = {{ {} }}", dep.name, keys.join(", ")));
+    }
+    lines.join("\n")
+}
+
+/// A TOML value as a manifest writes it inline (strings quoted, arrays on one line).
+fn toml_value(value: &toml::Value) -> String {
+    match value {
+        toml::Value::String(s) => crate::escape::toml_string(s),
+        toml::Value::Boolean(b) => b.to_string(),
+        toml::Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(toml_value).collect::<Vec<_>>().join(", ")
+        ),
+        toml::Value::Integer(i) => i.to_string(),
+        toml::Value::Float(f) => f.to_string(),
+        // Dates and tables have no place in a dependency's inline table here.
+        _ => String::new(),
+    }
 }
 
 /// The names of the dependencies the `webhooks` feature enables.
 pub fn webhook_dependency_names() -> Vec<String> {
-    dependencies(true)
-        .lines()
-        .filter(|l| l.contains("optional = true"))
-        .filter_map(|l| l.split_whitespace().next())
-        .map(str::to_owned)
+    runtime_dependencies()
+        .into_iter()
+        .filter(|d| d.webhooks)
+        .map(|d| d.name)
         .collect()
 }
-
-/// The comment in the runtime's manifest that starts the webhook dependencies.
-const WEBHOOK_DEPENDENCIES: &str = "# Webhook signatures";
 
 /// Methods every type has through std's blanket implementations (`Into`, `ToOwned`, `Any`...):
 /// an inherent method of the same name would shadow them on `Client`.

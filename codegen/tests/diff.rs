@@ -68,7 +68,7 @@ fn every_rule_fixture_reports_its_rule_both_ways() {
             continue;
         }
         assert!(
-            forward.changes.iter().any(|c| c.rule == dir),
+            forward.changes.iter().any(|c| c.rule.id() == dir),
             "{dir}: {:#?}",
             forward.changes
         );

@@ -364,7 +364,7 @@ fn mutated_fixtures_never_panic() {
     let mut inputs: Vec<(String, Vec<u8>)> = Vec::new();
     for path in [
         root.join("../spec/call-recordings.yml"),
-        root.join("../tests/fixtures/hard-cases.yml"),
+        root.join("../tests/fixtures/crates/hard-cases.yml"),
     ] {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         inputs.push((name, std::fs::read(&path).unwrap()));

@@ -65,8 +65,12 @@
 
 #[rustfmt::skip]
 mod error;
+pub use error::{ApiError, Error};
+
 #[rustfmt::skip]
 mod error_body;
+pub use error_body::ErrorBody;
+
 #[rustfmt::skip]
 pub mod query;
 #[rustfmt::skip]
@@ -79,6 +83,9 @@ pub mod operations;
 mod client;
 
 #[cfg(feature = "call-recordings")]
+pub use client::{Client, ClientBuilder, RequestOptions};
+
+#[cfg(feature = "call-recordings")]
 #[rustfmt::skip]
 mod redirect;
 
@@ -87,14 +94,11 @@ mod redirect;
 mod response;
 
 #[cfg(feature = "call-recordings")]
+pub use response::{ApiResponse, Call, CallBody};
+
+#[cfg(feature = "call-recordings")]
 #[rustfmt::skip]
 mod settings;
-
-#[cfg(feature = "call-recordings")]
-pub use client::{Client, ClientBuilder, RequestOptions};
-
-#[cfg(feature = "call-recordings")]
-pub use response::{ApiResponse, Call, CallBody};
 
 #[cfg(feature = "call-recordings")]
 pub use settings::{
@@ -103,17 +107,14 @@ pub use settings::{
     ENV_BASE_URL,
 };
 
+#[cfg(feature = "call-recordings")]
+#[rustfmt::skip]
+mod pagination;
 #[rustfmt::skip]
 mod enums;
 #[rustfmt::skip]
 pub mod json;
 
-#[cfg(feature = "call-recordings")]
-#[rustfmt::skip]
-mod pagination;
-
-pub use error::{ApiError, Error};
-pub use error_body::ErrorBody;
 pub use chrono;
 pub use futures_util;
 pub use reqwest;

@@ -50,7 +50,13 @@ pub fn run(corpus: &Path, telnyx_settings: &Path) -> Result<(), String> {
         if let Some(c) = report.changes.iter().find(|c| !c.spec.starts_with("#/")) {
             return fail(format!("a location that is not a JSON pointer: {c:?}"));
         }
-        let count = |rule: &str| report.changes.iter().filter(|c| c.rule == rule).count();
+        let count = |rule: &str| {
+            report
+                .changes
+                .iter()
+                .filter(|c| c.rule.id() == rule)
+                .count()
+        };
         let accounted =
             old_api.operations.len() - count("operation-removed") + count("operation-added");
         if accounted != new_api.operations.len() {

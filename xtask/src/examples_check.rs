@@ -280,7 +280,7 @@ pub fn harness(api: &Api, lib: &str, examples: &[&Example]) -> (String, String) 
         }));
     }
     let arms = types.iter().enumerate().map(|(i, ty)| {
-        let ty = codegen::emit::type_tokens(api, ty, &quote!(#lib_ident::types));
+        let ty = codegen::emit::type_tokens(api, ty, &quote!(#lib_ident));
         quote!(#i => round_trip::<#ty>(value),)
     });
     let tokens = quote! {

@@ -5,7 +5,7 @@
 #[test]
 fn every_valid_fixture_example_round_trips() {
     let root = xtask::scratch::root();
-    let spec = root.join("tests/fixtures/examples.yml");
+    let spec = root.join("xtask/tests/fixtures/examples.yml");
     let dir = tempfile::tempdir().unwrap();
     let mut options = codegen::Options::for_spec(&spec, "examples.yml").unwrap();
     options.rename("examples-fixture");

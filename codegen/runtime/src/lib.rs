@@ -14,6 +14,9 @@
 
 #![forbid(unsafe_code)]
 
+// Every generated crate declares and re-exports these modules as written here (codegen reads
+// this file: `runtime::modules`), each under the features whose items use it. The `harness/`
+// paths are stand-ins for the modules a generated crate writes from its spec.
 mod client;
 mod enums;
 mod error;
@@ -41,6 +44,10 @@ pub use settings::{
     DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_RETRIES,
     DEFAULT_RETRY_INITIAL_DELAY, DEFAULT_TIMEOUT, ENV_API_KEY, ENV_BASE_URL,
 };
+// The crates a user needs to name the types of the API (dates, streams, headers).
+pub use chrono;
+pub use futures_util;
+pub use reqwest;
 
 #[cfg(test)]
 mod tests;

@@ -39,7 +39,7 @@ fn markdown(report: &Report, old: &str, new: &str) -> String {
             std::collections::BTreeMap::new();
         for c in &report.changes {
             *counts
-                .entry((std::cmp::Reverse(c.level), c.rule))
+                .entry((std::cmp::Reverse(c.level), c.rule.id()))
                 .or_default() += 1;
         }
         out.push_str("\n| rule | breaking | changes |\n|---|---|---|\n");
@@ -68,7 +68,7 @@ fn markdown(report: &Report, old: &str, new: &str) -> String {
         for c in changes {
             out.push_str(&format!(
                 "| `{}` | {} | {} | {} |\n",
-                c.rule,
+                c.rule.id(),
                 markdown_cell(&code_span(&c.rust)),
                 markdown_cell(&code_span(&c.spec)),
                 markdown_cell(&c.message)
@@ -85,7 +85,7 @@ fn json(report: &Report) -> String {
         .iter()
         .map(|c| {
             serde_json::json!({
-                "rule": c.rule,
+                "rule": c.rule.id(),
                 "breaking": c.breaking(),
                 "spec": c.spec,
                 "rust": c.rust,
@@ -110,7 +110,7 @@ fn github(report: &Report, new: &str) -> String {
         out.push_str(&format!(
             "::{kind} file={},title={}::{}: {} ({})\n",
             escape_property(new),
-            escape_property(c.rule),
+            escape_property(c.rule.id()),
             escape_data(&c.rust),
             escape_data(&c.message),
             escape_data(&c.spec)

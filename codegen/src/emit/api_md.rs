@@ -69,15 +69,8 @@ pub fn api_md(api: &Api, options: &Options) -> String {
 
 /// The webhooks: each event type with its `WebhookEvent` variant, webhook and payload type.
 fn webhooks(api: &Api, hooks: &crate::ir::Webhooks) -> String {
-    let payload = |ty: &crate::ir::TypeRef| match ty {
-        crate::ir::TypeRef::Named(id) => format!("`types::{}`", api.ty(*id).name),
-        other => format!(
-            "`{}`",
-            super::rust_type(api, other, false)
-                .to_string()
-                .replace(' ', "")
-        ),
-    };
+    let name = |id: crate::ir::TypeId| api.ty(id).name.clone();
+    let payload = |ty: &crate::ir::TypeRef| format!("`{}`", super::type_display(ty, &name));
     let told_apart = match &hooks.discriminator {
         Some(path) => format!("told apart by {}", docs::code_span(&path.join("."))),
         None => "no event-type property tells them apart".to_owned(),

@@ -92,7 +92,7 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         "Generated from {} by `codegen`; do not edit by hand.",
         docs::code_span(&options.spec_label)
     ));
-    if !api.runtime.operations.is_empty() {
+    if api.runtime.needs(crate::ir::RuntimePart::Operations) {
         lines.extend(example(api, options, &lib));
         lines.extend(retries_doc(api, options));
         lines.push(String::new());
@@ -131,7 +131,21 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         ));
     }
     let doc_attrs = docs::inner_attrs(&lines);
-    let parts = &api.runtime;
+    let modules = modules(api);
+    quote! {
+        #doc_attrs
+        #![forbid(unsafe_code)]
+        #![cfg_attr(rustfmt, rustfmt::skip)]
+
+        #modules
+    }
+}
+
+/// The crate's modules: the runtime's (declared and re-exported as the runtime's own
+/// `lib.rs` does, each under the features of the items that use its part) and the spec's
+/// (`types`, `operations`).
+fn modules(api: &Api) -> TokenStream {
+    use crate::ir::RuntimePart;
     // `#[rustfmt::skip]` on every module: the files are formatted by the generator, and
     // `cargo fmt` of a workspace that includes this crate must leave them alone, or the
     // freshness check would fail.
@@ -143,87 +157,29 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
             #vis mod #name;
         }
     };
-    let client = quote! {
-        pub use client::{Client, ClientBuilder, RequestOptions};
-        pub use response::{ApiResponse, Call, CallBody};
-        pub use settings::{
-            DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_RETRIES,
-            DEFAULT_RETRY_INITIAL_DELAY, DEFAULT_TIMEOUT, ENV_API_KEY, ENV_BASE_URL,
-        };
-    };
-    // Runtime modules compile under the features whose items use them.
-    let gated_parts = [
-        (
-            "operations",
-            &parts.operations,
-            true,
-            vec![
-                module("client", false),
-                module("redirect", false),
-                module("response", false),
-                module("settings", false),
-                client,
-            ],
-        ),
-        (
-            "enums",
-            &parts.string_enums,
-            false,
-            vec![module("enums", false)],
-        ),
-        (
-            "multipart",
-            &parts.multipart,
-            false,
-            vec![module("multipart", true)],
-        ),
-        ("json", &parts.objects, false, vec![module("json", true)]),
-        (
-            "pagination",
-            &parts.pagination,
-            true,
-            vec![module("pagination", false)],
-        ),
-    ];
-    let gated = gated_parts
-        .into_iter()
-        .filter(|(_, features, _, _)| !features.is_empty())
-        .map(|(name, features, strict, items)| {
-            gated(name, super::gate(api, features, strict), items)
-        });
+    let (runtime_modules, crates) = crate::runtime::modules();
+    let mut by_part: std::collections::BTreeMap<RuntimePart, Vec<TokenStream>> = Default::default();
+    for m in runtime_modules.iter().filter(|m| api.runtime.needs(m.part)) {
+        let items = by_part.entry(m.part).or_default();
+        items.push(module(&m.name, m.public));
+        items.extend(m.reexports.iter().map(|u| quote!(#u)));
+    }
+    let always = by_part.remove(&RuntimePart::Always).unwrap_or_default();
+    let types = module("types", true);
     let operations = (!api.groups.is_empty()).then(|| module("operations", true));
-    let webhooks = api.webhooks.as_ref().map(|_| {
-        let feature = super::WEBHOOKS;
-        let public = module("webhooks", true);
-        let events = module("webhook_events", false);
-        quote! {
-            #[cfg(feature = #feature)]
-            #public
-            #[cfg(feature = #feature)]
-            #events
-        }
+    let gated = by_part.into_iter().map(|(part, items)| {
+        let gate = api
+            .runtime
+            .features(part)
+            .and_then(|features| super::gate(api, features, part.strict()));
+        gated(&format!("{part:?}").to_lowercase(), gate, items)
     });
-    let always = [
-        module("error", false),
-        module("error_body", false),
-        module("query", true),
-        module("types", true),
-    ];
     quote! {
-        #doc_attrs
-        #![forbid(unsafe_code)]
-        #![cfg_attr(rustfmt, rustfmt::skip)]
-
         #(#always)*
+        #types
         #operations
-        #webhooks
         #(#gated)*
-
-        pub use error::{ApiError, Error};
-        pub use error_body::ErrorBody;
-        pub use chrono;
-        pub use futures_util;
-        pub use reqwest;
+        #(#crates)*
     }
 }
 

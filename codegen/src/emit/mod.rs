@@ -13,9 +13,9 @@ mod settings;
 mod types;
 mod webhooks;
 
-use crate::ir::{Api, Features, FloatWidth, IntWidth, TypeRef};
+use crate::ir::{Api, Features, FloatWidth, IntWidth, TypeId, TypeRef};
 use crate::naming;
-use crate::runtime::{self, Need};
+use crate::runtime;
 use crate::Options;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -62,7 +62,7 @@ pub fn emit(api: &Api, options: &Options) -> Result<GeneratedCrate, String> {
             Box::new(|| types::types_mod_rs(api, &type_files)),
         ),
     ];
-    if !api.runtime.operations.is_empty() {
+    if api.runtime.needs(crate::ir::RuntimePart::Operations) {
         jobs.push((
             "src/settings.rs".to_owned(),
             Box::new(|| settings::settings_rs(api, options)),
@@ -112,7 +112,7 @@ pub fn emit(api: &Api, options: &Options) -> Result<GeneratedCrate, String> {
         files.insert(file.path.to_owned(), format!("{header}\n{}", file.source));
     }
     files.insert("Cargo.toml".to_owned(), manifest::cargo_toml(api, options));
-    if !api.runtime.operations.is_empty() {
+    if api.runtime.needs(crate::ir::RuntimePart::Operations) {
         files.insert("API.md".to_owned(), api_md::api_md(api, options));
     }
     Ok(GeneratedCrate {
@@ -161,15 +161,9 @@ fn run_jobs(jobs: &[Job<'_>]) -> Vec<Result<String, String>> {
 
 /// The runtime files the crate needs.
 pub fn runtime_files(api: &Api) -> impl Iterator<Item = &'static runtime::RuntimeFile> + '_ {
-    runtime::FILES.iter().filter(|file| match file.needed {
-        Need::Always => true,
-        Need::Operations => !api.runtime.operations.is_empty(),
-        Need::Pagination => !api.runtime.pagination.is_empty(),
-        Need::StringEnums => !api.runtime.string_enums.is_empty(),
-        Need::Multipart => !api.runtime.multipart.is_empty(),
-        Need::Objects => !api.runtime.objects.is_empty(),
-        Need::Webhooks => api.runtime.webhooks,
-    })
+    runtime::FILES
+        .iter()
+        .filter(|file| api.runtime.needs(file.part))
 }
 
 /// The feature names of a set, in a stable order (groups in spec order, then
@@ -397,53 +391,107 @@ fn chain_expr(
 
 /// How a type reference is written; `local` inside the `types` module, else via `crate::types`.
 fn rust_type(api: &Api, ty: &TypeRef, local: bool) -> TokenStream {
-    if local {
-        type_in(api, ty, None)
+    let root = quote!(crate);
+    let name = |id: TypeId| api.ty(id).name.clone();
+    write_type(ty, &name, (!local).then_some(&root), Style::Qualified)
+}
+
+/// How a type reference is written from outside the crate (a test of it, under `root`, the
+/// crate's name): spec types under `root::types`, files `root::multipart::File`.
+pub fn type_tokens(api: &Api, ty: &TypeRef, root: &TokenStream) -> TokenStream {
+    let name = |id: TypeId| api.ty(id).name.clone();
+    write_type(ty, &name, Some(root), Style::Qualified)
+}
+
+/// A type as docs and reports show it (`Option<Vec<types::Recording>>`), named types by
+/// `name` (`codegen diff` shows an old type under its new name).
+pub fn type_display(ty: &TypeRef, name: &dyn Fn(TypeId) -> String) -> String {
+    write_type(ty, name, None, Style::Short)
+        .to_string()
+        .replace(' ', "")
+        .replace(',', ", ")
+}
+
+/// How [`write_type`] writes paths.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Style {
+    /// Fully qualified (`::std::option::Option`): generated code, where a spec may name its
+    /// types `Option` or `Result`.
+    Qualified,
+    /// As a reader writes them (`Option`, `types::Pet`): docs and reports.
+    Short,
+}
+
+/// The one type printer. Named types are `root::types::Name` (bare `Name` without a root,
+/// inside the `types` module; `types::Name` in the short style).
+fn write_type(
+    ty: &TypeRef,
+    name: &dyn Fn(TypeId) -> String,
+    root: Option<&TokenStream>,
+    style: Style,
+) -> TokenStream {
+    let short = style == Style::Short;
+    let inner = |ty: &TypeRef| write_type(ty, name, root, style);
+    let string = if short {
+        quote!(String)
     } else {
-        type_in(api, ty, Some(&quote!(crate::types)))
-    }
-}
-
-/// How a type reference is written from outside the crate (a test of it): spec types under
-/// `types` (`my_api::types`).
-pub fn type_tokens(api: &Api, ty: &TypeRef, types: &TokenStream) -> TokenStream {
-    type_in(api, ty, Some(types))
-}
-
-/// A type reference, spec types named under `types` (or bare, inside the `types` module).
-fn type_in(api: &Api, ty: &TypeRef, types: Option<&TokenStream>) -> TokenStream {
+        quote!(::std::string::String)
+    };
     match ty {
-        TypeRef::String => quote!(::std::string::String),
+        TypeRef::String => string,
         TypeRef::Integer(IntWidth::I32) => quote!(i32),
         TypeRef::Integer(IntWidth::I64) => quote!(i64),
         TypeRef::Integer(IntWidth::U32) => quote!(u32),
         TypeRef::Integer(IntWidth::U64) => quote!(u64),
         TypeRef::Number(FloatWidth::F64) => quote!(f64),
         TypeRef::Boolean => quote!(bool),
+        TypeRef::Json if short => quote!(serde_json::Value),
         TypeRef::Json => quote!(::serde_json::Value),
-        TypeRef::Binary => quote!(crate::multipart::File),
+        TypeRef::Binary => match (style, root) {
+            (Style::Qualified, Some(root)) => quote!(#root::multipart::File),
+            _ if short => quote!(multipart::File),
+            _ => quote!(crate::multipart::File),
+        },
+        TypeRef::DateTime if short => quote!(DateTime<Utc>),
         TypeRef::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
+        TypeRef::Date if short => quote!(NaiveDate),
         TypeRef::Date => quote!(::chrono::NaiveDate),
-        TypeRef::Array(inner) => {
-            let inner = type_in(api, inner, types);
-            quote!(::std::vec::Vec<#inner>)
+        TypeRef::Array(item) if short => {
+            let item = inner(item);
+            quote!(Vec<#item>)
         }
-        TypeRef::Map(inner) if **inner == TypeRef::Json => {
+        TypeRef::Array(item) => {
+            let item = inner(item);
+            quote!(::std::vec::Vec<#item>)
+        }
+        TypeRef::Map(value) if **value == TypeRef::Json && short => {
+            quote!(serde_json::Map<String, serde_json::Value>)
+        }
+        TypeRef::Map(value) if **value == TypeRef::Json => {
             quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>)
         }
-        TypeRef::Nullable(inner) => {
-            let inner = type_in(api, inner, types);
-            quote!(::std::option::Option<#inner>)
+        TypeRef::Map(value) if short => {
+            let value = inner(value);
+            quote!(BTreeMap<String, #value>)
         }
-        TypeRef::Map(inner) => {
-            let inner = type_in(api, inner, types);
-            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+        TypeRef::Map(value) => {
+            let value = inner(value);
+            quote!(::std::collections::BTreeMap<::std::string::String, #value>)
+        }
+        TypeRef::Nullable(value) if short => {
+            let value = inner(value);
+            quote!(Option<#value>)
+        }
+        TypeRef::Nullable(value) => {
+            let value = inner(value);
+            quote!(::std::option::Option<#value>)
         }
         TypeRef::Named(id) => {
-            let name = naming::ident(&api.ty(*id).name);
-            match types {
-                Some(types) => quote!(#types::#name),
-                None => quote!(#name),
+            let ident = naming::ident(&name(*id));
+            match (style, root) {
+                (Style::Short, _) => quote!(types::#ident),
+                (Style::Qualified, Some(root)) => quote!(#root::types::#ident),
+                (Style::Qualified, None) => quote!(#ident),
             }
         }
     }

@@ -134,7 +134,7 @@ fn success_enum_def(api: &Api, op: &Operation, e: &SuccessEnum) -> TokenStream {
     let partial_eq = compares.then(|| quote!(, ::std::cmp::PartialEq));
     let variants = e.variants.iter().map(|v| {
         let ident = naming::ident(&v.rust_name);
-        let label = docs::code_span(&status_label(v.status));
+        let label = docs::code_span(&v.status.label());
         let mut lines = docs::sanitize(v.description.trim());
         match lines.first_mut() {
             Some(first) => *first = format!("{label}: {first}"),
@@ -163,14 +163,6 @@ fn success_enum_def(api: &Api, op: &Operation, e: &SuccessEnum) -> TokenStream {
         pub enum #name {
             #(#variants)*
         }
-    }
-}
-
-fn status_label(status: StatusMatch) -> String {
-    match status {
-        StatusMatch::Code(c) => c.to_string(),
-        StatusMatch::Range(h) => format!("{h}XX"),
-        StatusMatch::Default => "default".to_owned(),
     }
 }
 
@@ -442,16 +434,8 @@ fn from_i64(number: TokenStream, width: IntWidth) -> TokenStream {
 }
 
 fn method_tokens(method: Method) -> TokenStream {
-    match method {
-        Method::Get => quote!(::reqwest::Method::GET),
-        Method::Put => quote!(::reqwest::Method::PUT),
-        Method::Post => quote!(::reqwest::Method::POST),
-        Method::Delete => quote!(::reqwest::Method::DELETE),
-        Method::Options => quote!(::reqwest::Method::OPTIONS),
-        Method::Head => quote!(::reqwest::Method::HEAD),
-        Method::Patch => quote!(::reqwest::Method::PATCH),
-        Method::Trace => quote!(::reqwest::Method::TRACE),
-    }
+    let constant = quote::format_ident!("{}", method.as_str());
+    quote!(::reqwest::Method::#constant)
 }
 
 fn operation_docs(api: &Api, op: &Operation) -> Vec<String> {
@@ -497,42 +481,55 @@ fn operation_docs(api: &Api, op: &Operation) -> Vec<String> {
         });
     }
     if let Some(body) = &op.body {
-        lines.push(String::new());
-        lines.push("# Request body".to_owned());
-        lines.push(String::new());
-        let how = match &body.kind {
-            crate::ir::BodyKind::Json(_) => "encoded as JSON",
-            crate::ir::BodyKind::Form(_) => "encoded as a form",
-            crate::ir::BodyKind::Multipart(_) => "as multipart parts, one per field",
-            crate::ir::BodyKind::Text => "as UTF-8 text",
-            crate::ir::BodyKind::Bytes => "as given",
-        };
-        let optional = if body.required {
-            ""
-        } else {
-            " The spec does not require a body; an empty one is `new()` (or `Default`) where \
-             nothing in it is required."
-        };
-        lines.push(format!(
-            "`{}` is sent {how}, as {}.{optional}",
-            op.locals.body,
-            docs::code_span(&body.content_type)
-        ));
-        let description = docs::lines(&body.docs);
-        if !description.is_empty() {
-            lines.push(String::new());
-            lines.extend(description);
-        }
+        lines.extend(body_docs(op, body));
     }
+    lines.extend(error_docs(api, op));
+    lines
+}
+
+/// The method docs' section on its request body.
+fn body_docs(op: &Operation, body: &crate::ir::RequestBody) -> Vec<String> {
+    let mut lines = Vec::new();
+    lines.push(String::new());
+    lines.push("# Request body".to_owned());
+    lines.push(String::new());
+    let how = match &body.kind {
+        crate::ir::BodyKind::Json(_) => "encoded as JSON",
+        crate::ir::BodyKind::Form(_) => "encoded as a form",
+        crate::ir::BodyKind::Multipart(_) => "as multipart parts, one per field",
+        crate::ir::BodyKind::Text => "as UTF-8 text",
+        crate::ir::BodyKind::Bytes => "as given",
+    };
+    let optional = if body.required {
+        ""
+    } else {
+        " The spec does not require a body; an empty one is `new()` (or `Default`) where \
+         nothing in it is required."
+    };
+    lines.push(format!(
+        "`{}` is sent {how}, as {}.{optional}",
+        op.locals.body,
+        docs::code_span(&body.content_type)
+    ));
+    let description = docs::lines(&body.docs);
+    if !description.is_empty() {
+        lines.push(String::new());
+        lines.extend(description);
+    }
+    lines
+}
+
+/// The method docs' section on its errors: the `ErrorBody` variant of each status.
+fn error_docs(api: &Api, op: &Operation) -> Vec<String> {
+    let mut lines = Vec::new();
     let errors: Vec<String> = op
         .responses
         .iter()
         .filter(|r| !r.status.is_success())
         .map(|r| {
             let status = match r.status {
-                StatusMatch::Code(c) => c.to_string(),
-                StatusMatch::Range(r) => format!("{r}XX"),
                 StatusMatch::Default => "any other status".to_owned(),
+                status => status.label(),
             };
             let variant = match &r.body {
                 ResponseBody::Json(TypeRef::Named(id)) => api

@@ -13,49 +13,9 @@ pub fn settings_rs(api: &Api, options: &Options) -> TokenStream {
     let s = &options.settings;
     let env_key = format!("{}_API_KEY", options.env_prefix);
     let env_url = format!("{}_BASE_URL", options.env_prefix);
-    let (base_url, base_doc) = match &api.base_url {
-        Some(url) if api.base_url_upgraded => (
-            quote!(Some(#url)),
-            format!(
-                "The default base URL: {}, the spec's first server with https instead of \
-                 its plain http (the API key is never sent in clear by default).",
-                docs::code_span(url)
-            ),
-        ),
-        Some(url) => (
-            quote!(Some(#url)),
-            format!(
-                "The default base URL: {}, the spec's first server.",
-                docs::code_span(url)
-            ),
-        ),
-        None => (
-            quote!(None),
-            "The default base URL: none, the spec names no absolute server URL, so set one \
-             with `ClientBuilder::base_url`."
-                .to_owned(),
-        ),
-    };
+    let (base_url, base_doc) = base_url(api);
     let base_doc = docs::attrs(&[base_doc]);
-    let (auth, auth_doc) = match &api.auth {
-        Auth::None => (
-            quote!(None),
-            "Requests are not authenticated (the spec declares no usable security scheme).",
-        ),
-        Auth::Bearer => (
-            quote!(Some(("authorization", "Bearer "))),
-            "`Authorization: Bearer <key>`: the header and the prefix of its value.",
-        ),
-        Auth::Basic => (
-            quote!(Some(("authorization", "Basic "))),
-            "`Authorization: Basic <credentials>`: the API key is `user:password`, sent \
-             base64-encoded.",
-        ),
-        Auth::ApiKeyHeader(name) => (
-            quote!(Some((#name, ""))),
-            "The API key is sent as this header's value.",
-        ),
-    };
+    let (auth, auth_doc) = auth(api);
     let auth_doc = docs::attrs(&[auth_doc.to_owned()]);
     let timeout = duration(s.client.timeout);
     let connect_timeout = duration(s.client.connect_timeout);
@@ -136,6 +96,56 @@ pub fn settings_rs(api: &Api, options: &Options) -> TokenStream {
             should_retry_header: #should_retry,
             max_retry_after: #max_retry_after,
         };
+    }
+}
+
+/// `DEFAULT_BASE_URL`'s value and docs.
+fn base_url(api: &Api) -> (TokenStream, String) {
+    match &api.base_url {
+        Some(url) if api.base_url_upgraded => (
+            quote!(Some(#url)),
+            format!(
+                "The default base URL: {}, the spec's first server with https instead of \
+                 its plain http (the API key is never sent in clear by default).",
+                docs::code_span(url)
+            ),
+        ),
+        Some(url) => (
+            quote!(Some(#url)),
+            format!(
+                "The default base URL: {}, the spec's first server.",
+                docs::code_span(url)
+            ),
+        ),
+        None => (
+            quote!(None),
+            "The default base URL: none, the spec names no absolute server URL, so set one \
+             with `ClientBuilder::base_url`."
+                .to_owned(),
+        ),
+    }
+}
+
+/// `AUTH_HEADER`'s value and docs.
+fn auth(api: &Api) -> (TokenStream, &'static str) {
+    match &api.auth {
+        Auth::None => (
+            quote!(None),
+            "Requests are not authenticated (the spec declares no usable security scheme).",
+        ),
+        Auth::Bearer => (
+            quote!(Some(("authorization", "Bearer "))),
+            "`Authorization: Bearer <key>`: the header and the prefix of its value.",
+        ),
+        Auth::Basic => (
+            quote!(Some(("authorization", "Basic "))),
+            "`Authorization: Basic <credentials>`: the API key is `user:password`, sent \
+             base64-encoded.",
+        ),
+        Auth::ApiKeyHeader(name) => (
+            quote!(Some((#name, ""))),
+            "The API key is sent as this header's value.",
+        ),
     }
 }
 

@@ -21,6 +21,20 @@ pub fn key_env(hooks: &Webhooks, options: &Options) -> String {
 }
 
 pub fn webhook_events_rs(api: &Api, hooks: &Webhooks, options: &Options) -> TokenStream {
+    let constants = scheme_constants(hooks, options);
+    let event = webhook_event(api, hooks);
+    let decoding = decoding(hooks);
+    quote! {
+        use crate::webhooks::WebhookError;
+
+        #constants
+        #event
+        #decoding
+    }
+}
+
+/// The scheme's constants the runtime's `webhooks.rs` reads.
+fn scheme_constants(hooks: &Webhooks, options: &Options) -> TokenStream {
     let (scheme, timestamp, signature, key_env) = match &hooks.scheme {
         WebhookScheme::Ed25519 {
             timestamp_header,
@@ -44,17 +58,38 @@ pub fn webhook_events_rs(api: &Api, hooks: &Webhooks, options: &Options) -> Toke
             key_env(hooks, options),
         ),
     };
-    let pointer = hooks.discriminator.as_ref().map(|path| {
-        path.iter()
-            .map(|segment| format!("/{}", crate::pointer::escape(segment)))
-            .collect::<String>()
-    });
+    let scheme_doc = docs::attrs(&[
+        "The signature scheme the webhooks' headers declare: `ed25519`, `standard-webhooks`, \
+         or empty when they declare none this crate knows."
+            .to_owned(),
+    ]);
+    let timestamp_doc = docs::attrs(&[
+        "The header with the Unix timestamp of an Ed25519-signed delivery.".to_owned(),
+    ]);
+    let signature_doc = docs::attrs(&[
+        "The header with the base64 Ed25519 signature of `\"{timestamp}|{body}\"`.".to_owned(),
+    ]);
+    let env_doc =
+        docs::attrs(&["The variable `Verifier::from_env` reads the key from.".to_owned()]);
+    quote! {
+        #scheme_doc
+        pub(crate) const SCHEME: &str = #scheme;
+        #timestamp_doc
+        pub(crate) const ED25519_TIMESTAMP_HEADER: &str = #timestamp;
+        #signature_doc
+        pub(crate) const ED25519_SIGNATURE_HEADER: &str = #signature;
+        #env_doc
+        pub(crate) const ENV_WEBHOOK_KEY: &str = #key_env;
+    }
+}
+
+/// `WebhookEvent`: a variant per event type, `Other` for the rest.
+fn webhook_event(api: &Api, hooks: &Webhooks) -> TokenStream {
     let path_text = hooks
         .discriminator
         .as_ref()
         .map(|p| p.join("."))
         .unwrap_or_default();
-
     let variants = hooks.events.iter().map(|e| {
         let ident = naming::ident(&e.rust_name);
         let ty = super::rust_type(api, &e.payload, false);
@@ -91,6 +126,40 @@ pub fn webhook_events_rs(api: &Api, hooks: &Webhooks, options: &Options) -> Toke
         }
     }
     let other_doc = docs::attrs(&other_doc);
+    let enum_doc = docs::attrs(&[
+        format!(
+            "A webhook delivery, told apart by {}.",
+            if path_text.is_empty() {
+                "nothing: the spec's webhooks share no event-type property".to_owned()
+            } else {
+                docs::code_span(&path_text)
+            }
+        ),
+        String::new(),
+        "Get one from [`Verifier::unwrap`](crate::webhooks::Verifier::unwrap) (verified) or \
+         [`WebhookEvent::parse`] (not verified: tests, replays)."
+            .to_owned(),
+    ]);
+    quote! {
+        #enum_doc
+        #[derive(Debug, Clone)]
+        #[non_exhaustive]
+        pub enum WebhookEvent {
+            #(#variants)*
+            #other_doc
+            Other(::serde_json::Value),
+        }
+    }
+}
+
+/// `WebhookEvent::parse` and `from_value`, by the discriminator's JSON pointer, and
+/// `event_type`.
+fn decoding(hooks: &Webhooks) -> TokenStream {
+    let pointer = hooks.discriminator.as_ref().map(|path| {
+        path.iter()
+            .map(|segment| format!("/{}", crate::pointer::escape(segment)))
+            .collect::<String>()
+    });
     let arms = hooks.events.iter().map(|e| {
         let ident = naming::ident(&e.rust_name);
         let value = &e.event_type;
@@ -110,20 +179,6 @@ pub fn webhook_events_rs(api: &Api, hooks: &Webhooks, options: &Options) -> Toke
         },
         None => quote!(let event_type: Option<String> = None;),
     };
-    let enum_doc = docs::attrs(&[
-        format!(
-            "A webhook delivery, told apart by {}.",
-            if path_text.is_empty() {
-                "nothing: the spec's webhooks share no event-type property".to_owned()
-            } else {
-                docs::code_span(&path_text)
-            }
-        ),
-        String::new(),
-        "Get one from [`Verifier::unwrap`](crate::webhooks::Verifier::unwrap) (verified) or \
-         [`WebhookEvent::parse`] (not verified: tests, replays)."
-            .to_owned(),
-    ]);
     // Without known events the decoding helper would be unused.
     let decode_fn = (!hooks.events.is_empty()).then(|| {
         quote! {
@@ -151,40 +206,7 @@ pub fn webhook_events_rs(api: &Api, hooks: &Webhooks, options: &Options) -> Toke
             })
         }
     };
-    let scheme_doc = docs::attrs(&[
-        "The signature scheme the webhooks' headers declare: `ed25519`, `standard-webhooks`, \
-         or empty when they declare none this crate knows."
-            .to_owned(),
-    ]);
-    let timestamp_doc = docs::attrs(&[
-        "The header with the Unix timestamp of an Ed25519-signed delivery.".to_owned(),
-    ]);
-    let signature_doc = docs::attrs(&[
-        "The header with the base64 Ed25519 signature of `\"{timestamp}|{body}\"`.".to_owned(),
-    ]);
-    let env_doc =
-        docs::attrs(&["The variable `Verifier::from_env` reads the key from.".to_owned()]);
     quote! {
-        use crate::webhooks::WebhookError;
-
-        #scheme_doc
-        pub(crate) const SCHEME: &str = #scheme;
-        #timestamp_doc
-        pub(crate) const ED25519_TIMESTAMP_HEADER: &str = #timestamp;
-        #signature_doc
-        pub(crate) const ED25519_SIGNATURE_HEADER: &str = #signature;
-        #env_doc
-        pub(crate) const ENV_WEBHOOK_KEY: &str = #key_env;
-
-        #enum_doc
-        #[derive(Debug, Clone)]
-        #[non_exhaustive]
-        pub enum WebhookEvent {
-            #(#variants)*
-            #other_doc
-            Other(::serde_json::Value),
-        }
-
         impl WebhookEvent {
             /// Decodes a delivery's body without verifying it (see
             /// [`Verifier::unwrap`](crate::webhooks::Verifier::unwrap)).

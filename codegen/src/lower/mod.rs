@@ -13,7 +13,7 @@ mod webhooks;
 use crate::error::{Diagnostics, Error, Location};
 use crate::ir::{
     Api, Auth, BodyKind, Docs, ErrorBodyVariant, Group, Module, Operation, ResponseBody,
-    RuntimeParts, TypeDef, TypeId, TypeKind, TypeRef,
+    RuntimePart, RuntimeParts, TypeDef, TypeId, TypeKind, TypeRef,
 };
 use crate::load::Document;
 use crate::naming::{self, Namespace};
@@ -114,7 +114,11 @@ pub fn lower(doc: &Document, settings: &Settings) -> Result<Api, Error> {
     );
     let mut runtime = runtime_parts(&types, &operations);
     if webhooks.is_some() {
-        runtime.webhooks = true;
+        let webhooks = crate::ir::Features {
+            webhooks: true,
+            ..Default::default()
+        };
+        runtime.use_in(RuntimePart::Webhooks, &webhooks);
     }
     let api = Api {
         title: doc.api.info.title.clone(),
@@ -171,19 +175,19 @@ fn runtime_parts(types: &[TypeDef], operations: &[Operation]) -> RuntimeParts {
     let mut parts = RuntimeParts::default();
     for t in types {
         if t.kind.refs().into_iter().any(binary) {
-            parts.multipart.union(&t.features);
+            parts.use_in(RuntimePart::Multipart, &t.features);
         }
         match t.kind {
-            TypeKind::StringEnum(_) => parts.string_enums.union(&t.features),
-            TypeKind::Struct(_) => parts.objects.union(&t.features),
+            TypeKind::StringEnum(_) => parts.use_in(RuntimePart::StringEnums, &t.features),
+            TypeKind::Struct(_) => parts.use_in(RuntimePart::Objects, &t.features),
             _ => {}
         }
     }
     for op in operations {
         let group = Features::group(op.group);
-        parts.operations.union(&group);
+        parts.use_in(RuntimePart::Operations, &group);
         if op.pagination.is_some() {
-            parts.pagination.union(&group);
+            parts.use_in(RuntimePart::Pagination, &group);
         }
         let mut params = op
             .path_params
@@ -199,7 +203,7 @@ fn runtime_parts(types: &[TypeDef], operations: &[Operation]) -> RuntimeParts {
             .iter()
             .any(|r| matches!(&r.body, ResponseBody::Json(ty) if binary(ty)));
         if body || responses || params.any(|p| binary(&p.ty)) {
-            parts.multipart.union(&group);
+            parts.use_in(RuntimePart::Multipart, &group);
         }
     }
     parts

@@ -17,7 +17,7 @@ use openapiv3::{
 };
 use std::borrow::Cow;
 
-impl Lowerer<'_> {
+impl<'a> Lowerer<'a> {
     pub(super) fn lower_operations(&mut self) -> Vec<Operation> {
         // Operations must not shadow what the runtime's client already has.
         let reserved: Vec<&str> = crate::runtime::client_names()
@@ -103,6 +103,94 @@ impl Lowerer<'_> {
         // Inline types of this operation are written next to its method.
         self.current_module = Module::Operations(group);
 
+        let Parameters {
+            path_params,
+            struct_params,
+            mut arg_names,
+        } = self.parameters(item, op, path, pointer, &type_base);
+        let path_segments = self.path_segments(path, &path_params, pointer);
+        // An optional `Idempotency-Key` header the client fills in when the caller does not.
+        let idempotency_key = struct_params
+            .iter()
+            .find(|p| {
+                p.location == ParamLocation::Header
+                    && !p.required
+                    && p.ty == TypeRef::String
+                    && p.wire_name.eq_ignore_ascii_case("idempotency-key")
+            })
+            .map(|p| p.rust_name.clone());
+        let params_struct = (!struct_params.is_empty()).then(|| ParamsStruct {
+            partial_eq: true,
+            name: self
+                .type_names
+                .claim(&naming::type_name(&format!("{base} Params"))),
+            params: struct_params,
+            derive_default: true,
+        });
+        let body = op
+            .request_body
+            .as_ref()
+            .and_then(|b| self.request_body(b, &type_base, &format!("{pointer}/requestBody")));
+        let responses = self.responses(&op.responses, &type_base, &format!("{pointer}/responses"));
+
+        let success_enum = self.success_enum(&base, &responses);
+        // A stream decodes one page type; an operation with several success shapes has none.
+        let pagination = match success_enum {
+            Some(_) => None,
+            None => self.detect_pagination(&rust_name, params_struct.as_ref(), &responses, methods),
+        };
+        let arms = self.arms(&responses, success_enum.as_ref());
+        let accept = accept(&responses);
+        let mut local = |name: &str| arg_names.claim(name);
+        let locals = Locals {
+            params: local("params"),
+            body: local("body"),
+            path: local("path"),
+            request: local("request"),
+            response: local("response"),
+            cookies: local("cookies"),
+            value: local("value"),
+            first: local("first"),
+            number: local("number"),
+        };
+        Some(Operation {
+            pointer: pointer.to_owned(),
+            rust_name,
+            locals,
+            arms,
+            pagination,
+            group,
+            success_enum,
+            operation_id: op.operation_id.clone(),
+            method,
+            path: path.to_owned(),
+            path_segments,
+            path_params,
+            params_struct,
+            body,
+            responses,
+            summary: op.summary.clone(),
+            docs: Docs {
+                description: op.description.clone(),
+                ..Docs::default()
+            },
+            deprecated: op.deprecated,
+            accept,
+            idempotency_key,
+        })
+    }
+
+    /// The operation's parameters (path-level ones first, overridden by the operation's own of
+    /// the same name and place): path parameters, which are the method's arguments, and the
+    /// others, the fields of its parameters struct; with the argument names they claimed.
+    fn parameters(
+        &mut self,
+        item: &PathItem,
+        op: &openapiv3::Operation,
+        path: &str,
+        pointer: &str,
+        type_base: &str,
+    ) -> Parameters {
         // Operation parameters override path-level ones with the same name and location.
         let mut params: Vec<(
             ParameterData,
@@ -195,80 +283,15 @@ impl Lowerer<'_> {
                 },
             });
         }
-        let path_segments = self.path_segments(path, &path_params, pointer);
         let setters = naming::setter_names(struct_params.iter().map(|p| p.rust_name.as_str()));
         for (param, setter) in struct_params.iter_mut().zip(setters) {
             param.setter = setter;
         }
-        // An optional `Idempotency-Key` header the client fills in when the caller does not.
-        let idempotency_key = struct_params
-            .iter()
-            .find(|p| {
-                p.location == ParamLocation::Header
-                    && !p.required
-                    && p.ty == TypeRef::String
-                    && p.wire_name.eq_ignore_ascii_case("idempotency-key")
-            })
-            .map(|p| p.rust_name.clone());
-        let params_struct = (!struct_params.is_empty()).then(|| ParamsStruct {
-            partial_eq: true,
-            name: self
-                .type_names
-                .claim(&naming::type_name(&format!("{base} Params"))),
-            params: struct_params,
-            derive_default: true,
-        });
-        let body = op
-            .request_body
-            .as_ref()
-            .and_then(|b| self.request_body(b, &type_base, &format!("{pointer}/requestBody")));
-        let responses = self.responses(&op.responses, &type_base, &format!("{pointer}/responses"));
-
-        let success_enum = self.success_enum(&base, &responses);
-        // A stream decodes one page type; an operation with several success shapes has none.
-        let pagination = match success_enum {
-            Some(_) => None,
-            None => self.detect_pagination(&rust_name, params_struct.as_ref(), &responses, methods),
-        };
-        let arms = self.arms(&responses, success_enum.as_ref());
-        let accept = accept(&responses);
-        let mut local = |name: &str| arg_names.claim(name);
-        let locals = Locals {
-            params: local("params"),
-            body: local("body"),
-            path: local("path"),
-            request: local("request"),
-            response: local("response"),
-            cookies: local("cookies"),
-            value: local("value"),
-            first: local("first"),
-            number: local("number"),
-        };
-        Some(Operation {
-            pointer: pointer.to_owned(),
-            rust_name,
-            locals,
-            arms,
-            pagination,
-            group,
-            success_enum,
-            operation_id: op.operation_id.clone(),
-            method,
-            path: path.to_owned(),
-            path_segments,
+        Parameters {
             path_params,
-            params_struct,
-            body,
-            responses,
-            summary: op.summary.clone(),
-            docs: Docs {
-                description: op.description.clone(),
-                ..Docs::default()
-            },
-            deprecated: op.deprecated,
-            accept,
-            idempotency_key,
-        })
+            struct_params,
+            arg_names,
+        }
     }
 
     /// The parameter behind a reference, its pointer, and the component name (for naming).
@@ -582,60 +605,10 @@ impl Lowerer<'_> {
             );
         let mut same_shape: Vec<(ReferenceOr<openapiv3::Schema>, TypeRef)> = Vec::new();
         for (status, response, key) in declared {
-            let at = format!("{pointer}/{key}");
-            let (response, at, hint) = match response {
-                ReferenceOr::Item(r) => {
-                    let r = Cow::Borrowed(r);
-                    let suffix = if status.is_success() {
-                        "Response"
-                    } else {
-                        "Error"
-                    };
-                    let hint = match status {
-                        StatusMatch::Code(200) | StatusMatch::Default => {
-                            format!("{type_base} {suffix}")
-                        }
-                        _ => format!("{type_base} {suffix} {key}"),
-                    };
-                    (r, at, hint)
-                }
-                ReferenceOr::Reference { reference } => {
-                    let map = self.api.components.as_ref().map(|c| &c.responses);
-                    let bodies = self.api.components.as_ref().map(|c| &c.request_bodies);
-                    match resolve(map, "responses", reference) {
-                        Ok((r, name)) => (
-                            Cow::Borrowed(r),
-                            format!("#/components/responses/{}", pointer::escape(&name)),
-                            name,
-                        ),
-                        // Some specs point a response at a request body of the same shape
-                        // (PagerDuty's does); its content serves as the response's.
-                        Err(_) if reference.starts_with("#/components/requestBodies/") => {
-                            match resolve(bodies, "requestBodies", reference) {
-                                Ok((b, name)) => (
-                                    Cow::Owned(openapiv3::Response {
-                                        description: b.description.clone().unwrap_or_default(),
-                                        content: b.content.clone(),
-                                        ..Default::default()
-                                    }),
-                                    format!(
-                                        "#/components/requestBodies/{}",
-                                        pointer::escape(&name)
-                                    ),
-                                    name,
-                                ),
-                                Err(message) => {
-                                    self.error(&at, message);
-                                    continue;
-                                }
-                            }
-                        }
-                        Err(message) => {
-                            self.error(&at, message);
-                            continue;
-                        }
-                    }
-                }
+            let Some((response, at, hint)) =
+                self.resolve_response(status, response, &key, type_base, pointer)
+            else {
+                continue;
             };
             let body = match response.content.iter().find(|(k, _)| is_json(k)) {
                 Some((
@@ -694,6 +667,73 @@ impl Lowerer<'_> {
         out
     }
 
+    /// A declared response, behind its reference if it is one, with its pointer and the
+    /// name its inline types are given.
+    fn resolve_response<'r>(
+        &mut self,
+        status: StatusMatch,
+        response: &'r ReferenceOr<openapiv3::Response>,
+        key: &str,
+        type_base: &str,
+        pointer: &str,
+    ) -> Option<(Cow<'r, openapiv3::Response>, String, String)>
+    where
+        'a: 'r,
+    {
+        let at = format!("{pointer}/{key}");
+        Some(match response {
+            ReferenceOr::Item(r) => {
+                let r = Cow::Borrowed(r);
+                let suffix = if status.is_success() {
+                    "Response"
+                } else {
+                    "Error"
+                };
+                let hint = match status {
+                    StatusMatch::Code(200) | StatusMatch::Default => {
+                        format!("{type_base} {suffix}")
+                    }
+                    _ => format!("{type_base} {suffix} {key}"),
+                };
+                (r, at, hint)
+            }
+            ReferenceOr::Reference { reference } => {
+                let map = self.api.components.as_ref().map(|c| &c.responses);
+                let bodies = self.api.components.as_ref().map(|c| &c.request_bodies);
+                match resolve(map, "responses", reference) {
+                    Ok((r, name)) => (
+                        Cow::Borrowed(r),
+                        format!("#/components/responses/{}", pointer::escape(&name)),
+                        name,
+                    ),
+                    // Some specs point a response at a request body of the same shape
+                    // (PagerDuty's does); its content serves as the response's.
+                    Err(_) if reference.starts_with("#/components/requestBodies/") => {
+                        match resolve(bodies, "requestBodies", reference) {
+                            Ok((b, name)) => (
+                                Cow::Owned(openapiv3::Response {
+                                    description: b.description.clone().unwrap_or_default(),
+                                    content: b.content.clone(),
+                                    ..Default::default()
+                                }),
+                                format!("#/components/requestBodies/{}", pointer::escape(&name)),
+                                name,
+                            ),
+                            Err(message) => {
+                                self.error(&at, message);
+                                return None;
+                            }
+                        }
+                    }
+                    Err(message) => {
+                        self.error(&at, message);
+                        return None;
+                    }
+                }
+            }
+        })
+    }
+
     /// Converts a schema of a shared component once, so every use gets the same type.
     fn memo_convert(&mut self, schema: SchemaRef<'_>, hint: &str, pointer: &str) -> TypeRef {
         if let Some((ty, _)) = self.memo.get(pointer) {
@@ -714,6 +754,14 @@ struct Site<'d> {
     pointer: &'d str,
 }
 
+/// An operation's parameters as [`Lowerer::parameters`] sorts them.
+struct Parameters {
+    path_params: Vec<Param>,
+    struct_params: Vec<Param>,
+    /// The method's argument names so far: its locals are claimed after them.
+    arg_names: Namespace,
+}
+
 /// The parameter names of a path template (`/calls/{call_id}` → `call_id`), in order.
 fn template_params(path: &str) -> Vec<String> {
     let mut names = Vec::new();
@@ -732,19 +780,9 @@ fn template_params(path: &str) -> Vec<String> {
 }
 
 fn operations_of(item: &PathItem) -> Vec<(Method, &openapiv3::Operation)> {
-    [
-        (Method::Get, &item.get),
-        (Method::Put, &item.put),
-        (Method::Post, &item.post),
-        (Method::Delete, &item.delete),
-        (Method::Options, &item.options),
-        (Method::Head, &item.head),
-        (Method::Patch, &item.patch),
-        (Method::Trace, &item.trace),
-    ]
-    .into_iter()
-    .filter_map(|(m, op)| op.as_ref().map(|op| (m, op)))
-    .collect()
+    item.iter()
+        .filter_map(|(key, op)| Method::from_key(key).map(|m| (m, op)))
+        .collect()
 }
 
 fn split_param(p: &Parameter) -> (&ParameterData, ParamLocation, ParamStyle) {

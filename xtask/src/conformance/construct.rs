@@ -61,23 +61,7 @@ impl<'a> Construct<'a> {
     }
 
     fn type_of(&self, ty: &TypeRef) -> TokenStream {
-        let lib = &self.lib;
-        match ty {
-            TypeRef::Binary => quote!(#lib::multipart::File),
-            TypeRef::Array(inner) => {
-                let inner = self.type_of(inner);
-                quote!(::std::vec::Vec<#inner>)
-            }
-            TypeRef::Nullable(inner) => {
-                let inner = self.type_of(inner);
-                quote!(::std::option::Option<#inner>)
-            }
-            TypeRef::Map(inner) if **inner != TypeRef::Json => {
-                let inner = self.type_of(inner);
-                quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
-            }
-            other => codegen::emit::type_tokens(self.api, other, &quote!(#lib::types)),
-        }
+        codegen::emit::type_tokens(self.api, ty, &self.lib)
     }
 
     fn at(

@@ -8,11 +8,7 @@ use codegen::ir::{
     TypeRef,
 };
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")
-}
+use std::path::Path;
 
 fn lower(spec: &Path) -> Api {
     let options = codegen::Options::for_spec(spec, "spec").expect("valid settings");
@@ -20,21 +16,9 @@ fn lower(spec: &Path) -> Api {
     codegen::lower::lower(&doc, &options.settings).expect("lowers")
 }
 
+/// A type as the generator shows it in docs and reports.
 fn ty(api: &Api, ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::String => "String".into(),
-        TypeRef::Integer(w) => format!("{w:?}").to_lowercase(),
-        TypeRef::Number(w) => format!("{w:?}").to_lowercase(),
-        TypeRef::Boolean => "bool".into(),
-        TypeRef::Json => "Json".into(),
-        TypeRef::Binary => "Binary".into(),
-        TypeRef::DateTime => "DateTime".into(),
-        TypeRef::Date => "Date".into(),
-        TypeRef::Array(inner) => format!("[{}]", self::ty(api, inner)),
-        TypeRef::Map(inner) => format!("{{{}}}", self::ty(api, inner)),
-        TypeRef::Nullable(inner) => format!("{}?", self::ty(api, inner)),
-        TypeRef::Named(id) => api.ty(*id).name.clone(),
-    }
+    codegen::emit::type_display(ty, &|id| api.ty(id).name.clone())
 }
 
 fn chain(c: &FieldChain) -> String {
@@ -280,18 +264,12 @@ fn snapshot(name: &str, spec: &Path) {
 
 #[test]
 fn ir_of_the_seed_spec() {
-    snapshot(
-        "ir_call_recordings",
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/call-recordings.yml"),
-    );
+    snapshot("ir_call_recordings", &openapi_rust_gen_tests::spec());
 }
 
 #[test]
-fn ir_of_the_hard_cases() {
-    snapshot("ir_hard_cases", &fixtures().join("hard-cases.yml"));
-}
-
-#[test]
-fn ir_of_the_multi_file_spec() {
-    snapshot("ir_multi_file", &fixtures().join("multi-file/openapi.yaml"));
+fn ir_of_every_fixture() {
+    for fixture in openapi_rust_gen_tests::fixtures() {
+        snapshot(&format!("ir_{}", fixture.snapshot_prefix()), &fixture.spec);
+    }
 }
