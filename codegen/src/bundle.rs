@@ -179,7 +179,7 @@ impl Bundler {
     /// Loads a file of the spec once.
     fn load(&mut self, file: &Path) -> Result<(), String> {
         if !self.files.contains_key(file) {
-            let bytes = crate::load::read_input(file)
+            let bytes = crate::syntax::read_input(file)
                 .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
             let value = crate::syntax::parse_value(file, &bytes).map_err(|e| e.to_string())?;
             self.files.insert(file.to_path_buf(), value);

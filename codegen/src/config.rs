@@ -42,6 +42,22 @@ use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+impl Options {
+    /// The options for a spec: named after its file (`call-recordings.yml` →
+    /// `call-recordings`), then the `codegen.toml` next to it, if any, applied.
+    pub fn for_spec(spec: &Path, spec_label: &str) -> Result<Self, Error> {
+        let stem = spec
+            .file_stem()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "api".to_owned());
+        let mut options = Options::for_crate(&stem, spec_label);
+        if let Some(config) = discover(spec) {
+            apply_file(&config, &mut options)?;
+        }
+        Ok(options)
+    }
+}
+
 /// The file name looked for next to a spec.
 pub const FILE_NAME: &str = "codegen.toml";
 
@@ -53,7 +69,7 @@ pub fn discover(spec: &Path) -> Option<PathBuf> {
 
 /// Reads the config file at `path` onto `options`.
 pub fn apply_file(path: &Path, options: &mut Options) -> Result<(), Error> {
-    let bytes = crate::load::read_input(path).map_err(|e| {
+    let bytes = crate::syntax::read_input(path).map_err(|e| {
         Error::new(
             Location::File(path.to_path_buf()),
             format!("cannot read: {e}"),

@@ -573,6 +573,21 @@ pub struct Operation {
     pub idempotency_key: Option<String>,
 }
 
+impl Operation {
+    /// The first success response: what awaiting a call gives when the successes share one
+    /// body type.
+    pub fn success(&self) -> Option<&Response> {
+        self.responses.iter().find(|r| r.status.is_success())
+    }
+
+    /// Some parameter goes into the query string.
+    pub fn has_query(&self) -> bool {
+        self.params_struct
+            .as_ref()
+            .is_some_and(|ps| ps.params.iter().any(|p| p.location == ParamLocation::Query))
+    }
+}
+
 /// Argument and local variable names of an operation's methods.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Locals {

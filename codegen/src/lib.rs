@@ -66,10 +66,5 @@ pub fn lower_spec(spec: &Path, options: &Options) -> Result<ir::Api, Error> {
 /// Lowers and emits an already parsed document (bytes via [`load::parse`]).
 pub fn generate_document(doc: &load::Document, options: &Options) -> Result<GeneratedCrate, Error> {
     let api = lower::lower(doc, &options.settings)?;
-    emit::emit(&api, options).map_err(|message| {
-        Error::new(
-            error::Location::File(doc.path.clone()),
-            format!("internal error, please report: {message}"),
-        )
-    })
+    emit::emit(&api, options)
 }

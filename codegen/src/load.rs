@@ -33,26 +33,12 @@ pub fn load_with_source(path: &Path) -> Result<(Document, Value), Error> {
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, Error> {
-    read_input(path).map_err(|e| {
+    syntax::read_input(path).map_err(|e| {
         Error::new(
             Location::File(path.to_path_buf()),
             format!("cannot read: {e}"),
         )
     })
-}
-
-/// The bytes of an input file (a spec, a file a `$ref` names, `codegen.toml`). Only regular
-/// files are read (symbolic links to them included): a FIFO would block forever, a device
-/// never end.
-pub fn read_input(path: &Path) -> std::io::Result<Vec<u8>> {
-    let metadata = std::fs::metadata(path)?;
-    if !metadata.is_file() {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "not a regular file",
-        ));
-    }
-    std::fs::read(path)
 }
 
 /// Parses spec bytes; `path` names the document in errors (and anchors relative `$ref`s).

@@ -1,11 +1,10 @@
 //! What a generation run is asked for: the crate's identity and the policies its client
-//! follows. Front ends build it from their flags and a `codegen.toml` ([`crate::config`]);
+//! follows. Front ends build it from their flags and a `codegen.toml` (`crate::config`, which
+//! also holds `Options::for_spec`);
 //! lowering reads the policies that shape the IR (pagination, error summaries), emitting the
 //! rest. Nothing here is specific to one API: without a config file a spec gets [`Settings::default`].
 
 use crate::naming;
-use crate::Error;
-use std::path::Path;
 use std::time::Duration;
 
 /// What the generated crate is called, how it describes its origin, and its policies.
@@ -57,24 +56,16 @@ impl Options {
         }
     }
 
+    /// The name of the environment variable the crate reads `what` from (`API_KEY` →
+    /// `TELNYX_API_KEY`): the one place these names are made.
+    pub fn env_var(&self, what: &str) -> String {
+        format!("{}_{what}", self.env_prefix)
+    }
+
     /// Sets the environment prefix (`TELNYX` → `TELNYX_API_KEY`).
     pub fn set_env_prefix(&mut self, prefix: &str) {
         self.env_prefix = naming::env_prefix(prefix);
         self.env_prefix_explicit = true;
-    }
-
-    /// The options for a spec: named after its file (`call-recordings.yml` →
-    /// `call-recordings`), then the `codegen.toml` next to it, if any, applied.
-    pub fn for_spec(spec: &Path, spec_label: &str) -> Result<Self, Error> {
-        let stem = spec
-            .file_stem()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "api".to_owned());
-        let mut options = Options::for_crate(&stem, spec_label);
-        if let Some(config) = crate::config::discover(spec) {
-            crate::config::apply_file(&config, &mut options)?;
-        }
-        Ok(options)
     }
 }
 

@@ -51,6 +51,40 @@ const SPEC_MODULES: &[(&str, RuntimePart)] = &[
     ("webhook_events", RuntimePart::Webhooks),
 ];
 
+/// The runtime's contract with generated code: every item the runtime files read from the
+/// modules a crate writes from its spec, as `(module, item)` (`Type::member` for variants and
+/// methods). The emitter writes each; the runtime crate's stand-ins (`harness/`) declare each
+/// with the same signature, which `tests/runtime_contract.rs` checks against the emitter's
+/// output for `codegen/runtime/harness/openapi.yaml` (whose `settings.rs` is the stand-in
+/// itself, generated: `cargo xtask harness`).
+pub const CONTRACT: &[(&str, &str)] = &[
+    ("settings", "DEFAULT_BASE_URL"),
+    ("settings", "AUTH_HEADER"),
+    ("settings", "CREDENTIAL_HEADERS"),
+    ("settings", "CREDENTIAL_QUERY"),
+    ("settings", "ENV_API_KEY"),
+    ("settings", "ENV_BASE_URL"),
+    ("settings", "DEFAULT_TIMEOUT"),
+    ("settings", "DEFAULT_CONNECT_TIMEOUT"),
+    ("settings", "DEFAULT_MAX_RETRIES"),
+    ("settings", "DEFAULT_RETRY_INITIAL_DELAY"),
+    ("settings", "DEFAULT_MAX_BODY_BYTES"),
+    ("settings", "RETRY"),
+    ("error_body", "ErrorBody"),
+    ("error_body", "ErrorBody::Other"),
+    ("error_body", "ErrorBody::Empty"),
+    ("error_body", "ErrorBody::summary"),
+    ("webhook_events", "SCHEME"),
+    ("webhook_events", "ED25519_TIMESTAMP_HEADER"),
+    ("webhook_events", "ED25519_SIGNATURE_HEADER"),
+    ("webhook_events", "ENV_WEBHOOK_KEY"),
+    ("webhook_events", "WebhookEvent"),
+    ("webhook_events", "WebhookEvent::Other"),
+    ("webhook_events", "WebhookEvent::parse"),
+    ("webhook_events", "WebhookEvent::from_value"),
+    ("webhook_events", "WebhookEvent::event_type"),
+];
+
 /// The runtime crate's `lib.rs`: the module declarations and re-exports every generated
 /// crate repeats.
 const LIB_RS: &str = include_str!("../runtime/src/lib.rs");

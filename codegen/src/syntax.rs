@@ -105,6 +105,20 @@ fn float(v: f64) -> Value {
 }
 
 /// Parses YAML or JSON text into a generic value (errors carry file:line:column).
+/// The bytes of an input file (a spec, a file a `$ref` names, `codegen.toml`). Only regular
+/// files are read (symbolic links to them included): a FIFO would block forever, a device
+/// never end.
+pub fn read_input(path: &Path) -> std::io::Result<Vec<u8>> {
+    let metadata = std::fs::metadata(path)?;
+    if !metadata.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file",
+        ));
+    }
+    std::fs::read(path)
+}
+
 pub fn parse_value(path: &Path, bytes: &[u8]) -> Result<Value, Error> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         Error::new(

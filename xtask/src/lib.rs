@@ -4,6 +4,7 @@
 //! (a scratch crate built with cargo, the pinned Prism).
 
 pub mod conformance;
+pub mod contract;
 pub mod corpus;
 pub mod diff_pairs;
 pub mod examples_check;

@@ -26,6 +26,9 @@ enum Command {
         #[arg(long, default_value = "../shared/corpus")]
         corpus: PathBuf,
     },
+    /// Regenerate the runtime crate's stand-in `settings.rs` from its harness spec
+    /// (`codegen/runtime/harness/openapi.yaml`).
+    Harness,
     /// `spec/call-recordings.yml` is still the seed the project started from; if it moves
     /// on, this tells the reviewer.
     Seed {
@@ -92,6 +95,7 @@ fn main() -> ExitCode {
                 .map(|()| true)
         }
         Command::Seed { seed } => seed_command(absolute(seed)),
+        Command::Harness => xtask::contract::regenerate().map(|()| true),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

@@ -30,7 +30,10 @@ mod pagination;
 pub mod query;
 mod redirect;
 mod response;
+// Generated from `harness/openapi.yaml` (`cargo xtask harness`): left as the generator
+// formats it.
 #[path = "harness/settings.rs"]
+#[rustfmt::skip]
 mod settings;
 #[path = "harness/webhook_events.rs"]
 mod webhook_events;

@@ -7,7 +7,7 @@ use super::docs;
 use super::GENERATED_MARKER;
 use crate::escape::markdown_cell;
 use crate::ir::Api;
-use crate::Options;
+use crate::options::Options;
 
 pub fn api_md(api: &Api, options: &Options) -> String {
     let mut out = format!(

@@ -49,6 +49,12 @@ fn padded(line: &str) -> String {
 
 /// The doc lines of a schema-level item: title, description, default and example.
 pub fn lines(docs: &Docs) -> Vec<String> {
+    lines_with(docs, None)
+}
+
+/// [`lines`] with `note` (a line of ours: the schema's pointer) after the spec's own text and
+/// before the default and example, so that the summary rustdoc lists is the spec's.
+pub fn lines_with(docs: &Docs, note: Option<&str>) -> Vec<String> {
     let mut out = Vec::new();
     let paragraph = |text: &str, out: &mut Vec<String>| {
         if !out.is_empty() {
@@ -64,6 +70,12 @@ pub fn lines(docs: &Docs) -> Vec<String> {
     }
     if let Some(description) = docs.description.as_deref().filter(|t| !t.trim().is_empty()) {
         paragraph(description, &mut out);
+    }
+    if let Some(note) = note {
+        if !out.is_empty() {
+            out.push(String::new());
+        }
+        out.push(note.to_owned());
     }
     if let Some(default) = &docs.default {
         paragraph(

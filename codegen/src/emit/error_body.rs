@@ -78,5 +78,5 @@ pub fn error_body_rs(api: &Api) -> TokenStream {
 
 /// `Option<&str>`: the string at the end of `chain`, starting from `body`.
 fn string_at(chain: &FieldChain) -> TokenStream {
-    super::chain_expr(quote!(body), chain, super::Leaf::Str, &quote!(Some))
+    super::chain_expr(quote!(body), chain, super::Leaf::Str)
 }

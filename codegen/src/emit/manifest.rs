@@ -4,7 +4,7 @@ use super::docs;
 use super::GENERATED_MARKER;
 use crate::ir::{Api, Auth, ResponseBody};
 use crate::naming;
-use crate::Options;
+use crate::options::Options;
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -371,8 +371,9 @@ fn example(api: &Api, options: &Options, lib: &str) -> Vec<String> {
     }
     if api.auth != Auth::None {
         code.push(format!(
-            "// Or from `{}_API_KEY` (and optionally `{}_BASE_URL`):",
-            options.env_prefix, options.env_prefix
+            "// Or from `{}` (and optionally `{}`):",
+            options.env_var("API_KEY"),
+            options.env_var("BASE_URL")
         ));
         code.push("let client = Client::from_env()?;".into());
     }
@@ -388,11 +389,7 @@ fn example(api: &Api, options: &Options, lib: &str) -> Vec<String> {
         } else {
             ""
         };
-        let returns_value = op
-            .responses
-            .iter()
-            .find(|r| r.status.is_success())
-            .is_some_and(|r| r.body != ResponseBody::None);
+        let returns_value = op.success().is_some_and(|r| r.body != ResponseBody::None);
         let binding = if returns_value { "let response = " } else { "" };
         code.push(format!(
             "{binding}client.{}({args}).await?;",

@@ -131,7 +131,7 @@ fn success_enum_def(api: &Api, op: &Operation, e: &SuccessEnum) -> TokenStream {
         },
         _ => true,
     });
-    let partial_eq = compares.then(|| quote!(, ::std::cmp::PartialEq));
+    let partial_eq = compares.then(|| quote!(, PartialEq));
     let variants = e.variants.iter().map(|v| {
         let ident = naming::ident(&v.rust_name);
         let label = docs::code_span(&v.status.label());
@@ -158,20 +158,12 @@ fn success_enum_def(api: &Api, op: &Operation, e: &SuccessEnum) -> TokenStream {
     )]);
     quote! {
         #doc
-        #[derive(::std::fmt::Debug, ::std::clone::Clone #partial_eq)]
+        #[derive(Debug, Clone #partial_eq)]
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
         }
     }
-}
-
-/// What a successful call returns.
-fn success_type(op: &Operation) -> Option<&ResponseBody> {
-    op.responses
-        .iter()
-        .find(|r| r.status.is_success())
-        .map(|r| &r.body)
 }
 
 fn operation(api: &Api, op: &Operation) -> TokenStream {
@@ -220,7 +212,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
         .map(|(ident, ty)| quote!(#ident: &#ty))
         .collect();
 
-    let returns = match (&op.success_enum, success_type(op)) {
+    let returns = match (&op.success_enum, op.success().map(|r| &r.body)) {
         (Some(e), _) => {
             let name = naming::ident(&e.name);
             quote!(crate::types::#name)
@@ -229,11 +221,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     };
 
     let path = path_expr(op);
-    let has_query = op
-        .params_struct
-        .as_ref()
-        .is_some_and(|ps| ps.params.iter().any(|p| p.location == ParamLocation::Query));
-    let query = if has_query {
+    let query = if op.has_query() {
         quote!(#params_arg.query())
     } else {
         quote!(crate::query::QueryString::new())
@@ -268,7 +256,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
                     let #mutable #request = #start?;
                     #(#headers)*
                     #body
-                    ::std::result::Result::Ok(#request)
+                    Ok(#request)
                 },
                 |#response| match #response.status().as_u16() {
                     #(#arms)*
@@ -338,23 +326,19 @@ fn stream_method(api: &Api, op: &Operation, p: &Pagination, args: &[TokenStream]
             let value = from_i64(quote!(#number), *width);
             (
                 quote!(#params.#param.as_ref().and_then(|v| #read)),
-                quote!(#params.#param.get_or_insert_with(::std::default::Default::default).#field = ::std::option::Option::Some(#value);),
+                quote!(#params.#param.get_or_insert_with(::std::default::Default::default).#field = Some(#value);),
             )
         }
         PageParam::Flat { param, width } => {
             let param = naming::ident(param);
             let read = to_i64(quote!(#params.#param), Numeric::Int(*width), true);
             let value = from_i64(quote!(#number), *width);
-            (
-                read,
-                quote!(#params.#param = ::std::option::Option::Some(#value);),
-            )
+            (read, quote!(#params.#param = Some(#value);))
         }
     };
-    let some = quote!(::std::option::Option::Some);
-    let items = super::chain_expr(quote!(#body), &p.items, super::Leaf::Owned, &some);
+    let items = super::chain_expr(quote!(#body), &p.items, super::Leaf::Owned);
     let count = |(chain, numeric): &(FieldChain, Numeric)| {
-        let value = super::chain_expr(quote!(#body), chain, super::Leaf::Copied, &some);
+        let value = super::chain_expr(quote!(#body), chain, super::Leaf::Copied);
         match numeric {
             Numeric::Int(IntWidth::I64) => value,
             Numeric::Int(IntWidth::I32 | IntWidth::U32) => quote!(#value.map(i64::from)),
@@ -396,7 +380,7 @@ fn stream_method(api: &Api, op: &Operation, p: &Pagination, args: &[TokenStream]
                 #(#cloned_args)*
                 async move {
                     let #body = self.#call(#(&#path_names,)* &#params).await?;
-                    ::std::result::Result::Ok(crate::pagination::Page {
+                    Ok(crate::pagination::Page {
                         page_number: #page_number,
                         total_pages: #total_pages,
                         items: #items,
@@ -412,7 +396,7 @@ fn to_i64(value: TokenStream, number: Numeric, optional: bool) -> TokenStream {
     let value = if optional {
         value
     } else {
-        quote!(::std::option::Option::Some(#value))
+        quote!(Some(#value))
     };
     match number {
         Numeric::Int(IntWidth::I64) => value,
@@ -631,13 +615,13 @@ fn header_statements(op: &Operation) -> Vec<TokenStream> {
             // Built once per call: every retry sends the same key.
             quote! {
                 let #value = match &#params.#ident {
-                    ::std::option::Option::Some(#value) => ::std::borrow::Cow::Borrowed(#value.as_str()),
-                    ::std::option::Option::None => ::std::borrow::Cow::Owned(crate::query::idempotency_key()),
+                    Some(#value) => ::std::borrow::Cow::Borrowed(#value.as_str()),
+                    None => ::std::borrow::Cow::Owned(crate::query::idempotency_key()),
                 };
                 #request = #request.headers(crate::query::header(#wire, #value.as_ref())?);
             }
         } else {
-            quote!(if let ::std::option::Option::Some(#value) = &#params.#ident { #set })
+            quote!(if let Some(#value) = &#params.#ident { #set })
         });
     }
     let cookie_writes: Vec<TokenStream> = ps
@@ -650,7 +634,7 @@ fn header_statements(op: &Operation) -> Vec<TokenStream> {
             if p.required {
                 quote!(#cookies.push(#wire, &#params.#ident);)
             } else {
-                quote!(if let ::std::option::Option::Some(#value) = &#params.#ident { #cookies.push(#wire, #value); })
+                quote!(if let Some(#value) = &#params.#ident { #cookies.push(#wire, #value); })
             }
         })
         .collect();
@@ -798,7 +782,7 @@ fn response_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
                                 quote!(crate::ErrorBody::#ident)
                             }
                         });
-                    quote!(::std::result::Result::Err(#response.error(#wrap)))
+                    quote!(Err(#response.error(#wrap)))
                 }
             };
             quote!(#(#patterns)|* => #action,)

@@ -4,15 +4,15 @@
 
 use super::docs;
 use crate::ir::{Api, Auth};
-use crate::Options;
+use crate::options::Options;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use std::time::Duration;
 
 pub fn settings_rs(api: &Api, options: &Options) -> TokenStream {
     let s = &options.settings;
-    let env_key = format!("{}_API_KEY", options.env_prefix);
-    let env_url = format!("{}_BASE_URL", options.env_prefix);
+    let env_key = options.env_var("API_KEY");
+    let env_url = options.env_var("BASE_URL");
     let (base_url, base_doc) = base_url(api);
     let base_doc = docs::attrs(&[base_doc]);
     let (auth, auth_doc) = auth(api);

@@ -138,13 +138,9 @@ pub fn type_def(api: &Api, t: &TypeDef, local: bool) -> TokenStream {
     {
         own_docs.title = None;
     }
-    let mut doc_lines = docs::lines(&own_docs);
-    if !t.pointer.is_empty() {
-        if !doc_lines.is_empty() {
-            doc_lines.push(String::new());
-        }
-        doc_lines.push(format!("Schema: {}", docs::code_span(&t.pointer)));
-    }
+    let schema =
+        (!t.pointer.is_empty()).then(|| format!("Schema: {}", docs::code_span(&t.pointer)));
+    let mut doc_lines = docs::lines_with(&own_docs, schema.as_deref());
     let doc = docs::attrs(&doc_lines);
     let name = naming::ident(&t.name);
     match &t.kind {
@@ -190,7 +186,7 @@ fn with_value(f: &Field, write: TokenStream) -> TokenStream {
     if f.flatten {
         quote!(for (name, value) in &self.#ident { #write })
     } else if f.optional() {
-        quote!(if let ::std::option::Option::Some(value) = &self.#ident { #write })
+        quote!(if let Some(value) = &self.#ident { #write })
     } else {
         quote!({ let value = &self.#ident; #write })
     }
@@ -216,7 +212,7 @@ fn struct_def(
     doc: TokenStream,
     local: bool,
 ) -> TokenStream {
-    let default = s.derive_default.then(|| quote!(::std::default::Default,));
+    let default = s.derive_default.then(|| quote!(Default,));
     let fields = s.fields.iter().map(|f| {
         let ident = naming::ident(&f.rust_name);
         let ty = field_type(api, f, local);
@@ -227,7 +223,7 @@ fn struct_def(
         }
     });
     let serde_impls = serde_impls(name, s, t.serde);
-    let partial_eq = t.partial_eq.then(|| quote!(::std::cmp::PartialEq,));
+    let partial_eq = t.partial_eq.then(|| quote!(PartialEq,));
     let multipart_impl = t.multipart_body.then(|| {
         let parts = s.fields.iter().map(|f| {
             let (wire, ty) = wire_and_type(f);
@@ -244,7 +240,7 @@ fn struct_def(
             impl crate::multipart::ToMultipart for #name {
                 fn write_parts(&self, form: &mut crate::multipart::Form) -> ::std::result::Result<(), crate::Error> {
                     #(#parts)*
-                    ::std::result::Result::Ok(())
+                    Ok(())
                 }
             }
         }
@@ -300,7 +296,7 @@ fn struct_def(
     let builder = builder_impl(name, &members, &s.required_order, s.derive_default);
     quote! {
         #doc
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, #partial_eq #default)]
+        #[derive(Debug, Clone, #partial_eq #default)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
@@ -369,7 +365,7 @@ fn serde_impls(name: &proc_macro2::Ident, s: &Struct, serde: crate::ir::Serde) -
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 #read_fields
-                ::std::result::Result::Ok(Self {
+                Ok(Self {
                     #(#reads)*
                 })
             }
@@ -422,7 +418,7 @@ fn builder_impl(
         let inits = members.iter().map(|m| {
             let field = &m.field;
             let value = match (args.iter().any(|a| a.field == m.field), m.option, m.boxed) {
-                (false, true, _) => quote!(::std::option::Option::None),
+                (false, true, _) => quote!(None),
                 (false, false, _) => quote!(::std::default::Default::default()),
                 (true, false, false) => quote!(#field.into()),
                 (true, false, true) => quote!(::std::boxed::Box::new(#field.into())),
@@ -464,7 +460,7 @@ fn builder_impl(
             quote! {
                 #doc
                 pub fn #setter(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
-                    self.#field = ::std::option::Option::Some(#value);
+                    self.#field = Some(#value);
                     self
                 }
             }
@@ -511,14 +507,14 @@ fn enum_def(
                 }
 
                 fn query_scalar(&self) -> ::std::option::Option<::std::borrow::Cow<'_, str>> {
-                    ::std::option::Option::Some(::std::borrow::Cow::Borrowed(self.as_str()))
+                    Some(::std::borrow::Cow::Borrowed(self.as_str()))
                 }
             }
         }
     });
     quote! {
         #doc
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
@@ -548,7 +544,7 @@ fn untagged_def(
     .flatten()
     .map(|d| quote!(, #d));
     let serde_attr = (t.serde.serialize || t.serde.deserialize).then(|| quote!(#[serde(untagged)]));
-    let partial_eq = t.partial_eq.then(|| quote!(, ::std::cmp::PartialEq));
+    let partial_eq = t.partial_eq.then(|| quote!(, PartialEq));
     let defs = variants.iter().map(|v| {
         let ident = naming::ident(&v.rust_name);
         let mut ty = rust_type(api, &v.ty, local);
@@ -599,7 +595,7 @@ fn untagged_def(
         ///
         /// Decoding tries the variants in the order the spec lists them; the first that
         /// matches wins.
-        #[derive(::std::fmt::Debug, ::std::clone::Clone #partial_eq #(#serde_derives)*)]
+        #[derive(Debug, Clone #partial_eq #(#serde_derives)*)]
         #serde_attr
         #[non_exhaustive]
         pub enum #name {
@@ -634,7 +630,7 @@ fn union_multipart(
                         form.value(key, value)?;
                     }
                 }
-                ::std::result::Result::Ok(())
+                Ok(())
             }
         }
     });
@@ -663,7 +659,7 @@ fn tagged_def(
     let in_query = t.in_query;
     let serde_derives = t.serde.serialize.then(|| quote!(, ::serde::Serialize));
     let serde_attr = t.serde.serialize.then(|| quote!(#[serde(untagged)]));
-    let partial_eq = t.partial_eq.then(|| quote!(, ::std::cmp::PartialEq));
+    let partial_eq = t.partial_eq.then(|| quote!(, PartialEq));
     let fallback = naming::ident(&tagged.fallback);
     let property = &tagged.property;
     let defs = tagged.variants.iter().map(|v| {
@@ -685,7 +681,7 @@ fn tagged_def(
         let ident = naming::ident(&v.rust_name);
         let tags = &v.tags;
         quote! {
-            ::std::option::Option::Some(#(#tags)|*) => ::serde_json::from_value(value)
+            Some(#(#tags)|*) => ::serde_json::from_value(value)
                 .map(Self::#ident)
                 .map_err(<D::Error as ::serde::de::Error>::custom),
         }
@@ -720,7 +716,7 @@ fn tagged_def(
                     let tag = value.get(#property).and_then(::serde_json::Value::as_str).map(::std::borrow::ToOwned::to_owned);
                     match tag.as_deref() {
                         #(#arms)*
-                        _ => ::std::result::Result::Ok(Self::#fallback(value)),
+                        _ => Ok(Self::#fallback(value)),
                     }
                 }
             }
@@ -740,7 +736,7 @@ fn tagged_def(
     });
     quote! {
         #doc
-        #[derive(::std::fmt::Debug, ::std::clone::Clone #partial_eq #serde_derives)]
+        #[derive(Debug, Clone #partial_eq #serde_derives)]
         #serde_attr
         #[non_exhaustive]
         pub enum #name {
@@ -831,7 +827,7 @@ fn from_impls(
 
 pub fn params_struct(api: &Api, ps: &ParamsStruct, method: &str, local: bool) -> TokenStream {
     let name = naming::ident(&ps.name);
-    let default = ps.derive_default.then(|| quote!(::std::default::Default,));
+    let default = ps.derive_default.then(|| quote!(Default,));
     let fields = ps.params.iter().map(|p| {
         let ident = naming::ident(&p.rust_name);
         let mut ty = rust_type(api, &p.ty, local);
@@ -887,11 +883,11 @@ pub fn params_struct(api: &Api, ps: &ParamsStruct, method: &str, local: bool) ->
         })
         .collect();
     let order: Vec<usize> = (0..members.len()).collect();
-    let partial_eq = ps.partial_eq.then(|| quote!(::std::cmp::PartialEq,));
+    let partial_eq = ps.partial_eq.then(|| quote!(PartialEq,));
     let builder = builder_impl(&name, &members, &order, ps.derive_default);
     quote! {
         #doc
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, #partial_eq #default)]
+        #[derive(Debug, Clone, #partial_eq #default)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
@@ -931,7 +927,7 @@ fn query_write(p: &Param) -> TokenStream {
         }
     } else {
         quote! {
-            if let ::std::option::Option::Some(value) = &self.#ident {
+            if let Some(value) = &self.#ident {
                 #write
             }
         }

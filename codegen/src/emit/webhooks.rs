@@ -17,7 +17,7 @@ pub fn key_env(hooks: &Webhooks, options: &Options) -> String {
         WebhookScheme::StandardWebhooks => "WEBHOOK_SECRET",
         WebhookScheme::Unknown => "WEBHOOK_KEY",
     };
-    format!("{}_{suffix}", options.env_prefix)
+    options.env_var(suffix)
 }
 
 pub fn webhook_events_rs(api: &Api, hooks: &Webhooks, options: &Options) -> TokenStream {

@@ -42,15 +42,11 @@ impl crate::Client {
                         &params.query(),
                         "application/json",
                     )?;
-                ::std::result::Result::Ok(request)
+                Ok(request)
             },
             |response| match response.status().as_u16() {
                 200 => response.success::<crate::response::Json<_>>(),
-                _ => {
-                    ::std::result::Result::Err(
-                        response.error(crate::ErrorBody::CallRecordingsErrors),
-                    )
-                }
+                _ => Err(response.error(crate::ErrorBody::CallRecordingsErrors)),
             },
         )
     }
@@ -77,10 +73,10 @@ impl crate::Client {
                 params
                     .page
                     .get_or_insert_with(::std::default::Default::default)
-                    .number = ::std::option::Option::Some(number);
+                    .number = Some(number);
                 async move {
                     let body = self.get_recordings(&params).await?;
-                    ::std::result::Result::Ok(crate::pagination::Page {
+                    Ok(crate::pagination::Page {
                         page_number: body.meta.as_ref().and_then(|v| v.page_number),
                         total_pages: body.meta.as_ref().and_then(|v| v.total_pages),
                         items: body.data.unwrap_or_default(),
@@ -92,12 +88,7 @@ impl crate::Client {
 }
 
 /// Parameters of [`Client::get_recordings`](crate::Client::get_recordings).
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetRecordingsParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
@@ -121,7 +112,7 @@ impl GetRecordingsParams {
         mut self,
         value: impl ::std::convert::Into<crate::types::CallRecordingsPageConsolidated>,
     ) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
+        self.page = Some(value.into());
         self
     }
 
@@ -130,7 +121,7 @@ impl GetRecordingsParams {
         mut self,
         value: impl ::std::convert::Into<crate::types::GetRecordingsFilter>,
     ) -> Self {
-        self.filter = ::std::option::Option::Some(value.into());
+        self.filter = Some(value.into());
         self
     }
 }
@@ -139,10 +130,10 @@ impl GetRecordingsParams {
     /// The query string these parameters encode to (unset fields are left out).
     pub fn query(&self) -> crate::query::QueryString {
         let mut query = crate::query::QueryString::new();
-        if let ::std::option::Option::Some(value) = &self.page {
+        if let Some(value) = &self.page {
             query.write("page", value);
         }
-        if let ::std::option::Option::Some(value) = &self.filter {
+        if let Some(value) = &self.filter {
             query.write("filter", value);
         }
         query
@@ -150,12 +141,7 @@ impl GetRecordingsParams {
 }
 
 /// Schema: `#/components/parameters/call-recordings_PageConsolidated/schema`
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CallRecordingsPageConsolidated {
     /// The size of the page.
@@ -176,13 +162,13 @@ impl CallRecordingsPageConsolidated {
 
     /// Sets [`size`](Self::size).
     pub fn size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.size = ::std::option::Option::Some(value.into());
+        self.size = Some(value.into());
         self
     }
 
     /// Sets [`number`](Self::number).
     pub fn number(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.number = ::std::option::Option::Some(value.into());
+        self.number = Some(value.into());
         self
     }
 }
@@ -193,22 +179,17 @@ impl crate::query::ToQuery for CallRecordingsPageConsolidated {
         key: &mut ::std::string::String,
         query: &mut crate::query::QueryString,
     ) {
-        if let ::std::option::Option::Some(value) = &self.size {
+        if let Some(value) = &self.size {
             crate::query::write_nested(key, "size", value, query);
         }
-        if let ::std::option::Option::Some(value) = &self.number {
+        if let Some(value) = &self.number {
             crate::query::write_nested(key, "number", value, query);
         }
     }
 }
 
 /// Schema: `#/paths/~1recordings/get/parameters/1/schema`
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetRecordingsFilter {
     /// Returns only recordings associated with a given conference.
@@ -263,7 +244,7 @@ impl GetRecordingsFilter {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.conference_id = ::std::option::Option::Some(value.into());
+        self.conference_id = Some(value.into());
         self
     }
 
@@ -272,7 +253,7 @@ impl GetRecordingsFilter {
         mut self,
         value: impl ::std::convert::Into<crate::types::GetRecordingsFilterCreatedAt>,
     ) -> Self {
-        self.created_at = ::std::option::Option::Some(value.into());
+        self.created_at = Some(value.into());
         self
     }
 
@@ -281,7 +262,7 @@ impl GetRecordingsFilter {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.call_leg_id = ::std::option::Option::Some(value.into());
+        self.call_leg_id = Some(value.into());
         self
     }
 
@@ -290,7 +271,7 @@ impl GetRecordingsFilter {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.call_session_id = ::std::option::Option::Some(value.into());
+        self.call_session_id = Some(value.into());
         self
     }
 
@@ -299,7 +280,7 @@ impl GetRecordingsFilter {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.from = ::std::option::Option::Some(value.into());
+        self.from = Some(value.into());
         self
     }
 
@@ -308,7 +289,7 @@ impl GetRecordingsFilter {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.to = ::std::option::Option::Some(value.into());
+        self.to = Some(value.into());
         self
     }
 
@@ -317,7 +298,7 @@ impl GetRecordingsFilter {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.connection_id = ::std::option::Option::Some(value.into());
+        self.connection_id = Some(value.into());
         self
     }
 
@@ -326,7 +307,7 @@ impl GetRecordingsFilter {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.sip_call_id = ::std::option::Option::Some(value.into());
+        self.sip_call_id = Some(value.into());
         self
     }
 
@@ -335,7 +316,7 @@ impl GetRecordingsFilter {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.call_control_id = ::std::option::Option::Some(value.into());
+        self.call_control_id = Some(value.into());
         self
     }
 
@@ -344,7 +325,7 @@ impl GetRecordingsFilter {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.conference_region = ::std::option::Option::Some(value.into());
+        self.conference_region = Some(value.into());
         self
     }
 
@@ -353,7 +334,7 @@ impl GetRecordingsFilter {
         mut self,
         value: impl ::std::convert::Into<crate::types::GetRecordingsFilterStartTime>,
     ) -> Self {
-        self.start_time = ::std::option::Option::Some(value.into());
+        self.start_time = Some(value.into());
         self
     }
 
@@ -362,7 +343,7 @@ impl GetRecordingsFilter {
         mut self,
         value: impl ::std::convert::Into<crate::types::GetRecordingsFilterEndTime>,
     ) -> Self {
-        self.end_time = ::std::option::Option::Some(value.into());
+        self.end_time = Some(value.into());
         self
     }
 }
@@ -373,52 +354,47 @@ impl crate::query::ToQuery for GetRecordingsFilter {
         key: &mut ::std::string::String,
         query: &mut crate::query::QueryString,
     ) {
-        if let ::std::option::Option::Some(value) = &self.conference_id {
+        if let Some(value) = &self.conference_id {
             crate::query::write_nested(key, "conference_id", value, query);
         }
-        if let ::std::option::Option::Some(value) = &self.created_at {
+        if let Some(value) = &self.created_at {
             crate::query::write_nested(key, "created_at", value, query);
         }
-        if let ::std::option::Option::Some(value) = &self.call_leg_id {
+        if let Some(value) = &self.call_leg_id {
             crate::query::write_nested(key, "call_leg_id", value, query);
         }
-        if let ::std::option::Option::Some(value) = &self.call_session_id {
+        if let Some(value) = &self.call_session_id {
             crate::query::write_nested(key, "call_session_id", value, query);
         }
-        if let ::std::option::Option::Some(value) = &self.from {
+        if let Some(value) = &self.from {
             crate::query::write_nested(key, "from", value, query);
         }
-        if let ::std::option::Option::Some(value) = &self.to {
+        if let Some(value) = &self.to {
             crate::query::write_nested(key, "to", value, query);
         }
-        if let ::std::option::Option::Some(value) = &self.connection_id {
+        if let Some(value) = &self.connection_id {
             crate::query::write_nested(key, "connection_id", value, query);
         }
-        if let ::std::option::Option::Some(value) = &self.sip_call_id {
+        if let Some(value) = &self.sip_call_id {
             crate::query::write_nested(key, "sip_call_id", value, query);
         }
-        if let ::std::option::Option::Some(value) = &self.call_control_id {
+        if let Some(value) = &self.call_control_id {
             crate::query::write_nested(key, "call_control_id", value, query);
         }
-        if let ::std::option::Option::Some(value) = &self.conference_region {
+        if let Some(value) = &self.conference_region {
             crate::query::write_nested(key, "conference_region", value, query);
         }
-        if let ::std::option::Option::Some(value) = &self.start_time {
+        if let Some(value) = &self.start_time {
             crate::query::write_nested(key, "start_time", value, query);
         }
-        if let ::std::option::Option::Some(value) = &self.end_time {
+        if let Some(value) = &self.end_time {
             crate::query::write_nested(key, "end_time", value, query);
         }
     }
 }
 
 /// Schema: `#/paths/~1recordings/get/parameters/1/schema/properties/created_at`
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetRecordingsFilterCreatedAt {
     /// Returns only recordings created later than or at given ISO 8601 datetime.
@@ -442,7 +418,7 @@ impl GetRecordingsFilterCreatedAt {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.gte = ::std::option::Option::Some(value.into());
+        self.gte = Some(value.into());
         self
     }
 
@@ -451,7 +427,7 @@ impl GetRecordingsFilterCreatedAt {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.lte = ::std::option::Option::Some(value.into());
+        self.lte = Some(value.into());
         self
     }
 }
@@ -462,22 +438,17 @@ impl crate::query::ToQuery for GetRecordingsFilterCreatedAt {
         key: &mut ::std::string::String,
         query: &mut crate::query::QueryString,
     ) {
-        if let ::std::option::Option::Some(value) = &self.gte {
+        if let Some(value) = &self.gte {
             crate::query::write_nested(key, "gte", value, query);
         }
-        if let ::std::option::Option::Some(value) = &self.lte {
+        if let Some(value) = &self.lte {
             crate::query::write_nested(key, "lte", value, query);
         }
     }
 }
 
 /// Schema: `#/paths/~1recordings/get/parameters/1/schema/properties/start_time`
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetRecordingsFilterStartTime {
     /// Returns only recordings with a start time later than or equal to the given ISO 8601 datetime.
@@ -501,7 +472,7 @@ impl GetRecordingsFilterStartTime {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.gte = ::std::option::Option::Some(value.into());
+        self.gte = Some(value.into());
         self
     }
 
@@ -510,7 +481,7 @@ impl GetRecordingsFilterStartTime {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.lte = ::std::option::Option::Some(value.into());
+        self.lte = Some(value.into());
         self
     }
 }
@@ -521,22 +492,17 @@ impl crate::query::ToQuery for GetRecordingsFilterStartTime {
         key: &mut ::std::string::String,
         query: &mut crate::query::QueryString,
     ) {
-        if let ::std::option::Option::Some(value) = &self.gte {
+        if let Some(value) = &self.gte {
             crate::query::write_nested(key, "gte", value, query);
         }
-        if let ::std::option::Option::Some(value) = &self.lte {
+        if let Some(value) = &self.lte {
             crate::query::write_nested(key, "lte", value, query);
         }
     }
 }
 
 /// Schema: `#/paths/~1recordings/get/parameters/1/schema/properties/end_time`
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetRecordingsFilterEndTime {
     /// Returns only recordings with an end time later than or equal to the given ISO 8601 datetime.
@@ -560,7 +526,7 @@ impl GetRecordingsFilterEndTime {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.gte = ::std::option::Option::Some(value.into());
+        self.gte = Some(value.into());
         self
     }
 
@@ -569,7 +535,7 @@ impl GetRecordingsFilterEndTime {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.lte = ::std::option::Option::Some(value.into());
+        self.lte = Some(value.into());
         self
     }
 }
@@ -580,17 +546,17 @@ impl crate::query::ToQuery for GetRecordingsFilterEndTime {
         key: &mut ::std::string::String,
         query: &mut crate::query::QueryString,
     ) {
-        if let ::std::option::Option::Some(value) = &self.gte {
+        if let Some(value) = &self.gte {
             crate::query::write_nested(key, "gte", value, query);
         }
-        if let ::std::option::Option::Some(value) = &self.lte {
+        if let Some(value) = &self.lte {
             crate::query::write_nested(key, "lte", value, query);
         }
     }
 }
 
 /// Schema: `#/components/responses/RecordingsResponseBody/content/application~1json/schema`
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::default::Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RecordingsResponseBody {
     pub data: ::std::option::Option<
@@ -618,7 +584,7 @@ impl<'de> ::serde::Deserialize<'de> for RecordingsResponseBody {
         let mut fields = <crate::json::Fields as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             data: fields.optional("data")?,
             meta: fields.optional("meta")?,
         })
@@ -638,7 +604,7 @@ impl RecordingsResponseBody {
             ::std::vec::Vec<crate::types::RecordingResponseData>,
         >,
     ) -> Self {
-        self.data = ::std::option::Option::Some(value.into());
+        self.data = Some(value.into());
         self
     }
 
@@ -647,7 +613,7 @@ impl RecordingsResponseBody {
         mut self,
         value: impl ::std::convert::Into<crate::types::PaginationMeta>,
     ) -> Self {
-        self.meta = ::std::option::Option::Some(value.into());
+        self.meta = Some(value.into());
         self
     }
 }

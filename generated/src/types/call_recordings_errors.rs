@@ -3,7 +3,7 @@
 use super::CallRecordingsError;
 
 /// Schema: `#/components/schemas/call-recordings_Errors`
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::default::Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CallRecordingsErrors {
     pub errors: ::std::option::Option<::std::vec::Vec<CallRecordingsError>>,
@@ -27,7 +27,7 @@ impl<'de> ::serde::Deserialize<'de> for CallRecordingsErrors {
         let mut fields = <crate::json::Fields as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             errors: fields.optional("errors")?,
         })
     }
@@ -44,7 +44,7 @@ impl CallRecordingsErrors {
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<CallRecordingsError>>,
     ) -> Self {
-        self.errors = ::std::option::Option::Some(value.into());
+        self.errors = Some(value.into());
         self
     }
 }
