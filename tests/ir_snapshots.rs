@@ -4,8 +4,8 @@
 //! lowering reads as a small diff. Review with `cargo insta review`.
 
 use codegen::ir::{
-    Access, Api, BodyKind, FieldChain, Outcome, PageParam, ResponseBody, StatusMatch, TypeKind,
-    TypeRef,
+    Access, Api, BodyKind, FieldChain, Outcome, PageStyle, ParamField, ResponseBody, StatusMatch,
+    TypeKind, TypeRef,
 };
 use std::fmt::Write as _;
 use std::path::Path;
@@ -238,18 +238,64 @@ fn dump(api: &Api) -> String {
             let _ = writeln!(o, "  success enum {} {}", e.name, vs.join(" "));
         }
         if let Some(p) = &op.pagination {
-            let page = match &p.page {
-                PageParam::Nested { param, field, .. } => format!("{param}.{field}"),
-                PageParam::Flat { param, .. } => param.clone(),
+            let field = |f: &ParamField| f.wire.clone();
+            let count = |c: &Option<(FieldChain, codegen::ir::Numeric)>| {
+                c.as_ref()
+                    .map_or("-".to_owned(), |(chain, _)| self::chain(chain))
+            };
+            let style = match &p.style {
+                PageStyle::PageNumber {
+                    page,
+                    size,
+                    page_number,
+                    total_pages,
+                    ..
+                } => format!(
+                    "page {} size {} number {} total {}",
+                    field(page),
+                    size.as_ref().map_or("-".to_owned(), field),
+                    count(page_number),
+                    count(total_pages)
+                ),
+                PageStyle::Offset {
+                    offset,
+                    limit,
+                    total,
+                    ..
+                } => format!(
+                    "offset {} limit {} total {}",
+                    field(offset),
+                    limit.as_ref().map_or("-".to_owned(), field),
+                    count(total)
+                ),
+                PageStyle::Cursor { cursor, next } => {
+                    format!("cursor {} next {}", field(cursor), chain(next))
+                }
+                PageStyle::LastId {
+                    cursor,
+                    id,
+                    has_more,
+                    limit,
+                } => format!(
+                    "last-id {} id {} more {} limit {}",
+                    field(cursor),
+                    chain(id),
+                    has_more.as_ref().map_or("-".to_owned(), chain),
+                    limit.as_ref().map_or("-".to_owned(), field)
+                ),
+                PageStyle::Link { next } => format!(
+                    "link {}",
+                    next.as_ref().map_or("Link header".to_owned(), chain)
+                ),
             };
             let _ = writeln!(
                 o,
-                "  stream {} page {page} items {} of {} number {} total {}",
+                "  pages {} stream {} items {} of {}: {style} ({:?})",
+                p.pages_name,
                 p.stream_name,
                 chain(&p.items),
                 ty(api, &p.item),
-                chain(&p.page_number.0),
-                chain(&p.total_pages.0)
+                p.found_by
             );
         }
     }

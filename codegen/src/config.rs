@@ -22,11 +22,20 @@
 //! should_retry_header = "x-should-retry"
 //! max_retry_after_ms = 60000
 //!
+//! # Pagination is found from each list's shape; these correct it. A page-number shape the
+//! # lists that have it follow:
 //! [pagination]
 //! page = "page[number]"
 //! items = "data"
 //! page_number = "meta.page_number"
 //! total_pages = "meta.total_pages"
+//!
+//! # One operation's style (by operationId, or "GET /path"): page, offset, cursor, last_id,
+//! # link, or none to turn a detection off.
+//! [pagination.operations.ListCalls]
+//! style = "cursor"
+//! param = "page[after]"
+//! next = "meta.cursors.after"
 //!
 //! [errors]
 //! summary = ["errors[0].title"]
@@ -37,7 +46,9 @@
 //! ```
 
 use crate::error::{Error, Location};
-use crate::options::{FieldPath, Options, PaginationShape};
+use crate::options::{
+    FieldPath, OperationPagination, Options, PageStyleName, PaginationSettings, PaginationShape,
+};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -163,15 +174,7 @@ pub fn apply(path: &Path, text: &str, options: &mut Options) -> Result<(), Error
         }
     }
     if let Some(p) = file.pagination {
-        let path = |key: &str, text: String| {
-            FieldPath::parse(&text).map_err(|m| invalid(&format!("pagination.{key}"), m))
-        };
-        settings.pagination = Some(PaginationShape {
-            page: p.page,
-            items: path("items", p.items)?,
-            page_number: path("page_number", p.page_number)?,
-            total_pages: path("total_pages", p.total_pages)?,
-        });
+        settings.pagination = pagination(p, &invalid)?;
     }
     if let Some(types) = file.types {
         match types.dates.as_deref() {
@@ -263,13 +266,78 @@ struct RetrySection {
     max_retry_after_ms: Option<u64>,
 }
 
+/// `[pagination]`: a page-number shape (all four keys, or none), and per-operation styles.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct PaginationSection {
-    page: String,
-    items: String,
-    page_number: String,
-    total_pages: String,
+    page: Option<String>,
+    items: Option<String>,
+    page_number: Option<String>,
+    total_pages: Option<String>,
+    #[serde(default)]
+    operations: std::collections::BTreeMap<String, OperationSection>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OperationSection {
+    style: String,
+    param: Option<String>,
+    items: Option<String>,
+    next: Option<String>,
+    total: Option<String>,
+    has_more: Option<String>,
+}
+
+fn pagination(
+    p: PaginationSection,
+    invalid: &dyn Fn(&str, String) -> Error,
+) -> Result<PaginationSettings, Error> {
+    let path = |key: &str, text: &str| FieldPath::parse(text).map_err(|m| invalid(key, m));
+    let shape = match (p.page, p.items, p.page_number, p.total_pages) {
+        (None, None, None, None) => None,
+        (Some(page), Some(items), Some(page_number), Some(total_pages)) => Some(PaginationShape {
+            page,
+            items: path("pagination.items", &items)?,
+            page_number: path("pagination.page_number", &page_number)?,
+            total_pages: path("pagination.total_pages", &total_pages)?,
+        }),
+        _ => {
+            return Err(invalid(
+                "pagination",
+                "a page-number shape needs `page`, `items`, `page_number` and `total_pages`"
+                    .to_owned(),
+            ))
+        }
+    };
+    let mut operations = std::collections::BTreeMap::new();
+    for (id, op) in p.operations {
+        let key = |k: &str| format!("pagination.operations.{id}.{k}");
+        let style = PageStyleName::parse(&op.style).ok_or_else(|| {
+            invalid(
+                &key("style"),
+                format!(
+                    "{:?} is not one of none, page, offset, cursor, last_id, link",
+                    op.style
+                ),
+            )
+        })?;
+        let optional = |k: &str, text: Option<String>| -> Result<Option<FieldPath>, Error> {
+            text.map(|t| path(&key(k), &t)).transpose()
+        };
+        operations.insert(
+            id.clone(),
+            OperationPagination {
+                style,
+                param: op.param,
+                items: optional("items", op.items)?,
+                next: optional("next", op.next)?,
+                total: optional("total", op.total)?,
+                has_more: optional("has_more", op.has_more)?,
+            },
+        );
+    }
+    Ok(PaginationSettings { shape, operations })
 }
 
 #[derive(Deserialize)]
@@ -315,7 +383,7 @@ mod tests {
             o.settings.retry.should_retry_header.as_deref(),
             Some("x-retry")
         );
-        let p = o.settings.pagination.unwrap();
+        let p = o.settings.pagination.shape.unwrap();
         assert_eq!(p.total_pages.to_string(), "meta.total_pages");
         assert_eq!(o.settings.errors.summary[0].to_string(), "errors[0].title");
         assert!(o.settings.errors.detail.is_empty());
@@ -335,6 +403,28 @@ mod tests {
         let e = options("[errors]\nsummary = [\"errors[1].title\"]\n").unwrap_err();
         assert!(e.contains("`errors.summary`"), "{e}");
         let e = options("[pagination]\npage = \"page\"\n").unwrap_err();
-        assert!(e.contains("missing field"), "{e}");
+        assert!(e.contains("a page-number shape needs"), "{e}");
+        let e = options("[pagination.operations.listCalls]\nstyle = \"pages\"\n").unwrap_err();
+        assert!(e.contains("`pagination.operations.listCalls.style`"), "{e}");
+    }
+
+    #[test]
+    fn pagination_is_set_per_operation() {
+        let o = options(
+            "[pagination.operations.listCalls]\nstyle = \"cursor\"\nparam = \"page[after]\"\n\
+             next = \"meta.cursors.after\"\n\
+             [pagination.operations.\"GET /things\"]\nstyle = \"none\"\n",
+        )
+        .unwrap();
+        let p = &o.settings.pagination;
+        assert!(p.shape.is_none());
+        let calls = &p.operations["listCalls"];
+        assert_eq!(calls.style, PageStyleName::Cursor);
+        assert_eq!(calls.param.as_deref(), Some("page[after]"));
+        assert_eq!(
+            calls.next.as_ref().unwrap().to_string(),
+            "meta.cursors.after"
+        );
+        assert_eq!(p.operations["GET /things"].style, PageStyleName::None);
     }
 }

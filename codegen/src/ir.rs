@@ -658,28 +658,117 @@ pub struct SuccessVariant {
 /// Page-number pagination, as the configured shape finds it in an operation.
 #[derive(Debug, Clone)]
 pub struct Pagination {
-    /// `<name>_stream`.
+    /// `<name>_stream`: every item, page after page.
     pub stream_name: String,
-    pub page: PageParam,
+    /// `<name>_pages`: every page, whole (its metadata included).
+    pub pages_name: String,
     pub item: TypeRef,
-    /// From the success body to its items (a `Vec<item>`, possibly optional); field steps only.
+    /// From the success body to its items (a `Vec<item>`, possibly optional); field steps
+    /// only, none when the body is the list itself.
     pub items: FieldChain,
-    /// From the success body to the page it is, and to the number of pages.
-    pub page_number: (FieldChain, Numeric),
-    pub total_pages: (FieldChain, Numeric),
+    pub style: PageStyle,
+    /// What told the generator the list pages so.
+    pub found_by: FoundBy,
 }
 
-/// Where the page number is set in the parameters struct.
+/// How a list pages.
 #[derive(Debug, Clone)]
-pub enum PageParam {
-    /// `params.page.number` of a `page` deepObject (the struct is `page_type`).
-    Nested {
-        param: String,
-        field: String,
-        width: IntWidth,
+pub enum PageStyle {
+    /// A page-number parameter; the walk ends at the page count when the body gives one,
+    /// else at an empty page or one shorter than a full page.
+    PageNumber {
+        page: ParamField,
+        /// The page-size parameter, when there is one: a page shorter than it is the last.
+        size: Option<ParamField>,
+        /// The page the body says it is.
+        page_number: Option<(FieldChain, Numeric)>,
+        /// The number of pages the body says there are.
+        total_pages: Option<(FieldChain, Numeric)>,
+        /// A boolean of the body saying there are more pages.
+        more: Option<FieldChain>,
     },
-    /// `params.page_number` of a literal `page[number]` query parameter.
-    Flat { param: String, width: IntWidth },
+    /// An offset parameter advanced by the items read; the walk ends at the total the body
+    /// gives, or at an empty or short page.
+    Offset {
+        offset: ParamField,
+        limit: Option<ParamField>,
+        total: Option<(FieldChain, Numeric)>,
+        /// A boolean of the body saying there are more items.
+        more: Option<FieldChain>,
+    },
+    /// A cursor parameter fed from a body field; the walk ends when the field is null,
+    /// absent or empty.
+    Cursor {
+        cursor: ParamField,
+        next: FieldChain,
+    },
+    /// A cursor parameter fed with the last item's id: while a boolean of the body says there
+    /// are more (Stripe's `starting_after` and `has_more`), or, without one, until an empty
+    /// page or one shorter than the limit asked for (Discord's `after` and `limit`).
+    LastId {
+        cursor: ParamField,
+        /// From an item to its id (a string).
+        id: FieldChain,
+        /// From the body to the boolean.
+        has_more: Option<FieldChain>,
+        /// The limit parameter, when the walk ends at a short page.
+        limit: Option<ParamField>,
+    },
+    /// The next page's URL, followed as given: an RFC 8288 `Link: <..>; rel="next"` header,
+    /// or a body field.
+    Link { next: Option<FieldChain> },
+}
+
+impl PageStyle {
+    /// The parameter the walk sets for each page (none for links, followed as given).
+    pub fn walked(&self) -> Option<&ParamField> {
+        match self {
+            PageStyle::PageNumber { page, .. } => Some(page),
+            PageStyle::Offset { offset, .. } => Some(offset),
+            PageStyle::Cursor { cursor, .. } | PageStyle::LastId { cursor, .. } => Some(cursor),
+            PageStyle::Link { .. } => None,
+        }
+    }
+
+    /// The style as docs name it.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            PageStyle::PageNumber { .. } => "page numbers",
+            PageStyle::Offset { .. } => "offsets",
+            PageStyle::Cursor { .. } => "a cursor from each page",
+            PageStyle::LastId { .. } => "the last item's id",
+            PageStyle::Link { next: None } => "the `Link` header's next page",
+            PageStyle::Link { next: Some(_) } => "a next-page link in each page",
+        }
+    }
+}
+
+/// What told the generator how a list pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FoundBy {
+    /// The operation's parameters and response (nothing configured).
+    Shape,
+    /// `codegen.toml`.
+    Config,
+    /// An extension of the spec (`x-pagination`, `x-speakeasy-pagination`,
+    /// `x-fern-pagination`).
+    Extension,
+}
+
+/// A field of the parameters struct the walk sets: `params.page_number`, or a field of an
+/// object parameter (`params.page.number`, sent as `page[number]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParamField {
+    /// The parameter's field in the parameters struct.
+    pub param: String,
+    /// The field inside it, for an object parameter.
+    pub field: Option<String>,
+    /// The type of what is set (an integer for numbers and offsets, a string for cursors).
+    pub ty: TypeRef,
+    /// The field is an `Option`.
+    pub optional: bool,
+    /// As the request writes it (`page[number]`), for docs.
+    pub wire: String,
 }
 
 /// The Rust type of a numeric field that holds a count (some specs type counts as `number`).
@@ -799,6 +888,8 @@ pub enum BodyKind {
 pub struct Response {
     /// JSON pointer of the response object (the component one when referenced).
     pub pointer: String,
+    /// The headers it declares, lowercase (`link`).
+    pub headers: Vec<String>,
     /// JSON pointer of the media type object the client decodes, when the body is JSON.
     pub media: Option<String>,
     pub status: StatusMatch,

@@ -75,8 +75,9 @@ impl Options {
 pub struct Settings {
     pub client: ClientSettings,
     pub retry: RetryPolicy,
-    /// Page-number pagination, when the API has it; `None`: no `*_stream` methods.
-    pub pagination: Option<PaginationShape>,
+    /// How lists page where the spec's shapes do not say it, or say it wrong: without any,
+    /// pagination is found from each operation's parameters and response.
+    pub pagination: PaginationSettings,
     pub errors: ErrorSummary,
     pub types: TypeSettings,
 }
@@ -166,6 +167,59 @@ pub struct PaginationShape {
     /// the first empty one.
     pub page_number: FieldPath,
     pub total_pages: FieldPath,
+}
+
+/// `[pagination]` of `codegen.toml`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PaginationSettings {
+    /// A page-number shape the lists that have it follow (before anything is detected).
+    pub shape: Option<PaginationShape>,
+    /// Per operation (by operationId, or `GET /path`): a style added, corrected or turned
+    /// off (`[pagination.operations."listCalls"]`).
+    pub operations: std::collections::BTreeMap<String, OperationPagination>,
+}
+
+/// How one operation pages, as `codegen.toml` says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationPagination {
+    pub style: PageStyleName,
+    /// The query parameter the walk sets (`page[number]`, `offset`, `cursor`).
+    pub param: Option<String>,
+    /// The items in the success body.
+    pub items: Option<FieldPath>,
+    /// The body field with the next cursor (`cursor`) or the next URL (`link`; without it,
+    /// the `Link` header).
+    pub next: Option<FieldPath>,
+    /// The page count (`page`) or the total of items (`offset`).
+    pub total: Option<FieldPath>,
+    /// The body's boolean saying there are more items (`last_id`).
+    pub has_more: Option<FieldPath>,
+}
+
+/// The pagination styles `codegen.toml` and the extensions can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageStyleName {
+    /// The operation does not page (a detection turned off).
+    None,
+    Page,
+    Offset,
+    Cursor,
+    LastId,
+    Link,
+}
+
+impl PageStyleName {
+    pub fn parse(name: &str) -> Option<PageStyleName> {
+        Some(match name {
+            "none" => PageStyleName::None,
+            "page" => PageStyleName::Page,
+            "offset" => PageStyleName::Offset,
+            "cursor" => PageStyleName::Cursor,
+            "last_id" => PageStyleName::LastId,
+            "link" => PageStyleName::Link,
+            _ => return None,
+        })
+    }
 }
 
 /// Which fields of an error body make the one-line summary of `Display`.
@@ -293,7 +347,7 @@ mod tests {
     #[test]
     fn defaults_assume_no_particular_api() {
         let settings = Settings::default();
-        assert!(settings.pagination.is_none());
+        assert!(settings.pagination.shape.is_none());
         assert!(settings.retry.should_retry_header.is_none());
         assert_eq!(settings.retry.max_retries, 2);
     }

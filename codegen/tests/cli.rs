@@ -187,7 +187,8 @@ fn settings_come_from_the_config_file_next_to_the_spec_or_given() {
         .concat();
         (codegen(&args), out_dir)
     };
-    // No config: neutral defaults (no pagination), the env prefix follows the crate name.
+    // No config: neutral defaults (pagination as the shape shows), the env prefix follows the
+    // crate name.
     let (result, out) = run("plain", &["--crate-name", "my-client"]);
     assert_eq!(
         result.status.code(),
@@ -199,24 +200,24 @@ fn settings_come_from_the_config_file_next_to_the_spec_or_given() {
     assert!(settings.contains("\"MY_API_KEY\""), "{settings}");
     assert!(settings.contains("should_retry_header: None"), "{settings}");
     assert!(
-        !out.join("src/pagination.rs").exists(),
-        "no pagination without its setting"
+        out.join("src/pagination.rs").exists(),
+        "the list's pagination is found from its shape"
     );
 
-    // A codegen.toml next to the spec is read.
+    // A codegen.toml next to the spec is read: here it turns that pagination off.
     std::fs::write(
         dir.path().join("codegen.toml"),
-        "[pagination]\npage = \"page[number]\"\nitems = \"data\"\npage_number = \"meta.page_number\"\ntotal_pages = \"meta.total_pages\"\n",
+        "[pagination.operations.GetRecordings]\nstyle = \"none\"\n",
     )
     .unwrap();
-    let (result, out) = run("paged", &[]);
+    let (result, out) = run("unpaged", &[]);
     assert_eq!(
         result.status.code(),
         Some(0),
         "{}",
         String::from_utf8_lossy(&result.stderr)
     );
-    assert!(out.join("src/pagination.rs").exists());
+    assert!(!out.join("src/pagination.rs").exists());
 
     // --config names another file; a mistake in it is located.
     let bad = dir.path().join("bad.toml");

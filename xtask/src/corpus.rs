@@ -43,6 +43,8 @@ struct Row {
     operations: String,
     schemas: String,
     generate_secs: f64,
+    /// The lists found paginated, by style (`12: 9 page, 3 cursor`).
+    paginated: String,
     check_secs: Option<f64>,
     /// `ok/total` features checked alone, when asked for.
     features: String,
@@ -109,6 +111,44 @@ fn read_manifest(path: &Path) -> Result<Vec<Entry>, String> {
     Ok(entries)
 }
 
+/// Generates the crate as `codegen::generate` does, keeping the IR for the paginated lists.
+fn generate(
+    spec: &Path,
+    options: &Options,
+) -> Result<(codegen::GeneratedCrate, String), codegen::Error> {
+    let doc = codegen::load::load(spec)?;
+    let api = codegen::lower::lower(&doc, &options.settings)?;
+    let krate = codegen::emit::emit(&api, options)?;
+    Ok((krate, paginated(&api)))
+}
+
+/// The operations found paginated, by style: `12: 9 page, 3 cursor` (`0` for none).
+pub fn paginated(api: &codegen::ir::Api) -> String {
+    use codegen::ir::PageStyle;
+    let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+    for p in api
+        .operations
+        .iter()
+        .filter_map(|op| op.pagination.as_ref())
+    {
+        let style = match p.style {
+            PageStyle::PageNumber { .. } => "page",
+            PageStyle::Offset { .. } => "offset",
+            PageStyle::Cursor { .. } => "cursor",
+            PageStyle::LastId { .. } => "last-id",
+            PageStyle::Link { next: None } => "link header",
+            PageStyle::Link { next: Some(_) } => "link in body",
+        };
+        *counts.entry(style).or_default() += 1;
+    }
+    let total: usize = counts.values().sum();
+    if total == 0 {
+        return "0".to_owned();
+    }
+    let parts: Vec<String> = counts.iter().map(|(s, n)| format!("{n} {s}")).collect();
+    format!("{total}: {}", parts.join(", "))
+}
+
 /// A folder and crate name from a spec path (`telnyx/spec3.yml` → `telnyx-spec3-yml`).
 fn slug(path: &str) -> String {
     codegen::naming::crate_name(path)
@@ -146,14 +186,19 @@ pub fn run(config: &Config) -> Result<bool, String> {
         }
         options.standalone = true;
         let started = Instant::now();
-        let generated = codegen::generate(&corpus_dir.join(&entry.path), &options);
+        let generated = generate(&corpus_dir.join(&entry.path), &options);
         let generate_secs = started.elapsed().as_secs_f64();
+        let (generated, paginated) = match generated {
+            Ok((krate, paginated)) => (Ok(krate), paginated),
+            Err(e) => (Err(e), String::new()),
+        };
         let mut row = Row {
             path: entry.path.clone(),
             version: entry.version.clone(),
             operations: entry.operations.clone(),
             schemas: entry.schemas.clone(),
             generate_secs,
+            paginated,
             check_secs: None,
             features: String::new(),
             result: String::new(),
@@ -415,6 +460,9 @@ fn print_row(row: &Row) {
         },
         row.first_error.chars().take(160).collect::<String>()
     );
+    if !row.paginated.is_empty() {
+        println!("    paginated: {}", row.paginated);
+    }
     if let Some(e) = &row.examples {
         println!(
             "    examples: {} found, {} invalid, {} sent only; {} valid read: {} decoded, {} round-tripped",
@@ -546,16 +594,17 @@ fn conformance_table(rows: &[Row]) -> String {
 
 fn table(rows: &[Row]) -> String {
     let mut out = String::from(
-        "| spec | version | operations | schemas | generate | cargo clippy | features alone | result | first error |\n\
-         |---|---|---:|---:|---:|---:|---:|---|---|\n",
+        "| spec | version | operations | schemas | paginated | generate | cargo clippy | features alone | result | first error |\n\
+         |---|---|---:|---:|---|---:|---:|---:|---|---|\n",
     );
     for r in rows {
         out.push_str(&format!(
-            "| {} | {} | {} | {} | {:.2} s | {} | {} | {} | {} |\n",
+            "| {} | {} | {} | {} | {} | {:.2} s | {} | {} | {} | {} |\n",
             r.path,
             r.version,
             r.operations,
             r.schemas,
+            r.paginated,
             r.generate_secs,
             r.check_secs
                 .map(|s| format!("{s:.1} s"))

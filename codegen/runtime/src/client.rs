@@ -159,20 +159,38 @@ impl Client {
         }
         let url = reqwest::Url::parse(&url)
             .map_err(|e| Error::InvalidRequest(format!("invalid URL {url:?}: {e}")))?;
+        Ok(self.start(method, url, accept, true))
+    }
+
+    /// A request to `url` with the headers and timeout every request gets; `credentials`: the
+    /// API's own origin, which alone gets the key and the headers the caller marked sensitive.
+    pub(crate) fn start(
+        &self,
+        method: Method,
+        url: reqwest::Url,
+        accept: &str,
+        credentials: bool,
+    ) -> RequestBuilder {
         let mut request = self
             .http
             .request(method, url)
             .header(reqwest::header::ACCEPT, accept);
-        if let Some((name, value)) = &self.auth {
-            request = request.header(name.clone(), value.clone());
+        if credentials {
+            if let Some((name, value)) = &self.auth {
+                request = request.header(name.clone(), value.clone());
+            }
         }
         if !self.extra_headers.is_empty() {
-            request = request.headers((*self.extra_headers).clone());
+            let mut headers = (*self.extra_headers).clone();
+            if !credentials {
+                crate::redirect::strip_credentials(&mut headers);
+            }
+            request = request.headers(headers);
         }
         if let Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
-        Ok(request)
+        request
     }
 
     /// What every generated method does: builds its request now (`build`), and when the

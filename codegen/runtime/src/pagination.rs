@@ -1,35 +1,187 @@
-//! Page-number pagination behind the `*_stream` methods: pages are fetched as the stream is
-//! consumed, one after the other, or several at once (in order) when the page count is known.
+//! Pagination behind the `*_pages` and `*_stream` methods, in every style the generator finds
+//! in a spec: page numbers, offsets, cursors from the body (or the last item's id), and next
+//! links (a `Link` header or a URL in the body). The generated code says how to ask for a page
+//! ([`Cursor`]) and what a page says of the next ([`Page`]); this module walks the pages as the
+//! stream is consumed (page numbers several at once when the count is known), bounded: a
+//! cursor the server repeats, a page number or offset that does not advance, and more than
+//! `max_pages` pages end the stream with [`Error::Pagination`].
+
+// A crate uses the helpers of the styles its spec has, not all of them.
+#![allow(dead_code)]
 
 use crate::error::Error;
 use futures_util::stream::{self, BoxStream};
-use futures_util::StreamExt as _;
+use futures_util::{Stream, StreamExt as _};
+use std::collections::HashSet;
 use std::future::Future;
 use std::sync::Arc;
 
-/// One page: its items, and the position the server reports.
-pub(crate) struct Page<T> {
-    pub(crate) items: Vec<T>,
-    pub(crate) page_number: Option<i64>,
-    pub(crate) total_pages: Option<i64>,
+/// Which page to ask for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum Cursor {
+    /// The first page, with the caller's parameters as given.
+    Start,
+    /// A page number.
+    Number(i64),
+    /// An offset into the list.
+    Offset(i64),
+    /// An opaque token the previous page gave (or the last item's id).
+    Token(String),
+    /// A URL the previous page gave, followed as given.
+    Url(String),
 }
 
-impl<T> Page<T> {
-    /// The page after this one (asked for as `requested`), if there is one: stop when the
-    /// server says this is the last page (`page_number >= total_pages`) or when a page comes
-    /// back empty. A server that answers an earlier page than the one asked for (page 1 again,
-    /// or page 0) would make the stream ask for the same page forever: that is an error.
-    fn next(&self, requested: i64) -> Result<Option<i64>, Error> {
-        let current = self.page_number.unwrap_or(requested);
-        if current < requested {
+/// One page: its body, and what it says of the next.
+pub(crate) struct Page<B> {
+    pub(crate) body: B,
+    /// Where the next page is; `None` on the last page.
+    pub(crate) next: Option<Cursor>,
+    /// The page number the server says this page is (page-number walks).
+    pub(crate) number: Option<i64>,
+    /// How many pages there are, when the server says: page-number walks then fetch several
+    /// at once.
+    pub(crate) total_pages: Option<i64>,
+    /// How many items the page holds.
+    pub(crate) items: usize,
+    /// The page size asked for, when the caller set one: a page-number or offset walk ends at
+    /// a page shorter than it (without one, shorter than the largest page seen)...
+    pub(crate) size: Option<usize>,
+    /// ...unless the server says how far the list goes (a page count, a total, a "more"
+    /// flag): then a short page is only a short page. An empty one always ends the walk.
+    pub(crate) counted: bool,
+}
+
+/// How far a walk goes and how many pages it fetches at once.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    pub(crate) concurrency: usize,
+    pub(crate) max_pages: u64,
+}
+
+type Pages<'a, B> = BoxStream<'a, Result<B, Error>>;
+
+fn failed<'a, B: Send + 'a>(error: Error) -> Pages<'a, B> {
+    stream::iter([Err(error)]).boxed()
+}
+
+/// The items of each page, in order; after an error the stream ends.
+pub(crate) fn items<'a, B, T>(
+    pages: impl Stream<Item = Result<B, Error>> + Send + 'a,
+    items: fn(B) -> Vec<T>,
+) -> BoxStream<'a, Result<T, Error>>
+where
+    B: Send + 'a,
+    T: Send + 'a,
+{
+    pages
+        .flat_map(move |page| match page {
+            Ok(body) => stream::iter(items(body).into_iter().map(Ok)).boxed(),
+            Err(e) => stream::iter([Err(e)]).boxed(),
+        })
+        .boxed()
+}
+
+/// Every page from `first` on, fetched as the stream is consumed. After an error the stream
+/// ends.
+pub(crate) fn pages<'a, B, F, Fut>(first: Cursor, limits: Limits, fetch: F) -> Pages<'a, B>
+where
+    B: Send + 'a,
+    F: Fn(Cursor) -> Fut + Send + Sync + 'a,
+    Fut: Future<Output = Result<Page<B>, Error>> + Send + 'a,
+{
+    let fetch = Arc::new(fetch);
+    let limits = Limits {
+        max_pages: limits.max_pages.max(1),
+        ..limits
+    };
+    stream::once({
+        let (fetch, first) = (Arc::clone(&fetch), first.clone());
+        async move { fetch(first).await }
+    })
+    .flat_map(move |result| match result {
+        Err(e) => failed(e),
+        Ok(page) => {
+            let next = match advance(&first, &page, &HashSet::new(), page.items) {
+                Ok(next) => next,
+                Err(e) => return failed(e),
+            };
+            let total = page.total_pages;
+            let page_items = page.items;
+            let head = stream::iter([Ok(page.body)]).boxed();
+            match (next, total) {
+                (None, _) => head,
+                (Some(_), _) if limits.max_pages <= 1 => {
+                    head.chain(failed(too_many(limits.max_pages))).boxed()
+                }
+                (Some(Cursor::Number(next)), Some(total)) if limits.concurrency > 1 => head
+                    .chain(concurrent(next, total, limits, Arc::clone(&fetch)))
+                    .boxed(),
+                (Some(next), _) => {
+                    let seen: HashSet<Cursor> = [first.clone()].into_iter().collect();
+                    let walk = Walk {
+                        cursor: next,
+                        seen,
+                        budget: limits.max_pages - 1,
+                        largest: page_items,
+                    };
+                    head.chain(sequential(walk, limits.max_pages, Arc::clone(&fetch)))
+                        .boxed()
+                }
+            }
+        }
+    })
+    .boxed()
+}
+
+/// The cursor after `page` (fetched with `asked`), checked to make progress: a page number
+/// or offset that does not grow, or a cursor already followed, would walk in a circle. A
+/// page-number or offset walk also ends at an empty page or one shorter than a full page
+/// (the size asked for, else `largest`, the most items a page of this walk held).
+fn advance<B>(
+    asked: &Cursor,
+    page: &Page<B>,
+    seen: &HashSet<Cursor>,
+    largest: usize,
+) -> Result<Option<Cursor>, Error> {
+    if let (Cursor::Number(asked), Some(answered)) = (asked, page.number) {
+        if answered < *asked {
             return Err(Error::Pagination(format!(
-                "asked for page {requested}, the server answered page {current}"
+                "asked for page {asked}, the server answered page {answered}"
             )));
         }
-        let more = !self.items.is_empty() && self.total_pages.is_none_or(|total| current < total);
-        Ok(more
-            .then(|| current.saturating_add(1))
-            .filter(|&n| n > current))
+    }
+    let Some(next) = &page.next else {
+        return Ok(None);
+    };
+    let short = !page.counted && page.items < page.size.unwrap_or(largest);
+    if matches!(next, Cursor::Number(_) | Cursor::Offset(_)) && (page.items == 0 || short) {
+        return Ok(None);
+    }
+    let stuck = match (asked, next) {
+        (Cursor::Number(a), Cursor::Number(n)) | (Cursor::Offset(a), Cursor::Offset(n)) => n <= a,
+        _ => next == asked || seen.contains(next),
+    };
+    if stuck {
+        return Err(Error::Pagination(format!(
+            "the server's next page ({}) is one already read",
+            describe(next)
+        )));
+    }
+    Ok(Some(next.clone()))
+}
+
+/// A cursor as an error shows it (tokens and URLs cut short: they may be long).
+fn describe(cursor: &Cursor) -> String {
+    let cut = |s: &str| {
+        let short: String = crate::error::printable(s).chars().take(80).collect();
+        format!("{short:?}")
+    };
+    match cursor {
+        Cursor::Start => "the first".to_owned(),
+        Cursor::Number(n) => format!("page {n}"),
+        Cursor::Offset(o) => format!("offset {o}"),
+        Cursor::Token(t) => format!("cursor {}", cut(t)),
+        Cursor::Url(u) => format!("link {}", cut(u)),
     }
 }
 
@@ -40,159 +192,204 @@ fn too_many(max: u64) -> Error {
     ))
 }
 
-type Items<'a, T> = BoxStream<'a, Result<T, Error>>;
-
-fn items<'a, T: Send + 'a>(page: Result<Vec<T>, Error>) -> Items<'a, T> {
-    match page {
-        Ok(items) => stream::iter(items.into_iter().map(Ok)).boxed(),
-        Err(e) => stream::iter([Err(e)]).boxed(),
-    }
+/// Where a sequential walk is.
+struct Walk {
+    /// The page to fetch next.
+    cursor: Cursor,
+    /// The cursors followed.
+    seen: HashSet<Cursor>,
+    /// Pages still allowed.
+    budget: u64,
+    /// The most items a page held.
+    largest: usize,
 }
 
-/// Every item of every page from `first` on, at most `max_pages` pages. With
-/// `concurrency > 1`, once the first page has told the page count, up to `concurrency`
-/// further pages are in flight and their items still come out in page order. After an error
-/// the stream ends.
-pub(crate) fn paginate<'a, T, F, Fut>(
-    first: i64,
-    concurrency: usize,
-    max_pages: u64,
-    fetch: F,
-) -> Items<'a, T>
-where
-    T: Send + 'a,
-    F: Fn(i64) -> Fut + Send + Sync + 'a,
-    Fut: Future<Output = Result<Page<T>, Error>> + Send + 'a,
-{
-    let fetch = Arc::new(fetch);
-    stream::once({
-        let fetch = Arc::clone(&fetch);
-        async move { fetch(first).await }
-    })
-    .flat_map(move |result| match result {
-        Err(e) => items(Err(e)),
-        Ok(page) => {
-            let next = match page.next(first) {
-                Ok(next) => next,
-                Err(e) => return items(Err(e)),
-            };
-            let head = items(Ok(page.items));
-            match (next, page.total_pages) {
-                (None, _) => head,
-                (Some(_), _) if max_pages <= 1 => {
-                    head.chain(items(Err(too_many(max_pages)))).boxed()
-                }
-                (Some(next), Some(total)) if concurrency > 1 => head
-                    .chain(concurrent(
-                        next,
-                        total,
-                        concurrency,
-                        max_pages,
-                        Arc::clone(&fetch),
-                    ))
-                    .boxed(),
-                (Some(next), _) => head
-                    .chain(sequential(next, max_pages, Arc::clone(&fetch)))
-                    .boxed(),
-            }
-        }
-    })
-    .boxed()
-}
-
-/// Pages from `start` on, one after the other, until `max_pages` pages in all (the first,
+/// Pages from `walk.cursor` on, one after the other, until `max` pages in all (the first,
 /// already fetched, included).
-fn sequential<'a, T, F, Fut>(start: i64, max_pages: u64, fetch: Arc<F>) -> Items<'a, T>
+fn sequential<'a, B, F, Fut>(walk: Walk, max: u64, fetch: Arc<F>) -> Pages<'a, B>
 where
-    T: Send + 'a,
-    F: Fn(i64) -> Fut + Send + Sync + 'a,
-    Fut: Future<Output = Result<Page<T>, Error>> + Send + 'a,
+    B: Send + 'a,
+    F: Fn(Cursor) -> Fut + Send + Sync + 'a,
+    Fut: Future<Output = Result<Page<B>, Error>> + Send + 'a,
 {
-    // The state: the next page to ask for and the pages still allowed.
-    stream::unfold(Some((start, max_pages - 1)), move |state| {
+    stream::unfold(Some(walk), move |state| {
         let fetch = Arc::clone(&fetch);
         async move {
-            let (number, budget) = state?;
-            if budget == 0 {
-                return Some((Err(too_many(max_pages)), None));
+            let mut walk = state?;
+            if walk.budget == 0 {
+                return Some((Err(too_many(max)), None));
             }
-            Some(match fetch(number).await {
-                Ok(page) => match page.next(number) {
-                    Ok(next) => (Ok(page.items), next.map(|n| (n, budget - 1))),
-                    Err(e) => (Err(e), None),
-                },
+            Some(match fetch(walk.cursor.clone()).await {
+                Ok(page) => {
+                    walk.largest = walk.largest.max(page.items);
+                    match advance(&walk.cursor, &page, &walk.seen, walk.largest) {
+                        Ok(next) => {
+                            let next = next.map(|cursor| {
+                                let asked = std::mem::replace(&mut walk.cursor, cursor);
+                                walk.seen.insert(asked);
+                                walk.budget -= 1;
+                                walk
+                            });
+                            (Ok(page.body), next)
+                        }
+                        Err(e) => (Err(e), None),
+                    }
+                }
                 Err(e) => (Err(e), None),
             })
         }
     })
-    .flat_map(items)
     .boxed()
 }
 
-/// Pages `start..=total`, `concurrency` at a time, in order; at most `max_pages` in all (the
-/// first, already fetched, included).
-fn concurrent<'a, T, F, Fut>(
-    start: i64,
-    total: i64,
-    concurrency: usize,
-    max_pages: u64,
-    fetch: Arc<F>,
-) -> Items<'a, T>
+/// Page numbers `start..=total`, `concurrency` at a time, in order; at most `max_pages` pages
+/// in all (the first, already fetched, included).
+fn concurrent<'a, B, F, Fut>(start: i64, total: i64, limits: Limits, fetch: Arc<F>) -> Pages<'a, B>
 where
-    T: Send + 'a,
-    F: Fn(i64) -> Fut + Send + Sync + 'a,
-    Fut: Future<Output = Result<Page<T>, Error>> + Send + 'a,
+    B: Send + 'a,
+    F: Fn(Cursor) -> Fut + Send + Sync + 'a,
+    Fut: Future<Output = Result<Page<B>, Error>> + Send + 'a,
 {
-    let budget = max_pages - 1;
+    use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+    let budget = limits.max_pages - 1;
     let wanted = u64::try_from(total.saturating_sub(start).saturating_add(1)).unwrap_or(0);
     let last = if wanted > budget {
         start.saturating_add(i64::try_from(budget).unwrap_or(i64::MAX) - 1)
     } else {
         total
     };
-    // Set when the walk ends before `last` (an empty page, an error): then the page count
-    // was wrong, not the budget too small.
-    let ended = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    // Set when the walk ends before `last` (an empty page, an error): then the page count was
+    // wrong, not the budget too small.
+    let ended = Arc::new(AtomicBool::new(false));
     let pages = stream::iter(start..=last)
         .map(move |number| {
-            let page = fetch(number);
+            let page = fetch(Cursor::Number(number));
             async move { (number, page.await) }
         })
-        .buffered(concurrency)
+        .buffered(limits.concurrency)
         // Stop after an error or at the first empty page, as the sequential walk does; a
         // page that is not the one asked for is an error (the server ignores the number).
         .scan(Arc::clone(&ended), |ended, (number, result)| {
-            use std::sync::atomic::Ordering::Relaxed;
             let item = match result {
                 _ if ended.load(Relaxed) => None,
-                Ok(page) if page.page_number.is_some_and(|n| n != number) => {
+                Ok(page) if page.number.is_some_and(|n| n != number) => {
                     ended.store(true, Relaxed);
                     Some(Err(Error::Pagination(format!(
                         "asked for page {number}, the server answered page {}",
-                        page.page_number.unwrap_or_default()
+                        page.number.unwrap_or_default()
                     ))))
                 }
-                Ok(page) if page.items.is_empty() => {
+                Ok(page) if page.items == 0 => {
                     ended.store(true, Relaxed);
                     None
                 }
-                Ok(page) => Some(Ok(page.items)),
+                Ok(page) => Some(Ok(page.body)),
                 Err(e) => {
                     ended.store(true, Relaxed);
                     Some(Err(e))
                 }
             };
             futures_util::future::ready(item)
-        })
-        .flat_map(items);
+        });
     if wanted <= budget {
         return pages.boxed();
     }
-    let over = stream::once(async move {
-        let early = ended.load(std::sync::atomic::Ordering::Relaxed);
-        (!early).then(|| too_many(max_pages))
-    })
-    .filter_map(futures_util::future::ready)
-    .map(Err);
+    let over =
+        stream::once(async move { (!ended.load(Relaxed)).then(|| too_many(limits.max_pages)) })
+            .filter_map(futures_util::future::ready)
+            .map(Err);
     pages.chain(over).boxed()
+}
+
+/// The next page's number of a page-number walk: the one after the page the server says this
+/// is (else the one asked for), unless the page count says this is the last.
+pub(crate) fn next_number(
+    asked: i64,
+    answered: Option<i64>,
+    total_pages: Option<i64>,
+) -> Option<Cursor> {
+    let current = answered.unwrap_or(asked);
+    let last = total_pages.is_some_and(|total| current >= total);
+    (!last).then(|| Cursor::Number(current.saturating_add(1)))
+}
+
+/// The next offset of an offset walk: past this page's `items`, unless that reaches the
+/// `total` the server gives.
+pub(crate) fn next_offset(asked: i64, items: usize, total: Option<i64>) -> Option<Cursor> {
+    let next = asked.saturating_add(i64::try_from(items).unwrap_or(i64::MAX));
+    let last = total.is_some_and(|total| next >= total);
+    (!last).then_some(Cursor::Offset(next))
+}
+
+/// A cursor from the body: none when the field is absent, null or empty.
+pub(crate) fn next_token(token: Option<&str>) -> Option<Cursor> {
+    token
+        .filter(|t| !t.trim().is_empty())
+        .map(|t| Cursor::Token(t.to_owned()))
+}
+
+/// A next link from the body: none when the field is absent, null or empty.
+pub(crate) fn next_url(url: Option<&str>) -> Option<Cursor> {
+    url.filter(|u| !u.trim().is_empty())
+        .map(|u| Cursor::Url(u.to_owned()))
+}
+
+/// The `rel="next"` target of RFC 8288 `Link` headers (`<https://..?page=2>; rel="next"`).
+pub(crate) fn next_link(headers: &reqwest::header::HeaderMap) -> Option<Cursor> {
+    for value in headers.get_all(reqwest::header::LINK) {
+        let Ok(value) = value.to_str() else { continue };
+        // Links are comma-separated; a URL in `<...>` may itself hold commas.
+        let mut rest = value;
+        while let Some(start) = rest.find('<') {
+            let Some(end) = rest[start..].find('>').map(|e| start + e) else {
+                break;
+            };
+            let target = &rest[start + 1..end];
+            let params_end = rest[end..].find('<').map_or(rest.len(), |n| end + n);
+            let params = &rest[end + 1..params_end];
+            let is_next = params.split(';').any(|p| {
+                let p = p.trim().trim_end_matches(',').trim_end();
+                p.strip_prefix("rel=")
+                    .map(|rels| {
+                        rels.trim_matches('"')
+                            .split_ascii_whitespace()
+                            .any(|r| r.eq_ignore_ascii_case("next"))
+                    })
+                    .unwrap_or(false)
+            });
+            if is_next && !target.trim().is_empty() {
+                return Some(Cursor::Url(target.trim().to_owned()));
+            }
+            rest = &rest[params_end..];
+        }
+    }
+    None
+}
+
+impl crate::Client {
+    /// Starts a GET of a link a response gave (the next page: absolute, or relative to the
+    /// base URL), followed as given: its query is the server's. The client's credentials go
+    /// only to the API's own origin, and never from https to plain http.
+    pub(crate) fn request_link(
+        &self,
+        link: &str,
+        accept: &str,
+    ) -> Result<reqwest::RequestBuilder, Error> {
+        let refuse = |why: String| Error::Pagination(crate::error::printable(&why));
+        let base = reqwest::Url::parse(&format!("{}/", self.base_url()))
+            .map_err(|e| refuse(format!("the base URL is not a URL: {e}")))?;
+        let url = base
+            .join(link)
+            .map_err(|e| refuse(format!("the next link {link:?} is not a URL: {e}")))?;
+        if url.scheme() != "https" && url.scheme() != "http" {
+            return Err(refuse(format!("the next link {url} is not http(s)")));
+        }
+        if base.scheme() == "https" && url.scheme() == "http" {
+            return Err(refuse(format!(
+                "the next link {url} leaves https for plain http"
+            )));
+        }
+        let own = crate::redirect::same_origin(&base, &url);
+        Ok(self.start(reqwest::Method::GET, url, accept, own))
+    }
 }

@@ -14,7 +14,7 @@ pub fn api_md(api: &Api, options: &Options) -> String {
         "<!-- {GENERATED_MARKER} from {}. Do not edit: regenerate instead. -->\n\n\
          # {}: operations\n\n\
          Every operation of the spec under its tag, in spec order: the method of `Client`, \
-         the request, and the summary. A `*_stream` method walks every page of a list.\n",
+         the request, and the summary. A list's `*_pages` method walks its pages, `*_stream` their items.\n",
         // An HTML comment ends only at a `>`.
         crate::escape::comment(&options.spec_label).replace('>', "&gt;"),
         docs::inline(first_line(&api.title))
@@ -39,7 +39,12 @@ pub fn api_md(api: &Api, options: &Options) -> String {
         for op in api.operations.iter().filter(|op| op.group == index) {
             let mut method = format!("`{}`", op.rust_name);
             if let Some(p) = &op.pagination {
-                method.push_str(&format!(" (+ `{}`)", p.stream_name));
+                method.push_str(&format!(
+                    " (+ `{}`, `{}`: pages by {})",
+                    p.stream_name,
+                    p.pages_name,
+                    p.style.describe()
+                ));
             }
             if op.deprecated {
                 method.push_str(" (deprecated)");

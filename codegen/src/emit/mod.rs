@@ -12,6 +12,7 @@ mod docs;
 mod error_body;
 mod manifest;
 mod operations;
+mod pagination;
 mod settings;
 mod types;
 mod webhooks;
@@ -343,6 +344,8 @@ enum Leaf {
     Copied,
     /// Moved out of the root, as `T` (its `Default` when a step on the way is absent).
     Owned,
+    /// Borrowed, as `Option<&T>`.
+    Ref,
 }
 
 /// The value at the end of `chain` from `root` (a place expression), read as `leaf` says.
@@ -372,11 +375,15 @@ fn chain_expr(root: TokenStream, chain: &crate::ir::FieldChain, leaf: Leaf) -> T
         let take = match (i == last, leaf, optional) {
             (true, Leaf::Str, true) => quote!(#step.as_deref()),
             (true, Leaf::Str, false) => quote!(#step.as_str()),
+            (true, Leaf::Ref, true) => quote!(#step.as_ref()),
+            (true, Leaf::Ref, false) => quote!(#step),
             (_, Leaf::Owned, _) | (true, Leaf::Copied, _) => quote!(#step),
             (false, _, true) => quote!(#step.as_ref()),
             (false, _, false) => quote!(#step),
         };
-        let borrow = (i != last && leaf != Leaf::Owned && !optional).then(|| quote!(&));
+        let borrow = (((i != last && leaf != Leaf::Owned) || (i == last && leaf == Leaf::Ref))
+            && !optional)
+            .then(|| quote!(&));
         expr = match (plain, optional) {
             (true, _) => quote!(#expr.#take),
             (false, true) => quote!(#expr.and_then(|v| v.#take)),
@@ -387,6 +394,7 @@ fn chain_expr(root: TokenStream, chain: &crate::ir::FieldChain, leaf: Leaf) -> T
     match (plain, leaf) {
         (true, Leaf::Owned) => expr,
         (false, Leaf::Owned) => quote!(#expr.unwrap_or_default()),
+        (true, Leaf::Ref) => quote!(Some(&#expr)),
         (true, _) => quote!(Some(#expr)),
         (false, _) => expr,
     }

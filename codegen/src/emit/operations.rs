@@ -3,9 +3,8 @@
 use super::docs;
 use super::rust_type;
 use crate::ir::{
-    Api, BodyKind, Decode, FieldChain, IntWidth, Method, Module, Numeric, Operation, Outcome,
-    PageParam, Pagination, ParamLocation, PathSegment, ResponseBody, StatusMatch, SuccessEnum,
-    TypeRef,
+    Api, BodyKind, Decode, Method, Module, Operation, Outcome, ParamLocation, PathSegment,
+    ResponseBody, StatusMatch, SuccessEnum, TypeRef,
 };
 use crate::naming;
 use proc_macro2::{Literal, TokenStream};
@@ -230,17 +229,16 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     let template = &op.path;
     let headers = header_statements(op);
     let body = body_statement(op);
-    let arms = response_arms(api, op);
+    let decode = decode_closure(api, op);
     let mutable = (!headers.is_empty() || body.is_some()).then(|| quote!(mut));
     let path_local = naming::ident(&locals.path);
     let accept = op.accept.as_deref().unwrap_or("application/json");
     let start = quote!(self.request(#method, &#path_local, &#query, #accept));
     let request = naming::ident(&locals.request);
-    let response = naming::ident(&locals.response);
     let stream = op
         .pagination
         .as_ref()
-        .map(|p| stream_method(api, op, p, &plain_args));
+        .map(|p| super::pagination::methods(api, op, p, &plain_args));
 
     // The request is built when the method is called; the response decoded when the call is
     // awaited (a plain function of it: no state machine per operation).
@@ -258,162 +256,11 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
                     #body
                     Ok(#request)
                 },
-                |#response| match #response.status().as_u16() {
-                    #(#arms)*
-                },
+                #decode,
             )
         }
 
         #stream
-    }
-}
-
-/// The identifiers of the path-parameter arguments, in template order.
-fn path_arg_names(op: &Operation) -> Vec<TokenStream> {
-    op.path_params
-        .iter()
-        .map(|p| {
-            let ident = naming::ident(&p.rust_name);
-            quote!(#ident)
-        })
-        .collect()
-}
-
-/// `<name>_stream`: every item of every page, fetched as the stream is consumed.
-fn stream_method(api: &Api, op: &Operation, p: &Pagination, args: &[TokenStream]) -> TokenStream {
-    let Some(params_struct) = &op.params_struct else {
-        return TokenStream::new(); // detection requires a page parameter, so this is unreachable
-    };
-    let params_ty = naming::ident(&params_struct.name);
-    let name = naming::ident(&p.stream_name);
-    let call = naming::ident(&op.rust_name);
-    let item = rust_type(api, &p.item, false);
-    let path_args = &args[..op.path_params.len()];
-    let path_names = path_arg_names(op);
-    // Owned copies for the stream: numbers and booleans are copied, the rest cloned per page.
-    let is_copy = |ty: &TypeRef| {
-        matches!(
-            ty,
-            TypeRef::Integer(_) | TypeRef::Number(_) | TypeRef::Boolean
-        )
-    };
-    let owned_args = op.path_params.iter().zip(&path_names).map(|(p, name)| {
-        if is_copy(&p.ty) {
-            quote!(let #name = *#name;)
-        } else {
-            quote!(let #name = #name.to_owned();)
-        }
-    });
-    let cloned_args = op
-        .path_params
-        .iter()
-        .zip(&path_names)
-        .filter(|(p, _)| !is_copy(&p.ty))
-        .map(|(_, name)| quote!(let #name = #name.clone();));
-    let params = naming::ident(&op.locals.params);
-    let number = naming::ident(&op.locals.number);
-    let first_page = naming::ident(&op.locals.first);
-    let body = naming::ident(&op.locals.body);
-    let (first, set_page) = match &p.page {
-        PageParam::Nested {
-            param,
-            field,
-            width,
-        } => {
-            let param = naming::ident(param);
-            let field = naming::ident(field);
-            let read = to_i64(quote!(v.#field), Numeric::Int(*width), true);
-            let value = from_i64(quote!(#number), *width);
-            (
-                quote!(#params.#param.as_ref().and_then(|v| #read)),
-                quote!(#params.#param.get_or_insert_with(::std::default::Default::default).#field = Some(#value);),
-            )
-        }
-        PageParam::Flat { param, width } => {
-            let param = naming::ident(param);
-            let read = to_i64(quote!(#params.#param), Numeric::Int(*width), true);
-            let value = from_i64(quote!(#number), *width);
-            (read, quote!(#params.#param = Some(#value);))
-        }
-    };
-    let items = super::chain_expr(quote!(#body), &p.items, super::Leaf::Owned);
-    let count = |(chain, numeric): &(FieldChain, Numeric)| {
-        let value = super::chain_expr(quote!(#body), chain, super::Leaf::Copied);
-        match numeric {
-            Numeric::Int(IntWidth::I64) => value,
-            Numeric::Int(IntWidth::I32 | IntWidth::U32) => quote!(#value.map(i64::from)),
-            Numeric::Int(IntWidth::U64) => quote!(#value.and_then(|v| i64::try_from(v).ok())),
-            // A count typed `number`: `as` saturates, and NaN becomes 0.
-            Numeric::Float(_) => quote!(#value.map(|v| v as i64)),
-        }
-    };
-    let page_number = count(&p.page_number);
-    let total_pages = count(&p.total_pages);
-    let doc = docs::attrs(&[
-        format!(
-            "Every item of every page of [`{0}`](Self::{0}), fetched as the stream is consumed:",
-            op.rust_name
-        ),
-        "the page `params` asks for (else the first), then the next until the last page".to_owned(),
-        "or an empty one. Page size and filters are kept on every request. With".to_owned(),
-        "[`ClientBuilder::page_concurrency`](crate::ClientBuilder::page_concurrency) above 1,"
-            .to_owned(),
-        "later pages are fetched several at a time and still yielded in order.".to_owned(),
-    ]);
-    let deprecated = op
-        .deprecated
-        .then(|| quote!(#[deprecated] #[allow(deprecated)]));
-    quote! {
-        #doc
-        #deprecated
-        pub fn #name<'a>(
-            &'a self,
-            #(#path_args,)*
-            #params: &crate::types::#params_ty,
-        ) -> impl ::futures_util::Stream<Item = ::std::result::Result<#item, crate::Error>> + ::std::marker::Send + 'a {
-            let #params = #params.clone();
-            #(#owned_args)*
-            let #first_page = #first.unwrap_or(1);
-            crate::pagination::paginate(#first_page, self.page_concurrency(), self.max_pages(), move |#number| {
-                let mut #params = #params.clone();
-                #set_page
-                #(#cloned_args)*
-                async move {
-                    let #body = self.#call(#(&#path_names,)* &#params).await?;
-                    Ok(crate::pagination::Page {
-                        page_number: #page_number,
-                        total_pages: #total_pages,
-                        items: #items,
-                    })
-                }
-            })
-        }
-    }
-}
-
-/// `Option<i64>` from a numeric field (`optional`: the field is an `Option`).
-fn to_i64(value: TokenStream, number: Numeric, optional: bool) -> TokenStream {
-    let value = if optional {
-        value
-    } else {
-        quote!(Some(#value))
-    };
-    match number {
-        Numeric::Int(IntWidth::I64) => value,
-        Numeric::Int(IntWidth::I32 | IntWidth::U32) => quote!(#value.map(i64::from)),
-        Numeric::Int(IntWidth::U64) => quote!(#value.and_then(|v| i64::try_from(v).ok())),
-        // A count typed `number`: `as` saturates, and NaN becomes 0.
-        Numeric::Float(_) => quote!(#value.map(|v| v as i64)),
-    }
-}
-
-/// A page number converted to the parameter's integer type.
-fn from_i64(number: TokenStream, width: IntWidth) -> TokenStream {
-    match width {
-        IntWidth::I64 => number,
-        IntWidth::I32 => quote!(i32::try_from(#number).unwrap_or(i32::MAX)),
-        IntWidth::U32 => quote!(u32::try_from(#number).unwrap_or(u32::MAX)),
-        IntWidth::U64 => quote!(u64::try_from(#number).unwrap_or_default()),
     }
 }
 
@@ -733,6 +580,17 @@ fn status_patterns(statuses: &[StatusMatch]) -> Vec<TokenStream> {
         i += 1;
     }
     patterns
+}
+
+/// The function that decodes the operation's responses: a match on the status.
+pub(super) fn decode_closure(api: &Api, op: &Operation) -> TokenStream {
+    let response = naming::ident(&op.locals.response);
+    let arms = response_arms(api, op);
+    quote! {
+        |#response| match #response.status().as_u16() {
+            #(#arms)*
+        }
+    }
 }
 
 fn response_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {

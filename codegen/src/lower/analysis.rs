@@ -3,7 +3,7 @@
 //! which features (tags) use each type.
 
 use crate::ir::{
-    BodyKind, Features, Operation, PageParam, ResponseBody, TypeDef, TypeId, TypeKind, TypeRef,
+    BodyKind, Features, Operation, ParamField, ResponseBody, TypeDef, TypeId, TypeKind, TypeRef,
 };
 
 /// Runs every analysis; returns `(pointer, message)` for each problem.
@@ -430,8 +430,15 @@ fn derive_default(types: &mut [TypeDef], operations: &mut [Operation]) {
                 .all(|p| !p.required || defaultable(types, &p.ty));
         }
         // The stream sets `params.page.get_or_insert_with(Default::default).number`.
-        if let (Some(PageParam::Nested { param, .. }), Some(ps)) =
-            (op.pagination.as_ref().map(|p| &p.page), &op.params_struct)
+        let walked = op.pagination.as_ref().and_then(|p| p.style.walked());
+        if let (
+            Some(ParamField {
+                param,
+                field: Some(_),
+                ..
+            }),
+            Some(ps),
+        ) = (walked, &op.params_struct)
         {
             let page_ty = ps
                 .params

@@ -137,7 +137,15 @@ impl<'a> Lowerer<'a> {
         // A stream decodes one page type; an operation with several success shapes has none.
         let pagination = match success_enum {
             Some(_) => None,
-            None => self.detect_pagination(&rust_name, params_struct.as_ref(), &responses, methods),
+            None => self.detect_pagination(
+                op,
+                &format!("{} {path}", method.as_str()),
+                pointer,
+                &rust_name,
+                params_struct.as_ref(),
+                &responses,
+                methods,
+            ),
         };
         let arms = self.arms(&responses, success_enum.as_ref());
         let accept = accept(&responses);
@@ -655,6 +663,11 @@ impl<'a> Lowerer<'a> {
                 .find(|k| is_json(k))
                 .map(|k| format!("{at}/content/{}", pointer::escape(k)));
             out.push(Response {
+                headers: response
+                    .headers
+                    .keys()
+                    .map(|h| h.to_ascii_lowercase())
+                    .collect(),
                 pointer: at,
                 media,
                 status,

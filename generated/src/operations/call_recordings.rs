@@ -51,38 +51,79 @@ impl crate::Client {
         )
     }
 
-    /// Every item of every page of [`get_recordings`](Self::get_recordings), fetched as the stream is consumed:
-    /// the page `params` asks for (else the first), then the next until the last page
-    /// or an empty one. Page size and filters are kept on every request. With
-    /// [`ClientBuilder::page_concurrency`](crate::ClientBuilder::page_concurrency) above 1,
-    /// later pages are fetched several at a time and still yielded in order.
+    /// Every page of [`get_recordings`](Self::get_recordings), whole (its metadata included), fetched as the stream is consumed; the other parameters are kept on every request.
+    ///
+    /// Pages by number (`page[number]`): from the one `params` asks for (else the first), until the page count, an empty page or a short one. With [`ClientBuilder::page_concurrency`](crate::ClientBuilder::page_concurrency) above 1 and a page count, later pages are fetched several at a time, still in order. (The style was found from the operation's parameters and response.)
+    ///
+    /// The walk is bounded: a page the server repeats (a page number or offset that does not advance, a cursor or link already followed) and more than [`ClientBuilder::max_pages`](crate::ClientBuilder::max_pages) pages end it with [`Error::Pagination`](crate::Error::Pagination).
+    pub fn get_recordings_pages<'a>(
+        &'a self,
+        params: &crate::types::GetRecordingsParams,
+    ) -> impl ::futures_util::Stream<
+        Item = ::std::result::Result<crate::types::RecordingsResponseBody, crate::Error>,
+    > + ::std::marker::Send + 'a {
+        let params = params.clone();
+        let limits = crate::pagination::Limits {
+            concurrency: self.page_concurrency(),
+            max_pages: self.max_pages(),
+        };
+        crate::pagination::pages(
+            crate::pagination::Cursor::Number(
+                params.page.as_ref().and_then(|v| v.number).unwrap_or(1),
+            ),
+            limits,
+            move |cursor| {
+                let mut params = params.clone();
+                let asked = match cursor {
+                    crate::pagination::Cursor::Number(number) => {
+                        params
+                            .page
+                            .get_or_insert_with(::std::default::Default::default)
+                            .number = Some(number);
+                        number
+                    }
+                    _ => params.page.as_ref().and_then(|v| v.number).unwrap_or(1),
+                };
+                async move {
+                    let body = self.get_recordings(&params).await?;
+                    let items = body.data.as_ref().map_or(0, |items| items.len());
+                    let size = params
+                        .page
+                        .as_ref()
+                        .and_then(|v| v.size)
+                        .and_then(|v| usize::try_from(v).ok());
+                    Ok(crate::pagination::Page {
+                        next: crate::pagination::next_number(
+                            asked,
+                            body.meta.as_ref().and_then(|v| v.page_number),
+                            body.meta.as_ref().and_then(|v| v.total_pages),
+                        ),
+                        number: body.meta.as_ref().and_then(|v| v.page_number),
+                        total_pages: body.meta.as_ref().and_then(|v| v.total_pages),
+                        items,
+                        size,
+                        counted: body
+                            .meta
+                            .as_ref()
+                            .and_then(|v| v.total_pages)
+                            .is_some(),
+                        body,
+                    })
+                }
+            },
+        )
+    }
+
+    /// Every item of every page of [`get_recordings`](Self::get_recordings), fetched as the stream is consumed (pages by page numbers; [`get_recordings_pages`](Self::get_recordings_pages) gives each page whole).
     pub fn get_recordings_stream<'a>(
         &'a self,
         params: &crate::types::GetRecordingsParams,
     ) -> impl ::futures_util::Stream<
         Item = ::std::result::Result<crate::types::RecordingResponseData, crate::Error>,
     > + ::std::marker::Send + 'a {
-        let params = params.clone();
-        let first = params.page.as_ref().and_then(|v| v.number).unwrap_or(1);
-        crate::pagination::paginate(
-            first,
-            self.page_concurrency(),
-            self.max_pages(),
-            move |number| {
-                let mut params = params.clone();
-                params
-                    .page
-                    .get_or_insert_with(::std::default::Default::default)
-                    .number = Some(number);
-                async move {
-                    let body = self.get_recordings(&params).await?;
-                    Ok(crate::pagination::Page {
-                        page_number: body.meta.as_ref().and_then(|v| v.page_number),
-                        total_pages: body.meta.as_ref().and_then(|v| v.total_pages),
-                        items: body.data.unwrap_or_default(),
-                    })
-                }
-            },
+        crate::pagination::items(
+            self.get_recordings_pages(params),
+            |body| body.data.unwrap_or_default(),
         )
     }
 }

@@ -5,7 +5,7 @@
 use crate::error::Error;
 use crate::error_body::ErrorBody;
 use crate::multipart::{File, Form, ToMultipart};
-use crate::pagination::{paginate, Page};
+use crate::pagination::{items, next_number, pages, Cursor, Limits, Page};
 use crate::query::{header, QueryString, ToQuery};
 use crate::response::{Call, Json};
 use futures_util::Stream;
@@ -118,31 +118,52 @@ impl crate::Client {
         )
     }
 
+    /// Every page of `list_items` (page numbers).
+    pub fn list_items_pages<'a>(
+        &'a self,
+        params: &ListParams,
+    ) -> impl Stream<Item = Result<ItemPage, Error>> + Send + 'a {
+        let params = params.clone();
+        let limits = Limits {
+            concurrency: self.page_concurrency(),
+            max_pages: self.max_pages(),
+        };
+        pages(
+            Cursor::Number(params.page.unwrap_or(1)),
+            limits,
+            move |cursor| {
+                let mut params = params.clone();
+                let asked = match cursor {
+                    Cursor::Number(number) => {
+                        params.page = Some(number);
+                        number
+                    }
+                    _ => params.page.unwrap_or(1),
+                };
+                async move {
+                    let body = self.list_items(&params).await?;
+                    let number = body.meta.as_ref().and_then(|m| m.page_number);
+                    let total_pages = body.meta.as_ref().and_then(|m| m.total_pages);
+                    Ok(Page {
+                        next: next_number(asked, number, total_pages),
+                        number,
+                        total_pages,
+                        items: body.data.len(),
+                        size: None,
+                        counted: total_pages.is_some(),
+                        body,
+                    })
+                }
+            },
+        )
+    }
+
     /// Every item of every page of `list_items`.
     pub fn list_items_stream<'a>(
         &'a self,
         params: &ListParams,
     ) -> impl Stream<Item = Result<Item, Error>> + Send + 'a {
-        let params = params.clone();
-        paginate(
-            params.page.unwrap_or(1),
-            self.page_concurrency(),
-            self.max_pages(),
-            move |number| {
-                let params = ListParams {
-                    page: Some(number),
-                    ..params.clone()
-                };
-                async move {
-                    let body = self.list_items(&params).await?;
-                    Ok(Page {
-                        page_number: body.meta.as_ref().and_then(|m| m.page_number),
-                        total_pages: body.meta.as_ref().and_then(|m| m.total_pages),
-                        items: body.data,
-                    })
-                }
-            },
-        )
+        items(self.list_items_pages(params), |page| page.data)
     }
 
     /// `POST /uploads` with a multipart body; answers 204.
