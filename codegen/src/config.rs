@@ -54,14 +54,16 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 impl Options {
-    /// The options for a spec: named after its file (`call-recordings.yml` →
-    /// `call-recordings`), then the `codegen.toml` next to it, if any, applied.
+    /// The options for a spec: named after its `info.title` when it is generated (else its
+    /// file: `call-recordings.yml` → `call-recordings`), then the `codegen.toml` next to it,
+    /// if any, applied (its `[crate] name` wins).
     pub fn for_spec(spec: &Path, spec_label: &str) -> Result<Self, Error> {
         let stem = spec
             .file_stem()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "api".to_owned());
         let mut options = Options::for_crate(&stem, spec_label);
+        options.name_from_title = true;
         if let Some(config) = discover(spec) {
             apply_file(&config, &mut options)?;
         }

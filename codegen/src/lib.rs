@@ -14,6 +14,7 @@ pub mod error;
 pub mod escape;
 pub mod ir;
 pub mod load;
+pub mod locate;
 pub mod lower;
 pub mod naming;
 pub mod normalize;
@@ -66,5 +67,5 @@ pub fn lower_spec(spec: &Path, options: &Options) -> Result<ir::Api, Error> {
 /// Lowers and emits an already parsed document (bytes via [`load::parse`]).
 pub fn generate_document(doc: &load::Document, options: &Options) -> Result<GeneratedCrate, Error> {
     let api = lower::lower(doc, &options.settings)?;
-    emit::emit(&api, options)
+    emit::emit(&api, &options.named_for(&api.title))
 }

@@ -48,7 +48,9 @@ enum Command {
         /// Generator settings (default: the `codegen.toml` next to the spec, if any).
         #[arg(long)]
         config: Option<PathBuf>,
-        /// The package name (default: from the spec's file name).
+        /// The package name (default: the spec's `info.title` in kebab-case, `Telnyx API` →
+        /// `telnyx-api`; the file name when the title has no letter; `[crate] name` of
+        /// codegen.toml wins).
         #[arg(long)]
         crate_name: Option<String>,
         /// Prefix of the environment variables of `Client::from_env` (default: the first
@@ -157,7 +159,16 @@ fn diff(old: &Path, new: &Path, format: &str, fail_on: &str, config: Option<&Pat
             return ExitCode::from(2);
         }
     };
-    let report = diff::diff(&old_api, &new_api);
+    let mut report = diff::diff(&old_api, &new_api);
+    // Lines for the reports that point into the files (GitHub annotations).
+    let text = |p: &Path| {
+        codegen::syntax::read_input(p)
+            .ok()
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+    };
+    if let (Some(old_text), Some(new_text)) = (text(old), text(new)) {
+        report.locate(&old_text, &new_text);
+    }
     print!(
         "{}",
         diff::render(&report, format, &label(old), &label(new))
@@ -191,6 +202,7 @@ fn options_for(spec: &Path, label: &str, args: &Generate) -> Result<Options, cod
         Some(config) => {
             let stem = spec.file_stem().map(|s| s.to_string_lossy().into_owned());
             let mut options = Options::for_crate(stem.as_deref().unwrap_or("api"), label);
+            options.name_from_title = true;
             codegen::config::apply_file(config, &mut options)?;
             options
         }

@@ -178,6 +178,23 @@ pub fn crate_name(raw: &str) -> String {
     }
 }
 
+/// A crate name from a spec's title (`Telnyx API` → `telnyx-api`): its words, at most six,
+/// ASCII only; `None` when the title has no letter to name a crate by.
+pub fn crate_name_from_title(title: &str) -> Option<String> {
+    let words: Vec<String> = ascii_only(title)
+        .to_kebab_case()
+        .split('-')
+        .filter(|w| !w.is_empty())
+        .take(6)
+        .map(str::to_owned)
+        .collect();
+    // A word of two letters at least: `Ünïcødé` leaves single letters, no name.
+    let named = words
+        .iter()
+        .any(|w| w.chars().filter(char::is_ascii_alphabetic).count() >= 2);
+    named.then(|| crate_name(&words.join("-")))
+}
+
 /// The identifier for a name this module produced; keywords become raw identifiers
 /// (`r#type`) or, where Rust forbids that (`self`, `crate`...), get a trailing underscore.
 pub fn ident(name: &str) -> Ident {
@@ -315,6 +332,25 @@ mod tests {
         assert_eq!(variant_name("-1"), "V1");
         assert_eq!(variant_name("***"), "StarStarStar");
         assert_eq!(crate_name("Telnyx Recordings"), "telnyx-recordings");
+        assert_eq!(
+            crate_name_from_title("Telnyx API").as_deref(),
+            Some("telnyx-api")
+        );
+        assert_eq!(
+            crate_name_from_title("Swagger Petstore - OpenAPI 3.0").as_deref(),
+            Some("swagger-petstore-open-api-3-0")
+        );
+        assert_eq!(
+            crate_name_from_title("3D Shapes").as_deref(),
+            Some("n3d-shapes")
+        );
+        assert_eq!(crate_name_from_title("!!! ---"), None);
+        assert_eq!(crate_name_from_title(""), None);
+        assert_eq!(
+            crate_name_from_title("Ünïcødé"),
+            None,
+            "no ASCII letter: the file name"
+        );
         assert_eq!(env_prefix("telnyx"), "TELNYX");
         assert_eq!(feature_name("Call Recordings"), "call-recordings");
         assert_eq!(feature_name("SIM Cards (v2)"), "sim-cards-v2");

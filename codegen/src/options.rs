@@ -18,6 +18,9 @@ pub struct Options {
     pub env_prefix: String,
     /// `env_prefix` was set (by a config file or a flag), not derived from the crate name.
     pub env_prefix_explicit: bool,
+    /// No name was given: the crate is named after the spec's `info.title` when it is
+    /// generated (`crate_name` holds the fallback, from the file name).
+    pub name_from_title: bool,
     /// How generated files name their spec (a path relative to the workspace, say).
     pub spec_label: String,
     /// Add an empty `[workspace]` table, so the crate builds on its own even when its folder
@@ -33,6 +36,7 @@ impl Options {
         Options {
             env_prefix: Self::env_prefix_of(&crate_name),
             env_prefix_explicit: false,
+            name_from_title: false,
             crate_name,
             crate_version: "0.1.0".to_owned(),
             spec_label: spec_label.to_owned(),
@@ -51,8 +55,23 @@ impl Options {
     /// follows the new one.
     pub fn rename(&mut self, crate_name: &str) {
         self.crate_name = naming::crate_name(crate_name);
+        self.name_from_title = false;
         if !self.env_prefix_explicit {
             self.env_prefix = Self::env_prefix_of(&self.crate_name);
+        }
+    }
+
+    /// The options as generation uses them for a spec titled `title`: named after it when no
+    /// name was given and the title has a letter (`Telnyx API` → `telnyx-api`, env prefix
+    /// `TELNYX`); else unchanged.
+    pub fn named_for(&self, title: &str) -> std::borrow::Cow<'_, Options> {
+        match naming::crate_name_from_title(title).filter(|_| self.name_from_title) {
+            Some(name) => {
+                let mut named = self.clone();
+                named.rename(&name);
+                std::borrow::Cow::Owned(named)
+            }
+            None => std::borrow::Cow::Borrowed(self),
         }
     }
 

@@ -357,3 +357,133 @@ fn diff_github_format_annotates_each_change() {
         "{text}"
     );
 }
+
+/// Without `--crate-name` or `[crate] name`, the crate is named after the spec's title (its
+/// env variables too), not after a file called `openapi.yaml`.
+#[test]
+fn the_crate_is_named_after_the_title() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("openapi.yaml");
+    let out = dir.path().join("out");
+    let write = |title: &str| {
+        std::fs::write(
+            &spec,
+            format!("openapi: 3.0.3\ninfo: {{title: '{title}', version: '1'}}\nservers: [{{url: 'https://a.example'}}]\nsecurity: [{{key: []}}]\npaths:\n  /a:\n    get:\n      responses: {{'204': {{description: ok}}}}\ncomponents:\n  securitySchemes:\n    key: {{type: http, scheme: bearer}}\n"),
+        )
+        .unwrap();
+    };
+    let run = |extra: &[&str]| {
+        let args = [
+            &[
+                "generate",
+                "--spec",
+                spec.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ][..],
+            extra,
+        ]
+        .concat();
+        let result = codegen(&args);
+        assert_eq!(
+            result.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&result.stderr)
+        );
+        let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+        let settings = std::fs::read_to_string(out.join("src/settings.rs")).unwrap();
+        (manifest, settings)
+    };
+    write("Acme Billing API");
+    let (manifest, settings) = run(&[]);
+    assert!(
+        manifest.contains("name = \"acme-billing-api\""),
+        "{manifest}"
+    );
+    assert!(settings.contains("\"ACME_API_KEY\""), "{settings}");
+    // A title with nothing to name a crate by: the file name.
+    write("∅ ∅");
+    let (manifest, _) = run(&[]);
+    assert!(manifest.contains("name = \"openapi\""), "{manifest}");
+    // A name given wins.
+    write("Acme Billing API");
+    let (manifest, _) = run(&["--crate-name", "billing"]);
+    assert!(manifest.contains("name = \"billing\""), "{manifest}");
+    let help = codegen(&["generate", "--help"]);
+    assert!(String::from_utf8_lossy(&help.stdout).contains("info.title"));
+}
+
+/// What a newcomer reads first, for a spec with a tag named like a crate feature (`Webhooks`),
+/// webhooks without a signature scheme the generator knows, a badge image and a tag
+/// description of several paragraphs (`tests/fixtures/newcomer/`).
+#[test]
+fn a_newcomer_can_guess_features_and_copy_the_examples() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let spec = fixtures().join("newcomer/openapi.yaml");
+    let result = codegen(&[
+        "generate",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        result.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let read = |p: &str| std::fs::read_to_string(out.join(p)).unwrap();
+    let (manifest, api, lib) = (read("Cargo.toml"), read("API.md"), read("src/lib.rs"));
+
+    // The tag's feature is its name plus `-operations`, never a number to guess.
+    assert!(
+        manifest.contains("\nwebhooks-operations = []"),
+        "{manifest}"
+    );
+    assert!(!manifest.contains("webhooks-2"), "{manifest}");
+    for text in [&api, &lib] {
+        assert!(text.contains("`webhooks-operations`"), "{text}");
+    }
+    assert!(
+        api.contains("| `webhooks-operations` | `Webhooks` | 1 | 0 |"),
+        "{api}"
+    );
+    // One heading per section.
+    let mut headings: Vec<&str> = api.lines().filter(|l| l.starts_with("## ")).collect();
+    let all = headings.len();
+    headings.sort_unstable();
+    headings.dedup();
+    assert_eq!(headings.len(), all, "{api}");
+    assert!(headings.contains(&"## Receiving webhooks"), "{api}");
+
+    // The tag's description whole, paragraphs and all.
+    assert!(
+        api.contains(
+            "Each endpoint gets every event of its account.\n\nA second paragraph with the limits."
+        ),
+        "{api}"
+    );
+
+    // The first lines of the crate docs: the dependency that compiles only some tags.
+    let head: String = lib.lines().take(12).collect::<Vec<_>>().join("\n");
+    assert!(head.contains("default-features = false"), "{head}");
+
+    // No verifier that can only fail: the explicit constructor, not `from_env`.
+    assert!(lib.contains("Verifier::standard(key)?"), "{lib}");
+    assert!(!lib.contains("Verifier::from_env()"), "{lib}");
+
+    // A badge is its link, not raw markdown image syntax; other links are kept.
+    let docs: String = lib.lines().filter(|l| l.starts_with("//!")).collect();
+    assert!(
+        !docs.contains("![") && !docs.contains("button.svg"),
+        "{docs}"
+    );
+    assert!(
+        lib.contains("[Run in Postman](https://example.com/postman)"),
+        "{lib}"
+    );
+    assert!(lib.contains("[guide](https://example.com/guide)"), "{lib}");
+}

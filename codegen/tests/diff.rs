@@ -21,7 +21,10 @@ fn report(dir: &str, forward: bool) -> Report {
         fixtures().join(dir).join("new.yml"),
     );
     let (old, new) = if forward { (old, new) } else { (new, old) };
-    diff::diff(&lower(&old), &lower(&new))
+    let mut report = diff::diff(&lower(&old), &lower(&new));
+    let text = |p: &Path| std::fs::read_to_string(p).expect("readable");
+    report.locate(&text(&old), &text(&new));
+    report
 }
 
 fn rule_dirs() -> Vec<String> {
@@ -93,6 +96,18 @@ fn identical_and_reformatted_specs_change_nothing() {
             let r = report(dir, forward);
             assert_eq!(r.semver, Semver::None, "{dir}");
             assert!(r.changes.is_empty(), "{dir}: {:#?}", r.changes);
+            // Said in words, not as a version named "none".
+            let markdown = diff::render(&r, Format::Markdown, "old.yml", "new.yml");
+            assert!(
+                markdown.contains("The crate needs no new version."),
+                "{markdown}"
+            );
+            assert!(!markdown.contains("a **none** version"), "{markdown}");
+            let github = diff::render(&r, Format::Github, "old.yml", "new.yml");
+            assert_eq!(
+                github,
+                "::notice title=semver::the crate needs no new version\n"
+            );
         }
     }
 }
@@ -159,10 +174,76 @@ fn formats() {
         .keys()
         .map(String::as_str)
         .collect();
-    assert_eq!(keys.len(), 5);
-    for key in ["rule", "breaking", "spec", "rust", "message"] {
+    assert_eq!(keys.len(), 7);
+    for key in [
+        "rule", "breaking", "spec", "rust", "message", "used_by", "line",
+    ] {
         assert!(keys.contains(&key), "{keys:?}");
     }
+}
+
+/// Every annotation carries the line its pointer is on: in the new spec, or in the old one for
+/// what was removed.
+#[test]
+fn annotations_point_at_lines() {
+    let removed = report("operation-added", false);
+    let github = diff::render(&removed, Format::Github, "old.yml", "new.yml");
+    let first = github.lines().next().expect("an annotation");
+    // `new.yml` of the fixture is the old spec of the reverse report.
+    let text = std::fs::read_to_string(fixtures().join("operation-added/new.yml")).unwrap();
+    let line = text
+        .lines()
+        .position(|l| l.trim_start().starts_with("patch:"))
+        .expect("the removed operation")
+        + 1;
+    assert!(
+        first.starts_with(&format!(
+            "::error file=old.yml,line={line},title=operation-removed::"
+        )),
+        "{first}"
+    );
+    let added = report("response-field-added", true);
+    for c in &added.changes {
+        assert!(c.line.is_some(), "{c:?}");
+    }
+    let github = diff::render(&added, Format::Github, "old.yml", "new.yml");
+    assert!(
+        github
+            .lines()
+            .next()
+            .unwrap()
+            .starts_with("::warning file=new.yml,line="),
+        "{github}"
+    );
+}
+
+/// A change to a type names the operations that send or receive it.
+#[test]
+fn type_changes_say_which_operations_use_them() {
+    let r = report("response-field-added", true);
+    let field = r
+        .changes
+        .iter()
+        .find(|c| c.rule.id() == "response-field-added")
+        .expect("the rule");
+    assert!(
+        field
+            .used_by
+            .contains(&"Client::list_recordings".to_owned()),
+        "{field:?}"
+    );
+    let markdown = diff::render(&r, Format::Markdown, "old.yml", "new.yml");
+    assert!(
+        markdown.contains("used by `Client::list_recordings`"),
+        "{markdown}"
+    );
+    // Operation changes are their own user.
+    let ops = report("operation-added", true);
+    assert!(
+        ops.changes.iter().all(|c| c.used_by.is_empty()),
+        "{:#?}",
+        ops.changes
+    );
 }
 
 /// Spec text in a report is data: a property named to open an HTML comment, break a table

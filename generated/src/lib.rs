@@ -49,17 +49,13 @@
 //!
 //! Every operation is a method of [`Client`]; each tag's module lists its methods (`API.md`, beside `Cargo.toml`, lists them all with their HTTP method and path).
 //!
-//! - [`call_recordings`](operations::call_recordings): `Call Recordings` (1 operation)
+//! - [`call_recordings`](operations::call_recordings): `Call Recordings` (1 operation, feature `call-recordings`)
 //!
 //! # Cargo features
 //!
-//! One feature per tag (its name in kebab-case: the operations of a tag compile only with its feature, and each type only with a feature that uses it), all on by default.
-//! A program that calls a few operations compiles only those with, in its `Cargo.toml`:
+//! One feature per tag (the tag in kebab-case; a tag named like one of the crate's own features gets `-operations`): the operations of a tag compile only with its feature, and each type only with a feature that uses it. All are on by default.
 //!
-//! ```toml
-//! [dependencies]
-//! telnyx-recordings = { version = "*", default-features = false, features = ["call-recordings"] }
-//! ```
+//! - `call-recordings`: the tag `Call Recordings` (1 operation, 16 types)
 #![forbid(unsafe_code)]
 #![cfg_attr(rustfmt, rustfmt::skip)]
 

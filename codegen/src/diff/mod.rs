@@ -63,6 +63,11 @@ pub struct Change {
     pub rust: String,
     /// What changed, and for breaking changes why it breaks.
     pub message: String,
+    /// For a change to a type (or its fields): the methods whose requests or responses hold
+    /// it, directly or inside other types (`Client::list_calls`), in spec order.
+    pub used_by: Vec<String>,
+    /// The line of `spec` in its file, once [`Report::locate`] has read the files.
+    pub line: Option<usize>,
 }
 
 impl Change {
@@ -78,6 +83,21 @@ pub struct Report {
     pub semver: Semver,
 }
 
+impl Report {
+    /// Finds each change's line in the spec text its pointer is in (the old one for
+    /// removals), for reports that point into the files.
+    pub fn locate(&mut self, old_text: &str, new_text: &str) {
+        for c in &mut self.changes {
+            let text = if c.rule.in_old_spec() {
+                old_text
+            } else {
+                new_text
+            };
+            c.line = crate::locate::line_of(text, &c.spec);
+        }
+    }
+}
+
 /// Compares the IR of two versions of a spec.
 pub fn diff(old: &Api, new: &Api) -> Report {
     let (mut old, new) = (Side::new(old), Side::new(new));
@@ -91,6 +111,7 @@ pub fn diff(old: &Api, new: &Api) -> Report {
     cx.operations();
     cx.types(&renames);
     let mut changes = cx.changes;
+    attach_users(&mut changes, &old, &new);
     changes.sort_by(|a, b| {
         (b.level, a.rule.id(), &a.rust, &a.spec).cmp(&(a.level, b.rule.id(), &b.rust, &b.spec))
     });
@@ -120,6 +141,8 @@ impl Differ<'_> {
             spec: spec.to_owned(),
             rust: rust.into(),
             message: rule.message(args),
+            used_by: Vec::new(),
+            line: None,
         });
     }
 }
@@ -171,6 +194,67 @@ fn same_type(old: &Side, a: &TypeRef, new: &Side, b: &TypeRef) -> bool {
         | (TypeRef::Nullable(x), TypeRef::Nullable(y)) => same_type(old, x, new, y),
         (TypeRef::Named(_), _) | (_, TypeRef::Named(_)) => false,
         _ => a == b,
+    }
+}
+
+/// The methods each type is reached from (its index → `Client::` names, in spec order).
+fn users(api: &Api) -> Vec<Vec<String>> {
+    use crate::ir::{BodyKind, ResponseBody};
+    let mut users = vec![Vec::new(); api.types.len()];
+    for op in &api.operations {
+        let mut roots: Vec<&TypeRef> = op.path_params.iter().map(|p| &p.ty).collect();
+        roots.extend(
+            op.params_struct
+                .iter()
+                .flat_map(|ps| ps.params.iter().map(|p| &p.ty)),
+        );
+        if let Some(body) = &op.body {
+            if let BodyKind::Json(ty) | BodyKind::Form(ty) | BodyKind::Multipart(ty) = &body.kind {
+                roots.push(ty);
+            }
+        }
+        roots.extend(op.responses.iter().filter_map(|r| match &r.body {
+            ResponseBody::Json(ty) => Some(ty),
+            _ => None,
+        }));
+        let mut seen = vec![false; api.types.len()];
+        let mut stack: Vec<&TypeRef> = roots;
+        while let Some(ty) = stack.pop() {
+            match ty {
+                TypeRef::Named(id) if !seen[id.0] => {
+                    seen[id.0] = true;
+                    users[id.0].push(format!("Client::{}", op.rust_name));
+                    stack.extend(api.ty(*id).kind.refs());
+                }
+                TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                    stack.push(inner)
+                }
+                _ => {}
+            }
+        }
+    }
+    users
+}
+
+/// Fills `used_by` of the changes to types (`types::Name`, `types::Name::field`): from the
+/// new spec, or the old one for a type that is gone.
+fn attach_users(changes: &mut [Change], old: &Side, new: &Side) {
+    let by_name = |side: &Side| -> BTreeMap<String, Vec<String>> {
+        side.types
+            .iter()
+            .map(|t| t.name.clone())
+            .zip(users(side))
+            .collect()
+    };
+    let (was, is) = (by_name(old), by_name(new));
+    for c in changes {
+        let Some(name) = c.rust.strip_prefix("types::") else {
+            continue;
+        };
+        let name = name.split("::").next().unwrap_or(name);
+        if let Some(users) = is.get(name).or_else(|| was.get(name)) {
+            c.used_by = users.clone();
+        }
     }
 }
 

@@ -17,7 +17,7 @@ pub fn render(report: &Report, format: Format, old: &str, new: &str) -> String {
     match format {
         Format::Markdown => markdown(report, old, new),
         Format::Json => json(report),
-        Format::Github => github(report, new),
+        Format::Github => github(report, old, new),
     }
 }
 
@@ -25,13 +25,16 @@ fn markdown(report: &Report, old: &str, new: &str) -> String {
     let breaking = report.changes.iter().filter(|c| c.breaking()).count();
     // Spec text (names in messages, pointers, the file names) is escaped for its cell: a
     // name like `x<!--` must not hide the rest of the report.
+    let needs = match report.semver {
+        super::Semver::None => "The crate needs no new version.".to_owned(),
+        semver => format!("The crate needs a **{}** version.", semver.as_str()),
+    };
     let mut out = format!(
-        "# API changes: {} → {}\n\n{} change{}, {breaking} breaking. The crate needs a **{}** version.\n",
+        "# API changes: {} → {}\n\n{} change{}, {breaking} breaking. {needs}\n",
         markdown_cell(&code_span(old)),
         markdown_cell(&code_span(new)),
         report.changes.len(),
         if report.changes.len() == 1 { "" } else { "s" },
-        report.semver.as_str()
     );
     // Large reports open with counts per rule: the tables below can run to thousands of rows.
     if report.changes.len() > 20 {
@@ -71,7 +74,7 @@ fn markdown(report: &Report, old: &str, new: &str) -> String {
                 c.rule.id(),
                 markdown_cell(&code_span(&c.rust)),
                 markdown_cell(&code_span(&c.spec)),
-                markdown_cell(&c.message)
+                markdown_cell(&format!("{}{}", c.message, used_by(c, true)))
             ));
         }
     }
@@ -90,6 +93,8 @@ fn json(report: &Report) -> String {
                 "spec": c.spec,
                 "rust": c.rust,
                 "message": c.message,
+                "used_by": c.used_by,
+                "line": c.line,
             })
         })
         .collect();
@@ -99,7 +104,7 @@ fn json(report: &Report) -> String {
 
 /// `::error` for breaking changes, `::warning` for behaviour and additions, `::notice` for
 /// documentation; each names the new spec as its file.
-fn github(report: &Report, new: &str) -> String {
+fn github(report: &Report, old: &str, new: &str) -> String {
     let mut out = String::new();
     for c in &report.changes {
         let kind = match c.level {
@@ -107,20 +112,48 @@ fn github(report: &Report, new: &str) -> String {
             Level::Addition => "warning",
             Level::Docs => "notice",
         };
+        // Removals point into the old spec, the rest into the new one.
+        let file = if c.rule.in_old_spec() { old } else { new };
+        let line = c.line.map(|l| format!(",line={l}")).unwrap_or_default();
         out.push_str(&format!(
-            "::{kind} file={},title={}::{}: {} ({})\n",
-            escape_property(new),
+            "::{kind} file={}{line},title={}::{}: {}{} ({})\n",
+            escape_property(file),
             escape_property(c.rule.id()),
             escape_data(&c.rust),
             escape_data(&c.message),
+            escape_data(&used_by(c, false)),
             escape_data(&c.spec)
         ));
     }
     out.push_str(&format!(
-        "::notice title=semver::the crate needs a {} version\n",
-        report.semver.as_str()
+        "::notice title=semver::{}\n",
+        match report.semver {
+            super::Semver::None => "the crate needs no new version".to_owned(),
+            semver => format!("the crate needs a {} version", semver.as_str()),
+        }
     ));
     out
+}
+
+/// The methods a changed type reaches (a reviewer's first question): the first three, and how
+/// many more; `code`: as Markdown code spans.
+fn used_by(c: &super::Change, code: bool) -> String {
+    if c.used_by.is_empty() {
+        return String::new();
+    }
+    let shown: Vec<String> = c
+        .used_by
+        .iter()
+        .take(3)
+        .map(|m| if code { code_span(m) } else { m.clone() })
+        .collect();
+    let more = c.used_by.len().saturating_sub(3);
+    let more = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    format!("; used by {}{more}", shown.join(", "))
 }
 
 /// Workflow command data: `%`, CR and LF escaped; other control characters (a terminal

@@ -52,6 +52,11 @@ impl Rule {
         out
     }
 
+    /// The change's pointer is in the old spec (what it reports is gone from the new one).
+    pub fn in_old_spec(self) -> bool {
+        self.id().ends_with("-removed")
+    }
+
     /// The rule of an id, if there is one.
     pub fn from_id(id: &str) -> Option<Rule> {
         Rule::ALL.iter().copied().find(|r| r.id() == id)

@@ -19,21 +19,23 @@ pub fn api_md(api: &Api, options: &Options) -> String {
         crate::escape::comment(&options.spec_label).replace('>', "&gt;"),
         docs::inline(first_line(&api.title))
     );
+    out.push_str(&features(api));
     for (index, group) in api.groups.iter().enumerate() {
-        let title = group.tag.as_deref().unwrap_or(&group.rust_name);
+        // Operations without a tag are grouped by path: said so, so that no heading repeats a
+        // tag's.
+        let title = match &group.tag {
+            Some(tag) => docs::inline(first_line(tag)),
+            None => format!("`{}` (untagged)", group.rust_name),
+        };
         out.push_str(&format!(
-            "\n## {}\n\nModule `operations::{}`.",
-            docs::inline(first_line(title)),
-            group.rust_name
+            "\n## {}\n\nModule `operations::{}`, feature `{}`.",
+            title, group.rust_name, group.feature
         ));
-        if let Some(first) = group
-            .description
-            .as_deref()
-            .map(|d| docs::sanitize(d).into_iter().next().unwrap_or_default())
-            .filter(|d| !d.is_empty())
-        {
-            out.push(' ');
-            out.push_str(&first);
+        // The tag's whole description, paragraphs kept.
+        let description = group.description.as_deref().map(docs::sanitize);
+        if let Some(lines) = description.filter(|l| !l.is_empty()) {
+            out.push_str("\n\n");
+            out.push_str(&lines.join("\n"));
         }
         out.push_str("\n\n| method | request | summary |\n|---|---|---|\n");
         for op in api.operations.iter().filter(|op| op.group == index) {
@@ -72,6 +74,36 @@ pub fn api_md(api: &Api, options: &Options) -> String {
     out
 }
 
+/// The cargo features: each with its tag and what it compiles.
+fn features(api: &Api) -> String {
+    if api.groups.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(
+        "\n## Cargo features\n\nOne per tag, all on by default; a program depending on the crate \
+         with `default-features = false` compiles only those it names.\n\n\
+         | feature | tag | operations | types |\n|---|---|---:|---:|\n",
+    );
+    for (group, cost) in api.groups.iter().zip(super::manifest::feature_costs(api)) {
+        let tag = group
+            .tag
+            .as_deref()
+            .map(|t| markdown_cell(&docs::code_span(t)))
+            .unwrap_or_else(|| "(untagged)".to_owned());
+        out.push_str(&format!(
+            "| `{}` | {tag} | {} | {} |\n",
+            group.feature, cost.operations, cost.types
+        ));
+    }
+    if api.other_schemas {
+        out.push_str("| `other-schemas` | the schemas no operation uses | | |\n");
+    }
+    if api.webhooks.is_some() {
+        out.push_str("| `webhooks` | receiving webhooks | | |\n");
+    }
+    out
+}
+
 /// The webhooks: each event type with its `WebhookEvent` variant, webhook and payload type.
 fn webhooks(api: &Api, hooks: &crate::ir::Webhooks) -> String {
     let name = |id: crate::ir::TypeId| api.ty(id).name.clone();
@@ -81,7 +113,7 @@ fn webhooks(api: &Api, hooks: &crate::ir::Webhooks) -> String {
         None => "no event-type property tells them apart".to_owned(),
     };
     let mut out = format!(
-        "\n## Webhooks\n\nModule `webhooks` (feature `webhooks`): `Verifier` checks a \
+        "\n## Receiving webhooks\n\nModule `webhooks` (feature `webhooks`): `Verifier` checks a \
          delivery, `WebhookEvent` decodes it, {told_apart}.\n\n\
          | event type | variant | webhook | payload |\n|---|---|---|---|\n"
     );

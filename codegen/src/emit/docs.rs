@@ -211,6 +211,18 @@ fn escape_inline(line: &str) -> String {
             rest = &rest[n..];
             continue;
         }
+        // `![alt](src)`: an image (a badge) is its alt text; `[text](https://..)`: a link
+        // kept (its text escaped); other brackets are escaped below (no intra-doc links).
+        if let Some((image, text, target, len)) = markdown_link(rest) {
+            let text = escape_inline(text);
+            if image {
+                out.push_str(&text);
+            } else {
+                out.push_str(&format!("[{text}]({target})"));
+            }
+            rest = &rest[len..];
+            continue;
+        }
         if rest.starts_with("https://") || rest.starts_with("http://") {
             let end = rest
                 .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | ')' | ']'))
@@ -239,9 +251,54 @@ fn escape_inline(line: &str) -> String {
     out
 }
 
+/// A Markdown image (`![alt](src)`, any source) or a link to a web page (`[text](https://..)`,
+/// whose text may be an image) at the start of `s`: (is an image, text, target, length).
+fn markdown_link(s: &str) -> Option<(bool, &str, &str, usize)> {
+    let image = s.starts_with("![");
+    let open = if image { 2 } else { 1 };
+    if !image && !s.starts_with('[') {
+        return None;
+    }
+    // The text ends at the `]` that closes it (a nested image's brackets included).
+    let mut depth = 0usize;
+    let mut close = None;
+    for (i, c) in s[open..].char_indices() {
+        match c {
+            '[' => depth += 1,
+            ']' if depth == 0 => {
+                close = Some(open + i);
+                break;
+            }
+            ']' => depth -= 1,
+            '\n' => return None,
+            _ => {}
+        }
+    }
+    let close = close?;
+    let after = s[close + 1..].strip_prefix('(')?;
+    let end = after.find(')')?;
+    let target = &after[..end];
+    if target.is_empty() || target.contains(char::is_whitespace) || target.contains('<') {
+        return None;
+    }
+    let web = target.starts_with("https://") || target.starts_with("http://");
+    if !image && !web {
+        return None;
+    }
+    Some((image, &s[open..close], target, close + 2 + end + 1))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn images_become_their_text_and_web_links_stay_links() {
+        assert_eq!(
+            sanitize("[![Run in Postman](https://run.pstmn.io/button.svg)](https://app.getpostman.com/run?x=1) and ![logo](logo.png) and [docs](https://example.com/a_b) but [ref] and [x](#/anchor)"),
+            vec!["[Run in Postman](https://app.getpostman.com/run?x=1) and logo and [docs](https://example.com/a_b) but \\[ref\\] and \\[x\\](#/anchor)"]
+        );
+    }
 
     #[test]
     fn markdown_is_made_safe() {

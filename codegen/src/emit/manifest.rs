@@ -83,6 +83,11 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         docs::inline(&api.title),
         docs::inline(&api.version)
     )];
+    lines.extend(dependency_doc(
+        api,
+        &options.crate_name,
+        &options.crate_version,
+    ));
     if let Some(description) = api.description.as_deref().filter(|d| !d.trim().is_empty()) {
         lines.push(String::new());
         lines.extend(docs::sanitize(description));
@@ -104,14 +109,17 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
                 .to_owned(),
         );
         lines.push(String::new());
-        for (index, group) in api.groups.iter().enumerate() {
-            let count = api.operations.iter().filter(|op| op.group == index).count();
-            let label = group.tag.as_deref().unwrap_or(&group.rust_name);
+        for (group, cost) in api.groups.iter().zip(feature_costs(api)) {
+            let label = match &group.tag {
+                Some(tag) => docs::code_span(tag),
+                None => "untagged".to_owned(),
+            };
             lines.push(format!(
-                "- [`{0}`](operations::{0}): {1} ({count} operation{2})",
+                "- [`{0}`](operations::{0}): {1} ({2}, feature `{3}`)",
                 group.rust_name,
-                docs::code_span(label),
-                if count == 1 { "" } else { "s" }
+                label,
+                plural(cost.operations, "operation"),
+                group.feature
             ));
         }
     } else {
@@ -121,7 +129,7 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         );
     }
     if !api.groups.is_empty() {
-        lines.extend(features_doc(api, &lib));
+        lines.extend(features_doc(api));
     }
     if let Some(hooks) = &api.webhooks {
         lines.extend(webhooks_doc(
@@ -299,12 +307,39 @@ fn webhooks_doc(hooks: &crate::ir::Webhooks, lib: &str, key_env: &str) -> Vec<St
              on by default, which adds the `ed25519-dalek`, `hmac`, `sha2` and `base64` crates."
         ),
         String::new(),
+    ]
+    .into_iter()
+    .chain(webhooks_example(hooks, lib, key_env))
+    .collect()
+}
+
+/// The crate docs' webhook example: only what works for this crate (no `from_env` when the
+/// spec declares no scheme the crate knows, since it would always fail).
+fn webhooks_example(hooks: &crate::ir::Webhooks, lib: &str, key_env: &str) -> Vec<String> {
+    let known = !matches!(hooks.scheme, crate::ir::WebhookScheme::Unknown);
+    let mut code = vec![
         "```no_run".to_owned(),
         format!("use {lib}::webhooks::{{Verifier, WebhookError, WebhookEvent}};"),
         String::new(),
         "/// `body` as received (before any JSON parsing), `headers` as received.".to_owned(),
         format!("fn receive(body: &[u8], headers: &{lib}::reqwest::header::HeaderMap) -> Result<(), WebhookError> {{"),
-        format!("    let verifier = Verifier::from_env()?; // {key_env}; build it once, at start-up"),
+    ];
+    if known {
+        code.push(format!(
+            "    let verifier = Verifier::from_env()?; // {key_env}; build it once, at start-up"
+        ));
+    } else {
+        code.extend([
+            "    // The spec declares no signature scheme this crate knows: build the verifier"
+                .to_owned(),
+            "    // for the one the API signs with (`Verifier::ed25519` takes a base64 public"
+                .to_owned(),
+            "    // key, `Verifier::standard` a `whsec_` secret).".to_owned(),
+            format!("    let key = std::env::var(\"{key_env}\").unwrap_or_default();"),
+            "    let verifier = Verifier::standard(key)?;".to_owned(),
+        ]);
+    }
+    code.extend([
         "    match verifier.unwrap(body, headers)? {".to_owned(),
         "        WebhookEvent::Other(json) => println!(\"unknown event: {json}\"),".to_owned(),
         "        event => println!(\"{:?}\", event.event_type()),".to_owned(),
@@ -312,38 +347,129 @@ fn webhooks_doc(hooks: &crate::ir::Webhooks, lib: &str, key_env: &str) -> Vec<St
         "    Ok(())".to_owned(),
         "}".to_owned(),
         "```".to_owned(),
+    ]);
+    code
+}
+
+/// What one feature compiles: its tag's operations and the types they use.
+pub(super) struct FeatureCost {
+    pub(super) operations: usize,
+    pub(super) types: usize,
+}
+
+/// The cost of each tag's feature, in `api.groups` order.
+pub(super) fn feature_costs(api: &Api) -> Vec<FeatureCost> {
+    (0..api.groups.len())
+        .map(|g| FeatureCost {
+            operations: api.operations.iter().filter(|op| op.group == g).count(),
+            types: api
+                .types
+                .iter()
+                .filter(|t| t.features.groups.contains(&g))
+                .count(),
+        })
+        .collect()
+}
+
+/// `1 operation`, `3 operations`.
+pub(super) fn plural(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
+/// The features the dependency snippet names: the example operation's tag, then the tags with
+/// the most operations (at most three in all).
+fn common_features(api: &Api) -> Vec<&str> {
+    let costs = feature_costs(api);
+    let mut order: Vec<usize> = (0..api.groups.len()).collect();
+    order.sort_by_key(|&g| std::cmp::Reverse(costs[g].operations));
+    // The example's tag first, so the snippet and the example below go together.
+    let first = example_operation(api).map(|op| op.group);
+    first
+        .into_iter()
+        .chain(order.into_iter().filter(|&g| Some(g) != first))
+        .take(3)
+        .map(|g| api.groups[g].feature.as_str())
+        .collect()
+}
+
+/// The operation the crate docs' example calls: the first that needs nothing but default
+/// parameters.
+fn example_operation(api: &Api) -> Option<&crate::ir::Operation> {
+    api.operations.iter().find(|op| {
+        op.path_params.is_empty()
+            && op.body.is_none()
+            && op.params_struct.as_ref().is_none_or(|ps| ps.derive_default)
+            && !op.deprecated
+    })
+}
+
+/// The first lines after the title: how to depend on the crate with only what a program
+/// calls, and what the default costs.
+fn dependency_doc(api: &Api, name: &str, version: &str) -> Vec<String> {
+    if api.groups.len() < 2 {
+        return Vec::new();
+    }
+    let features: Vec<String> = common_features(api)
+        .iter()
+        .map(|f| format!("\"{f}\""))
+        .collect();
+    vec![
+        String::new(),
+        format!(
+            "Every feature is on by default, which compiles all {} and {} (every tag's); a \
+             program compiles only the tags it calls with `default-features = false` (the \
+             features and what each compiles: *Cargo features* below):",
+            plural(api.operations.len(), "operation"),
+            plural(api.types.len(), "type")
+        ),
+        String::new(),
+        "```toml".to_owned(),
+        "[dependencies]".to_owned(),
+        format!(
+            "{name} = {{ version = \"{version}\", default-features = false, features = [{}] }}",
+            features.join(", ")
+        ),
+        "```".to_owned(),
     ]
 }
 
-/// The crate docs' section on cargo features.
-fn features_doc(api: &Api, lib: &str) -> Vec<String> {
-    let first = &api.groups[0].feature;
+/// The crate docs' section on cargo features: each with its tag and what it compiles.
+fn features_doc(api: &Api) -> Vec<String> {
     let mut lines = vec![
         String::new(),
         "# Cargo features".to_owned(),
         String::new(),
-        "One feature per tag (its name in kebab-case: the operations of a tag compile only \
-         with its feature, and each type only with a feature that uses it), all on by default."
+        "One feature per tag (the tag in kebab-case; a tag named like one of the crate's own \
+         features gets `-operations`): the operations of a tag compile only with its feature, \
+         and each type only with a feature that uses it. All are on by default."
             .to_owned(),
+        String::new(),
     ];
+    for (group, cost) in api.groups.iter().zip(feature_costs(api)) {
+        let label = match &group.tag {
+            Some(tag) => format!("the tag {}", docs::code_span(tag)),
+            None => format!("the untagged operations grouped as `{}`", group.rust_name),
+        };
+        lines.push(format!(
+            "- `{}`: {} ({}, {})",
+            group.feature,
+            label,
+            plural(cost.operations, "operation"),
+            plural(cost.types, "type")
+        ));
+    }
     if api.other_schemas {
         lines.push(format!(
-            "`{}` holds the component schemas no operation or webhook uses.",
+            "- `{}`: the component schemas no operation or webhook uses",
             super::OTHER_SCHEMAS
         ));
     }
-    lines.push(
-        "A program that calls a few operations compiles only those with, in its `Cargo.toml`:"
-            .to_owned(),
-    );
-    lines.push(String::new());
-    lines.push("```toml".to_owned());
-    lines.push("[dependencies]".to_owned());
-    lines.push(format!(
-        "{} = {{ version = \"*\", default-features = false, features = [\"{first}\"] }}",
-        lib.replace('_', "-")
-    ));
-    lines.push("```".to_owned());
+    if api.webhooks.is_some() {
+        lines.push(format!(
+            "- `{}`: receiving webhooks (the `webhooks` module and its signature crates)",
+            super::WEBHOOKS
+        ));
+    }
     lines
 }
 
@@ -377,13 +503,7 @@ fn example(api: &Api, options: &Options, lib: &str) -> Vec<String> {
         ));
         code.push("let client = Client::from_env()?;".into());
     }
-    let simple = api.operations.iter().find(|op| {
-        op.path_params.is_empty()
-            && op.body.is_none()
-            && op.params_struct.as_ref().is_none_or(|ps| ps.derive_default)
-            && !op.deprecated
-    });
-    if let Some(op) = simple {
+    if let Some(op) = example_operation(api) {
         let args = if op.params_struct.is_some() {
             "&Default::default()"
         } else {
@@ -408,7 +528,7 @@ fn example(api: &Api, options: &Options, lib: &str) -> Vec<String> {
         code.push("    Ok(_) => {}".into());
         code.push("}".into());
     }
-    if let Some(op) = simple {
+    if let Some(op) = example_operation(api) {
         let args = if op.params_struct.is_some() {
             "&Default::default()"
         } else {

@@ -209,6 +209,10 @@ fn runtime_parts(types: &[TypeDef], operations: &[Operation]) -> RuntimeParts {
     parts
 }
 
+/// The features every crate may have besides its tags' (`default`, the component schemas no
+/// operation uses, receiving webhooks).
+const CRATE_FEATURES: &[&str] = &["default", "other-schemas", "webhooks"];
+
 /// Shared state of one lowering run.
 struct Lowerer<'a> {
     file: &'a Path,
@@ -267,7 +271,7 @@ impl<'a> Lowerer<'a> {
             group_names: Namespace::with_reserved(&["mod", "operations"]),
             // The crate's own features: `other-schemas`, `webhooks` (whether or not the spec has
             // webhooks, so that a tag's feature does not change when it gains some).
-            group_features: Namespace::with_reserved(&["default", "other-schemas", "webhooks"]),
+            group_features: Namespace::with_reserved(CRATE_FEATURES),
             shared_path_prefix: shared_path_prefix(api),
             components: HashMap::new(),
             memo: HashMap::new(),
@@ -328,9 +332,13 @@ impl<'a> Lowerer<'a> {
             .as_ref()
             .and_then(|tag| self.api.tags.iter().position(|t| &t.name == tag));
         let description = declared.and_then(|i| self.api.tags[i].description.clone());
-        let feature = self
-            .group_features
-            .claim_kebab(&naming::feature_name(&label));
+        // A tag named like one of the crate's own features (`Webhooks`, whose feature would
+        // clash with the one receiving webhooks) says what it holds: `webhooks-operations`.
+        let mut feature = naming::feature_name(&label);
+        if CRATE_FEATURES.contains(&feature.as_str()) {
+            feature.push_str("-operations");
+        }
+        let feature = self.group_features.claim_kebab(&feature);
         self.groups.push(Group {
             pointer: declared.map(|i| format!("#/tags/{i}")),
             feature,
