@@ -271,6 +271,12 @@ impl Lowerer<'_> {
         {
             return None;
         }
+        // Found by shape, a list is read with GET: a DELETE of a collection can take `limit`
+        // and `continue` and answer with list metadata (Kubernetes), and walking it would send
+        // the DELETE again per page. Settings and extensions may still name another method.
+        if wanted.is_none() && !route.starts_with("GET ") {
+            return None;
+        }
         let success = responses.iter().find(|r| r.status.is_success())?;
         let ResponseBody::Json(body) = &success.body else {
             return None;
@@ -772,6 +778,41 @@ mod tests {
             matches!(&p, Some(PageStyle::PageNumber { page, .. }) if page.param == "page" && page.field.as_deref() == Some("number")),
             "{p:?}"
         );
+    }
+
+    /// Only a GET is walked on its shape alone: Kubernetes' `deletecollection` takes
+    /// `continue` and `limit` and answers with list metadata, and each page would be another
+    /// DELETE. A setting may still name such an operation.
+    #[test]
+    fn only_reads_are_found_by_shape() {
+        let text = |method: &str| {
+            format!(
+                "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /items:\n    {method}:\n      operationId: list\n      parameters: [{{name: continue, in: query, schema: {{type: string}}}}, {{name: limit, in: query, schema: {{type: integer}}}}]\n      responses:\n        '200':\n          description: d\n          content:\n            application/json:\n              schema: {{type: object, properties: {{items: {{type: array, items: {{type: string}}}}, metadata: {{type: object, properties: {{continue: {{type: string}}}}}}}}}}\n"
+            )
+        };
+        let paged = |method: &str, settings: &Settings| {
+            let doc = crate::load::parse(Path::new("t.yml"), text(method).as_bytes()).unwrap();
+            let api = crate::lower::lower(&doc, settings).unwrap();
+            api.operations[0].pagination.is_some()
+        };
+        assert!(paged("get", &Settings::default()));
+        for method in ["delete", "put", "patch", "post"] {
+            assert!(!paged(method, &Settings::default()), "{method}");
+        }
+        let mut settings = Settings::default();
+        let configured = crate::options::OperationPagination {
+            style: crate::options::PageStyleName::Cursor,
+            param: Some("continue".into()),
+            items: None,
+            next: Some(FieldPath::parse("metadata.continue").unwrap()),
+            total: None,
+            has_more: None,
+        };
+        settings
+            .pagination
+            .operations
+            .insert("list".into(), configured);
+        assert!(paged("post", &settings));
     }
 
     #[test]
