@@ -195,6 +195,8 @@ impl Shape {
                 && (leaf == format!("next{param}")
                     || leaf == format!("next{bare}")
                     || (leaf == bare && norm(f.parent()) == "cursors")
+                    // Dropshot's `page_token` ← `next_page` (a token: the parameter says so).
+                    || (leaf == "nextpage" && param.ends_with("token"))
                     || (leaf == param && !f.names.is_empty() && f.names.len() > 1))
         });
         named
@@ -817,6 +819,14 @@ mod tests {
 
     #[test]
     fn cursors_offsets_last_ids_and_links_are_found() {
+        let dropshot = style(
+            "[{name: page_token, in: query, schema: {type: string}}, {name: limit, in: query, schema: {type: integer}}]",
+            "{type: object, properties: {items: {type: array, items: {type: string}}, next_page: {type: string, nullable: true}}}",
+        );
+        assert!(
+            matches!(&dropshot, Some(PageStyle::Cursor { cursor, .. }) if cursor.wire == "page_token"),
+            "{dropshot:?}"
+        );
         let cursor = style(
             "[{name: 'page[after]', in: query, schema: {type: string}}]",
             &format!("{{type: object, properties: {{{ITEMS}, meta: {{type: object, properties: {{cursors: {{type: object, properties: {{after: {{type: string}}, before: {{type: string}}}}}}}}}}}}}}"),
