@@ -52,7 +52,29 @@ fn dump(api: &Api) -> String {
         "features: {features:?} other-schemas: {}",
         api.other_schemas
     );
-    let _ = writeln!(o, "auth: {:?}, base_url: {:?}", api.auth, api.base_url);
+    let _ = writeln!(o, "base_url: {:?}", api.base_url);
+    for (i, c) in api.credentials.iter().enumerate() {
+        let main = if api.default_credential == Some(i) {
+            " main"
+        } else {
+            ""
+        };
+        let token = if api.token_credential == Some(i) {
+            " token"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            o,
+            "credential {} {:?} schemes={:?} env={:?}{main}{token}",
+            c.setter, c.kind, c.schemes, c.env
+        );
+    }
+    let _ = writeln!(
+        o,
+        "security: {}",
+        codegen::emit::requirement_words(api, &api.security)
+    );
     for t in &api.types {
         let module = format!("{:?}", t.module);
         let flags: Vec<&str> = [
@@ -176,6 +198,13 @@ fn dump(api: &Api) -> String {
             api.groups[op.group].rust_name,
             op.operation_id
         );
+        if let Some(security) = &op.security {
+            let _ = writeln!(
+                o,
+                "  security: {}",
+                codegen::emit::requirement_words(api, security)
+            );
+        }
         let l = &op.locals;
         let _ = writeln!(
             o,

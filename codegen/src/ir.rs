@@ -11,7 +11,16 @@ pub struct Api {
     pub base_url: Option<String>,
     /// The spec's server said plain http; the default is https.
     pub base_url_upgraded: bool,
-    pub auth: Auth,
+    /// The credentials a client can hold: the spec's security schemes, merged where two send
+    /// the same thing the same way.
+    pub credentials: Vec<Credential>,
+    /// The credential `ClientBuilder::api_key` sets: the main scheme's.
+    pub default_credential: Option<usize>,
+    /// The credential `ClientBuilder::token_source` feeds: the first OAuth2 client-credentials
+    /// one, else the first bearer one.
+    pub token_credential: Option<usize>,
+    /// The spec's top-level requirement, which operations without their own follow.
+    pub security: Security,
     /// The names that carry credentials, removed when a redirect leads to another origin.
     pub credential_names: CredentialNames,
     /// Every named type, in a deterministic order (claim order: components, then inline).
@@ -245,15 +254,68 @@ pub struct CredentialNames {
     pub query: Vec<String>,
 }
 
+/// A credential a client can hold: one or more of the spec's security schemes that send the
+/// same thing the same way (Telnyx's eight bearer schemes are one API key).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Auth {
-    None,
-    /// `Authorization: Bearer <key>`.
+pub struct Credential {
+    /// The first scheme's pointer (`#/components/securitySchemes/bearerAuth`).
+    pub pointer: String,
+    /// The spec's names of the schemes merged into it, in spec order.
+    pub schemes: Vec<String>,
+    /// The `ClientBuilder` method that sets it (`api_key` for the main one).
+    pub setter: String,
+    /// The variables `Client::from_env` reads it from: one, or two (user name and password,
+    /// client id and secret).
+    pub env: Vec<String>,
+    pub kind: CredentialKind,
+    /// The first scheme's description.
+    pub description: Option<String>,
+}
+
+/// How a credential is sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CredentialKind {
+    /// `Authorization: Bearer <token>` (http bearer, and OAuth2/OpenID Connect schemes
+    /// without a client-credentials flow: their token comes from elsewhere).
     Bearer,
-    /// `Authorization: Basic <base64 of the key>`, the key being `user:password`.
+    /// `Authorization: Basic`, from a user name and password.
     Basic,
-    /// A key sent in the named header.
-    ApiKeyHeader(String),
+    /// A key in a header (lowercase name), the query or a cookie.
+    ApiKey { location: KeyLocation, name: String },
+    /// An OAuth2 client-credentials flow: a token fetched from `token_url`.
+    OAuth {
+        token_url: TokenUrl,
+        /// The client id and secret go in the token request's form, not as HTTP Basic (the
+        /// spec's token endpoint requires them there).
+        secret_in_form: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum KeyLocation {
+    Header,
+    Query,
+    Cookie,
+}
+
+/// Where a token endpoint is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenUrl {
+    /// A path under the client's base URL (the spec's URL starts with one of its servers).
+    Base(String),
+    Absolute(String),
+}
+
+/// A security requirement: alternatives, each the credentials sent together (an empty one:
+/// none needed). No alternative: nothing is sent.
+pub type Security = Vec<Vec<Need>>;
+
+/// One credential of an alternative, with the OAuth2 scopes it asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Need {
+    /// Index into `Api::credentials`.
+    pub credential: usize,
+    pub scopes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -571,6 +633,8 @@ pub struct Operation {
     /// The field of the parameters struct that holds an optional `Idempotency-Key` header:
     /// when the caller leaves it unset, each call sends a new key, the same on every retry.
     pub idempotency_key: Option<String>,
+    /// The operation's own security requirement; `None`: the API's (`Api::security`).
+    pub security: Option<Security>,
 }
 
 impl Operation {

@@ -168,6 +168,12 @@ pub fn env_prefix(raw: &str) -> String {
     snake(raw).to_uppercase()
 }
 
+/// `SCREAMING_SNAKE_CASE` name of a constant (`oauth_client_credentials` →
+/// `OAUTH_CLIENT_CREDENTIALS`).
+pub fn const_name(raw: &str) -> String {
+    snake(raw.trim_start_matches("r#")).to_uppercase()
+}
+
 /// A valid Cargo package name from arbitrary text (`My API v2` → `my-api-v2`).
 pub fn crate_name(raw: &str) -> String {
     let name = snake(raw).replace('_', "-");

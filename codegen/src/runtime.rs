@@ -31,6 +31,7 @@ macro_rules! runtime_file {
 /// modules are public and what the crate root re-exports come from the runtime's own
 /// `lib.rs` ([`modules`]).
 pub const FILES: &[RuntimeFile] = &[
+    runtime_file!("auth.rs", Operations),
     runtime_file!("client.rs", Operations),
     runtime_file!("enums.rs", StringEnums),
     runtime_file!("error.rs", Always),
@@ -59,7 +60,10 @@ const SPEC_MODULES: &[(&str, RuntimePart)] = &[
 /// itself, generated: `cargo xtask harness`).
 pub const CONTRACT: &[(&str, &str)] = &[
     ("settings", "DEFAULT_BASE_URL"),
-    ("settings", "AUTH_HEADER"),
+    ("settings", "CREDENTIALS"),
+    ("settings", "DEFAULT_CREDENTIAL"),
+    ("settings", "TOKEN_CREDENTIAL"),
+    ("settings", "SECURITY"),
     ("settings", "CREDENTIAL_HEADERS"),
     ("settings", "CREDENTIAL_QUERY"),
     ("settings", "ENV_API_KEY"),
@@ -317,38 +321,46 @@ pub fn type_method_names() -> &'static BTreeSet<String> {
 /// (its own, those of the traits it implements or derives, and std's blanket ones).
 pub fn client_names() -> &'static BTreeSet<String> {
     static NAMES: OnceLock<BTreeSet<String>> = OnceLock::new();
-    NAMES.get_or_init(|| {
-        let mut names: BTreeSet<String> = BLANKET_METHODS
-            .iter()
-            .chain(CONVENTIONAL_NAMES)
-            .map(|s| (*s).to_owned())
-            .collect();
-        for file in FILES {
-            // The runtime is the generator's own source: a parse failure is caught by the
-            // unit test below, long before any user sees it.
-            if let Ok(parsed) = syn::parse_file(file.source) {
-                collect_client_names(&parsed.items, &mut names);
-            }
+    NAMES.get_or_init(|| names_of("Client"))
+}
+
+/// The names `ClientBuilder` already has, which a credential's setter must not take.
+pub fn builder_names() -> &'static BTreeSet<String> {
+    static NAMES: OnceLock<BTreeSet<String>> = OnceLock::new();
+    NAMES.get_or_init(|| names_of("ClientBuilder"))
+}
+
+fn names_of(ty: &str) -> BTreeSet<String> {
+    let mut names: BTreeSet<String> = BLANKET_METHODS
+        .iter()
+        .chain(CONVENTIONAL_NAMES)
+        .map(|s| (*s).to_owned())
+        .collect();
+    for file in FILES {
+        // The runtime is the generator's own source: a parse failure is caught by the
+        // unit test below, long before any user sees it.
+        if let Ok(parsed) = syn::parse_file(file.source) {
+            collect_names(ty, &parsed.items, &mut names);
         }
-        names
-    })
+    }
+    names
 }
 
-fn is_client(ty: &syn::Type) -> bool {
-    matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Client"))
+fn is_named(ty: &syn::Type, name: &str) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == name))
 }
 
-fn collect_client_names(items: &[syn::Item], names: &mut BTreeSet<String>) {
+fn collect_names(ty: &str, items: &[syn::Item], names: &mut BTreeSet<String>) {
     for item in items {
         match item {
-            syn::Item::Impl(block) if is_client(&block.self_ty) => {
+            syn::Item::Impl(block) if is_named(&block.self_ty, ty) => {
                 for item in &block.items {
                     if let syn::ImplItem::Fn(f) = item {
                         names.insert(f.sig.ident.to_string());
                     }
                 }
             }
-            syn::Item::Struct(s) if s.ident == "Client" => {
+            syn::Item::Struct(s) if s.ident == ty => {
                 for attr in &s.attrs {
                     if !attr.path().is_ident("derive") {
                         continue;

@@ -41,6 +41,14 @@
 //! # }
 //! ```
 //!
+//! # Authentication
+//!
+//! The credentials a client can hold, each set by a `ClientBuilder` method and read by `Client::from_env` from its variables (the spec's security schemes, merged where two send the same thing the same way):
+//!
+//! - `api_key(key)`, `TELNYX_API_KEY`: `Authorization: Bearer <token>` (scheme `bearerAuth`).
+//!
+//! Operations send `api_key` unless their docs say otherwise: each sends the first alternative of its requirement whose credentials the client holds, and none to another origin; one it cannot meet fails with `Error::Auth` before anything is sent. A bearer token that changes can come from your own `TokenSource` (`ClientBuilder::token_source`), asked again once after a 401.
+//!
 //! # Retries
 //!
 //! A request is sent again, up to 2 times (`ClientBuilder::max_retries`), after a connection error, a timeout or an answer with status 408, 409, 429 or any 5xx; a `Retry-After` of the server sets the wait, else it doubles from 500 ms. Every method is retried alike, as the API's own SDKs do.
@@ -73,6 +81,13 @@ pub mod query;
 pub mod types;
 #[rustfmt::skip]
 pub mod operations;
+
+#[cfg(feature = "call-recordings")]
+#[rustfmt::skip]
+mod auth;
+
+#[cfg(feature = "call-recordings")]
+pub use auth::{TokenFuture, TokenSource};
 
 #[cfg(feature = "call-recordings")]
 #[rustfmt::skip]

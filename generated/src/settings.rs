@@ -3,14 +3,45 @@
 //! What the spec and the generator settings decide for the client: base URL,
 //! authentication, environment variables, timeouts and the retry policy.
 
+use crate::auth::{CredentialSpec, Need, Requirement, Sent};
 use crate::client::RetryPolicy;
 use std::time::Duration;
 
 /// The default base URL: `https://api.telnyx.com/v2`, the spec's first server.
 pub const DEFAULT_BASE_URL: Option<&str> = Some("https://api.telnyx.com/v2");
 
-/// `Authorization: Bearer <key>`: the header and the prefix of its value.
-pub(crate) const AUTH_HEADER: Option<(&str, &str)> = Some(("authorization", "Bearer "));
+/// The credentials a client can hold: the spec's security schemes, merged where two
+/// send the same thing the same way. Operations refer to them by index.
+pub(crate) const CREDENTIALS: &[CredentialSpec] = &[
+    CredentialSpec {
+        schemes: "bearerAuth",
+        setter: "api_key",
+        env: &["TELNYX_API_KEY"],
+        sent: Sent::Header("authorization", "Bearer "),
+    },
+];
+
+/// The index of `bearerAuth` in [`CREDENTIALS`].
+pub(crate) const CREDENTIAL_API_KEY: usize = 0;
+
+/// The credential [`ClientBuilder::api_key`](crate::ClientBuilder::api_key) sets: the
+/// main scheme's.
+pub(crate) const DEFAULT_CREDENTIAL: Option<usize> = Some(CREDENTIAL_API_KEY);
+
+/// The credential a [`TokenSource`](crate::TokenSource) feeds: OAuth2's, else a bearer
+/// token's.
+pub(crate) const TOKEN_CREDENTIAL: Option<usize> = Some(CREDENTIAL_API_KEY);
+
+/// What operations without a `security` of their own need: the spec's top-level
+/// requirement (alternatives of credentials sent together).
+pub(crate) const SECURITY: Requirement = &[
+    &[
+        Need {
+            credential: CREDENTIAL_API_KEY,
+            scopes: &[],
+        },
+    ],
+];
 
 /// Headers that carry a credential of one of the spec's security schemes, removed on a
 /// redirect to another origin (besides `Authorization`, cookies and sensitive values).

@@ -45,6 +45,8 @@ struct Row {
     generate_secs: f64,
     /// The lists found paginated, by style (`12: 9 page, 3 cursor`).
     paginated: String,
+    /// The credentials and the schemes merged into each (see [`credentials`]).
+    credentials: String,
     check_secs: Option<f64>,
     /// `ok/total` features checked alone, when asked for.
     features: String,
@@ -115,11 +117,59 @@ fn read_manifest(path: &Path) -> Result<Vec<Entry>, String> {
 fn generate(
     spec: &Path,
     options: &Options,
-) -> Result<(codegen::GeneratedCrate, String), codegen::Error> {
+) -> Result<(codegen::GeneratedCrate, String, String), codegen::Error> {
     let doc = codegen::load::load(spec)?;
     let api = codegen::lower::lower(&doc, &options.settings)?;
     let krate = codegen::emit::emit(&api, options)?;
-    Ok((krate, paginated(&api)))
+    Ok((krate, paginated(&api), credentials(&api)))
+}
+
+/// The credentials found, with the schemes merged into each, and how many operations have
+/// a requirement of their own: `api_key ← bearerAuth, BearerAuth (bearer); 12 own (10 none)`.
+pub fn credentials(api: &codegen::ir::Api) -> String {
+    use codegen::ir::{CredentialKind, KeyLocation};
+    if api.credentials.is_empty() {
+        return "none".to_owned();
+    }
+    let mut parts: Vec<String> = api
+        .credentials
+        .iter()
+        .map(|c| {
+            let kind = match &c.kind {
+                CredentialKind::Bearer => "bearer".to_owned(),
+                CredentialKind::Basic => "basic".to_owned(),
+                CredentialKind::ApiKey { location, name } => {
+                    let at = match location {
+                        KeyLocation::Header => "header",
+                        KeyLocation::Query => "query",
+                        KeyLocation::Cookie => "cookie",
+                    };
+                    format!("{at} {name}")
+                }
+                CredentialKind::OAuth { .. } => "oauth2 client credentials".to_owned(),
+            };
+            format!("{} <- {} ({kind})", c.setter, c.schemes.join(", "))
+        })
+        .collect();
+    let own = api
+        .operations
+        .iter()
+        .filter(|op| op.security.is_some())
+        .count();
+    let none = api
+        .operations
+        .iter()
+        .filter(|op| op.security.as_ref().is_some_and(Vec::is_empty))
+        .count();
+    let alternatives = api
+        .operations
+        .iter()
+        .filter(|op| op.security.as_ref().unwrap_or(&api.security).len() > 1)
+        .count();
+    parts.push(format!(
+        "{own} with their own requirement ({none} none), {alternatives} with alternatives"
+    ));
+    parts.join("; ")
 }
 
 /// The operations found paginated, by style: `12: 9 page, 3 cursor` (`0` for none).
@@ -188,9 +238,9 @@ pub fn run(config: &Config) -> Result<bool, String> {
         let started = Instant::now();
         let generated = generate(&corpus_dir.join(&entry.path), &options);
         let generate_secs = started.elapsed().as_secs_f64();
-        let (generated, paginated) = match generated {
-            Ok((krate, paginated)) => (Ok(krate), paginated),
-            Err(e) => (Err(e), String::new()),
+        let (generated, paginated, credentials) = match generated {
+            Ok((krate, paginated, credentials)) => (Ok(krate), paginated, credentials),
+            Err(e) => (Err(e), String::new(), String::new()),
         };
         let mut row = Row {
             path: entry.path.clone(),
@@ -199,6 +249,7 @@ pub fn run(config: &Config) -> Result<bool, String> {
             schemas: entry.schemas.clone(),
             generate_secs,
             paginated,
+            credentials,
             check_secs: None,
             features: String::new(),
             result: String::new(),
@@ -462,6 +513,9 @@ fn print_row(row: &Row) {
     );
     if !row.paginated.is_empty() {
         println!("    paginated: {}", row.paginated);
+    }
+    if !row.credentials.is_empty() {
+        println!("    credentials: {}", row.credentials);
     }
     if let Some(e) = &row.examples {
         println!(

@@ -2,6 +2,7 @@
 //! retries, timeouts and a bounded body. What differs between APIs (base URL,
 //! authentication, environment variables, retry policy) comes from `settings.rs`.
 
+use crate::auth::{Credentials, Requirement, Secret, TokenSource};
 use crate::error::Error;
 use crate::query::QueryString;
 use crate::redirect;
@@ -36,7 +37,7 @@ pub(crate) struct RetryPolicy {
 pub struct Client {
     http: reqwest::Client,
     base_url: String,
-    auth: Option<(HeaderName, HeaderValue)>,
+    credentials: Arc<Credentials>,
     timeout: Option<Duration>,
     max_retries: u32,
     retry_initial_delay: Duration,
@@ -51,7 +52,7 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.base_url)
-            .field("auth", &self.auth.as_ref().map(|_| "<redacted>"))
+            .field("credentials", &self.credentials)
             .field("timeout", &self.timeout)
             .field("max_retries", &self.max_retries)
             .field("max_body_bytes", &self.max_body_bytes)
@@ -71,26 +72,45 @@ impl Client {
         ClientBuilder::default()
     }
 
-    /// A client configured from the environment: the API key from
-    /// [`ENV_API_KEY`](crate::ENV_API_KEY) (required when the API authenticates) and the base
-    /// URL from [`ENV_BASE_URL`](crate::ENV_BASE_URL) (optional).
+    /// A client configured from the environment: each credential from its variables (the
+    /// API key from [`ENV_API_KEY`](crate::ENV_API_KEY); the crate docs list the others),
+    /// those set, and the base URL from [`ENV_BASE_URL`](crate::ENV_BASE_URL) (optional).
+    /// Fails when the API needs a credential and none is set.
     pub fn from_env() -> Result<Self, Error> {
         let mut builder = Self::builder();
-        if settings::AUTH_HEADER.is_some() {
-            match std::env::var(settings::ENV_API_KEY) {
-                Ok(key) if !key.trim().is_empty() => builder = builder.api_key(key),
-                _ => {
-                    return Err(Error::Config(format!(
-                        "environment variable {} is not set",
-                        settings::ENV_API_KEY
-                    )))
-                }
+        let var = |name: &str| {
+            std::env::var(name)
+                .ok()
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        for (index, spec) in settings::CREDENTIALS.iter().enumerate() {
+            let secret = match (spec.env, &spec.sent) {
+                ([key], _) => var(key).map(Secret::Key),
+                ([first, second], crate::auth::Sent::Basic) => var(first)
+                    .zip(var(second))
+                    .map(|(user, password)| Secret::Basic { user, password }),
+                ([first, second], _) => var(first)
+                    .zip(var(second))
+                    .map(|(id, secret)| Secret::ClientCredentials { id, secret }),
+                _ => None,
+            };
+            if let Some(secret) = secret {
+                builder = builder.credential(index, secret);
             }
         }
-        if let Ok(url) = std::env::var(settings::ENV_BASE_URL) {
-            if !url.trim().is_empty() {
-                builder = builder.base_url(url);
-            }
+        if builder.credentials.iter().all(Option::is_none) && needs_credentials() {
+            let names: Vec<&str> = settings::CREDENTIALS
+                .iter()
+                .flat_map(|spec| spec.env.iter().copied())
+                .collect();
+            return Err(Error::Config(format!(
+                "no credential in the environment: set {}",
+                names.join(" or ")
+            )));
+        }
+        if let Some(url) = var(settings::ENV_BASE_URL) {
+            builder = builder.base_url(url);
         }
         builder.build()
     }
@@ -163,7 +183,8 @@ impl Client {
     }
 
     /// A request to `url` with the headers and timeout every request gets; `credentials`: the
-    /// API's own origin, which alone gets the key and the headers the caller marked sensitive.
+    /// API's own origin, which alone gets the headers the caller marked sensitive (the spec's
+    /// credentials are added when the request is sent, to the API's origin only).
     pub(crate) fn start(
         &self,
         method: Method,
@@ -175,11 +196,6 @@ impl Client {
             .http
             .request(method, url)
             .header(reqwest::header::ACCEPT, accept);
-        if credentials {
-            if let Some((name, value)) = &self.auth {
-                request = request.header(name.clone(), value.clone());
-            }
-        }
         if !self.extra_headers.is_empty() {
             let mut headers = (*self.extra_headers).clone();
             if !credentials {
@@ -196,24 +212,41 @@ impl Client {
     /// What every generated method does: builds its request now (`build`), and when the
     /// call is awaited sends it and decodes the response (`decode`, a match on the status).
     /// Generated code is then plain functions, not a state machine per operation.
+    /// `security` is the operation's requirement: the credentials are chosen (or the call
+    /// refused) before anything is sent.
     pub(crate) fn call<T: Send + 'static>(
         &self,
         template: &'static str,
+        security: Requirement,
         build: impl FnOnce() -> Result<RequestBuilder, Error>,
         decode: fn(RawResponse) -> Result<ApiResponse<T>, Error>,
     ) -> Call<'_, T> {
         let request = build();
-        Call::new(async move { decode(self.send(template, request?).await?) })
+        Call::new(async move { decode(self.send(template, security, request?).await?) })
     }
 
-    /// Sends a request, retrying as the policy allows, and reads the whole body up to the
-    /// configured limit. `template` is the spec's path, for tracing.
+    /// Whether `url` is on the API's origin, the only one credentials are sent to.
+    fn is_api_origin(&self, url: &reqwest::Url) -> bool {
+        reqwest::Url::parse(&self.base_url).is_ok_and(|base| redirect::same_origin(&base, url))
+    }
+
+    /// Sends a request with the credentials `security` asks for, retrying as the policy
+    /// allows, and reads the whole body up to the configured limit. `template` is the spec's
+    /// path, for tracing. A 401 to a request that carried an OAuth2 token renews the token and
+    /// sends the request once more (not counted as a retry).
     async fn send(
         &self,
         template: &'static str,
+        security: Requirement,
         request: RequestBuilder,
     ) -> Result<RawResponse, Error> {
         let request = request.build().map_err(Error::from_reqwest)?;
+        let needs = if self.is_api_origin(request.url()) {
+            self.credentials.choose(security)?
+        } else {
+            &[]
+        };
+        let mut renewed = false;
         let mut attempt: u32 = 0;
         loop {
             let span = tracing::debug_span!(
@@ -224,11 +257,21 @@ impl Client {
                 status = tracing::field::Empty,
             );
             // Bodies are always buffered bytes, so a request can always be cloned.
-            let this_attempt = request.try_clone().ok_or_else(|| {
+            let mut this_attempt = request.try_clone().ok_or_else(|| {
                 Error::InvalidRequest("the request body cannot be resent".to_owned())
             })?;
+            let tokens = self.credentials.apply(needs, &mut this_attempt).await?;
             let result =
                 tracing::Instrument::instrument(self.attempt(this_attempt), span.clone()).await;
+            if !renewed
+                && !tokens.is_empty()
+                && matches!(&result, Ok(r) if r.status() == StatusCode::UNAUTHORIZED)
+            {
+                renewed = true;
+                tokens.iter().for_each(crate::auth::SentToken::refuse);
+                tracing::debug!(parent: &span, "token refused: renewing it");
+                continue;
+            }
             let retry = match &result {
                 Ok(response) => {
                     span.record("status", response.status().as_u16());
@@ -301,7 +344,9 @@ impl Client {
 /// Configures a [`Client`].
 #[derive(Clone, Default)]
 pub struct ClientBuilder {
-    api_key: Option<String>,
+    /// By index in `settings::CREDENTIALS`.
+    credentials: Vec<Option<Secret>>,
+    token_source: Option<Arc<dyn TokenSource>>,
     base_url: Option<String>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
@@ -317,7 +362,15 @@ pub struct ClientBuilder {
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field(
+                "credentials",
+                &settings::CREDENTIALS
+                    .iter()
+                    .zip(&self.credentials)
+                    .filter(|(_, secret)| secret.is_some())
+                    .map(|(spec, _)| spec.setter)
+                    .collect::<Vec<_>>(),
+            )
             .field("base_url", &self.base_url)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
@@ -328,9 +381,29 @@ impl fmt::Debug for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// The API key (sent as the spec's security scheme says; never logged).
-    pub fn api_key(mut self, key: impl Into<String>) -> Self {
-        self.api_key = Some(key.into());
+    /// The API key: the credential of the spec's main security scheme (the crate docs say
+    /// which and how it is sent; never logged).
+    pub fn api_key(self, key: impl Into<String>) -> Self {
+        match settings::DEFAULT_CREDENTIAL {
+            Some(index) => self.credential(index, Secret::Key(key.into())),
+            None => self,
+        }
+    }
+
+    /// Sets the credential at `index` of `settings::CREDENTIALS` (the generated setters).
+    pub(crate) fn credential(mut self, index: usize, secret: Secret) -> Self {
+        if self.credentials.len() <= index {
+            self.credentials.resize(index + 1, None);
+        }
+        self.credentials[index] = Some(secret);
+        self
+    }
+
+    /// Tokens from your own [`TokenSource`](crate::TokenSource) (an authorization-code flow,
+    /// a secrets vault...) for the API's OAuth2 or bearer credential; each is sent as
+    /// `Authorization: Bearer`, and a 401 asks the source for a fresh one once.
+    pub fn token_source(mut self, source: impl TokenSource) -> Self {
+        self.token_source = Some(Arc::new(source));
         self
     }
 
@@ -407,16 +480,22 @@ impl ClientBuilder {
     }
 
     /// Checks the configuration and builds the client.
-    pub fn build(self) -> Result<Client, Error> {
-        let auth = match (settings::AUTH_HEADER, &self.api_key) {
-            (None, _) => None,
-            (Some(_), None) => {
+    pub fn build(mut self) -> Result<Client, Error> {
+        if let Some(source) = self.token_source.take() {
+            let Some(index) = settings::TOKEN_CREDENTIAL else {
                 return Err(Error::Config(
-                    "no API key: call `ClientBuilder::api_key`".to_owned(),
-                ))
-            }
-            (Some((name, prefix)), Some(key)) => Some(auth_header(name, prefix, key)?),
-        };
+                    "a token source was given, but the API takes no OAuth2 or bearer token"
+                        .to_owned(),
+                ));
+            };
+            self = self.credential(index, Secret::Tokens(source));
+        }
+        if self.credentials.iter().all(Option::is_none) && needs_credentials() {
+            return Err(Error::Config(format!(
+                "no credential: the API needs {}",
+                crate::auth::describe(settings::SECURITY)
+            )));
+        }
         let base_url = match self.base_url.as_deref().or(settings::DEFAULT_BASE_URL) {
             Some(url) => url.trim_end_matches('/').to_owned(),
             None => {
@@ -445,11 +524,13 @@ impl ClientBuilder {
                 .build()
                 .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
         };
+        let timeout = self.timeout.unwrap_or(settings::DEFAULT_TIMEOUT);
+        let credentials = Credentials::new(self.credentials, &http, &base_url, timeout)?;
         Ok(Client {
             http,
             base_url,
-            auth,
-            timeout: Some(self.timeout.unwrap_or(settings::DEFAULT_TIMEOUT)),
+            credentials: Arc::new(credentials),
+            timeout: Some(timeout),
             max_retries: self.max_retries.unwrap_or(settings::DEFAULT_MAX_RETRIES),
             retry_initial_delay: self
                 .retry_initial_delay
@@ -463,30 +544,6 @@ impl ClientBuilder {
             extra_query: Arc::default(),
         })
     }
-}
-
-/// The authentication header: its name and `prefix` + key as a value marked sensitive, so
-/// that it never shows in `Debug` output.
-pub(crate) fn auth_header(
-    name: &str,
-    prefix: &str,
-    key: &str,
-) -> Result<(HeaderName, HeaderValue), Error> {
-    let name = HeaderName::from_bytes(name.as_bytes())
-        .map_err(|_| Error::Config(format!("the API key header name {name:?} is invalid")))?;
-    // HTTP Basic: the key is `user:password`, sent base64-encoded (RFC 7617).
-    let key = if prefix == "Basic " {
-        base64(key.as_bytes())
-    } else {
-        key.to_owned()
-    };
-    let mut value = HeaderValue::from_str(&format!("{prefix}{key}")).map_err(|_| {
-        Error::Config(format!(
-            "the value for the {name} header has invalid characters"
-        ))
-    })?;
-    value.set_sensitive(true);
-    Ok((name, value))
 }
 
 /// Standard base64 with padding (RFC 4648), for Basic credentials.
@@ -507,6 +564,16 @@ pub(crate) fn base64(bytes: &[u8]) -> String {
         }
     }
     out
+}
+
+/// Whether the API's main requirement (the spec's top-level `security`) needs a credential:
+/// then a client without any is a mistake caught when it is built.
+fn needs_credentials() -> bool {
+    !settings::CREDENTIALS.is_empty()
+        && !settings::SECURITY.is_empty()
+        && settings::SECURITY
+            .iter()
+            .all(|alternative| !alternative.is_empty())
 }
 
 /// Options for the requests of one [`Client::with_options`] clone.

@@ -59,6 +59,10 @@ pub enum Error {
     /// with the request body, more than ten in a row, or to something that is not a URL.
     #[error("redirect not followed: {0}")]
     Redirect(String),
+    /// Authentication failed before the request was sent: the client holds no credential the
+    /// operation takes, or the OAuth2 token endpoint refused or failed.
+    #[error("authentication: {0}")]
+    Auth(String),
     /// A page stream stopped: the server did not move on to a new page (a list that would
     /// never end), or the stream reached its maximum number of pages.
     #[error("pagination stopped: {0}")]
@@ -78,6 +82,7 @@ impl Error {
             | Self::InvalidRequest(_)
             | Self::Encode(_)
             | Self::Redirect(_)
+            | Self::Auth(_)
             | Self::Pagination(_) => None,
         }
     }

@@ -17,6 +17,7 @@
 // Every generated crate declares and re-exports these modules as written here (codegen reads
 // this file: `runtime::modules`), each under the features whose items use it. The `harness/`
 // paths are stand-ins for the modules a generated crate writes from its spec.
+mod auth;
 mod client;
 mod enums;
 mod error;
@@ -39,6 +40,7 @@ mod settings;
 mod webhook_events;
 pub mod webhooks;
 
+pub use auth::{TokenFuture, TokenSource};
 pub use client::{Client, ClientBuilder, RequestOptions};
 pub use error::{ApiError, Error};
 pub use error_body::ErrorBody;

@@ -2,19 +2,50 @@
 //! arguments, bodies and return types.
 
 use super::{keyed, same_type, Differ, Pair, Rule, Side};
-use crate::ir::{Api, Auth, BodyKind, Operation, Param, ResponseBody};
+use crate::ir::{Api, BodyKind, Credential, Operation, Param, ResponseBody};
 use std::collections::BTreeSet;
 
 impl Differ<'_> {
     pub(super) fn api_level(&mut self) {
         let (old, new) = (self.old, self.new);
-        if old.auth != new.auth {
+        fn main(api: &Api) -> Option<&crate::ir::CredentialKind> {
+            api.default_credential.map(|i| &api.credentials[i].kind)
+        }
+        if main(old) != main(new) {
+            let pointer = new
+                .default_credential
+                .map(|i| new.credentials[i].pointer.clone())
+                .unwrap_or_else(|| "#/components/securitySchemes".to_owned());
             self.push(
                 Rule::SecuritySchemeChanged,
-                "#/components/securitySchemes",
+                &pointer,
                 "ClientBuilder::api_key",
-                &[&auth(&new.auth), &auth(&old.auth)],
+                &[&main_credential(new), &main_credential(old)],
             );
+        }
+        // Setters are keyed by name: a user's code calls them.
+        fn setters(api: &Api) -> Vec<(String, &Credential)> {
+            api.credentials
+                .iter()
+                .map(|c| (c.setter.clone(), c))
+                .collect()
+        }
+        for pair in keyed(setters(old), setters(new)) {
+            match pair {
+                Pair::Removed(c) => self.push(
+                    Rule::CredentialRemoved,
+                    &c.pointer,
+                    format!("ClientBuilder::{}", c.setter),
+                    &[&c.setter, &crate::escape::code_span(&c.schemes.join(", "))],
+                ),
+                Pair::Added(c) => self.push(
+                    Rule::CredentialAdded,
+                    &c.pointer,
+                    format!("ClientBuilder::{}", c.setter),
+                    &[&c.setter, &crate::emit::describe_credential(&c.kind)],
+                ),
+                Pair::Both(..) => {}
+            }
         }
         if old.base_url != new.base_url {
             let url = |api: &Api| format!("{:?}", api.base_url.as_deref().unwrap_or("none"));
@@ -95,6 +126,19 @@ impl Differ<'_> {
                 at,
                 method(after),
                 &[&args(new, after), &args(old, before)],
+            );
+        }
+        // Compared in words (by setter): credential indexes move when schemes are added.
+        let words = |api: &Api, op: &Operation| {
+            crate::emit::requirement_words(api, op.security.as_ref().unwrap_or(&api.security))
+        };
+        let (was, is) = (words(old, before), words(new, after));
+        if was != is {
+            self.push(
+                Rule::OperationSecurityChanged,
+                at,
+                method(after),
+                &[&is, &was],
             );
         }
         self.method_arguments(before, after);
@@ -359,11 +403,10 @@ fn route(op: &Operation) -> String {
     format!("{} {}", op.method.as_str(), op.path)
 }
 
-fn auth(auth: &Auth) -> String {
-    match auth {
-        Auth::None => "no credentials".into(),
-        Auth::Bearer => "`Authorization: Bearer <key>`".into(),
-        Auth::Basic => "`Authorization: Basic <user:password>`".into(),
-        Auth::ApiKeyHeader(name) => format!("the key in the `{name}` header"),
+/// What `api_key` sends, in words.
+fn main_credential(api: &Api) -> String {
+    match api.default_credential {
+        Some(i) => crate::emit::describe_credential(&api.credentials[i].kind),
+        None => "no credentials".into(),
     }
 }

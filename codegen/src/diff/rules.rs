@@ -67,6 +67,10 @@ rules! {
     // The API as a whole.
     SecuritySchemeChanged = "security-scheme-changed", Breaking,
         "requests authenticate with {}, no longer {}: a key configured for the old scheme is sent where the server no longer reads it";
+    CredentialRemoved = "credential-removed", Breaking,
+        "`ClientBuilder::{}` is gone (no operation uses {} any more): code that calls it no longer compiles";
+    CredentialAdded = "credential-added", Addition,
+        "new credential `ClientBuilder::{}`: {}";
     ServerUrlChanged = "server-url-changed", Addition,
         "the default base URL is {} (was {}); clients that set `base_url` are unaffected";
     FeatureRemoved = "feature-removed", Breaking,
@@ -76,6 +80,8 @@ rules! {
     DescriptionChanged = "description-changed", Docs,
         "the {} changed";
     // Operations.
+    OperationSecurityChanged = "operation-security-changed", Addition,
+        "the operation takes {} (was {}): a client without such a credential gets `Error::Auth` before sending";
     OperationRemoved = "operation-removed", Breaking,
         "`{}` is gone: calls to the method no longer compile";
     OperationAdded = "operation-added", Addition,

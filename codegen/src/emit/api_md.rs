@@ -20,6 +20,7 @@ pub fn api_md(api: &Api, options: &Options) -> String {
         docs::inline(first_line(&api.title))
     );
     out.push_str(&features(api));
+    out.push_str(&credentials(api));
     for (index, group) in api.groups.iter().enumerate() {
         // Operations without a tag are grouped by path: said so, so that no heading repeats a
         // tag's.
@@ -51,6 +52,13 @@ pub fn api_md(api: &Api, options: &Options) -> String {
             if op.deprecated {
                 method.push_str(" (deprecated)");
             }
+            // Credentials other than the API's: said where they apply.
+            if let Some(security) = &op.security {
+                method.push_str(&format!(
+                    " (credentials: {})",
+                    super::settings::requirement_words(api, security)
+                ));
+            }
             let summary = op
                 .summary
                 .as_deref()
@@ -70,6 +78,28 @@ pub fn api_md(api: &Api, options: &Options) -> String {
     }
     if let Some(hooks) = &api.webhooks {
         out.push_str(&webhooks(api, hooks));
+    }
+    out
+}
+
+/// The credentials: each with its setter, its schemes and how it is sent.
+fn credentials(api: &Api) -> String {
+    if api.credentials.is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        "\n## Credentials\n\nEvery operation sends {} unless its row says otherwise.\n\n\
+         | `ClientBuilder` method | schemes | sent as |\n|---|---|---|\n",
+        super::settings::requirement_words(api, &api.security)
+    );
+    for c in &api.credentials {
+        let schemes: Vec<String> = c.schemes.iter().map(|s| docs::code_span(s)).collect();
+        out.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            c.setter,
+            markdown_cell(&schemes.join(", ")),
+            markdown_cell(&super::settings::describe(&c.kind))
+        ));
     }
     out
 }

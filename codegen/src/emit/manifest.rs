@@ -2,7 +2,7 @@
 
 use super::docs;
 use super::GENERATED_MARKER;
-use crate::ir::{Api, Auth, ResponseBody};
+use crate::ir::{Api, CredentialKind, ResponseBody};
 use crate::naming;
 use crate::options::Options;
 use proc_macro2::TokenStream;
@@ -99,6 +99,7 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
     ));
     if api.runtime.needs(crate::ir::RuntimePart::Operations) {
         lines.extend(example(api, options, &lib));
+        lines.extend(credentials_doc(api, options));
         lines.extend(retries_doc(api, options));
         lines.push(String::new());
         lines.push("# Operations by tag".to_owned());
@@ -213,6 +214,74 @@ fn gated(name: &str, gate: Option<TokenStream>, items: Vec<TokenStream>) -> Toke
 
 /// The crate docs' section on the retry policy: what is retried, and what that means for
 /// requests that are not idempotent.
+/// The crate docs' section on credentials: each with its setter, its variables and how it is
+/// sent; how an operation picks one.
+fn credentials_doc(api: &Api, options: &Options) -> Vec<String> {
+    if api.credentials.is_empty() {
+        return Vec::new();
+    }
+    let mut lines = vec![
+        String::new(),
+        "# Authentication".to_owned(),
+        String::new(),
+        "The credentials a client can hold, each set by a `ClientBuilder` method and read by \
+         `Client::from_env` from its variables (the spec's security schemes, merged where two \
+         send the same thing the same way):"
+            .to_owned(),
+        String::new(),
+    ];
+    for (i, c) in api.credentials.iter().enumerate() {
+        let env: Vec<String> = c
+            .env
+            .iter()
+            .map(|e| format!("`{}`", options.env_var(e)))
+            .collect();
+        let setter = match &c.kind {
+            CredentialKind::Basic => format!("`{}(username, password)`", c.setter),
+            CredentialKind::OAuth { .. } => format!("`{}(client_id, client_secret)`", c.setter),
+            _ => format!("`{}(key)`", c.setter),
+        };
+        let main = if api.default_credential == Some(i) && c.setter != "api_key" {
+            " (also `api_key`)"
+        } else {
+            ""
+        };
+        let schemes: Vec<String> = c.schemes.iter().map(|s| docs::code_span(s)).collect();
+        lines.push(format!(
+            "- {setter}{main}, {}: {} ({} {}).",
+            env.join(" and "),
+            super::settings::describe(&c.kind),
+            if schemes.len() == 1 { "scheme" } else { "schemes" },
+            schemes.join(", ")
+        ));
+    }
+    lines.push(String::new());
+    let mut text = format!(
+        "Operations send {} unless their docs say otherwise: each sends the first \
+         alternative of its requirement whose credentials the client holds, and none to \
+         another origin; one it cannot meet fails with `Error::Auth` before anything is sent.",
+        super::settings::requirement_words(api, &api.security)
+    );
+    let oauth = api
+        .credentials
+        .iter()
+        .any(|c| matches!(c.kind, CredentialKind::OAuth { .. }));
+    if oauth {
+        text.push_str(
+            " OAuth2 tokens are fetched when first needed, kept until a minute before they \
+             expire, shared by concurrent calls, and renewed once after a 401; \
+             `ClientBuilder::token_source` takes tokens from your own `TokenSource` instead.",
+        );
+    } else if api.token_credential.is_some() {
+        text.push_str(
+            " A bearer token that changes can come from your own `TokenSource` \
+             (`ClientBuilder::token_source`), asked again once after a 401.",
+        );
+    }
+    lines.push(text);
+    lines
+}
+
 fn retries_doc(api: &Api, options: &Options) -> Vec<String> {
     use crate::ir::Method;
     let r = &options.settings.retry;
@@ -481,24 +550,31 @@ fn example(api: &Api, options: &Options, lib: &str) -> Vec<String> {
         format!("use {lib}::Client;"),
         String::new(),
     ];
-    match (&api.auth, &api.base_url) {
-        (Auth::None, Some(_)) => code.push("let client = Client::builder().build()?;".into()),
-        (Auth::None, None) => {
-            code.push("let client = Client::builder().base_url(\"https://api.example.com\").build()?;".into())
+    let base = match api.base_url {
+        Some(_) => "",
+        None => ".base_url(\"https://api.example.com\")",
+    };
+    let main = api.default_credential.map(|i| &api.credentials[i]);
+    let credential = match main.map(|c| (&c.kind, c)) {
+        None => String::new(),
+        Some((CredentialKind::Basic, _)) => ".api_key(\"USER:PASSWORD\")".to_owned(),
+        Some((CredentialKind::OAuth { .. }, c)) => {
+            format!(".{}(\"CLIENT_ID\", \"CLIENT_SECRET\")", c.setter)
         }
-        (Auth::Basic, Some(_)) => code.push(
-            "let client = Client::builder().api_key(\"USER:PASSWORD\").build()?;".into(),
-        ),
-        (_, Some(_)) => code.push("let client = Client::builder().api_key(\"KEY\").build()?;".into()),
-        (_, None) => code.push(
-            "let client = Client::builder().api_key(\"KEY\").base_url(\"https://api.example.com\").build()?;"
-                .into(),
-        ),
-    }
-    if api.auth != Auth::None {
+        Some(_) => ".api_key(\"KEY\")".to_owned(),
+    };
+    code.push(format!(
+        "let client = Client::builder(){credential}{base}.build()?;"
+    ));
+    if let Some(main) = main {
+        let env: Vec<String> = main
+            .env
+            .iter()
+            .map(|e| format!("`{}`", options.env_var(e)))
+            .collect();
         code.push(format!(
-            "// Or from `{}` (and optionally `{}`):",
-            options.env_var("API_KEY"),
+            "// Or from {} (and optionally `{}`):",
+            env.join(" and "),
             options.env_var("BASE_URL")
         ));
         code.push("let client = Client::from_env()?;".into());

@@ -17,6 +17,8 @@ mod settings;
 mod types;
 mod webhooks;
 
+pub use settings::{describe as describe_credential, requirement_words};
+
 use crate::ir::{Api, Features, FloatWidth, IntWidth, TypeId, TypeRef};
 use crate::naming;
 use crate::options::Options;
@@ -350,6 +352,22 @@ enum Leaf {
 
 /// The value at the end of `chain` from `root` (a place expression), read as `leaf` says.
 fn chain_expr(root: TokenStream, chain: &crate::ir::FieldChain, leaf: Leaf) -> TokenStream {
+    let (expr, plain) = chain_value(root, chain, leaf);
+    match (plain, leaf) {
+        (true, Leaf::Owned) | (false, _) => expr,
+        (true, Leaf::Ref) => quote!(Some(&#expr)),
+        (true, _) => quote!(Some(#expr)),
+    }
+}
+
+/// A field chain's value and whether it is always there (`true`: a plain place, `body.meta.total`;
+/// `false`: an `Option`, as [`chain_expr`] gives it). Generated code then says `x` rather than
+/// `Some(x).unwrap_or(..)`, which clippy rejects.
+fn chain_value(
+    root: TokenStream,
+    chain: &crate::ir::FieldChain,
+    leaf: Leaf,
+) -> (TokenStream, bool) {
     use crate::ir::Access;
     // `plain`: the value so far is a place that is always there; else an `Option` of it.
     let mut expr = root;
@@ -392,11 +410,8 @@ fn chain_expr(root: TokenStream, chain: &crate::ir::FieldChain, leaf: Leaf) -> T
         plain &= !optional;
     }
     match (plain, leaf) {
-        (true, Leaf::Owned) => expr,
-        (false, Leaf::Owned) => quote!(#expr.unwrap_or_default()),
-        (true, Leaf::Ref) => quote!(Some(&#expr)),
-        (true, _) => quote!(Some(#expr)),
-        (false, _) => expr,
+        (false, Leaf::Owned) => (quote!(#expr.unwrap_or_default()), true),
+        (plain, _) => (expr, plain),
     }
 }
 

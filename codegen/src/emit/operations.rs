@@ -227,6 +227,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     };
     let method = method_tokens(op.method);
     let template = &op.path;
+    let security = security_tokens(api, op);
     let headers = header_statements(op);
     let body = body_statement(op);
     let decode = decode_closure(api, op);
@@ -249,6 +250,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
         pub fn #name(&self, #(#plain_args),*) -> crate::Call<'_, #returns> {
             self.call(
                 #template,
+                #security,
                 || {
                     let #path_local = #path;
                     let #mutable #request = #start?;
@@ -293,6 +295,20 @@ fn operation_docs(api: &Api, op: &Operation) -> Vec<String> {
         "{}{id}.",
         docs::code_span(&format!("{} {}", op.method.as_str(), op.path))
     ));
+    // Which credentials it sends, where that is not simply the API's one credential.
+    if op.security.is_some() || api.credentials.len() > 1 {
+        let security = op.security.as_ref().unwrap_or(&api.security);
+        lines.push(String::new());
+        let words = super::settings::requirement_words(api, security);
+        lines.push(match security.len() {
+            0 => "Sent without credentials (the spec's `security: []`).".to_owned(),
+            1 => format!("Credentials: {words}."),
+            _ => format!(
+                "Credentials: {words}; the first alternative the client holds is sent (crate \
+                 docs, *Authentication*)."
+            ),
+        });
+    }
     // Retries resend a request that may have been applied already: say so where it matters.
     if matches!(
         op.method,
@@ -646,4 +662,24 @@ fn response_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
             quote!(#(#patterns)|* => #action,)
         })
         .collect()
+}
+
+/// The credentials an operation takes: the API's requirement (`settings::SECURITY`), or its
+/// own, naming each credential by its index constant.
+pub(super) fn security_tokens(api: &Api, op: &Operation) -> TokenStream {
+    match &op.security {
+        None => quote!(crate::settings::SECURITY),
+        Some(security) => {
+            let need = quote!(crate::auth::Need);
+            let alternatives = security.iter().map(|alternative| {
+                let needs = alternative.iter().map(|n| {
+                    let credential = super::settings::index_const(&api.credentials[n.credential]);
+                    let scopes = &n.scopes;
+                    quote!(#need { credential: crate::settings::#credential, scopes: &[#(#scopes),*] })
+                });
+                quote!(&[#(#needs),*])
+            });
+            quote!(&[#(#alternatives),*])
+        }
+    }
 }

@@ -4,7 +4,7 @@
 //! and what a page says of the next.
 
 use super::docs;
-use super::{chain_expr, rust_type, Leaf};
+use super::{chain_expr, chain_value, rust_type, Leaf};
 use crate::ir::{
     Api, FieldChain, IntWidth, Numeric, Operation, PageStyle, Pagination, ParamField, TypeRef,
 };
@@ -40,6 +40,11 @@ pub(super) fn methods(
     if op.params_struct.is_some() {
         let params = naming::ident(&op.locals.params);
         names.push(quote!(#params));
+    }
+    // A list that takes a body (Stripe's GETs declare an empty form) sends it on every page.
+    if op.body.is_some() {
+        let body = naming::ident(&op.locals.body);
+        names.push(quote!(#body));
     }
     let parts = Parts {
         api,
@@ -102,11 +107,16 @@ fn pages_method(parts: &Parts) -> TokenStream {
     };
     let args = parts.args;
     let path_names: Vec<TokenStream> = parts.names[..op.path_params.len()].to_vec();
-    // Owned copies for the walk: numbers and booleans are copied, the rest cloned per page.
+    // Owned copies for the walk: numbers, booleans and dates are copied, the rest cloned
+    // per page.
     let is_copy = |ty: &TypeRef| {
         matches!(
             ty,
-            TypeRef::Integer(_) | TypeRef::Number(_) | TypeRef::Boolean
+            TypeRef::Integer(_)
+                | TypeRef::Number(_)
+                | TypeRef::Boolean
+                | TypeRef::Date
+                | TypeRef::DateTime
         )
     };
     let owned = op.path_params.iter().zip(&path_names).map(|(p, name)| {
@@ -126,18 +136,26 @@ fn pages_method(parts: &Parts) -> TokenStream {
     let params = naming::ident(&op.locals.params);
     // The parameters are cloned for each page, and changed when the walk sets one of them.
     let mutable = p.style.walked().is_some().then(|| quote!(mut));
-    let (params_owned, params_cloned) = match op.params_struct {
+    let (mut params_owned, mut params_cloned) = match op.params_struct {
         Some(_) => (
             quote!(let #params = #params.clone();),
             quote!(let #mutable #params = #params.clone();),
         ),
         None => (quote!(), quote!()),
     };
+    if op.body.is_some() {
+        let request = naming::ident(&op.locals.body);
+        params_owned.extend(quote!(let #request = #request.to_owned();));
+        params_cloned.extend(quote!(let #request = #request.clone();));
+    }
     let walk = Walk::new(parts);
     let (first, set, fetch, next) = (&walk.first, &walk.set, &walk.fetch, &walk.next);
     let (number, total, size, counted) = (&walk.number, &walk.total, &walk.size, &walk.counted);
     let body = naming::ident(&op.locals.body);
-    let count = chain_expr(quote!(#body), &p.items, Leaf::Ref);
+    let count = match chain_value(quote!(#body), &p.items, Leaf::Ref) {
+        (items, true) => quote!(#items.len()),
+        (items, false) => quote!(#items.map_or(0, |items| items.len())),
+    };
     let doc = docs::attrs(&pages_docs(op, p));
     let deprecated = deprecated(op);
     quote! {
@@ -159,7 +177,7 @@ fn pages_method(parts: &Parts) -> TokenStream {
                 #set
                 async move {
                     #fetch
-                    let items = #count.map_or(0, |items| items.len());
+                    let items = #count;
                     let size = #size;
                     Ok(crate::pagination::Page {
                         next: #next,
@@ -282,8 +300,8 @@ impl Walk {
                 more,
             } => Walk {
                 first: {
-                    let current = read(op, page);
-                    quote!(#cursor::Number(#current.unwrap_or(1)))
+                    let current = read_or(op, page, quote!(1));
+                    quote!(#cursor::Number(#current))
                 },
                 set: set_number(op, page, quote!(Number), quote!(1)),
                 fetch: plain_fetch,
@@ -307,8 +325,8 @@ impl Walk {
                 more,
             } => Walk {
                 first: {
-                    let current = read(op, offset);
-                    quote!(#cursor::Offset(#current.unwrap_or(0)))
+                    let current = read_or(op, offset, quote!(0));
+                    quote!(#cursor::Offset(#current))
                 },
                 set: set_number(op, offset, quote!(Offset), quote!(0)),
                 fetch: plain_fetch,
@@ -351,21 +369,24 @@ impl Walk {
                 set: set_token(op, param),
                 fetch: plain_fetch,
                 next: {
-                    let items = chain_expr(quote!(#body), &p.items, Leaf::Ref);
+                    let last = match chain_value(quote!(#body), &p.items, Leaf::Ref) {
+                        (items, true) => quote!(#items.last()),
+                        (items, false) => quote!(#items.and_then(|items| items.last())),
+                    };
                     let id = last_id(id);
                     let more = match has_more {
                         Some(has_more) => {
-                            let more = chain_expr(quote!(#body), has_more, Leaf::Copied);
-                            quote!(#more.unwrap_or(false))
+                            match chain_value(quote!(#body), has_more, Leaf::Copied) {
+                                (more, true) => more,
+                                (more, false) => quote!(#more.unwrap_or(false)),
+                            }
                         }
                         // Without a boolean, a page short of the limit asked for is the last.
                         None => quote!(items > 0 && size.is_none_or(|size| items >= size)),
                     };
                     quote! {
                         if #more {
-                            crate::pagination::next_token(
-                                #items.and_then(|items| items.last())#id,
-                            )
+                            crate::pagination::next_token(#last #id)
                         } else {
                             None
                         }
@@ -385,9 +406,12 @@ impl Walk {
 fn only_if_more(op: &Operation, more: Option<&FieldChain>, next: TokenStream) -> TokenStream {
     let Some(more) = more else { return next };
     let body = naming::ident(&op.locals.body);
-    let more = chain_expr(quote!(#body), more, Leaf::Copied);
+    let more = match chain_value(quote!(#body), more, Leaf::Copied) {
+        (more, true) => more,
+        (more, false) => quote!(#more.unwrap_or(true)),
+    };
     quote! {
-        if #more.unwrap_or(true) {
+        if #more {
             #next
         } else {
             None
@@ -420,6 +444,7 @@ fn link_walk(parts: &Parts, next: Option<&FieldChain>) -> Walk {
     let template = &op.path;
     let accept = op.accept.as_deref().unwrap_or("application/json");
     let decode = super::operations::decode_closure(api, op);
+    let security = super::operations::security_tokens(api, op);
     let cursor = quote!(crate::pagination::Cursor);
     let set = quote! {
         let link = match cursor {
@@ -433,7 +458,7 @@ fn link_walk(parts: &Parts, next: Option<&FieldChain>) -> Walk {
                 let response = match link {
                     None => self.#call(#(&#names),*).with_response().await?,
                     Some(link) => self
-                        .call(#template, || self.request_link(&link, #accept), #decode)
+                        .call(#template, #security, || self.request_link(&link, #accept), #decode)
                         .with_response()
                         .await?,
                 };
@@ -449,7 +474,7 @@ fn link_walk(parts: &Parts, next: Option<&FieldChain>) -> Walk {
                     let #body = match link {
                         None => self.#call(#(&#names),*).await?,
                         Some(link) => self
-                            .call(#template, || self.request_link(&link, #accept), #decode)
+                            .call(#template, #security, || self.request_link(&link, #accept), #decode)
                             .await?,
                     };
                 },
@@ -499,14 +524,44 @@ fn read(op: &Operation, f: &ParamField) -> TokenStream {
     }
 }
 
+/// A required integer parameter of the struct itself, as `i64` (no `Option` to unwrap).
+fn read_required(op: &Operation, f: &ParamField) -> Option<TokenStream> {
+    let TypeRef::Integer(width) = f.ty else {
+        return None;
+    };
+    if f.optional || f.field.is_some() {
+        return None;
+    }
+    let (param, _) = place(op, f);
+    Some(match width {
+        IntWidth::I64 => param,
+        IntWidth::I32 | IntWidth::U32 => quote!(i64::from(#param)),
+        IntWidth::U64 => quote!(i64::try_from(#param).unwrap_or(i64::MAX)),
+    })
+}
+
+/// The parameter's value as `i64`, `default` when it is unset.
+fn read_or(op: &Operation, f: &ParamField, default: TokenStream) -> TokenStream {
+    match read_required(op, f) {
+        Some(value) => value,
+        None => {
+            let value = read(op, f);
+            quote!(#value.unwrap_or(#default))
+        }
+    }
+}
+
 /// The page size asked for, as `Option<usize>`.
 fn read_size(op: &Operation, f: Option<&ParamField>) -> TokenStream {
-    match f {
-        Some(f) => {
+    let Some(f) = f else {
+        return quote!(None);
+    };
+    match read_required(op, f) {
+        Some(value) => quote!(usize::try_from(#value).ok()),
+        None => {
             let value = read(op, f);
             quote!(#value.and_then(|v| usize::try_from(v).ok()))
         }
-        None => quote!(None),
     }
 }
 
@@ -521,7 +576,7 @@ fn set_number(
     let TypeRef::Integer(width) = f.ty else {
         return quote!(let asked: i64 = #default;);
     };
-    let current = read(op, f);
+    let current = read_or(op, f, default);
     let assign = assign(op, f, from_i64(quote!(number), width));
     quote! {
         let asked = match cursor {
@@ -529,7 +584,7 @@ fn set_number(
                 #assign
                 number
             }
-            _ => #current.unwrap_or(#default),
+            _ => #current,
         };
     }
 }
@@ -569,13 +624,20 @@ fn counted(
 ) -> TokenStream {
     let body = naming::ident(&op.locals.body);
     let mut known: Vec<TokenStream> = Vec::new();
-    if count_field.is_some() {
+    if let Some((chain, _)) = count_field {
+        if chain_value(quote!(#body), chain, Leaf::Copied).1 {
+            // Always there: every page says.
+            return quote!(true);
+        }
         let count = count(op, count_field);
         known.push(quote!(#count.is_some()));
     }
     if let Some(more) = more {
-        let more = chain_expr(quote!(#body), more, Leaf::Copied);
-        known.push(quote!(#more.is_some()));
+        match chain_value(quote!(#body), more, Leaf::Copied) {
+            // Always there: the page always says.
+            (_, true) => return quote!(true),
+            (more, false) => known.push(quote!(#more.is_some())),
+        }
     }
     if known.is_empty() {
         quote!(false)

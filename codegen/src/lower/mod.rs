@@ -8,12 +8,13 @@ mod operation;
 mod pagination;
 mod paths;
 mod schema;
+mod security;
 mod webhooks;
 
 use crate::error::{Diagnostics, Error, Location};
 use crate::ir::{
-    Api, Auth, BodyKind, Docs, ErrorBodyVariant, Group, Module, Operation, ResponseBody,
-    RuntimePart, RuntimeParts, TypeDef, TypeId, TypeKind, TypeRef,
+    Api, BodyKind, Docs, ErrorBodyVariant, Group, Module, Operation, ResponseBody, RuntimePart,
+    RuntimeParts, TypeDef, TypeId, TypeKind, TypeRef,
 };
 use crate::load::Document;
 use crate::naming::{self, Namespace};
@@ -29,6 +30,7 @@ pub fn lower(doc: &Document, settings: &Settings) -> Result<Api, Error> {
     let mut cx = Lowerer::new(&doc.path, &doc.api, settings);
     cx.reserve_components();
     cx.define_components();
+    cx.schemes = cx.lower_security();
     let operations = cx.lower_operations();
     let raw_webhooks = cx.lower_webhooks();
     let Lowerer {
@@ -40,6 +42,7 @@ pub fn lower(doc: &Document, settings: &Settings) -> Result<Api, Error> {
         groups,
         mut type_modules,
         warnings,
+        schemes,
         ..
     } = cx;
     // Every reserved slot is defined by construction; a gap would be a generator bug, so it
@@ -126,7 +129,10 @@ pub fn lower(doc: &Document, settings: &Settings) -> Result<Api, Error> {
         description: doc.api.info.description.clone(),
         base_url: server.as_ref().map(|(url, _)| url.clone()),
         base_url_upgraded: server.is_some_and(|(_, upgraded)| upgraded),
-        auth: auth(&doc.api),
+        credentials: schemes.credentials,
+        default_credential: schemes.default,
+        token_credential: schemes.token,
+        security: schemes.security,
         credential_names: credential_names(&doc.api),
         types,
         operations,
@@ -250,6 +256,8 @@ struct Lowerer<'a> {
     /// Components whose properties are being merged (an `allOf` that reaches one of these
     /// again would merge forever).
     merging: Vec<String>,
+    /// The credentials, found before the operations that need them.
+    schemes: security::Schemes,
 }
 
 impl<'a> Lowerer<'a> {
@@ -279,6 +287,7 @@ impl<'a> Lowerer<'a> {
             warnings: Vec::new(),
             error_types: Vec::new(),
             merging: Vec::new(),
+            schemes: security::Schemes::default(),
         }
     }
 
@@ -517,57 +526,6 @@ fn credential_names(api: &OpenAPI) -> crate::ir::CredentialNames {
     names
 }
 
-fn auth(api: &OpenAPI) -> Auth {
-    use openapiv3::SecurityScheme;
-    let Some(schemes) = api.components.as_ref().map(|c| &c.security_schemes) else {
-        return Auth::None;
-    };
-    // The document's requirements first; then, for specs that state them per operation
-    // only (Discord's), the schemes operations require, the most required first.
-    let mut by_operations: std::collections::BTreeMap<&str, usize> = Default::default();
-    for (_, item) in api.paths.iter() {
-        let ReferenceOr::Item(item) = item else {
-            continue;
-        };
-        for (_, op) in item.iter() {
-            for name in op.security.iter().flatten().flat_map(|req| req.keys()) {
-                *by_operations.entry(name.as_str()).or_default() += 1;
-            }
-        }
-    }
-    let mut ranked: Vec<(&str, usize)> = by_operations.into_iter().collect();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    let requirement_names = api
-        .security
-        .iter()
-        .flatten()
-        .flat_map(|req| req.keys().map(String::as_str))
-        .chain(ranked.into_iter().map(|(name, _)| name));
-    for name in requirement_names {
-        match schemes.get(name) {
-            Some(ReferenceOr::Item(SecurityScheme::HTTP { scheme, .. }))
-                if scheme.eq_ignore_ascii_case("bearer") =>
-            {
-                return Auth::Bearer
-            }
-            Some(ReferenceOr::Item(SecurityScheme::HTTP { scheme, .. }))
-                if scheme.eq_ignore_ascii_case("basic") =>
-            {
-                return Auth::Basic
-            }
-            Some(ReferenceOr::Item(SecurityScheme::OAuth2 { .. }))
-            | Some(ReferenceOr::Item(SecurityScheme::OpenIDConnect { .. })) => return Auth::Bearer,
-            Some(ReferenceOr::Item(SecurityScheme::APIKey {
-                location: openapiv3::APIKeyLocation::Header,
-                name,
-                ..
-            })) => return Auth::ApiKeyHeader(name.to_ascii_lowercase()),
-            _ => {}
-        }
-    }
-    Auth::None
-}
-
 #[cfg(test)]
 mod tests {
     use std::path::Path;
@@ -668,21 +626,6 @@ mod tests {
             matches!(&api.ty(*id).kind, crate::ir::TypeKind::Untagged(v) if v.len() == 2),
             "{:?}",
             api.ty(*id).kind
-        );
-    }
-
-    #[test]
-    fn auth_required_by_operations_only_is_the_client_s() {
-        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      \
-                    security: [{Bot: []}]\n      responses: {'204': {description: d}}\n  /b:\n    get:\n      \
-                    security: [{Bot: []}, {OAuth: []}]\n      responses: {'204': {description: d}}\n\
-                    components:\n  securitySchemes:\n    Bot: {type: apiKey, in: header, name: Authorization}\n    \
-                    OAuth: {type: http, scheme: bearer}\n";
-        let doc = crate::load::parse(Path::new("t.yml"), text.as_bytes()).unwrap();
-        let api = super::lower(&doc, &Default::default()).unwrap();
-        assert_eq!(
-            api.auth,
-            crate::ir::Auth::ApiKeyHeader("authorization".into())
         );
     }
 

@@ -109,6 +109,14 @@ impl<'a> Lowerer<'a> {
             mut arg_names,
         } = self.parameters(item, op, path, pointer, &type_base);
         let path_segments = self.path_segments(path, &path_params, pointer);
+        // Its own security requirement, when it differs from the API's.
+        let security = op.security.as_ref().and_then(|requirement| {
+            let schemes = std::mem::take(&mut self.schemes);
+            let own = self.requirement(&schemes, requirement, &format!("{pointer}/security"));
+            let differs = own != schemes.security;
+            self.schemes = schemes;
+            differs.then_some(own)
+        });
         // An optional `Idempotency-Key` header the client fills in when the caller does not.
         let idempotency_key = struct_params
             .iter()
@@ -185,6 +193,7 @@ impl<'a> Lowerer<'a> {
             deprecated: op.deprecated,
             accept,
             idempotency_key,
+            security,
         })
     }
 

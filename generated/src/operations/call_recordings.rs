@@ -33,6 +33,7 @@ impl crate::Client {
     ) -> crate::Call<'_, crate::types::RecordingsResponseBody> {
         self.call(
             "/recordings",
+            crate::settings::SECURITY,
             || {
                 let path = ::std::string::String::from("/recordings");
                 let request = self

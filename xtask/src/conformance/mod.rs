@@ -8,6 +8,7 @@
 
 pub mod construct;
 pub mod harness;
+pub mod proxy;
 pub mod regex;
 pub mod values;
 
@@ -279,6 +280,9 @@ pub struct Checked {
     pub known: usize,
     /// Entries of the known-failures list for this spec whose call did not fail.
     pub stale: Vec<String>,
+    /// Calls that sent other credentials than their requirement says (counted in
+    /// `failures` too).
+    pub credential_faults: usize,
     /// Why calls were not made, were refused or did not decode (`operation: reason`).
     pub failures: Vec<String>,
 }
@@ -287,7 +291,9 @@ impl Checked {
     /// Every call decoded, but for Prism's faults and the known failures, and no known
     /// failure passed.
     pub fn ok(&self) -> bool {
-        self.decoded + self.prism_limits + self.known == self.operations && self.stale.is_empty()
+        self.decoded + self.prism_limits + self.known == self.operations
+            && self.stale.is_empty()
+            && self.credential_faults == 0
     }
 }
 
@@ -347,6 +353,7 @@ pub fn check(
     let mut served = spec.to_path_buf();
     let total = written.called.len();
     let mut outcomes: Vec<Option<harness::Outcome>> = vec![None; total];
+    let mut heads: Vec<String> = Vec::new();
     let mut from = 0;
     // Prism exits on some requests it cannot handle: the run resumes after the culprit
     // with a new Prism, a few times at most.
@@ -366,12 +373,17 @@ pub fn check(
             }
             Err(e) => return Err(e),
         };
+        // Requests go through a proxy that keeps their heads (the credentials sent).
+        let proxy = proxy::Proxy::start(&server.url)?;
         let output = crate::scratch::harness_test(dir, target_dir, "conformance")
-            .env("CONFORMANCE_URL", &server.url)
+            .env("CONFORMANCE_URL", &proxy.url)
             .env("CONFORMANCE_FROM", from.to_string())
             .output()
             .map_err(|e| format!("cannot run cargo: {e}"))?;
         let alive = server.alive();
+        if let Ok(seen) = proxy.heads.lock() {
+            heads.extend(seen.iter().cloned());
+        }
         let parsed = harness::parse(&String::from_utf8_lossy(&output.stdout));
         if parsed.is_empty() {
             let stderr = String::from_utf8_lossy(&output.stderr);
@@ -408,6 +420,10 @@ pub fn check(
         }
     }
     checked.called = total;
+    for fault in credential_faults(&api, &written.called, &heads) {
+        checked.credential_faults += 1;
+        checked.failures.push(fault);
+    }
     for (index, outcome) in written.called.iter().zip(outcomes) {
         let op = &api.operations[*index];
         let label = harness::label(op);
@@ -461,4 +477,77 @@ pub fn check(
         }
     }
     Ok(checked)
+}
+
+/// Where a credential goes: `header:authorization`, `query:api_key`, `cookie:sid`.
+fn place(kind: &codegen::ir::CredentialKind) -> String {
+    use codegen::ir::{CredentialKind, KeyLocation};
+    match kind {
+        CredentialKind::Bearer | CredentialKind::Basic | CredentialKind::OAuth { .. } => {
+            "header:authorization".to_owned()
+        }
+        CredentialKind::ApiKey { location, name } => match location {
+            KeyLocation::Header => format!("header:{name}"),
+            KeyLocation::Query => format!("query:{name}"),
+            KeyLocation::Cookie => format!("cookie:{name}"),
+        },
+    }
+}
+
+/// Every call whose requests carried other credentials than its requirement's first
+/// alternative (the harness holds every credential, so that is the one to send; none for
+/// `security: []`). A place the operation also declares as a parameter is not compared.
+fn credential_faults(api: &Api, called: &[usize], heads: &[String]) -> Vec<String> {
+    let places: Vec<String> = api.credentials.iter().map(|c| place(&c.kind)).collect();
+    let names = |prefix: &str| -> Vec<String> {
+        places
+            .iter()
+            .filter_map(|p| p.strip_prefix(prefix))
+            .map(str::to_owned)
+            .collect()
+    };
+    let (headers, query, cookies) = (names("header:"), names("query:"), names("cookie:"));
+    let mut faults = Vec::new();
+    for (call, &index) in called.iter().enumerate() {
+        let op = &api.operations[index];
+        let security = op.security.as_ref().unwrap_or(&api.security);
+        let chosen = security
+            .iter()
+            .find(|alternative| !alternative.is_empty())
+            .cloned()
+            .unwrap_or_default();
+        let mut expected: Vec<String> = chosen
+            .iter()
+            .map(|need| place(&api.credentials[need.credential].kind))
+            .collect();
+        expected.sort();
+        expected.dedup();
+        let declared: Vec<String> = op
+            .params_struct
+            .iter()
+            .flat_map(|ps| ps.params.iter())
+            .map(|p| {
+                let location = match p.location {
+                    codegen::ir::ParamLocation::Header => "header",
+                    codegen::ir::ParamLocation::Query => "query",
+                    codegen::ir::ParamLocation::Cookie => "cookie",
+                    codegen::ir::ParamLocation::Path => "path",
+                };
+                format!("{location}:{}", p.wire_name.to_ascii_lowercase())
+            })
+            .collect();
+        for head in heads.iter().filter(|h| proxy::call_of(h) == Some(call)) {
+            let mut sent = proxy::sent(head, &headers, &query, &cookies);
+            sent.retain(|p| !declared.contains(&p.to_ascii_lowercase()));
+            let mut wanted = expected.clone();
+            wanted.retain(|p| !declared.contains(&p.to_ascii_lowercase()));
+            if sent != wanted {
+                faults.push(format!(
+                    "{}: sent credentials {sent:?}, its requirement says {wanted:?}",
+                    harness::label(op)
+                ));
+            }
+        }
+    }
+    faults
 }

@@ -95,6 +95,7 @@ impl crate::Client {
     pub fn list_items(&self, params: &ListParams) -> Call<'_, ItemPage> {
         self.call(
             "/items",
+            crate::settings::SECURITY,
             || {
                 let mut query = QueryString::new();
                 if let Some(value) = &params.page {
@@ -170,6 +171,7 @@ impl crate::Client {
     pub fn upload(&self, body: &Upload) -> Call<'_, ()> {
         self.call(
             "/uploads",
+            crate::settings::SECURITY,
             || {
                 let request = self.request(
                     reqwest::Method::POST,

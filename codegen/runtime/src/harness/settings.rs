@@ -3,14 +3,151 @@
 //! What the spec and the generator settings decide for the client: base URL,
 //! authentication, environment variables, timeouts and the retry policy.
 
+use crate::auth::{CredentialSpec, Need, Requirement, Sent, TokenUrl};
 use crate::client::RetryPolicy;
 use std::time::Duration;
 
 /// The default base URL: `https://api.example.com/v2`, the spec's first server.
 pub const DEFAULT_BASE_URL: Option<&str> = Some("https://api.example.com/v2");
 
-/// `Authorization: Bearer <key>`: the header and the prefix of its value.
-pub(crate) const AUTH_HEADER: Option<(&str, &str)> = Some(("authorization", "Bearer "));
+/// The credentials a client can hold: the spec's security schemes, merged where two
+/// send the same thing the same way. Operations refer to them by index.
+pub(crate) const CREDENTIALS: &[CredentialSpec] = &[
+    CredentialSpec {
+        schemes: "bearer, bearerAgain",
+        setter: "api_key",
+        env: &["RUNTIME_API_KEY"],
+        sent: Sent::Header("authorization", "Bearer "),
+    },
+    CredentialSpec {
+        schemes: "key",
+        setter: "key",
+        env: &["RUNTIME_KEY"],
+        sent: Sent::Header("x-api-key", ""),
+    },
+    CredentialSpec {
+        schemes: "queryKey",
+        setter: "query_key",
+        env: &["RUNTIME_QUERY_KEY"],
+        sent: Sent::Query("api_key"),
+    },
+    CredentialSpec {
+        schemes: "cookieKey",
+        setter: "cookie_key",
+        env: &["RUNTIME_COOKIE_KEY"],
+        sent: Sent::Cookie("session"),
+    },
+    CredentialSpec {
+        schemes: "basic",
+        setter: "basic",
+        env: &["RUNTIME_BASIC_USERNAME", "RUNTIME_BASIC_PASSWORD"],
+        sent: Sent::Basic,
+    },
+    CredentialSpec {
+        schemes: "oauth",
+        setter: "oauth_client_credentials",
+        env: &["RUNTIME_CLIENT_ID", "RUNTIME_CLIENT_SECRET"],
+        sent: Sent::OAuth {
+            token_url: TokenUrl::Base("/oauth/token"),
+            secret_in_form: false,
+        },
+    },
+];
+
+/// The index of `bearer, bearerAgain` in [`CREDENTIALS`].
+pub(crate) const CREDENTIAL_API_KEY: usize = 0;
+
+/// The index of `key` in [`CREDENTIALS`].
+pub(crate) const CREDENTIAL_KEY: usize = 1;
+
+/// The index of `queryKey` in [`CREDENTIALS`].
+pub(crate) const CREDENTIAL_QUERY_KEY: usize = 2;
+
+/// The index of `cookieKey` in [`CREDENTIALS`].
+pub(crate) const CREDENTIAL_COOKIE_KEY: usize = 3;
+
+/// The index of `basic` in [`CREDENTIALS`].
+pub(crate) const CREDENTIAL_BASIC: usize = 4;
+
+/// The index of `oauth` in [`CREDENTIALS`].
+pub(crate) const CREDENTIAL_OAUTH_CLIENT_CREDENTIALS: usize = 5;
+
+/// The credential [`ClientBuilder::api_key`](crate::ClientBuilder::api_key) sets: the
+/// main scheme's.
+pub(crate) const DEFAULT_CREDENTIAL: Option<usize> = Some(CREDENTIAL_API_KEY);
+
+/// The credential a [`TokenSource`](crate::TokenSource) feeds: OAuth2's, else a bearer
+/// token's.
+pub(crate) const TOKEN_CREDENTIAL: Option<usize> = Some(
+    CREDENTIAL_OAUTH_CLIENT_CREDENTIALS,
+);
+
+/// What operations without a `security` of their own need: the spec's top-level
+/// requirement (alternatives of credentials sent together).
+pub(crate) const SECURITY: Requirement = &[
+    &[
+        Need {
+            credential: CREDENTIAL_API_KEY,
+            scopes: &[],
+        },
+    ],
+];
+
+impl crate::ClientBuilder {
+    /// The credential of `key`: a key in the `x-api-key` header.
+    pub fn key(self, key: impl Into<String>) -> Self {
+        self.credential(
+            crate::settings::CREDENTIAL_KEY,
+            crate::auth::Secret::Key(key.into()),
+        )
+    }
+
+    /// The credential of `queryKey`: a key in the `api_key` query parameter.
+    pub fn query_key(self, key: impl Into<String>) -> Self {
+        self.credential(
+            crate::settings::CREDENTIAL_QUERY_KEY,
+            crate::auth::Secret::Key(key.into()),
+        )
+    }
+
+    /// The credential of `cookieKey`: a key in the `session` cookie.
+    pub fn cookie_key(self, key: impl Into<String>) -> Self {
+        self.credential(
+            crate::settings::CREDENTIAL_COOKIE_KEY,
+            crate::auth::Secret::Key(key.into()),
+        )
+    }
+
+    /// The credential of `basic`: `Authorization: Basic <user:password>`.
+    pub fn basic(
+        self,
+        username: impl Into<String>,
+        password: impl Into<String>,
+    ) -> Self {
+        self.credential(
+            crate::settings::CREDENTIAL_BASIC,
+            crate::auth::Secret::Basic {
+                user: username.into(),
+                password: password.into(),
+            },
+        )
+    }
+
+    /// The credential of `oauth`: OAuth2 client credentials, a token from the base URL + `/oauth/token` sent as `Authorization: Bearer`.
+    pub fn oauth_client_credentials(
+        self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Self {
+        self.credential(
+            crate::settings::CREDENTIAL_OAUTH_CLIENT_CREDENTIALS,
+            crate::auth::Secret::ClientCredentials {
+                id: client_id.into(),
+                secret: client_secret.into(),
+            },
+        )
+    }
+}
 
 /// Headers that carry a credential of one of the spec's security schemes, removed on a
 /// redirect to another origin (besides `Authorization`, cookies and sensitive values).

@@ -2,6 +2,7 @@
 //! generated crate is tested in the workspace's `tests/` (retries against fault-injecting
 //! servers, Prism conformance, the hard-cases fixture).
 
+mod auth;
 mod client;
 mod end_to_end;
 mod json;
