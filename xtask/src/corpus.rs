@@ -530,8 +530,8 @@ fn print_row(row: &Row) {
     }
     if let Some(c) = &row.conformance {
         println!(
-            "    conformance: {} operations: {} called, {} accepted by Prism, {} decoded; {} Prism's faults, {} known failures; {} sent a value no candidate of was valid; {:.1}s",
-            c.checked.operations, c.checked.called, c.checked.accepted, c.checked.decoded, c.checked.prism_limits, c.checked.known, c.checked.invalid_values, c.seconds
+            "    conformance: {} operations: {} called, {} accepted by Prism, {} decoded; {} Prism's faults, {} known failures; {} sent a value no candidate of was valid; credentials of {} requests checked, {} wrong; {:.1}s",
+            c.checked.operations, c.checked.called, c.checked.accepted, c.checked.decoded, c.checked.prism_limits, c.checked.known, c.checked.invalid_values, c.checked.credentials_checked, c.checked.credential_faults, c.seconds
         );
         for stale in &c.checked.stale {
             println!("      known to fail, but did not: {stale}");

@@ -251,7 +251,11 @@ fn credentials_doc(api: &Api, options: &Options) -> Vec<String> {
             "- {setter}{main}, {}: {} ({} {}).",
             env.join(" and "),
             super::settings::describe(&c.kind),
-            if schemes.len() == 1 { "scheme" } else { "schemes" },
+            if schemes.len() == 1 {
+                "scheme"
+            } else {
+                "schemes"
+            },
             schemes.join(", ")
         ));
     }

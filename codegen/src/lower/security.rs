@@ -353,6 +353,21 @@ fn name_credentials(schemes: &mut Schemes) {
                 ("api_key".to_owned(), vec!["API_KEY".to_owned()])
             }
             CredentialKind::Bearer | CredentialKind::ApiKey { .. } => {
+                // A scheme named like a builder method (Swagger's petstore calls its header
+                // key `api_key`) says where it goes: `api_key_header`.
+                let place = match &credential.kind {
+                    CredentialKind::ApiKey { location, .. } => match location {
+                        KeyLocation::Header => "header",
+                        KeyLocation::Query => "query",
+                        KeyLocation::Cookie => "cookie",
+                    },
+                    _ => "token",
+                };
+                let own = if setters.contains(&own) {
+                    format!("{own}_{place}")
+                } else {
+                    own
+                };
                 let setter = setters.claim(&own);
                 let upper = naming::const_name(&setter);
                 (setter, vec![upper])
@@ -492,8 +507,8 @@ mod tests {
              digest: {type: http, scheme: digest}\n    timeout: {type: apiKey, in: cookie, name: t}\n",
         );
         assert_eq!(api.operations[0].security, Some(vec![vec![need(1)]]));
-        assert_ne!(api.credentials[1].setter, "timeout");
-        assert!(api.credentials[1].setter.starts_with("timeout"));
+        // A scheme named like a builder method says where it goes.
+        assert_eq!(api.credentials[1].setter, "timeout_cookie");
         let warnings: Vec<String> = api.warnings.iter().map(|w| w.to_string()).collect();
         assert!(
             warnings

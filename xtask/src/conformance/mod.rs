@@ -280,6 +280,8 @@ pub struct Checked {
     pub known: usize,
     /// Entries of the known-failures list for this spec whose call did not fail.
     pub stale: Vec<String>,
+    /// Requests whose credentials were compared with their operation's requirement.
+    pub credentials_checked: usize,
     /// Calls that sent other credentials than their requirement says (counted in
     /// `failures` too).
     pub credential_faults: usize,
@@ -420,6 +422,7 @@ pub fn check(
         }
     }
     checked.called = total;
+    checked.credentials_checked = heads.iter().filter(|h| proxy::call_of(h).is_some()).count();
     for fault in credential_faults(&api, &written.called, &heads) {
         checked.credential_faults += 1;
         checked.failures.push(fault);
@@ -550,4 +553,50 @@ fn credential_faults(api: &Api, called: &[usize], heads: &[String]) -> Vec<Strin
         }
     }
     faults
+}
+
+#[cfg(test)]
+mod tests {
+    use super::credential_faults;
+
+    fn api() -> codegen::ir::Api {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nsecurity: [{bearer: []}]\npaths:\n  /a:\n    get:\n      \
+                    responses: {'204': {description: d}}\n  /b:\n    get:\n      security: []\n      \
+                    responses: {'204': {description: d}}\n  /c:\n    get:\n      security: [{key: []}]\n      \
+                    responses: {'204': {description: d}}\ncomponents:\n  securitySchemes:\n    \
+                    bearer: {type: http, scheme: bearer}\n    key: {type: apiKey, in: query, name: k}\n";
+        let doc = codegen::load::parse(std::path::Path::new("t.yml"), text.as_bytes()).unwrap();
+        codegen::lower::lower(&doc, &codegen::options::Settings::default()).unwrap()
+    }
+
+    #[test]
+    fn a_call_that_sends_another_credential_than_its_requirement_is_a_fault() {
+        let api = api();
+        let head = |call: usize, target: &str, auth: bool| {
+            format!(
+                "GET {target} HTTP/1.1\r\nx-conformance-call: {call}\r\n{}\r\n",
+                if auth {
+                    "authorization: Bearer k\r\n"
+                } else {
+                    ""
+                }
+            )
+        };
+        let right = [
+            head(0, "/a", true),
+            head(1, "/b", false),
+            head(2, "/c?k=v", false),
+        ];
+        assert!(credential_faults(&api, &[0, 1, 2], &right).is_empty());
+        // The token where none is asked for, and the token instead of the query key.
+        let wrong = [
+            head(0, "/a", true),
+            head(1, "/b", true),
+            head(2, "/c", true),
+        ];
+        let faults = credential_faults(&api, &[0, 1, 2], &wrong);
+        assert_eq!(faults.len(), 2, "{faults:?}");
+        assert!(faults[0].contains("GET /b") && faults[0].contains("header:authorization"));
+        assert!(faults[1].contains("query:k"), "{faults:?}");
+    }
 }
