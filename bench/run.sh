@@ -161,6 +161,8 @@ fi
 if [ -z "${ONLY:-}" ]; then
   echo "== run time"
   cargo run --quiet --release --example bench_runtime | tail -n +3 | tee -a "$TABLE"
+  # 5. A 1 GiB download through ByteStream: peak heap growth and time against bare reqwest.
+  cargo run --quiet --release -p codegen-runtime --example bench_download | tail -n +3 | tee -a "$TABLE"
 fi
 
 echo

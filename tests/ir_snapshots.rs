@@ -247,8 +247,23 @@ fn dump(api: &Api) -> String {
                 ResponseBody::Json(t) => ty(api, t),
                 ResponseBody::Text => "text".into(),
                 ResponseBody::Bytes => "bytes".into(),
+                ResponseBody::Events(None) => "events of text".into(),
+                ResponseBody::Events(Some(t)) => format!("events of {}", ty(api, t)),
             };
-            let _ = writeln!(o, "  response {}: {body}", status(&r.status));
+            let events = match &r.events {
+                None => String::new(),
+                Some(None) => " (+ events of text)".into(),
+                Some(Some(t)) => format!(" (+ events of {})", ty(api, t)),
+            };
+            let _ = writeln!(o, "  response {}: {body}{events}", status(&r.status));
+        }
+        if let Some(e) = &op.events {
+            let data = e.data.as_ref().map_or("text".to_owned(), |t| ty(api, t));
+            let _ = writeln!(
+                o,
+                "  events method {}: {data}, stream field {:?}, found by {:?}",
+                e.rust_name, e.stream_field, e.found_by
+            );
         }
         for arm in &op.arms {
             let statuses: Vec<String> = arm.statuses.iter().map(status).collect();

@@ -43,6 +43,11 @@
 //!
 //! [types]
 //! dates = "chrono"      # or "string": date-times and dates exactly as sent
+//!
+//! # Operations that answer server-sent events when asked (`stream: true`) though the spec
+//! # declares only JSON: each gets a `<method>_events` (operationId, or "POST /path").
+//! [streaming]
+//! events = ["create_chat_completion"]
 //! ```
 
 use crate::error::{Error, Location};
@@ -191,6 +196,11 @@ pub fn apply(path: &Path, text: &str, options: &mut Options) -> Result<(), Error
             }
         }
     }
+    if let Some(streaming) = file.streaming {
+        if let Some(events) = streaming.events {
+            settings.streaming.events = events;
+        }
+    }
     if let Some(errors) = file.errors {
         let paths = |key: &str, list: Vec<String>| {
             list.iter()
@@ -231,6 +241,13 @@ struct File {
     pagination: Option<PaginationSection>,
     errors: Option<ErrorsSection>,
     types: Option<TypesSection>,
+    streaming: Option<StreamingSection>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StreamingSection {
+    events: Option<Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -372,7 +389,8 @@ mod tests {
              [retry]\nmax_retries = 5\nstatuses = [429]\nserver_errors = false\nshould_retry_header = \"x-retry\"\n\
              [pagination]\npage = \"page[number]\"\nitems = \"data\"\npage_number = \"meta.page_number\"\ntotal_pages = \"meta.total_pages\"\n\
              [errors]\nsummary = [\"errors[0].title\"]\ndetail = []\n\
-             [types]\ndates = \"string\"\n",
+             [types]\ndates = \"string\"\n\
+             [streaming]\nevents = [\"create_chat_completion\"]\n",
         )
         .unwrap();
         assert_eq!(o.crate_name, "my-api");
@@ -390,6 +408,7 @@ mod tests {
         assert_eq!(o.settings.errors.summary[0].to_string(), "errors[0].title");
         assert!(o.settings.errors.detail.is_empty());
         assert!(!o.settings.types.typed_dates);
+        assert_eq!(o.settings.streaming.events, ["create_chat_completion"]);
     }
 
     #[test]

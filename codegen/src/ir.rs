@@ -635,6 +635,9 @@ pub struct Operation {
     pub idempotency_key: Option<String>,
     /// The operation's own security requirement; `None`: the API's (`Api::security`).
     pub security: Option<Security>,
+    /// `<method>_events`: the same call answered as server-sent events, when a success
+    /// response offers `text/event-stream` beside another body (or `codegen.toml` says so).
+    pub events: Option<EventsMethod>,
 }
 
 impl Operation {
@@ -642,6 +645,20 @@ impl Operation {
     /// body type.
     pub fn success(&self) -> Option<&Response> {
         self.responses.iter().find(|r| r.status.is_success())
+    }
+
+    /// The method hands over its success body as it arrives (a download, server-sent
+    /// events) instead of reading it whole.
+    pub fn streams_success(&self) -> bool {
+        self.arms.iter().any(|arm| {
+            matches!(
+                arm.outcome,
+                Outcome::Success {
+                    decode: Decode::Stream | Decode::Events(_),
+                    ..
+                }
+            )
+        })
     }
 
     /// Some parameter goes into the query string.
@@ -696,8 +713,42 @@ pub enum Outcome {
 pub enum Decode {
     Json,
     Text,
+    /// Bytes read whole (a variant of a success enum).
     Bytes,
+    /// A `ByteStream`: the body as it arrives.
+    Stream,
+    /// An `EventStream` of server-sent events.
+    Events(EventData),
     Empty,
+}
+
+/// What the `data` of a server-sent event is decoded as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventData {
+    /// The text as sent (the stream's schema is a string, or absent).
+    Text,
+    /// JSON of the event type.
+    Json,
+}
+
+/// `<method>_events`: an operation asked for `text/event-stream`.
+#[derive(Debug, Clone)]
+pub struct EventsMethod {
+    pub rust_name: String,
+    /// The event data type: the schema given for the stream; `None`: text (`String`).
+    pub data: Option<TypeRef>,
+    /// The wire name of a boolean `stream` property of the JSON request body, set to `true`.
+    pub stream_field: Option<String>,
+    /// The spec's `text/event-stream` response, or the generator settings.
+    pub found_by: EventsFoundBy,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventsFoundBy {
+    /// A success response declares `text/event-stream` beside another body.
+    Spec,
+    /// `[streaming] events` in `codegen.toml` (the spec declares only the other body).
+    Settings,
 }
 
 /// One variant per success status, for operations whose successes differ in body
@@ -960,7 +1011,22 @@ pub struct Response {
     pub body: ResponseBody,
     /// The media types the response declares, in spec order.
     pub media_types: Vec<String>,
+    /// `text/event-stream` declared beside another body: the event data type (`None`:
+    /// text), for the operation's `<method>_events`.
+    pub events: Option<Option<TypeRef>>,
     pub description: String,
+}
+
+impl Response {
+    /// The types its body is read as: the JSON body's, and its events' data.
+    pub fn read_types(&self) -> impl Iterator<Item = &TypeRef> {
+        let body = match &self.body {
+            ResponseBody::Json(ty) | ResponseBody::Events(Some(ty)) => Some(ty),
+            _ => None,
+        };
+        body.into_iter()
+            .chain(self.events.as_ref().and_then(|data| data.as_ref()))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -996,6 +1062,9 @@ pub enum ResponseBody {
     Json(TypeRef),
     /// `text/*` content, returned as a string (a body that is not UTF-8 is an error).
     Text,
-    /// Binary content, returned as bytes.
+    /// Binary content: a `ByteStream` read as it arrives when it is what the method gives,
+    /// bytes read whole inside a success enum.
     Bytes,
+    /// `text/event-stream` only: server-sent events whose data is this type (`None`: text).
+    Events(Option<TypeRef>),
 }

@@ -99,6 +99,16 @@ pub struct Settings {
     pub pagination: PaginationSettings,
     pub errors: ErrorSummary,
     pub types: TypeSettings,
+    pub streaming: StreamingSettings,
+}
+
+/// `[streaming]`: what the spec under-declares about streamed answers.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StreamingSettings {
+    /// Operations (operationId, or `METHOD /path`) that answer server-sent events when asked
+    /// though the spec declares only another body: each gets a `<method>_events`, its event
+    /// data any JSON.
+    pub events: Vec<String>,
 }
 
 /// How some formats are typed.

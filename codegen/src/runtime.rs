@@ -41,6 +41,7 @@ pub const FILES: &[RuntimeFile] = &[
     runtime_file!("query.rs", Always),
     runtime_file!("redirect.rs", Operations),
     runtime_file!("response.rs", Operations),
+    runtime_file!("streams.rs", Operations),
     runtime_file!("webhooks.rs", Webhooks),
 ];
 
@@ -411,7 +412,7 @@ mod tests {
             );
         }
         assert_eq!(webhook_dependency_names().len(), 4);
-        assert!(deps.starts_with("chrono = "), "{deps}");
+        assert!(deps.starts_with("bytes = "), "{deps}");
         assert!(
             deps.contains("\nreqwest = ") && deps.contains("\ntracing = "),
             "{deps}"

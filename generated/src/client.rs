@@ -10,6 +10,7 @@ use crate::query::QueryString;
 use crate::redirect;
 use crate::response::{ApiResponse, Call, RawResponse};
 use crate::settings;
+use crate::streams::Replay;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, RequestBuilder, StatusCode};
 use std::fmt;
@@ -41,6 +42,7 @@ pub struct Client {
     base_url: String,
     credentials: Arc<Credentials>,
     timeout: Option<Duration>,
+    idle_timeout: Duration,
     max_retries: u32,
     retry_initial_delay: Duration,
     max_body_bytes: usize,
@@ -66,6 +68,31 @@ impl fmt::Debug for Client {
 
 /// The pages a `*_stream` walks at most, unless [`ClientBuilder::max_pages`] says otherwise.
 const DEFAULT_MAX_PAGES: u64 = 10_000;
+
+/// A request as a generated method builds it: the request, and the upload whose body each
+/// attempt sends (a request with an upload is built without a body).
+pub(crate) struct Prepared {
+    request: RequestBuilder,
+    upload: Option<Replay>,
+}
+
+impl From<RequestBuilder> for Prepared {
+    fn from(request: RequestBuilder) -> Self {
+        Prepared {
+            request,
+            upload: None,
+        }
+    }
+}
+
+impl From<(RequestBuilder, Replay)> for Prepared {
+    fn from((request, upload): (RequestBuilder, Replay)) -> Self {
+        Prepared {
+            request,
+            upload: Some(upload),
+        }
+    }
+}
 
 impl Client {
     /// A builder with the defaults: the spec's base URL, the crate's timeouts and retries
@@ -216,15 +243,32 @@ impl Client {
     /// Generated code is then plain functions, not a state machine per operation.
     /// `security` is the operation's requirement: the credentials are chosen (or the call
     /// refused) before anything is sent.
-    pub(crate) fn call<T: Send + 'static>(
+    #[allow(dead_code)] // a feature whose operations all stream uses `call_streaming` only
+    pub(crate) fn call<T: Send + 'static, R: Into<Prepared>>(
         &self,
         template: &'static str,
         security: Requirement,
-        build: impl FnOnce() -> Result<RequestBuilder, Error>,
+        build: impl FnOnce() -> Result<R, Error>,
         decode: fn(RawResponse) -> Result<ApiResponse<T>, Error>,
     ) -> Call<'_, T> {
-        let request = build();
-        Call::new(async move { decode(self.send(template, security, request?).await?) })
+        let request = build().map(Into::into);
+        Call::new(async move { decode(self.send(template, security, request?, false).await?) })
+    }
+
+    /// [`call`](Self::call) for an operation whose success body is read as it arrives
+    /// (a download, server-sent events): a success is handed over once its headers are
+    /// in, and never retried after that; the per-attempt timeout covers the wait for the
+    /// headers, the idle timeout each wait for a chunk.
+    #[allow(dead_code)] // used by specs with downloads or server-sent events
+    pub(crate) fn call_streaming<T: Send + 'static, R: Into<Prepared>>(
+        &self,
+        template: &'static str,
+        security: Requirement,
+        build: impl FnOnce() -> Result<R, Error>,
+        decode: fn(RawResponse) -> Result<ApiResponse<T>, Error>,
+    ) -> Call<'_, T> {
+        let request = build().map(Into::into);
+        Call::new(async move { decode(self.send(template, security, request?, true).await?) })
     }
 
     /// Whether `url` is on the API's origin, the only one credentials are sent to.
@@ -240,9 +284,19 @@ impl Client {
         &self,
         template: &'static str,
         security: Requirement,
-        request: RequestBuilder,
+        prepared: Prepared,
+        streaming: bool,
     ) -> Result<RawResponse, Error> {
-        let request = request.build().map_err(Error::from_reqwest)?;
+        let Prepared {
+            request,
+            mut upload,
+        } = prepared;
+        let mut request = request.build().map_err(Error::from_reqwest)?;
+        if streaming {
+            // The body may take any time: the wait for the headers is bounded below, each
+            // chunk by the idle timeout.
+            *request.timeout_mut() = None;
+        }
         let needs = if self.is_api_origin(request.url()) {
             self.credentials.choose(security)?
         } else {
@@ -258,14 +312,34 @@ impl Client {
                 attempt,
                 status = tracing::field::Empty,
             );
-            // Bodies are always buffered bytes, so a request can always be cloned.
+            // Bodies are buffered bytes, or an upload's, set for each attempt: a request can
+            // always be cloned.
             let mut this_attempt = request.try_clone().ok_or_else(|| {
                 Error::InvalidRequest("the request body cannot be resent".to_owned())
             })?;
+            if let Some(upload) = &mut upload {
+                let Some((body, length)) = upload.next_body()? else {
+                    return Err(Error::InvalidRequest(
+                        "the upload's stream cannot be sent again".to_owned(),
+                    ));
+                };
+                *this_attempt.body_mut() = Some(body);
+                if let Some(length) = length {
+                    this_attempt
+                        .headers_mut()
+                        .insert(reqwest::header::CONTENT_LENGTH, length.into());
+                }
+            }
+            // A stream is sent once: its request is neither renewed nor retried.
+            let replayable = upload.as_ref().is_none_or(Replay::replayable);
             let tokens = self.credentials.apply(needs, &mut this_attempt).await?;
-            let result =
-                tracing::Instrument::instrument(self.attempt(this_attempt), span.clone()).await;
+            let result = tracing::Instrument::instrument(
+                self.attempt(this_attempt, streaming),
+                span.clone(),
+            )
+            .await;
             if !renewed
+                && replayable
                 && !tokens.is_empty()
                 && matches!(&result, Ok(r) if r.status() == StatusCode::UNAUTHORIZED)
             {
@@ -281,7 +355,7 @@ impl Client {
                 }
                 Err(error) => error.is_retryable(),
             };
-            if !retry || attempt >= self.max_retries {
+            if !retry || !replayable || attempt >= self.max_retries {
                 return result;
             }
             let headers = result.as_ref().ok().map(RawResponse::headers);
@@ -300,17 +374,24 @@ impl Client {
 
     /// One attempt: the request, and the redirects it meets (followed here, not by reqwest,
     /// so that credentials never leave the API's origin: see `redirect.rs`).
-    async fn attempt(&self, request: reqwest::Request) -> Result<RawResponse, Error> {
+    async fn attempt(
+        &self,
+        request: reqwest::Request,
+        streaming: bool,
+    ) -> Result<RawResponse, Error> {
         let mut request = request;
         let mut hops = 0;
         let mut response = loop {
             // Bodies are buffered bytes, so the request can be kept for a redirect.
             let kept = request.try_clone();
-            let response = self
-                .http
-                .execute(request)
-                .await
-                .map_err(Error::from_reqwest)?;
+            let sent = self.http.execute(request);
+            let response = match (streaming, self.timeout) {
+                (true, Some(limit)) => tokio::time::timeout(limit, sent)
+                    .await
+                    .map_err(|_| Error::Idle(limit))?,
+                _ => sent.await,
+            }
+            .map_err(Error::from_reqwest)?;
             let (Some(location), Some(previous)) = (redirect::location(&response), kept) else {
                 break response;
             };
@@ -325,6 +406,15 @@ impl Client {
         };
         let status = response.status();
         let limit = self.max_body_bytes;
+        if streaming && status.is_success() {
+            let headers = std::mem::take(response.headers_mut());
+            let streaming = crate::response::Streaming {
+                response,
+                idle: self.idle_timeout,
+                max_body_bytes: limit,
+            };
+            return Ok(RawResponse::streaming(status, headers, streaming));
+        }
         if response
             .content_length()
             .is_some_and(|len| len > limit as u64)
@@ -351,6 +441,7 @@ pub struct ClientBuilder {
     token_source: Option<Arc<dyn TokenSource>>,
     base_url: Option<String>,
     timeout: Option<Duration>,
+    idle_timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     max_retries: Option<u32>,
     retry_initial_delay: Option<Duration>,
@@ -419,6 +510,15 @@ impl ClientBuilder {
     /// (default [`DEFAULT_TIMEOUT`](crate::DEFAULT_TIMEOUT)).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// The longest pause between two chunks of a body read as it arrives (a download,
+    /// server-sent events), which have no whole-body timeout (default: the
+    /// [`timeout`](Self::timeout)); past it the stream ends with
+    /// [`Error::Idle`](crate::Error::Idle).
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.idle_timeout = Some(timeout);
         self
     }
 
@@ -533,6 +633,7 @@ impl ClientBuilder {
             base_url,
             credentials: Arc::new(credentials),
             timeout: Some(timeout),
+            idle_timeout: self.idle_timeout.unwrap_or(timeout),
             max_retries: self.max_retries.unwrap_or(settings::DEFAULT_MAX_RETRIES),
             retry_initial_delay: self
                 .retry_initial_delay
@@ -673,7 +774,7 @@ impl Error {
     /// JSON itself, so that kind means the bytes never arrived).
     fn is_retryable(&self) -> bool {
         match self {
-            Self::Timeout(_) => true,
+            Self::Timeout(_) | Self::Idle(_) => true,
             Self::Transport(e) => e.is_connect() || e.is_request() || e.is_body() || e.is_decode(),
             _ => false,
         }

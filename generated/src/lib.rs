@@ -120,12 +120,20 @@ pub use settings::{
 
 #[cfg(feature = "call-recordings")]
 #[rustfmt::skip]
+mod streams;
+
+#[cfg(feature = "call-recordings")]
+pub use streams::{ByteStream, Event, EventStream, Upload};
+
+#[cfg(feature = "call-recordings")]
+#[rustfmt::skip]
 mod pagination;
 #[rustfmt::skip]
 mod enums;
 #[rustfmt::skip]
 pub mod json;
 
+pub use bytes;
 pub use chrono;
 pub use futures_util;
 pub use reqwest;

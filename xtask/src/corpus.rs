@@ -47,6 +47,8 @@ struct Row {
     paginated: String,
     /// The credentials and the schemes merged into each (see [`credentials`]).
     credentials: String,
+    /// The operations read as they arrive (see [`streaming`]).
+    streaming: String,
     check_secs: Option<f64>,
     /// `ok/total` features checked alone, when asked for.
     features: String,
@@ -117,11 +119,41 @@ fn read_manifest(path: &Path) -> Result<Vec<Entry>, String> {
 fn generate(
     spec: &Path,
     options: &Options,
-) -> Result<(codegen::GeneratedCrate, String, String), codegen::Error> {
+) -> Result<(codegen::GeneratedCrate, [String; 3]), codegen::Error> {
     let doc = codegen::load::load(spec)?;
     let api = codegen::lower::lower(&doc, &options.settings)?;
     let krate = codegen::emit::emit(&api, options)?;
-    Ok((krate, paginated(&api), credentials(&api)))
+    Ok((krate, [paginated(&api), credentials(&api), streaming(&api)]))
+}
+
+/// The operations whose answers are read as they arrive: `21 downloads, 1 event stream,
+/// 3 with _events (3 by codegen.toml)` (empty for none).
+pub fn streaming(api: &codegen::ir::Api) -> String {
+    use codegen::ir::{Decode, EventsFoundBy, Outcome};
+    let (mut downloads, mut events, mut with_events, mut configured) = (0, 0, 0, 0);
+    for op in &api.operations {
+        let decodes = op.arms.iter().filter_map(|a| match a.outcome {
+            Outcome::Success { decode, .. } => Some(decode),
+            _ => None,
+        });
+        let decodes: Vec<Decode> = decodes.collect();
+        if decodes.contains(&Decode::Stream) {
+            downloads += 1;
+        } else if decodes.iter().any(|d| matches!(d, Decode::Events(_))) {
+            events += 1;
+        }
+        if let Some(e) = &op.events {
+            with_events += 1;
+            configured += usize::from(e.found_by == EventsFoundBy::Settings);
+        }
+    }
+    if downloads + events + with_events == 0 {
+        return String::new();
+    }
+    format!(
+        "{downloads} downloads (ByteStream), {events} event streams (EventStream), \
+         {with_events} with _events ({configured} by codegen.toml)"
+    )
 }
 
 /// The credentials found, with the schemes merged into each, and how many operations have
@@ -238,9 +270,9 @@ pub fn run(config: &Config) -> Result<bool, String> {
         let started = Instant::now();
         let generated = generate(&corpus_dir.join(&entry.path), &options);
         let generate_secs = started.elapsed().as_secs_f64();
-        let (generated, paginated, credentials) = match generated {
-            Ok((krate, paginated, credentials)) => (Ok(krate), paginated, credentials),
-            Err(e) => (Err(e), String::new(), String::new()),
+        let (generated, [paginated, credentials, streaming]) = match generated {
+            Ok((krate, findings)) => (Ok(krate), findings),
+            Err(e) => (Err(e), Default::default()),
         };
         let mut row = Row {
             path: entry.path.clone(),
@@ -250,6 +282,7 @@ pub fn run(config: &Config) -> Result<bool, String> {
             generate_secs,
             paginated,
             credentials,
+            streaming,
             check_secs: None,
             features: String::new(),
             result: String::new(),
@@ -513,6 +546,9 @@ fn print_row(row: &Row) {
     );
     if !row.paginated.is_empty() {
         println!("    paginated: {}", row.paginated);
+    }
+    if !row.streaming.is_empty() {
+        println!("    streaming: {}", row.streaming);
     }
     if !row.credentials.is_empty() {
         println!("    credentials: {}", row.credentials);

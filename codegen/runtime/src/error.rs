@@ -59,6 +59,13 @@ pub enum Error {
     /// with the request body, more than ten in a row, or to something that is not a URL.
     #[error("redirect not followed: {0}")]
     Redirect(String),
+    /// A streamed answer paused longer than the client's idle timeout (no headers, or no
+    /// chunk of the body, for this long).
+    #[error("no data from the server for {0:?}")]
+    Idle(std::time::Duration),
+    /// A downloaded body could not be written.
+    #[error("cannot write the body: {0}")]
+    Io(#[source] std::io::Error),
     /// Authentication failed before the request was sent: the client holds no credential the
     /// operation takes, or the OAuth2 token endpoint refused or failed.
     #[error("authentication: {0}")]
@@ -83,13 +90,15 @@ impl Error {
             | Self::Encode(_)
             | Self::Redirect(_)
             | Self::Auth(_)
+            | Self::Idle(_)
+            | Self::Io(_)
             | Self::Pagination(_) => None,
         }
     }
 
     /// The request timed out.
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Self::Timeout(_))
+        matches!(self, Self::Timeout(_) | Self::Idle(_))
     }
 
     /// The decoded error response, if the server sent one.

@@ -36,6 +36,7 @@ mod response;
 #[path = "harness/settings.rs"]
 #[rustfmt::skip]
 mod settings;
+mod streams;
 #[path = "harness/webhook_events.rs"]
 mod webhook_events;
 pub mod webhooks;
@@ -49,7 +50,9 @@ pub use settings::{
     DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_RETRIES,
     DEFAULT_RETRY_INITIAL_DELAY, DEFAULT_TIMEOUT, ENV_API_KEY, ENV_BASE_URL,
 };
+pub use streams::{ByteStream, Event, EventStream, Upload};
 // The crates a user needs to name the types of the API (dates, streams, headers).
+pub use bytes;
 pub use chrono;
 pub use futures_util;
 pub use reqwest;

@@ -105,11 +105,22 @@ impl<T> ApiResponse<T> {
     }
 }
 
-/// A response read in full.
+/// A response read in full, or, for a streamed success, with its body still to read.
 pub(crate) struct RawResponse {
     status: StatusCode,
     headers: HeaderMap,
     body: Vec<u8>,
+    streaming: Option<Streaming>,
+}
+
+/// A body left to read as it arrives.
+#[allow(dead_code)] // read by `streams.rs`, which specs without streamed bodies do not use
+pub(crate) struct Streaming {
+    pub(crate) response: reqwest::Response,
+    /// The longest wait for a chunk.
+    pub(crate) idle: std::time::Duration,
+    /// What [`ByteStream::bytes`] may collect.
+    pub(crate) max_body_bytes: usize,
 }
 
 /// How a body becomes a value: `()` (no body), `String` (text, which must be UTF-8),
@@ -170,6 +181,29 @@ impl RawResponse {
             status,
             headers,
             body,
+            streaming: None,
+        }
+    }
+
+    /// The body left to read, for a streamed success (taken once).
+    #[allow(dead_code)] // as `Streaming`
+    pub(crate) fn take_streaming(&mut self) -> Option<Streaming> {
+        self.streaming.take()
+    }
+
+    /// The whole body, for a success read whole (given as a stream).
+    #[allow(dead_code)] // as `Streaming`
+    pub(crate) fn take_body(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.body)
+    }
+
+    /// A success whose body is read as it arrives.
+    pub(crate) fn streaming(status: StatusCode, headers: HeaderMap, streaming: Streaming) -> Self {
+        RawResponse {
+            status,
+            headers,
+            body: Vec::new(),
+            streaming: Some(streaming),
         }
     }
 

@@ -199,7 +199,7 @@ fn same_type(old: &Side, a: &TypeRef, new: &Side, b: &TypeRef) -> bool {
 
 /// The methods each type is reached from (its index → `Client::` names, in spec order).
 fn users(api: &Api) -> Vec<Vec<String>> {
-    use crate::ir::{BodyKind, ResponseBody};
+    use crate::ir::BodyKind;
     let mut users = vec![Vec::new(); api.types.len()];
     for op in &api.operations {
         let mut roots: Vec<&TypeRef> = op.path_params.iter().map(|p| &p.ty).collect();
@@ -213,10 +213,7 @@ fn users(api: &Api) -> Vec<Vec<String>> {
                 roots.push(ty);
             }
         }
-        roots.extend(op.responses.iter().filter_map(|r| match &r.body {
-            ResponseBody::Json(ty) => Some(ty),
-            _ => None,
-        }));
+        roots.extend(op.responses.iter().flat_map(|r| r.read_types()));
         let mut seen = vec![false; api.types.len()];
         let mut stack: Vec<&TypeRef> = roots;
         while let Some(ty) = stack.pop() {

@@ -233,7 +233,7 @@ impl Differ<'_> {
                     format!("`&{}`", side.shown(ty))
                 }
                 BodyKind::Text => "`&str`".into(),
-                BodyKind::Bytes => "`&[u8]`".into(),
+                BodyKind::Bytes => "`&Upload`".into(),
             })
         };
         let same = match (body_type(before), body_type(after)) {
@@ -328,7 +328,7 @@ fn returns(side: &Side, op: &Operation) -> String {
             .responses
             .iter()
             .find(|r| r.status.is_success())
-            .map_or("()".into(), |r| body_shown(side, &r.body)),
+            .map_or("()".into(), |r| body_shown(side, &r.body, false)),
     }
 }
 
@@ -338,13 +338,13 @@ fn returned_shape(side: &Side, op: &Operation) -> Vec<(String, Shown)> {
         Some(e) => e
             .variants
             .iter()
-            .map(|v| (v.rust_name.clone(), body_shape(side, &v.body)))
+            .map(|v| (v.rust_name.clone(), body_shape(side, &v.body, true)))
             .collect(),
         None => op
             .responses
             .iter()
             .find(|r| r.status.is_success())
-            .map(|r| body_shape(side, &r.body))
+            .map(|r| body_shape(side, &r.body, false))
             .into_iter()
             .map(|s| (String::new(), s))
             .collect(),
@@ -358,21 +358,26 @@ enum Shown {
     Plain(String),
 }
 
-fn body_shape(side: &Side, body: &ResponseBody) -> Shown {
+/// `in_enum`: a variant of a success enum, whose streamed bodies are read whole.
+fn body_shape(side: &Side, body: &ResponseBody, in_enum: bool) -> Shown {
     match body {
         ResponseBody::Json(crate::ir::TypeRef::Named(id)) => {
             Shown::Shape(super::renames::shape(side, side.ty(*id)))
         }
-        other => Shown::Plain(body_shown(side, other)),
+        other => Shown::Plain(body_shown(side, other, in_enum)),
     }
 }
 
-fn body_shown(side: &Side, body: &ResponseBody) -> String {
+fn body_shown(side: &Side, body: &ResponseBody, in_enum: bool) -> String {
     match body {
         ResponseBody::None => "()".into(),
         ResponseBody::Json(ty) => side.shown(ty),
         ResponseBody::Text => "String".into(),
-        ResponseBody::Bytes => "Vec<u8>".into(),
+        ResponseBody::Bytes if in_enum => "Vec<u8>".into(),
+        ResponseBody::Bytes => "ByteStream".into(),
+        ResponseBody::Events(_) if in_enum => "String".into(),
+        ResponseBody::Events(None) => "EventStream<String>".into(),
+        ResponseBody::Events(Some(ty)) => format!("EventStream<{}>", side.shown(ty)),
     }
 }
 

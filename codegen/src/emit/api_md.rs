@@ -49,6 +49,9 @@ pub fn api_md(api: &Api, options: &Options) -> String {
                     p.style.describe()
                 ));
             }
+            if let Some(e) = &op.events {
+                method.push_str(&format!(" (+ `{}`: server-sent events)", e.rust_name));
+            }
             if op.deprecated {
                 method.push_str(" (deprecated)");
             }

@@ -3,8 +3,8 @@
 use super::docs;
 use super::rust_type;
 use crate::ir::{
-    Api, BodyKind, Decode, Method, Module, Operation, Outcome, ParamLocation, PathSegment,
-    ResponseBody, StatusMatch, SuccessEnum, TypeRef,
+    Api, BodyKind, Decode, EventData, EventsFoundBy, EventsMethod, Method, Module, Operation,
+    Outcome, ParamLocation, PathSegment, ResponseBody, StatusMatch, SuccessEnum, TypeRef,
 };
 use crate::naming;
 use proc_macro2::{Literal, TokenStream};
@@ -71,8 +71,18 @@ pub fn group_file(api: &Api, group: usize) -> TokenStream {
             .filter(|s| !s.is_empty())
             .map(|s| format!(": {s}"))
             .unwrap_or_default();
+        let events = op
+            .events
+            .as_ref()
+            .map(|e| {
+                format!(
+                    " (+ [`{0}`](crate::Client::{0}): as server-sent events)",
+                    e.rust_name
+                )
+            })
+            .unwrap_or_default();
         module_doc.push(format!(
-            "- [`{0}`](crate::Client::{0}), {1}{summary}",
+            "- [`{0}`](crate::Client::{0}), {1}{events}{summary}",
             op.rust_name,
             docs::code_span(&format!("{} {}", op.method.as_str(), op.path))
         ));
@@ -109,14 +119,27 @@ pub fn group_file(api: &Api, group: usize) -> TokenStream {
     }
 }
 
-/// The Rust type of a success body.
-fn body_type(api: &Api, body: Option<&ResponseBody>) -> TokenStream {
+/// The Rust type of a success body; `in_enum`: of a success enum's variant, which reads
+/// streamed bodies whole.
+fn body_type(api: &Api, body: Option<&ResponseBody>, in_enum: bool) -> TokenStream {
     match body {
         Some(ResponseBody::Json(ty)) => rust_type(api, ty, false),
-        Some(ResponseBody::Bytes) => quote!(::std::vec::Vec<u8>),
+        Some(ResponseBody::Bytes) if in_enum => quote!(::std::vec::Vec<u8>),
+        Some(ResponseBody::Bytes) => quote!(crate::ByteStream),
+        Some(ResponseBody::Events(_)) if in_enum => quote!(::std::string::String),
+        Some(ResponseBody::Events(data)) => event_stream_type(api, data.as_ref()),
         Some(ResponseBody::Text) => quote!(::std::string::String),
         Some(ResponseBody::None) | None => quote!(()),
     }
+}
+
+/// `EventStream<T>`, `T` the events' data (`String` when text).
+fn event_stream_type(api: &Api, data: Option<&TypeRef>) -> TokenStream {
+    let data = data.map_or_else(
+        || quote!(::std::string::String),
+        |ty| rust_type(api, ty, false),
+    );
+    quote!(crate::EventStream<#data>)
 }
 
 /// The enum a method returns when its success statuses have different bodies.
@@ -143,7 +166,7 @@ fn success_enum_def(api: &Api, op: &Operation, e: &SuccessEnum) -> TokenStream {
         match &v.body {
             ResponseBody::None => quote!(#doc #ident,),
             body => {
-                let mut ty = body_type(api, Some(body));
+                let mut ty = body_type(api, Some(body), true);
                 if v.boxed {
                     ty = quote!(::std::boxed::Box<#ty>);
                 }
@@ -201,7 +224,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
             BodyKind::Json(ty) | BodyKind::Form(ty) | BodyKind::Multipart(ty) => {
                 rust_type(api, ty, false)
             }
-            BodyKind::Bytes => quote!([u8]),
+            BodyKind::Bytes => quote!(crate::Upload),
             BodyKind::Text => quote!(str),
         };
         args.push((body_arg.clone(), ty));
@@ -216,7 +239,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
             let name = naming::ident(&e.name);
             quote!(crate::types::#name)
         }
-        (None, body) => body_type(api, body),
+        (None, body) => body_type(api, body, false),
     };
 
     let path = path_expr(op);
@@ -229,17 +252,54 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     let template = &op.path;
     let security = security_tokens(api, op);
     let headers = header_statements(op);
-    let body = body_statement(op);
+    let body = body_statement(op, None);
     let decode = decode_closure(api, op);
+    // A body handed over as it arrives is sent without the whole-body timeout.
+    let call = if op.streams_success() {
+        quote!(call_streaming)
+    } else {
+        quote!(call)
+    };
     let mutable = (!headers.is_empty() || body.is_some()).then(|| quote!(mut));
     let path_local = naming::ident(&locals.path);
+    let request = naming::ident(&locals.request);
+    // An upload's body is set by the client for each attempt (`Prepared`).
+    let done = match op.body.as_ref().map(|b| &b.kind) {
+        Some(BodyKind::Bytes) => quote!(Ok((#request, #body_arg.source()?))),
+        _ => quote!(Ok(#request)),
+    };
     let accept = op.accept.as_deref().unwrap_or("application/json");
     let start = quote!(self.request(#method, &#path_local, &#query, #accept));
-    let request = naming::ident(&locals.request);
     let stream = op
         .pagination
         .as_ref()
         .map(|p| super::pagination::methods(api, op, p, &plain_args));
+    let events = op.events.as_ref().map(|e| {
+        let events_name = naming::ident(&e.rust_name);
+        let doc = docs::attrs(&events_docs(op, e));
+        let returns = event_stream_type(api, e.data.as_ref());
+        let start = quote!(self.request(#method, &#path_local, &#query, "text/event-stream"));
+        let body = body_statement(op, e.stream_field.as_deref());
+        let decode = events_decode_closure(api, op, e);
+        quote! {
+            #doc
+            #deprecated
+            pub fn #events_name(&self, #(#plain_args),*) -> crate::Call<'_, #returns> {
+                self.call_streaming(
+                    #template,
+                    #security,
+                    || {
+                        let #path_local = #path;
+                        let #mutable #request = #start?;
+                        #(#headers)*
+                        #body
+                        #done
+                    },
+                    #decode,
+                )
+            }
+        }
+    });
 
     // The request is built when the method is called; the response decoded when the call is
     // awaited (a plain function of it: no state machine per operation).
@@ -248,7 +308,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
         #(#aliases)*
         #deprecated
         pub fn #name(&self, #(#plain_args),*) -> crate::Call<'_, #returns> {
-            self.call(
+            self.#call(
                 #template,
                 #security,
                 || {
@@ -256,14 +316,100 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
                     let #mutable #request = #start?;
                     #(#headers)*
                     #body
-                    Ok(#request)
+                    #done
                 },
                 #decode,
             )
         }
 
         #stream
+        #events
     }
+}
+
+/// What a method's docs say of a streamed answer.
+fn streaming_docs(op: &Operation) -> Vec<String> {
+    let mut lines = Vec::new();
+    let streamed = op.arms.iter().find_map(|arm| match arm.outcome {
+        Outcome::Success {
+            decode: decode @ (Decode::Stream | Decode::Events(_)),
+            ..
+        } => Some(decode),
+        _ => None,
+    });
+    match streamed {
+        Some(Decode::Stream) => {
+            lines.push(String::new());
+            lines.push(
+                "The body is handed over as it arrives: a [`ByteStream`](crate::ByteStream) of \
+                 chunks in bounded memory, whatever its size (`.bytes()` collects it up to the \
+                 client's body limit, `.save(path)` writes it to a file). The wait for the \
+                 answer is bounded by the client's timeout, each wait for a chunk by its idle \
+                 timeout; a download that has begun is not retried."
+                    .to_owned(),
+            );
+        }
+        Some(_) => {
+            lines.push(String::new());
+            lines.push(
+                "The answer is server-sent events, each handed over as it arrives: an \
+                 [`EventStream`](crate::EventStream) that ends with the body or at \
+                 `data: [DONE]`. Each wait for an event is bounded by the client's idle timeout; \
+                 a stream that has begun is not retried."
+                    .to_owned(),
+            );
+        }
+        None => {}
+    }
+    if let Some(e) = &op.events {
+        lines.push(String::new());
+        lines.push(format!(
+            "[`{0}`](Self::{0}) asks for the same answer as server-sent events.",
+            e.rust_name
+        ));
+    }
+    lines
+}
+
+/// The docs of `<method>_events`.
+fn events_docs(op: &Operation, e: &EventsMethod) -> Vec<String> {
+    let name = &op.rust_name;
+    let mut lines = vec![
+        format!(
+            "[`{name}`](Self::{name}) answered as server-sent events, each handed over as it \
+             arrives (`Accept: text/event-stream`)."
+        ),
+        String::new(),
+    ];
+    lines.push(match &e.stream_field {
+        Some(field) => format!(
+            "The request body is sent with `{field}` set to `true`; the arguments are \
+             [`{name}`](Self::{name})'s."
+        ),
+        None => format!("The arguments are [`{name}`](Self::{name})'s."),
+    });
+    lines.push(String::new());
+    lines.push(match e.found_by {
+        EventsFoundBy::Spec => {
+            "The spec offers `text/event-stream` beside its other answer; a stream that \
+             sends `data: [DONE]` ends there."
+                .to_owned()
+        }
+        EventsFoundBy::Settings => {
+            "The spec declares only the other answer; the generator settings \
+             (`[streaming] events` in `codegen.toml`) say the operation streams, its event \
+             data any JSON."
+                .to_owned()
+        }
+    });
+    lines.push(String::new());
+    lines.push(
+        "The wait for the answer is bounded by the client's timeout, each wait for an event \
+         by its idle timeout ([`ClientBuilder::idle_timeout`](crate::ClientBuilder::idle_timeout)); \
+         an answer whose first event arrived is not retried."
+            .to_owned(),
+    );
+    lines
 }
 
 fn method_tokens(method: Method) -> TokenStream {
@@ -295,6 +441,8 @@ fn operation_docs(api: &Api, op: &Operation) -> Vec<String> {
         "{}{id}.",
         docs::code_span(&format!("{} {}", op.method.as_str(), op.path))
     ));
+    // A body read as it arrives, or the same call as events.
+    lines.extend(streaming_docs(op));
     // Which credentials it sends, where that is not simply the API's one credential.
     if op.security.is_some() || api.credentials.len() > 1 {
         let security = op.security.as_ref().unwrap_or(&api.security);
@@ -345,7 +493,10 @@ fn body_docs(op: &Operation, body: &crate::ir::RequestBody) -> Vec<String> {
         crate::ir::BodyKind::Form(_) => "encoded as a form",
         crate::ir::BodyKind::Multipart(_) => "as multipart parts, one per field",
         crate::ir::BodyKind::Text => "as UTF-8 text",
-        crate::ir::BodyKind::Bytes => "as given",
+        crate::ir::BodyKind::Bytes => {
+            "as given: an [`Upload`](crate::Upload) of bytes, of a file read as it is sent, or \
+             of a stream of chunks (a request whose upload is a stream is not retried)"
+        }
     };
     let optional = if body.required {
         ""
@@ -513,19 +664,28 @@ fn header_statements(op: &Operation) -> Vec<TokenStream> {
     out
 }
 
-fn body_statement(op: &Operation) -> Option<TokenStream> {
+/// `stream_field`: a boolean property of the JSON body sent as `true` (asking for events).
+fn body_statement(op: &Operation, stream_field: Option<&str>) -> Option<TokenStream> {
     let body = op.body.as_ref()?;
     let content_type = &body.content_type;
     let arg = naming::ident(&op.locals.body);
     let request = naming::ident(&op.locals.request);
-    let encode = match &body.kind {
-        BodyKind::Json(_) => {
+    let encode = match (&body.kind, stream_field) {
+        (BodyKind::Json(_), Some(field)) => {
+            quote!(crate::streams::json_asking_stream(#arg, #field)?)
+        }
+        (BodyKind::Json(_), None) => {
             quote!(::serde_json::to_vec(#arg).map_err(crate::Error::Encode)?)
         }
-        BodyKind::Form(_) => quote!(crate::query::form_body(#arg)),
-        BodyKind::Text => quote!(#arg.as_bytes().to_vec()),
-        BodyKind::Bytes => quote!(#arg.to_vec()),
-        BodyKind::Multipart(_) => quote!(#arg.clone()),
+        (BodyKind::Form(_), _) => quote!(crate::query::form_body(#arg)),
+        (BodyKind::Text, _) => quote!(#arg.as_bytes().to_vec()),
+        // Set for each attempt by the client (`Prepared`): the request is returned with it.
+        (BodyKind::Bytes, _) => {
+            return Some(quote! {
+                #request = #request.header("content-type", #arg.content_type_or(#content_type));
+            })
+        }
+        (BodyKind::Multipart(_), _) => quote!(#arg.clone()),
     };
     let set = match &body.kind {
         // The content type carries the boundary chosen for this body.
@@ -609,59 +769,105 @@ pub(super) fn decode_closure(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
-fn response_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
+/// How an `EventStream`'s data is decoded.
+fn events_decoder(data: EventData) -> TokenStream {
+    match data {
+        EventData::Json => quote!(crate::streams::JsonEvents<_>),
+        EventData::Text => quote!(crate::streams::TextEvents),
+    }
+}
+
+/// The decoding of `<method>_events`: every success an `EventStream`, errors as the
+/// operation's.
+fn events_decode_closure(api: &Api, op: &Operation, e: &EventsMethod) -> TokenStream {
     let response = naming::ident(&op.locals.response);
+    let data = match e.data {
+        Some(_) => EventData::Json,
+        None => EventData::Text,
+    };
+    let decoder = events_decoder(data);
+    let mut success = Vec::new();
+    let mut errors = Vec::new();
+    for (arm, tokens) in op.arms.iter().zip(response_arms(api, op)) {
+        match arm.outcome {
+            Outcome::Success { .. } => success.extend(arm.statuses.iter().copied()),
+            Outcome::Error { .. } => errors.push(tokens),
+        }
+    }
+    // The catch-all arm is last; the successes go before it.
+    let catch_all = errors.pop();
+    let success = (!success.is_empty()).then(|| {
+        let patterns = status_patterns(&success);
+        quote!(#(#patterns)|* => #response.success::<#decoder>(),)
+    });
+    quote! {
+        |#response| match #response.status().as_u16() {
+            #(#errors)*
+            #success
+            #catch_all
+        }
+    }
+}
+
+/// The arms of the decoding match, one per arm of the IR.
+fn response_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
     op.arms
         .iter()
         .map(|arm| {
             let patterns = status_patterns(&arm.statuses);
-            let action = match &arm.outcome {
-                Outcome::Success { decode, variant } => {
-                    let decoder = match decode {
-                        Decode::Json => quote!(crate::response::Json<_>),
-                        Decode::Text => quote!(::std::string::String),
-                        Decode::Bytes => quote!(::std::vec::Vec<u8>),
-                        Decode::Empty => quote!(()),
-                    };
-                    let decoded = quote!(#response.success::<#decoder>());
-                    match (&op.success_enum, variant) {
-                        (Some(e), Some(variant)) => {
-                            let name = naming::ident(&e.name);
-                            let variant = naming::ident(variant);
-                            if *decode == Decode::Empty {
-                                quote!(#decoded.map(|ok| ok.map(|()| crate::types::#name::#variant)))
-                            } else {
-                                let boxed = e
-                                    .variants
-                                    .iter()
-                                    .any(|v| variant == v.rust_name && v.boxed);
-                                if boxed {
-                                    quote!(#decoded.map(|ok| ok.map(|body| crate::types::#name::#variant(::std::boxed::Box::new(body)))))
-                                } else {
-                                    quote!(#decoded.map(|ok| ok.map(crate::types::#name::#variant)))
-                                }
-                            }
-                        }
-                        _ => decoded,
-                    }
-                }
-                Outcome::Error { body } => {
-                    let wrap = body
-                        .and_then(|i| api.error_bodies.get(i))
-                        .map_or_else(|| quote!(crate::ErrorBody::Other), |v| {
-                            let ident = naming::ident(&v.rust_name);
-                            if v.boxed {
-                                quote!(|body| crate::ErrorBody::#ident(::std::boxed::Box::new(body)))
-                            } else {
-                                quote!(crate::ErrorBody::#ident)
-                            }
-                        });
-                    quote!(Err(#response.error(#wrap)))
-                }
-            };
+            let action = outcome_action(api, op, &arm.outcome);
             quote!(#(#patterns)|* => #action,)
         })
         .collect()
+}
+
+/// What one arm does: decode a success (into its enum variant), or make the typed error.
+fn outcome_action(api: &Api, op: &Operation, outcome: &Outcome) -> TokenStream {
+    let response = naming::ident(&op.locals.response);
+    match outcome {
+        Outcome::Success { decode, variant } => {
+            let decoder = match decode {
+                Decode::Json => quote!(crate::response::Json<_>),
+                Decode::Text => quote!(::std::string::String),
+                Decode::Bytes => quote!(::std::vec::Vec<u8>),
+                Decode::Stream => quote!(crate::ByteStream),
+                Decode::Events(data) => events_decoder(*data),
+                Decode::Empty => quote!(()),
+            };
+            let decoded = quote!(#response.success::<#decoder>());
+            match (&op.success_enum, variant) {
+                (Some(e), Some(variant)) => {
+                    let name = naming::ident(&e.name);
+                    let variant = naming::ident(variant);
+                    if *decode == Decode::Empty {
+                        quote!(#decoded.map(|ok| ok.map(|()| crate::types::#name::#variant)))
+                    } else {
+                        let boxed = e.variants.iter().any(|v| variant == v.rust_name && v.boxed);
+                        if boxed {
+                            quote!(#decoded.map(|ok| ok.map(|body| crate::types::#name::#variant(::std::boxed::Box::new(body)))))
+                        } else {
+                            quote!(#decoded.map(|ok| ok.map(crate::types::#name::#variant)))
+                        }
+                    }
+                }
+                _ => decoded,
+            }
+        }
+        Outcome::Error { body } => {
+            let wrap = body.and_then(|i| api.error_bodies.get(i)).map_or_else(
+                || quote!(crate::ErrorBody::Other),
+                |v| {
+                    let ident = naming::ident(&v.rust_name);
+                    if v.boxed {
+                        quote!(|body| crate::ErrorBody::#ident(::std::boxed::Box::new(body)))
+                    } else {
+                        quote!(crate::ErrorBody::#ident)
+                    }
+                },
+            );
+            quote!(Err(#response.error(#wrap)))
+        }
+    }
 }
 
 /// The credentials an operation takes: the API's requirement (`settings::SECURITY`), or its

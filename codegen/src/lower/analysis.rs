@@ -527,9 +527,7 @@ fn operation_types(op: &Operation) -> Vec<&TypeRef> {
         }
     }
     for r in &op.responses {
-        if let ResponseBody::Json(ty) = &r.body {
-            out.push(ty);
-        }
+        out.extend(r.read_types());
     }
     out.extend(op.pagination.as_ref().map(|p| &p.item));
     out
@@ -609,10 +607,8 @@ fn serde_directions(types: &mut [TypeDef], operations: &[Operation], webhooks: &
     }
     let mut sent = Vec::new();
     for op in operations {
-        for r in &op.responses {
-            if let ResponseBody::Json(ty) = &r.body {
-                collect_named(ty, &mut read);
-            }
+        for ty in op.responses.iter().flat_map(|r| r.read_types()) {
+            collect_named(ty, &mut read);
         }
         if let Some(p) = &op.pagination {
             collect_named(&p.item, &mut read);

@@ -4,9 +4,10 @@
 use super::schema::SchemaRef;
 use super::{resolve, Lowerer};
 use crate::ir::{
-    BodyKind, Decode, Docs, Locals, Method, Module, Operation, Outcome, Param, ParamLocation,
-    ParamStyle, ParamsStruct, PathSegment, QueryLayout, RequestBody, Response, ResponseArm,
-    ResponseBody, StatusMatch, SuccessEnum, SuccessVariant, TypeRef,
+    BodyKind, Decode, Docs, EventData, EventsFoundBy, EventsMethod, Locals, Method, Module,
+    Operation, Outcome, Param, ParamLocation, ParamStyle, ParamsStruct, PathSegment, QueryLayout,
+    RequestBody, Response, ResponseArm, ResponseBody, StatusMatch, SuccessEnum, SuccessVariant,
+    TypeRef,
 };
 use crate::naming::{self, Namespace};
 use crate::pointer;
@@ -68,6 +69,13 @@ impl<'a> Lowerer<'a> {
                 if let Some(op) = self.lower_operation(site, short_name, &mut methods) {
                     operations.push(op);
                 }
+            }
+        }
+        // `<method>_events` is named once every operation has its name: an operation whose
+        // own name it would be keeps it.
+        for op in &mut operations {
+            if let Some(events) = &mut op.events {
+                events.rust_name = methods.claim(&format!("{}_events", op.rust_name));
             }
         }
         operations
@@ -155,6 +163,12 @@ impl<'a> Lowerer<'a> {
                 methods,
             ),
         };
+        let events = self.events_method(
+            op,
+            &format!("{} {path}", method.as_str()),
+            body.as_ref(),
+            &responses,
+        );
         let arms = self.arms(&responses, success_enum.as_ref());
         let accept = accept(&responses);
         let mut local = |name: &str| arg_names.claim(name);
@@ -194,6 +208,52 @@ impl<'a> Lowerer<'a> {
             accept,
             idempotency_key,
             security,
+            events,
+        })
+    }
+
+    /// `<method>_events`, when a success response offers `text/event-stream` beside another
+    /// body, or the settings name the operation (its events then any JSON).
+    fn events_method(
+        &self,
+        op: &openapiv3::Operation,
+        route: &str,
+        body: Option<&RequestBody>,
+        responses: &[Response],
+    ) -> Option<EventsMethod> {
+        let declared = responses
+            .iter()
+            .filter(|r| r.status.is_success())
+            .find_map(|r| r.events.clone());
+        let named = |key: &str| self.settings.streaming.events.iter().any(|e| e == key);
+        let (data, found_by) = match declared {
+            Some(data) => (data, EventsFoundBy::Spec),
+            None if op.operation_id.as_deref().is_some_and(named) || named(route) => {
+                (Some(TypeRef::Json), EventsFoundBy::Settings)
+            }
+            None => return None,
+        };
+        // The property that asks for the stream (OpenAI's and its imitators' `stream`).
+        let stream_field = match body.map(|b| &b.kind) {
+            Some(BodyKind::Json(TypeRef::Named(id))) => {
+                self.struct_behind(*id)
+                    .and_then(|id| match self.kind_of(id) {
+                        Some(crate::ir::TypeKind::Struct(s)) => s
+                            .fields
+                            .iter()
+                            .find(|f| f.wire_name == "stream" && f.ty == TypeRef::Boolean)
+                            .map(|f| f.wire_name.clone()),
+                        _ => None,
+                    })
+            }
+            _ => None,
+        };
+        Some(EventsMethod {
+            // Claimed after every operation's name (`lower_operations`).
+            rust_name: String::new(),
+            data,
+            stream_field,
+            found_by,
         })
     }
 
@@ -534,10 +594,17 @@ impl<'a> Lowerer<'a> {
         }
         for r in responses {
             let outcome = if r.status.is_success() {
+                // A body the method hands over as it arrives; inside a success enum (which
+                // is `Clone`) it is read whole.
+                let whole = success_enum.is_some();
                 let decode = match &r.body {
                     ResponseBody::Json(_) => Decode::Json,
                     ResponseBody::Text => Decode::Text,
-                    ResponseBody::Bytes => Decode::Bytes,
+                    ResponseBody::Bytes if whole => Decode::Bytes,
+                    ResponseBody::Bytes => Decode::Stream,
+                    ResponseBody::Events(_) if whole => Decode::Text,
+                    ResponseBody::Events(None) => Decode::Events(EventData::Text),
+                    ResponseBody::Events(Some(_)) => Decode::Events(EventData::Json),
                     ResponseBody::None => Decode::Empty,
                 };
                 let variant = success_enum.and_then(|e| {
@@ -655,10 +722,20 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 Some((_, _)) => ResponseBody::Json(TypeRef::Json),
-                None if response.content.is_empty() => ResponseBody::None,
-                None if response.content.keys().any(|k| is_text(k)) => ResponseBody::Text,
-                None => ResponseBody::Bytes,
+                None => {
+                    let other = response.content.keys().filter(|k| !is_event_stream(k));
+                    match other.clone().next() {
+                        _ if response.content.is_empty() => ResponseBody::None,
+                        None => ResponseBody::Events(self.event_data(&response, &at, &hint)),
+                        Some(_) if other.clone().any(|k| is_text(k)) => ResponseBody::Text,
+                        Some(_) => ResponseBody::Bytes,
+                    }
+                }
             };
+            // Offered as events too: the operation gets a `<method>_events`.
+            let events = (!matches!(body, ResponseBody::Events(_))
+                && response.content.keys().any(|k| is_event_stream(k)))
+            .then(|| self.event_data(&response, &at, &hint));
             if !status.is_success() {
                 if let ResponseBody::Json(TypeRef::Named(id)) = &body {
                     if !self.error_types.contains(id) {
@@ -682,6 +759,7 @@ impl<'a> Lowerer<'a> {
                 status,
                 body,
                 media_types: response.content.keys().cloned().collect(),
+                events,
                 description: response.description.clone(),
             });
         }
@@ -754,6 +832,28 @@ impl<'a> Lowerer<'a> {
                 }
             }
         })
+    }
+
+    /// The data type of a response's server-sent events: its `text/event-stream` schema,
+    /// text when that is a string or absent.
+    fn event_data(
+        &mut self,
+        response: &openapiv3::Response,
+        at: &str,
+        hint: &str,
+    ) -> Option<TypeRef> {
+        let (media_type, media) = response.content.iter().find(|(k, _)| is_event_stream(k))?;
+        let schema = media.schema.as_ref()?;
+        if let ReferenceOr::Item(openapiv3::Schema {
+            schema_kind: openapiv3::SchemaKind::Type(openapiv3::Type::String(_)),
+            ..
+        }) = schema
+        {
+            return None;
+        }
+        let pointer = format!("{at}/content/{}/schema", pointer::escape(media_type));
+        let ty = self.memo_convert(schema.into(), &format!("{hint} Event"), &pointer);
+        (ty != TypeRef::String).then_some(ty)
     }
 
     /// Converts a schema of a shared component once, so every use gets the same type.
@@ -884,7 +984,13 @@ fn accept(responses: &[Response]) -> Option<String> {
     });
     let mut types: Vec<&str> = Vec::new();
     let mut any = false;
-    for t in answers.flat_map(|r| &r.media_types) {
+    // Events offered beside another body are asked for by `<method>_events` only.
+    let asked = answers.flat_map(|r| {
+        r.media_types
+            .iter()
+            .filter(move |t| r.events.is_none() || !is_event_stream(t))
+    });
+    for t in asked {
         let t = t.trim();
         // A key that is no media range (Telnyx's `*`) stands for any content too (servers
         // may refuse a malformed `Accept`; Prism exits on it).
@@ -908,6 +1014,12 @@ fn accept(responses: &[Response]) -> Option<String> {
         .bytes()
         .all(|b| (0x20..0x7f).contains(&b))
         .then_some(value)
+}
+
+/// `text/event-stream`: server-sent events.
+fn is_event_stream(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or_default().trim();
+    essence.eq_ignore_ascii_case("text/event-stream")
 }
 
 /// `text/plain`, `text/csv`...: content that is a string.

@@ -35,7 +35,7 @@ pub fn write(api: &Api, lib: &str, calls: &[Call]) -> Written {
     let mut table = Vec::new();
     for call in calls {
         let op = &api.operations[call.operation];
-        match function(&construct, op, call) {
+        match function(&construct, &lib_ident, op, call) {
             Ok(body) => {
                 let name = format_ident!("call_{}", written.called.len());
                 let doc = label(op);
@@ -100,6 +100,36 @@ pub fn write(api: &Api, lib: &str, calls: &[Call]) -> Written {
                     }),
                 },
             }
+        }
+
+        /// A streamed answer (a download, events) read to its end: every chunk or event
+        /// must arrive and decode.
+        async fn drained<S, I>(result: Result<#lib_ident::ApiResponse<S>, #lib_ident::Error>) -> Value
+        where
+            S: #lib_ident::futures_util::Stream<Item = Result<I, #lib_ident::Error>> + Unpin,
+        {
+            use #lib_ident::futures_util::StreamExt;
+            let response = match result {
+                Ok(response) => response,
+                Err(error) => return outcome::<()>(Err(error)),
+            };
+            let mut body = response.body;
+            let mut failed = None;
+            while let Some(item) = body.next().await {
+                if let Err(error) = item {
+                    failed = Some(error.to_string());
+                    break;
+                }
+            }
+            let mut value = json!({
+                "status": response.status.as_u16(),
+                "violations": violations(&response.headers),
+                "decoded": failed.is_none(),
+            });
+            if let Some(error) = failed {
+                value["error"] = Value::String(error);
+            }
+            value
         }
 
         #(#functions)*
@@ -187,7 +217,12 @@ fn credentials(api: &Api, lib: &proc_macro2::Ident) -> (Vec<TokenStream>, TokenS
 }
 
 /// The body of an operation's call function: its values, then the call.
-fn function(construct: &Construct, op: &Operation, call: &Call) -> Result<TokenStream, String> {
+fn function(
+    construct: &Construct,
+    lib: &proc_macro2::Ident,
+    op: &Operation,
+    call: &Call,
+) -> Result<TokenStream, String> {
     let mut lets = Vec::new();
     let mut args = Vec::new();
     for (i, (param, value)) in op.path_params.iter().zip(&call.path_args).enumerate() {
@@ -219,16 +254,24 @@ fn function(construct: &Construct, op: &Operation, call: &Call) -> Result<TokenS
                 let text = value
                     .as_str()
                     .map_or_else(|| value.to_string(), str::to_owned);
-                quote!(::std::vec::Vec::<u8>::from(#text))
+                quote!(#lib::Upload::bytes(::std::vec::Vec::<u8>::from(#text)))
             }
         };
         lets.push(quote!(let body = #expr;));
         args.push(quote!(&body));
     }
     let method = naming::ident(&op.rust_name);
-    Ok(quote! {
-        #(#lets)*
-        outcome(client.#method(#(#args),*).with_response().await)
+    let call = quote!(client.#method(#(#args),*).with_response().await);
+    Ok(if op.streams_success() {
+        quote! {
+            #(#lets)*
+            drained(#call).await
+        }
+    } else {
+        quote! {
+            #(#lets)*
+            outcome(#call)
+        }
     })
 }
 

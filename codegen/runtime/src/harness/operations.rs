@@ -1,6 +1,8 @@
 //! Stand-in for a generated `operations/` file: one paginated list with a query parameter,
-//! a header and typed errors, a string enum, and a multipart upload, shaped as the generator
-//! writes them, so that the harness uses the runtime the way generated crates do.
+//! a header and typed errors, a string enum, a multipart upload, an octet-stream upload, a
+//! download, and a chat
+//! answered as JSON or as server-sent events, shaped as the generator writes them, so that
+//! the harness uses the runtime the way generated crates do.
 
 use crate::error::Error;
 use crate::error_body::ErrorBody;
@@ -8,6 +10,7 @@ use crate::multipart::{File, Form, ToMultipart};
 use crate::pagination::{items, next_number, pages, Cursor, Limits, Page};
 use crate::query::{header, QueryString, ToQuery};
 use crate::response::{Call, Json};
+use crate::streams::{ByteStream, EventStream, JsonEvents, TextEvents, Upload};
 use futures_util::Stream;
 
 /// A listed thing (its serde impls as the generator writes them).
@@ -74,13 +77,13 @@ pub struct ListParams {
     pub request_id: Option<String>,
 }
 
-/// An upload body.
-pub struct Upload {
+/// A multipart upload body.
+pub struct UploadForm {
     pub file: File,
     pub note: Option<String>,
 }
 
-impl ToMultipart for Upload {
+impl ToMultipart for UploadForm {
     fn write_parts(&self, form: &mut Form) -> Result<(), Error> {
         form.file("file", &self.file)?;
         if let Some(value) = &self.note {
@@ -90,7 +93,137 @@ impl ToMultipart for Upload {
     }
 }
 
+/// A chat request: `stream` asks for events.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct ChatRequest {
+    pub prompt: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stream: Option<bool>,
+}
+
+/// A chat answer, whole or one piece of it.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct ChatAnswer {
+    pub text: String,
+}
+
 impl crate::Client {
+    /// `GET /files/{name}`: a download (`application/octet-stream`).
+    pub fn download(&self, name: &str) -> Call<'_, ByteStream> {
+        self.call_streaming(
+            "/files/{name}",
+            crate::settings::SECURITY,
+            || {
+                let path = format!("/files/{}", crate::query::path_segment("name", name)?);
+                self.request(
+                    reqwest::Method::GET,
+                    &path,
+                    &QueryString::new(),
+                    "application/octet-stream",
+                )
+            },
+            |response| match response.status().as_u16() {
+                200 => response.success::<ByteStream>(),
+                _ => Err(response.error(ErrorBody::Other)),
+            },
+        )
+    }
+
+    /// `PUT /objects/{key}`: an `application/octet-stream` body; answers 204.
+    pub fn put_object(&self, key: &str, body: &Upload) -> Call<'_, ()> {
+        self.call(
+            "/objects/{key}",
+            crate::settings::SECURITY,
+            || {
+                let path = format!("/objects/{}", crate::query::path_segment("key", key)?);
+                let request = self.request(
+                    reqwest::Method::PUT,
+                    &path,
+                    &QueryString::new(),
+                    "application/json",
+                )?;
+                let request = request.header(
+                    "content-type",
+                    body.content_type_or("application/octet-stream"),
+                );
+                Ok((request, body.source()?))
+            },
+            |response| match response.status().as_u16() {
+                204 => response.success::<()>(),
+                _ => Err(response.error(ErrorBody::Other)),
+            },
+        )
+    }
+
+    /// `GET /feed`: `text/event-stream` only, text data.
+    pub fn feed(&self) -> Call<'_, EventStream<String>> {
+        self.call_streaming(
+            "/feed",
+            crate::settings::SECURITY,
+            || {
+                self.request(
+                    reqwest::Method::GET,
+                    "/feed",
+                    &QueryString::new(),
+                    "text/event-stream",
+                )
+            },
+            |response| match response.status().as_u16() {
+                200..=299 => response.success::<TextEvents>(),
+                _ => Err(response.error(ErrorBody::Other)),
+            },
+        )
+    }
+
+    /// `POST /chat`: JSON, or events (`chat_events`).
+    pub fn chat(&self, body: &ChatRequest) -> Call<'_, ChatAnswer> {
+        self.call(
+            "/chat",
+            crate::settings::SECURITY,
+            || {
+                let request = self.request(
+                    reqwest::Method::POST,
+                    "/chat",
+                    &QueryString::new(),
+                    "application/json",
+                )?;
+                let body = serde_json::to_vec(body).map_err(Error::Encode)?;
+                Ok(request
+                    .header("content-type", "application/json")
+                    .body(body))
+            },
+            |response| match response.status().as_u16() {
+                200 => response.success::<Json<_>>(),
+                _ => Err(response.error(ErrorBody::Other)),
+            },
+        )
+    }
+
+    /// `chat` answered as server-sent events (`stream: true`).
+    pub fn chat_events(&self, body: &ChatRequest) -> Call<'_, EventStream<ChatAnswer>> {
+        self.call_streaming(
+            "/chat",
+            crate::settings::SECURITY,
+            || {
+                let request = self.request(
+                    reqwest::Method::POST,
+                    "/chat",
+                    &QueryString::new(),
+                    "text/event-stream",
+                )?;
+                let body = crate::streams::json_asking_stream(body, "stream")?;
+                Ok(request
+                    .header("content-type", "application/json")
+                    .body(body))
+            },
+            |response| match response.status().as_u16() {
+                422 => Err(response.error(ErrorBody::Problem)),
+                200 => response.success::<JsonEvents<_>>(),
+                _ => Err(response.error(ErrorBody::Other)),
+            },
+        )
+    }
+
     /// `GET /items`.
     pub fn list_items(&self, params: &ListParams) -> Call<'_, ItemPage> {
         self.call(
@@ -168,7 +301,7 @@ impl crate::Client {
     }
 
     /// `POST /uploads` with a multipart body; answers 204.
-    pub fn upload(&self, body: &Upload) -> Call<'_, ()> {
+    pub fn upload(&self, body: &UploadForm) -> Call<'_, ()> {
         self.call(
             "/uploads",
             crate::settings::SECURITY,

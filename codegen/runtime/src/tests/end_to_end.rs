@@ -4,7 +4,7 @@
 
 use crate::error_body::ErrorBody;
 use crate::multipart::File;
-use crate::operations::{Color, ListParams, Upload};
+use crate::operations::{Color, ListParams, UploadForm};
 use crate::{Client, Error};
 use futures_util::StreamExt;
 use std::sync::{Arc, Mutex};
@@ -158,7 +158,7 @@ async fn unknown_enum_values_survive_and_errors_are_typed() {
 #[tokio::test]
 async fn multipart_bodies_are_sent_with_their_boundary() {
     let (url, seen) = server(vec![(204, "", String::new())]).await;
-    let body = Upload {
+    let body = UploadForm {
         file: File::new(b"%PDF".to_vec()).file_name("fax.pdf"),
         note: Some("hi".into()),
     };

@@ -11,4 +11,5 @@ mod pagination;
 mod query;
 mod redirect;
 mod response;
+mod streams;
 mod webhooks;
