@@ -257,6 +257,9 @@ fn dump(api: &Api) -> String {
             };
             let _ = writeln!(o, "  response {}: {body}{events}", status(&r.status));
         }
+        if let Some(b) = &op.bytes {
+            let _ = writeln!(o, "  bytes method {}: accept {:?}", b.rust_name, b.accept);
+        }
         if let Some(e) = &op.events {
             let data = e.data.as_ref().map_or("text".to_owned(), |t| ty(api, t));
             let _ = writeln!(

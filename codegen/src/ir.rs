@@ -638,6 +638,17 @@ pub struct Operation {
     /// `<method>_events`: the same call answered as server-sent events, when a success
     /// response offers `text/event-stream` beside another body (or `codegen.toml` says so).
     pub events: Option<EventsMethod>,
+    /// `<method>_bytes`: the same call answered as a download, when a success response
+    /// offers a binary media type beside JSON.
+    pub bytes: Option<BytesMethod>,
+}
+
+/// `<method>_bytes`: an operation asked for its binary answer.
+#[derive(Debug, Clone)]
+pub struct BytesMethod {
+    pub rust_name: String,
+    /// The `Accept` header: the binary media types offered.
+    pub accept: String,
 }
 
 impl Operation {

@@ -127,10 +127,15 @@ fn generate(
 }
 
 /// The operations whose answers are read as they arrive: `21 downloads, 1 event stream,
-/// 3 with _events (3 by codegen.toml)` (empty for none).
+/// 3 with _events (3 by codegen.toml), 1 with _bytes` (empty for none).
 pub fn streaming(api: &codegen::ir::Api) -> String {
     use codegen::ir::{Decode, EventsFoundBy, Outcome};
     let (mut downloads, mut events, mut with_events, mut configured) = (0, 0, 0, 0);
+    let with_bytes = api
+        .operations
+        .iter()
+        .filter(|op| op.bytes.is_some())
+        .count();
     for op in &api.operations {
         let decodes = op.arms.iter().filter_map(|a| match a.outcome {
             Outcome::Success { decode, .. } => Some(decode),
@@ -147,12 +152,12 @@ pub fn streaming(api: &codegen::ir::Api) -> String {
             configured += usize::from(e.found_by == EventsFoundBy::Settings);
         }
     }
-    if downloads + events + with_events == 0 {
+    if downloads + events + with_events + with_bytes == 0 {
         return String::new();
     }
     format!(
         "{downloads} downloads (ByteStream), {events} event streams (EventStream), \
-         {with_events} with _events ({configured} by codegen.toml)"
+         {with_events} with _events ({configured} by codegen.toml), {with_bytes} with _bytes"
     )
 }
 

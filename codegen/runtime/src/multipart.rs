@@ -1,6 +1,6 @@
-//! `multipart/form-data` request bodies. [`File`] is what a `format: binary` field holds;
-//! body types implement [`ToMultipart`], and [`encode`] writes their parts with a boundary
-//! that occurs in no part.
+//! `multipart/form-data` request bodies. [`File`] is what a `format: binary` field holds:
+//! bytes, or a file on disk read as the body is sent; body types implement [`ToMultipart`],
+//! and [`encode_parts`] writes their parts with a boundary that occurs in no part.
 
 use crate::error::Error;
 use crate::query::{QueryString, ToQuery};
@@ -9,9 +9,9 @@ use std::borrow::Cow;
 /// A file: the value of a `format: binary` field, sent as a file part of a
 /// `multipart/form-data` body.
 ///
-/// The part's file name defaults to the field's name and its content type to
-/// `application/octet-stream`. In JSON (where the spec gives no encoding for bytes) it is
-/// written as a string, its bytes read as UTF-8.
+/// The part's file name defaults to the field's name (a file opened from a path: its name)
+/// and its content type to `application/octet-stream`. In JSON (where the spec gives no
+/// encoding for bytes) it is written as a string, its bytes read as UTF-8.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct File {
@@ -21,6 +21,9 @@ pub struct File {
     pub file_name: Option<String>,
     /// The part's content type.
     pub content_type: Option<String>,
+    /// A file sent instead of `bytes`: opened when the request is sent and read in chunks,
+    /// never whole (and read again for a retry).
+    pub path: Option<std::path::PathBuf>,
 }
 
 impl File {
@@ -30,6 +33,19 @@ impl File {
             bytes: bytes.into(),
             file_name: None,
             content_type: None,
+            path: None,
+        }
+    }
+
+    /// The file at `path`, read as the body is sent (its length known up front, its
+    /// content never held whole); the part's file name is the path's.
+    pub fn open(path: impl Into<std::path::PathBuf>) -> Self {
+        let path = path.into();
+        File {
+            file_name: path.file_name().map(|n| n.to_string_lossy().into_owned()),
+            bytes: Vec::new(),
+            content_type: None,
+            path: Some(path),
         }
     }
 
@@ -75,6 +91,10 @@ impl ToQuery for File {
     }
 }
 
+/// A multipart body as it is sent: bytes, each followed by the file (if any) whose content
+/// comes next. Of std types only, so that `streams.rs` reads it without this module.
+pub type Segments = Vec<(Vec<u8>, Option<std::path::PathBuf>)>;
+
 /// A body whose fields are the parts of a `multipart/form-data` body (every generated
 /// multipart body type implements it).
 pub trait ToMultipart {
@@ -94,6 +114,8 @@ struct Part {
     file_name: Option<String>,
     content_type: Option<String>,
     data: Vec<u8>,
+    /// The file whose content follows `data` (empty then).
+    path: Option<std::path::PathBuf>,
 }
 
 impl Form {
@@ -113,7 +135,12 @@ impl Form {
             name: name.to_owned(),
             file_name: Some(file.file_name.clone().unwrap_or_else(|| name.to_owned())),
             content_type: Some(content_type.to_owned()),
-            data: file.bytes.clone(),
+            data: if file.path.is_some() {
+                Vec::new()
+            } else {
+                file.bytes.clone()
+            },
+            path: file.path.clone(),
         });
         Ok(())
     }
@@ -153,18 +180,43 @@ impl Form {
             file_name: None,
             content_type,
             data,
+            path: None,
         });
     }
 
-    /// The body and its content type. The boundary is the first of `codegen-boundary-0`,
-    /// `-1`... found in no part, so the output is reproducible.
-    pub fn finish(self) -> (String, Vec<u8>) {
-        let boundary = (0u64..)
-            .map(|n| format!("codegen-boundary-{n}"))
-            .find(|b| !self.parts.iter().any(|p| p.contains(b.as_bytes())))
-            .unwrap_or_default();
+    /// The body and its content type, files read whole. The boundary is the first of
+    /// `codegen-boundary-0`, `-1`... found in no part, so the output is reproducible.
+    pub fn finish(self) -> Result<(String, Vec<u8>), Error> {
+        let (content_type, segments) = self.segments();
         let mut body = Vec::new();
-        for part in &self.parts {
+        for (bytes, path) in segments {
+            body.extend_from_slice(&bytes);
+            if let Some(path) = path {
+                body.extend_from_slice(&std::fs::read(&path).map_err(Error::Io)?);
+            }
+        }
+        Ok((content_type, body))
+    }
+
+    /// The content type and the body as segments: bytes, each followed by the file (if any)
+    /// whose content comes next. Without files the boundary is the first of
+    /// `codegen-boundary-0`, `-1`... found in no part, so the output is reproducible; with
+    /// files (not read here) it is random, 122 bits, too long a shot to occur in them.
+    pub fn segments(self) -> (String, Segments) {
+        let boundary = if self.parts.iter().any(|p| p.path.is_some()) {
+            format!(
+                "codegen-boundary-{}",
+                crate::query::idempotency_key().replace('-', "")
+            )
+        } else {
+            (0u64..)
+                .map(|n| format!("codegen-boundary-{n}"))
+                .find(|b| !self.parts.iter().any(|p| p.contains(b.as_bytes())))
+                .unwrap_or_default()
+        };
+        let mut segments = Vec::new();
+        let mut body = Vec::new();
+        for part in self.parts {
             body.extend_from_slice(b"--");
             body.extend_from_slice(boundary.as_bytes());
             body.extend_from_slice(b"\r\nContent-Disposition: form-data; name=\"");
@@ -181,12 +233,19 @@ impl Form {
             }
             body.extend_from_slice(b"\r\n\r\n");
             body.extend_from_slice(&part.data);
+            if let Some(path) = part.path {
+                segments.push((std::mem::take(&mut body), Some(path)));
+            }
             body.extend_from_slice(b"\r\n");
         }
         body.extend_from_slice(b"--");
         body.extend_from_slice(boundary.as_bytes());
         body.extend_from_slice(b"--\r\n");
-        (format!("multipart/form-data; boundary={boundary}"), body)
+        segments.push((body, None));
+        (
+            format!("multipart/form-data; boundary={boundary}"),
+            segments,
+        )
     }
 }
 
@@ -210,9 +269,17 @@ fn quoted(name: &str) -> String {
         .replace('\n', "%0A")
 }
 
-/// Encodes a body: its content type (with the boundary) and bytes.
+/// Encodes a body whole: its content type (with the boundary) and bytes (files read).
 pub fn encode<T: ToMultipart + ?Sized>(body: &T) -> Result<(String, Vec<u8>), Error> {
     let mut form = Form::default();
     body.write_parts(&mut form)?;
-    Ok(form.finish())
+    form.finish()
+}
+
+/// Encodes a body as generated methods send it: its content type and segments, each bytes
+/// and the file (if any) read after them as the request is sent ([`Form::segments`]).
+pub fn encode_parts<T: ToMultipart + ?Sized>(body: &T) -> Result<(String, Segments), Error> {
+    let mut form = Form::default();
+    body.write_parts(&mut form)?;
+    Ok(form.segments())
 }

@@ -413,11 +413,46 @@ impl std::fmt::Debug for Upload {
 pub(crate) enum Replay {
     Bytes(Bytes),
     File(std::path::PathBuf),
+    /// A multipart body: bytes, each followed by the file (if any) read after them.
+    Segments(Vec<(Bytes, Option<std::path::PathBuf>)>),
     /// `None` once sent.
     Stream(Option<BoxStream<'static, Result<Bytes, std::io::Error>>>),
 }
 
+/// A file's content in 64 KiB chunks, and its length.
+fn file_chunks(
+    path: &std::path::Path,
+) -> Result<
+    (
+        impl Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static,
+        u64,
+    ),
+    Error,
+> {
+    let file = std::fs::File::open(path).map_err(Error::Io)?;
+    let len = file.metadata().map_err(Error::Io)?.len();
+    let file = tokio::fs::File::from_std(file);
+    let chunks = futures_util::stream::try_unfold(file, |mut file| async move {
+        use tokio::io::AsyncReadExt;
+        let mut buf = vec![0u8; 64 * 1024];
+        let n = file.read(&mut buf).await?;
+        buf.truncate(n);
+        Ok::<_, std::io::Error>((n > 0).then(|| (Bytes::from(buf), file)))
+    });
+    Ok((chunks, len))
+}
+
 impl Replay {
+    /// A multipart body as `multipart::encode_parts` gives it.
+    pub(crate) fn segments(segments: Vec<(Vec<u8>, Option<std::path::PathBuf>)>) -> Self {
+        Replay::Segments(
+            segments
+                .into_iter()
+                .map(|(bytes, path)| (Bytes::from(bytes), path))
+                .collect(),
+        )
+    }
+
     /// The body can be sent again (bytes, a file).
     pub(crate) fn replayable(&self) -> bool {
         !matches!(self, Replay::Stream(_))
@@ -432,17 +467,25 @@ impl Replay {
                 (reqwest::Body::from(bytes.clone()), Some(len))
             }
             Replay::File(path) => {
-                let file = std::fs::File::open(&*path).map_err(Error::Io)?;
-                let len = file.metadata().map_err(Error::Io)?.len();
-                let file = tokio::fs::File::from_std(file);
-                let chunks = futures_util::stream::try_unfold(file, |mut file| async move {
-                    use tokio::io::AsyncReadExt;
-                    let mut buf = vec![0u8; 64 * 1024];
-                    let n = file.read(&mut buf).await?;
-                    buf.truncate(n);
-                    Ok::<_, std::io::Error>((n > 0).then(|| (Bytes::from(buf), file)))
-                });
+                let (chunks, len) = file_chunks(path)?;
                 (reqwest::Body::wrap_stream(chunks), Some(len))
+            }
+            Replay::Segments(segments) => {
+                // Every file opened now: a missing one fails before anything is sent.
+                let mut parts = Vec::new();
+                let mut len = 0u64;
+                for (bytes, path) in segments.iter() {
+                    len += bytes.len() as u64;
+                    let bytes = bytes.clone();
+                    parts.push(futures_util::stream::once(async move { Ok(bytes) }).boxed());
+                    if let Some(path) = path {
+                        let (chunks, file_len) = file_chunks(path)?;
+                        len += file_len;
+                        parts.push(chunks.boxed());
+                    }
+                }
+                let body = futures_util::stream::iter(parts).flatten();
+                (reqwest::Body::wrap_stream(body), Some(len))
             }
             Replay::Stream(stream) => match stream.take() {
                 Some(stream) => (reqwest::Body::wrap_stream(stream), None),

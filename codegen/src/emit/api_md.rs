@@ -52,6 +52,9 @@ pub fn api_md(api: &Api, options: &Options) -> String {
             if let Some(e) = &op.events {
                 method.push_str(&format!(" (+ `{}`: server-sent events)", e.rust_name));
             }
+            if let Some(b) = &op.bytes {
+                method.push_str(&format!(" (+ `{}`: a download)", b.rust_name));
+            }
             if op.deprecated {
                 method.push_str(" (deprecated)");
             }

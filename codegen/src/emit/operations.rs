@@ -3,8 +3,9 @@
 use super::docs;
 use super::rust_type;
 use crate::ir::{
-    Api, BodyKind, Decode, EventData, EventsFoundBy, EventsMethod, Method, Module, Operation,
-    Outcome, ParamLocation, PathSegment, ResponseBody, StatusMatch, SuccessEnum, TypeRef,
+    Api, BodyKind, BytesMethod, Decode, EventData, EventsFoundBy, EventsMethod, Method, Module,
+    Operation, Outcome, ParamLocation, PathSegment, ResponseBody, StatusMatch, SuccessEnum,
+    TypeRef,
 };
 use crate::naming;
 use proc_macro2::{Literal, TokenStream};
@@ -71,7 +72,7 @@ pub fn group_file(api: &Api, group: usize) -> TokenStream {
             .filter(|s| !s.is_empty())
             .map(|s| format!(": {s}"))
             .unwrap_or_default();
-        let events = op
+        let mut events = op
             .events
             .as_ref()
             .map(|e| {
@@ -81,6 +82,12 @@ pub fn group_file(api: &Api, group: usize) -> TokenStream {
                 )
             })
             .unwrap_or_default();
+        if let Some(b) = &op.bytes {
+            events.push_str(&format!(
+                " (+ [`{0}`](crate::Client::{0}): as a download)",
+                b.rust_name
+            ));
+        }
         module_doc.push(format!(
             "- [`{0}`](crate::Client::{0}), {1}{events}{summary}",
             op.rust_name,
@@ -266,6 +273,9 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     // An upload's body is set by the client for each attempt (`Prepared`).
     let done = match op.body.as_ref().map(|b| &b.kind) {
         Some(BodyKind::Bytes) => quote!(Ok((#request, #body_arg.source()?))),
+        Some(BodyKind::Multipart(_)) => {
+            quote!(Ok((#request, crate::streams::Replay::segments(parts))))
+        }
         _ => quote!(Ok(#request)),
     };
     let accept = op.accept.as_deref().unwrap_or("application/json");
@@ -274,17 +284,23 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
         .pagination
         .as_ref()
         .map(|p| super::pagination::methods(api, op, p, &plain_args));
-    let events = op.events.as_ref().map(|e| {
-        let events_name = naming::ident(&e.rust_name);
-        let doc = docs::attrs(&events_docs(op, e));
-        let returns = event_stream_type(api, e.data.as_ref());
-        let start = quote!(self.request(#method, &#path_local, &#query, "text/event-stream"));
-        let body = body_statement(op, e.stream_field.as_deref());
-        let decode = events_decode_closure(api, op, e);
+    // The same call answered otherwise (`<method>_events`, `<method>_bytes`): same arguments,
+    // another `Accept`, its successes read as they arrive, its errors as the method's.
+    let alternate = |name: &str,
+                     doc: Vec<String>,
+                     returns: TokenStream,
+                     accept: &str,
+                     stream_field: Option<&str>,
+                     decoder: TokenStream| {
+        let name = naming::ident(name);
+        let doc = docs::attrs(&doc);
+        let start = quote!(self.request(#method, &#path_local, &#query, #accept));
+        let body = body_statement(op, stream_field);
+        let decode = alternate_decode_closure(api, op, decoder);
         quote! {
             #doc
             #deprecated
-            pub fn #events_name(&self, #(#plain_args),*) -> crate::Call<'_, #returns> {
+            pub fn #name(&self, #(#plain_args),*) -> crate::Call<'_, #returns> {
                 self.call_streaming(
                     #template,
                     #security,
@@ -299,6 +315,30 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
                 )
             }
         }
+    };
+    let events = op.events.as_ref().map(|e| {
+        let data = match e.data {
+            Some(_) => EventData::Json,
+            None => EventData::Text,
+        };
+        alternate(
+            &e.rust_name,
+            events_docs(op, e),
+            event_stream_type(api, e.data.as_ref()),
+            "text/event-stream",
+            e.stream_field.as_deref(),
+            events_decoder(data),
+        )
+    });
+    let bytes = op.bytes.as_ref().map(|b| {
+        alternate(
+            &b.rust_name,
+            bytes_docs(op, b),
+            quote!(crate::ByteStream),
+            &b.accept,
+            None,
+            quote!(crate::ByteStream),
+        )
     });
 
     // The request is built when the method is called; the response decoded when the call is
@@ -324,7 +364,29 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
 
         #stream
         #events
+        #bytes
     }
+}
+
+/// The docs of `<method>_bytes`.
+fn bytes_docs(op: &Operation, b: &BytesMethod) -> Vec<String> {
+    let name = &op.rust_name;
+    vec![
+        format!(
+            "[`{name}`](Self::{name}) answered as a download (`Accept: {}`): a \
+             [`ByteStream`](crate::ByteStream) read as it arrives, in bounded memory.",
+            b.accept
+        ),
+        String::new(),
+        format!(
+            "The arguments are [`{name}`](Self::{name})'s; the spec offers this content beside \
+             JSON, which the request's own fields may choose between."
+        ),
+        String::new(),
+        "The wait for the answer is bounded by the client's timeout, each wait for a chunk by \
+         its idle timeout; a download that has begun is not retried."
+            .to_owned(),
+    ]
 }
 
 /// What a method's docs say of a streamed answer.
@@ -366,6 +428,14 @@ fn streaming_docs(op: &Operation) -> Vec<String> {
         lines.push(format!(
             "[`{0}`](Self::{0}) asks for the same answer as server-sent events.",
             e.rust_name
+        ));
+    }
+    if let Some(b) = &op.bytes {
+        lines.push(String::new());
+        lines.push(format!(
+            "[`{0}`](Self::{0}) asks for the answer as a download ({1}).",
+            b.rust_name,
+            docs::code_span(&b.accept)
         ));
     }
     lines
@@ -491,7 +561,10 @@ fn body_docs(op: &Operation, body: &crate::ir::RequestBody) -> Vec<String> {
     let how = match &body.kind {
         crate::ir::BodyKind::Json(_) => "encoded as JSON",
         crate::ir::BodyKind::Form(_) => "encoded as a form",
-        crate::ir::BodyKind::Multipart(_) => "as multipart parts, one per field",
+        crate::ir::BodyKind::Multipart(_) => {
+            "as multipart parts, one per field (a `File` opened from a path is read as it is \
+             sent, never whole)"
+        }
         crate::ir::BodyKind::Text => "as UTF-8 text",
         crate::ir::BodyKind::Bytes => {
             "as given: an [`Upload`](crate::Upload) of bytes, of a file read as it is sent, or \
@@ -689,9 +762,10 @@ fn body_statement(op: &Operation, stream_field: Option<&str>) -> Option<TokenStr
     };
     let set = match &body.kind {
         // The content type carries the boundary chosen for this body.
+        // A file part is read as the request is sent: the parts go with the request.
         BodyKind::Multipart(_) => quote! {
-            let (content_type, bytes) = crate::multipart::encode(#arg)?;
-            #request = #request.header("content-type", content_type).body(bytes);
+            let (content_type, parts) = crate::multipart::encode_parts(#arg)?;
+            #request = #request.header("content-type", content_type);
         },
         _ => quote! {
             #request = #request.header("content-type", #content_type).body(#encode);
@@ -777,15 +851,10 @@ fn events_decoder(data: EventData) -> TokenStream {
     }
 }
 
-/// The decoding of `<method>_events`: every success an `EventStream`, errors as the
-/// operation's.
-fn events_decode_closure(api: &Api, op: &Operation, e: &EventsMethod) -> TokenStream {
+/// The decoding of an alternate method (`<method>_events`, `<method>_bytes`): every success
+/// read by `decoder`, errors as the operation's.
+fn alternate_decode_closure(api: &Api, op: &Operation, decoder: TokenStream) -> TokenStream {
     let response = naming::ident(&op.locals.response);
-    let data = match e.data {
-        Some(_) => EventData::Json,
-        None => EventData::Text,
-    };
-    let decoder = events_decoder(data);
     let mut success = Vec::new();
     let mut errors = Vec::new();
     for (arm, tokens) in op.arms.iter().zip(response_arms(api, op)) {

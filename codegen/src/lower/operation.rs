@@ -4,10 +4,10 @@
 use super::schema::SchemaRef;
 use super::{resolve, Lowerer};
 use crate::ir::{
-    BodyKind, Decode, Docs, EventData, EventsFoundBy, EventsMethod, Locals, Method, Module,
-    Operation, Outcome, Param, ParamLocation, ParamStyle, ParamsStruct, PathSegment, QueryLayout,
-    RequestBody, Response, ResponseArm, ResponseBody, StatusMatch, SuccessEnum, SuccessVariant,
-    TypeRef,
+    BodyKind, BytesMethod, Decode, Docs, EventData, EventsFoundBy, EventsMethod, Locals, Method,
+    Module, Operation, Outcome, Param, ParamLocation, ParamStyle, ParamsStruct, PathSegment,
+    QueryLayout, RequestBody, Response, ResponseArm, ResponseBody, StatusMatch, SuccessEnum,
+    SuccessVariant, TypeRef,
 };
 use crate::naming::{self, Namespace};
 use crate::pointer;
@@ -76,6 +76,9 @@ impl<'a> Lowerer<'a> {
         for op in &mut operations {
             if let Some(events) = &mut op.events {
                 events.rust_name = methods.claim(&format!("{}_events", op.rust_name));
+            }
+            if let Some(bytes) = &mut op.bytes {
+                bytes.rust_name = methods.claim(&format!("{}_bytes", op.rust_name));
             }
         }
         operations
@@ -169,6 +172,7 @@ impl<'a> Lowerer<'a> {
             body.as_ref(),
             &responses,
         );
+        let bytes = bytes_method(&responses);
         let arms = self.arms(&responses, success_enum.as_ref());
         let accept = accept(&responses);
         let mut local = |name: &str| arg_names.claim(name);
@@ -209,6 +213,7 @@ impl<'a> Lowerer<'a> {
             idempotency_key,
             security,
             events,
+            bytes,
         })
     }
 
@@ -1014,6 +1019,36 @@ fn accept(responses: &[Response]) -> Option<String> {
         .bytes()
         .all(|b| (0x20..0x7f).contains(&b))
         .then_some(value)
+}
+
+/// `<method>_bytes`, when a success response whose body is JSON also offers binary content
+/// (Telnyx's speech: JSON or `audio/mpeg`); its name is claimed later (`lower_operations`).
+fn bytes_method(responses: &[Response]) -> Option<BytesMethod> {
+    let mut types: Vec<&str> = Vec::new();
+    for r in responses.iter().filter(|r| r.status.is_success()) {
+        if !matches!(r.body, ResponseBody::Json(_)) {
+            continue;
+        }
+        for t in &r.media_types {
+            let t = t.trim();
+            let binary = t.contains('/') && !is_json(t) && !is_text(t) && !is_form(t);
+            if binary && !types.contains(&t) {
+                types.push(t);
+            }
+        }
+    }
+    let accept = types.join(", ");
+    (!types.is_empty() && accept.bytes().all(|b| (0x20..0x7f).contains(&b))).then(|| BytesMethod {
+        rust_name: String::new(),
+        accept,
+    })
+}
+
+/// Form content, which no response is read as.
+fn is_form(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or_default().trim();
+    essence.eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        || essence.eq_ignore_ascii_case("multipart/form-data")
 }
 
 /// `text/event-stream`: server-sent events.

@@ -312,8 +312,9 @@ impl crate::Client {
                     &QueryString::new(),
                     "application/json",
                 )?;
-                let (content_type, bytes) = crate::multipart::encode(body)?;
-                Ok(request.header("content-type", content_type).body(bytes))
+                let (content_type, parts) = crate::multipart::encode_parts(body)?;
+                let request = request.header("content-type", content_type);
+                Ok((request, crate::streams::Replay::segments(parts)))
             },
             |response| match response.status().as_u16() {
                 204 => response.success::<()>(),

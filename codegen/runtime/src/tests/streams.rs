@@ -591,3 +591,43 @@ async fn a_stream_upload_is_sent_once_and_not_retried() {
     let again = client.put_object("k", &upload).await.unwrap_err();
     assert!(again.to_string().contains("already sent"), "{again}");
 }
+
+#[tokio::test]
+async fn a_multipart_file_part_is_read_as_sent_and_again_for_a_retry() {
+    use crate::multipart::File;
+    use crate::operations::UploadForm;
+    let dir = std::env::temp_dir().join(format!("runtime-multipart-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("fax.pdf");
+    // Far larger than the client's body limit.
+    std::fs::write(&path, vec![b'%'; 2 * 1024 * 1024]).unwrap();
+    let (url, seen) = upload_server(vec![503, 204]).await;
+    let client = Client::builder()
+        .api_key("KEY")
+        .base_url(&url)
+        .max_body_bytes(1024)
+        .retry_initial_delay(Duration::from_millis(1))
+        .build()
+        .unwrap();
+    let body = UploadForm {
+        file: File::open(&path).content_type("application/pdf"),
+        note: Some("hi".into()),
+    };
+    client.upload(&body).await.unwrap();
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    for (line, length) in &seen {
+        // Sent with its length (file size known up front), the whole file each time.
+        assert_eq!(line, "post /uploads http/1.1 length");
+        assert!(*length > 2 * 1024 * 1024, "{length}");
+    }
+    // The same parts whole, as `encode` writes them: the file's name and content.
+    let (content_type, bytes) = crate::multipart::encode(&body).unwrap();
+    let boundary = content_type.split("boundary=").nth(1).unwrap().to_owned();
+    assert_eq!(boundary.len(), "codegen-boundary-".len() + 32);
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains("filename=\"fax.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%%%"));
+    assert!(text.ends_with(&format!("\r\n--{boundary}--\r\n")));
+    assert_eq!(seen[0].1, bytes.len());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
