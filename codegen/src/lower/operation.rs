@@ -1021,8 +1021,8 @@ fn accept(responses: &[Response]) -> Option<String> {
         .then_some(value)
 }
 
-/// `<method>_bytes`, when a success response whose body is JSON also offers binary content
-/// (Telnyx's speech: JSON or `audio/mpeg`); its name is claimed later (`lower_operations`).
+/// `<method>_bytes`, when a success response whose body is JSON also offers a file (Telnyx's
+/// speech: JSON or `audio/mpeg`); its name is claimed later (`lower_operations`).
 fn bytes_method(responses: &[Response]) -> Option<BytesMethod> {
     let mut types: Vec<&str> = Vec::new();
     for r in responses.iter().filter(|r| r.status.is_success()) {
@@ -1031,8 +1031,7 @@ fn bytes_method(responses: &[Response]) -> Option<BytesMethod> {
         }
         for t in &r.media_types {
             let t = t.trim();
-            let binary = t.contains('/') && !is_json(t) && !is_text(t) && !is_form(t);
-            if binary && !types.contains(&t) {
+            if is_download(t) && !types.contains(&t) {
                 types.push(t);
             }
         }
@@ -1044,11 +1043,28 @@ fn bytes_method(responses: &[Response]) -> Option<BytesMethod> {
     })
 }
 
-/// Form content, which no response is read as.
-fn is_form(media_type: &str) -> bool {
-    let essence = media_type.split(';').next().unwrap_or_default().trim();
-    essence.eq_ignore_ascii_case("application/x-www-form-urlencoded")
-        || essence.eq_ignore_ascii_case("multipart/form-data")
+/// Content that is a file rather than another encoding of the JSON answer (XML, YAML,
+/// protobuf, as Kubernetes and the petstore offer): audio, video, images, fonts, archives,
+/// PDF, octet streams.
+fn is_download(media_type: &str) -> bool {
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    ["audio/", "video/", "image/", "font/"]
+        .iter()
+        .any(|prefix| essence.starts_with(prefix))
+        || [
+            "application/octet-stream",
+            "application/pdf",
+            "application/zip",
+            "application/gzip",
+            "application/x-gzip",
+            "application/x-tar",
+        ]
+        .contains(&essence.as_str())
 }
 
 /// `text/event-stream`: server-sent events.
@@ -1101,4 +1117,39 @@ fn status_word(status: StatusMatch) -> String {
         StatusMatch::Default => "default",
     };
     word.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn downloads_are_files_not_other_encodings_of_the_answer() {
+        for file in [
+            "audio/mpeg",
+            "image/png",
+            "application/pdf",
+            "application/octet-stream; charset=binary",
+            "video/mp4",
+        ] {
+            assert!(is_download(file), "{file}");
+        }
+        for encoding in [
+            "application/xml",
+            "application/yaml",
+            "application/vnd.kubernetes.protobuf",
+            "application/json",
+            "text/csv",
+            "text/event-stream",
+        ] {
+            assert!(!is_download(encoding), "{encoding}");
+        }
+    }
+
+    #[test]
+    fn event_streams_are_recognised_with_parameters() {
+        assert!(is_event_stream("text/event-stream; charset=utf-8"));
+        assert!(is_event_stream("Text/Event-Stream"));
+        assert!(!is_event_stream("text/plain"));
+    }
 }
