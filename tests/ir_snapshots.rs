@@ -109,7 +109,8 @@ fn dump(api: &Api) -> String {
         );
         match &t.kind {
             TypeKind::Struct(s) => {
-                let _ = writeln!(o, "struct default={}", s.derive_default);
+                let closed = if s.closed { " closed" } else { "" };
+                let _ = writeln!(o, "struct default={}{closed}", s.derive_default);
                 for f in &s.fields {
                     let mut marks = Vec::new();
                     if f.required {
@@ -152,8 +153,15 @@ fn dump(api: &Api) -> String {
                 let vs: Vec<String> = variants
                     .iter()
                     .map(|v| {
+                        let mut guard = String::new();
+                        for (key, value) in &v.guard.fixed {
+                            guard.push_str(&format!(" if {key}={value:?}"));
+                        }
+                        if let Some(keys) = &v.guard.keys {
+                            guard.push_str(&format!(" keys {keys:?}"));
+                        }
                         format!(
-                            "{}({}){}",
+                            "{}({}){}{guard}",
                             v.rust_name,
                             ty(api, &v.ty),
                             if v.boxed { " boxed" } else { "" }

@@ -443,6 +443,9 @@ pub struct Struct {
     pub required_order: Vec<usize>,
     /// Whether `Default` can be derived (every required field has a default value).
     pub derive_default: bool,
+    /// The schema allows no other properties (`additionalProperties: false`): as a member of
+    /// an untagged union it does not take an object with keys it does not declare.
+    pub closed: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -495,6 +498,25 @@ pub struct UntaggedVariant {
     pub ty: TypeRef,
     /// Boxed to break a cycle of directly contained types.
     pub boxed: bool,
+    /// What an object must be to be tried as this variant (found by the analysis).
+    pub guard: Guard,
+}
+
+/// The checks before an untagged union tries a variant: a struct that allows no other
+/// properties takes no object with keys it does not declare, and a property with one allowed
+/// value (`type: InstallAndroidApp`, optional or not) takes no object holding another value.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Guard {
+    /// The declared keys of a closed struct.
+    pub keys: Option<Vec<String>>,
+    /// `(property, value)` of each one-value string property.
+    pub fixed: Vec<(String, String)>,
+}
+
+impl Guard {
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_none() && self.fixed.is_empty()
+    }
 }
 
 /// A use of a type.

@@ -70,6 +70,22 @@ fn convert<T: DeserializeOwned, E: serde::de::Error>(key: &str, value: Value) ->
     })
 }
 
+/// Whether an untagged union may try a variant on `value`: each `(key, value)` of `fixed` is
+/// absent, `null` or that string, and when `keys` is given (a struct that allows no other
+/// properties) the object has no key beyond them. A value that is not an object is left to
+/// the variant's own decoding.
+pub fn admits(value: &Value, fixed: &[(&str, &str)], keys: Option<&[&str]>) -> bool {
+    let Value::Object(map) = value else {
+        return true;
+    };
+    let fixed_hold = fixed.iter().all(|(key, wanted)| match map.get(*key) {
+        None | Some(Value::Null) => true,
+        Some(Value::String(found)) => found == wanted,
+        Some(_) => false,
+    });
+    fixed_hold && keys.is_none_or(|keys| map.keys().all(|k| keys.contains(&k.as_str())))
+}
+
 /// An object being written, field by field.
 pub struct Object<M>(M);
 

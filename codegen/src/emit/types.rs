@@ -28,13 +28,32 @@ pub fn type_files(api: &Api) -> BTreeMap<&str, Vec<TypeId>> {
 pub fn types_mod_rs(api: &Api, files: &BTreeMap<&str, Vec<TypeId>>) -> TokenStream {
     let modules = files.iter().map(|(file, ids)| {
         let module = naming::ident(file);
-        let names = ids.iter().map(|id| naming::ident(&api.ty(*id).name));
         let gate = super::gate(api, &file_features(api, ids), false);
+        // Types of one file may be used by different features (a component's nested type
+        // reused by another tag's merged response): a re-export per set of features.
+        let mut by_features: Vec<(&Features, Vec<proc_macro2::Ident>)> = Vec::new();
+        for id in ids {
+            let t = api.ty(*id);
+            let name = naming::ident(&t.name);
+            match by_features.iter_mut().find(|(f, _)| **f == t.features) {
+                Some((_, names)) => names.push(name),
+                None => by_features.push((&t.features, vec![name])),
+            }
+        }
+        let uses = if by_features.len() == 1 {
+            let names = ids.iter().map(|id| naming::ident(&api.ty(*id).name));
+            quote!(#gate pub use #module::{#(#names),*};)
+        } else {
+            let uses = by_features.iter().map(|(features, names)| {
+                let gate = super::gate(api, features, false);
+                quote!(#gate pub use #module::{#(#names),*};)
+            });
+            quote!(#(#uses)*)
+        };
         quote! {
             #gate
             mod #module;
-            #gate
-            pub use #module::{#(#names),*};
+            #uses
         }
     });
     // What each group's file defines, by module name (so the lines come out sorted).
@@ -536,14 +555,24 @@ fn untagged_def(
     local: bool,
 ) -> TokenStream {
     let in_query = t.in_query;
+    // Variants with guards need a decoding of our own; the others keep serde's untagged one.
+    let guarded = t.serde.deserialize && variants.iter().any(|v| !v.guard.is_empty());
+    let derive_deserialize = t.serde.deserialize && !guarded;
     let serde_derives = [
         t.serde.serialize.then(|| quote!(::serde::Serialize)),
-        t.serde.deserialize.then(|| quote!(::serde::Deserialize)),
+        derive_deserialize.then(|| quote!(::serde::Deserialize)),
     ]
     .into_iter()
     .flatten()
     .map(|d| quote!(, #d));
-    let serde_attr = (t.serde.serialize || t.serde.deserialize).then(|| quote!(#[serde(untagged)]));
+    let serde_attr = (t.serde.serialize || derive_deserialize).then(|| quote!(#[serde(untagged)]));
+    let guarded_deserialize = guarded.then(|| guarded_untagged(api, name, variants, local));
+    let guard_doc = guarded.then(|| {
+        quote! {
+            /// A variant whose schema allows no other properties, or fixes a property to one
+            /// value, is not tried on an object with other keys or another value.
+        }
+    });
     let partial_eq = t.partial_eq.then(|| quote!(, PartialEq));
     let defs = variants.iter().map(|v| {
         let ident = naming::ident(&v.rust_name);
@@ -595,15 +624,64 @@ fn untagged_def(
         ///
         /// Decoding tries the variants in the order the spec lists them; the first that
         /// matches wins.
+        #guard_doc
         #[derive(Debug, Clone #partial_eq #(#serde_derives)*)]
         #serde_attr
         #[non_exhaustive]
         pub enum #name {
             #(#defs)*
         }
+        #guarded_deserialize
         #query_impl
         #multipart_impl
         #from_impls
+    }
+}
+
+/// `Deserialize` for an untagged union with guards: each variant in turn, tried only on a
+/// value its guard admits (`json::admits`).
+fn guarded_untagged(
+    api: &Api,
+    name: &proc_macro2::Ident,
+    variants: &[UntaggedVariant],
+    local: bool,
+) -> TokenStream {
+    let attempts = variants.iter().map(|v| {
+        let ident = naming::ident(&v.rust_name);
+        let ty = rust_type(api, &v.ty, local);
+        let wrap = if v.boxed {
+            quote!(Self::#ident(::std::boxed::Box::new(variant)))
+        } else {
+            quote!(Self::#ident(variant))
+        };
+        let attempt = quote! {
+            if let Ok(variant) = <#ty as ::serde::Deserialize>::deserialize(&value) {
+                return Ok(#wrap);
+            }
+        };
+        if v.guard.is_empty() {
+            return attempt;
+        }
+        let fixed = v.guard.fixed.iter().map(|(k, v)| quote!((#k, #v)));
+        let keys = match &v.guard.keys {
+            Some(keys) => quote!(Some(&[#(#keys),*])),
+            None => quote!(None),
+        };
+        quote! {
+            if crate::json::admits(&value, &[#(#fixed),*], #keys) {
+                #attempt
+            }
+        }
+    });
+    let message = format!("the value matches no variant of `{name}`");
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                #(#attempts)*
+                Err(<D::Error as ::serde::de::Error>::custom(#message))
+            }
+        }
     }
 }
 

@@ -12,6 +12,7 @@ pub(super) fn analyse(
     operations: &mut [Operation],
 ) -> Vec<(String, String)> {
     implicit_tags(types);
+    guards(types);
     most_specific_first(types);
     let scc = strongly_connected(types);
     let errors = alias_cycles(types, &scc);
@@ -20,6 +21,50 @@ pub(super) fn analyse(
     derive_default(types, operations);
     mark_query_types(types, operations);
     errors
+}
+
+/// The guard of each variant of an untagged union (see `Guard`): without one, a closed
+/// member with few properties takes every object (Adyen's `ForceRebootDetails`, only `type`,
+/// took the `appId` of `InstallAndroidAppDetails` and dropped it).
+fn guards(types: &mut [TypeDef]) {
+    for i in 0..types.len() {
+        let TypeKind::Untagged(variants) = &types[i].kind else {
+            continue;
+        };
+        let kind_of = |id: TypeId| types.get(id.0).map(|t| &t.kind);
+        let found: Vec<crate::ir::Guard> = variants
+            .iter()
+            .map(|v| {
+                let TypeRef::Named(id) = &v.ty else {
+                    return Default::default();
+                };
+                let Some(TypeKind::Struct(s)) =
+                    crate::ir::struct_behind(*id, kind_of).and_then(kind_of)
+                else {
+                    return Default::default();
+                };
+                let fields = s.fields.iter().filter(|f| !f.flatten);
+                crate::ir::Guard {
+                    keys: s
+                        .closed
+                        .then(|| fields.clone().map(|f| f.wire_name.clone()).collect()),
+                    fixed: fields
+                        .filter_map(|f| match crate::ir::enum_values_behind(&f.ty, kind_of) {
+                            Some(values) if values.len() == 1 => {
+                                Some((f.wire_name.clone(), values[0].clone()))
+                            }
+                            _ => None,
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        if let TypeKind::Untagged(variants) = &mut types[i].kind {
+            for (variant, guard) in variants.iter_mut().zip(found) {
+                variant.guard = guard;
+            }
+        }
+    }
 }
 
 /// Untagged unions decode into the first variant that accepts the value, and a struct

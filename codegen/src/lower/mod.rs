@@ -247,6 +247,9 @@ struct Lowerer<'a> {
     components: HashMap<String, TypeId>,
     /// Inline schemas of shared components (parameters, responses, bodies), converted once.
     memo: HashMap<String, (TypeRef, bool)>,
+    /// Inline schemas given a type of their own, by pointer: reached again (through a merged
+    /// `allOf` member), they are the same type.
+    inline_types: HashMap<String, TypeId>,
     diagnostics: Diagnostics,
     /// Problems that do not stop generation.
     warnings: Vec<crate::error::Diagnostic>,
@@ -283,6 +286,7 @@ impl<'a> Lowerer<'a> {
             shared_path_prefix: shared_path_prefix(api),
             components: HashMap::new(),
             memo: HashMap::new(),
+            inline_types: HashMap::new(),
             diagnostics: Diagnostics::default(),
             warnings: Vec::new(),
             error_types: Vec::new(),

@@ -97,11 +97,13 @@ mod tests {
                 )],
                 required_order: Vec::new(),
                 derive_default: true,
+                closed: false,
             }),
             TypeKind::Struct(Struct {
                 fields: vec![field("title", TypeRef::Named(TypeId(2)), true)],
                 required_order: vec![0],
                 derive_default: false,
+                closed: false,
             }),
             TypeKind::Alias(TypeRef::String),
         ];

@@ -41,6 +41,10 @@ impl<'s> From<&'s ReferenceOr<Box<Schema>>> for SchemaRef<'s> {
 
 use crate::normalize::NULL_MARKER;
 
+/// One statement of a property among merged objects: its schema, its pointer, and the name
+/// its inline types are named after.
+type Statement<'s> = (&'s ReferenceOr<Box<Schema>>, String, String);
+
 /// The object-like view of a schema (typed `object` or untyped with properties).
 struct ObjectView<'s> {
     properties: &'s IndexMap<String, ReferenceOr<Box<Schema>>>,
@@ -180,7 +184,13 @@ impl Lowerer<'_> {
                     return (ty, nullable || target_nullable);
                 }
                 if self.needs_definition(s) {
+                    // One inline schema is one type, however many merged structs reach it
+                    // (an `allOf` of a component reuses the component's nested types).
+                    if let Some(&id) = self.inline_types.get(pointer) {
+                        return (TypeRef::Named(id), nullable);
+                    }
                     let (id, name) = self.reserve(hint);
+                    self.inline_types.insert(pointer.to_owned(), id);
                     let kind = self
                         .definition(s, &name, pointer)
                         .unwrap_or(TypeKind::Alias(TypeRef::Json));
@@ -423,41 +433,54 @@ impl Lowerer<'_> {
                 .iter()
                 .any(|(v, _)| v.required.iter().any(|r| r == wire))
         };
+        // Every statement of each property, in order: a later `allOf` member may refine an
+        // earlier one's type (`data: array of objects` → `data: array of Station`).
+        let mut statements: IndexMap<&str, Vec<Statement<'_>>> = IndexMap::new();
         for (view, pointer) in views {
+            // A member that is another component names the inline types of its properties
+            // after that component, so that they are the same types as the component's own.
+            let owner = self
+                .component_owner(pointer)
+                .unwrap_or_else(|| parent.to_owned());
             for (wire_name, prop) in view.properties {
                 let prop_pointer = format!("{pointer}/properties/{}", pointer::escape(wire_name));
-                let required = required_anywhere(wire_name);
-                // A later allOf part restates a property: keep the first, merge `required`.
-                if let Some(existing) = fields.iter_mut().find(|f| &f.wire_name == wire_name) {
-                    existing.required |= required;
-                    continue;
-                }
-                let (ty, nullable) =
-                    self.convert(prop.into(), &format!("{parent} {wire_name}"), &prop_pointer);
-                let docs = match prop {
-                    ReferenceOr::Item(s) if single_ref(s).is_some() => docs_of(s),
-                    ReferenceOr::Item(s) if !self.needs_definition(s) => docs_of(s),
-                    ReferenceOr::Item(s) => Docs {
-                        description: s.schema_data.description.clone(),
-                        ..Docs::default()
-                    },
-                    ReferenceOr::Reference { .. } => Docs::default(),
-                };
-                let rust_name = names.claim(&naming::snake_name(wire_name));
-                fields.push(Field {
-                    pointer: prop_pointer,
-                    rename: naming::serde_name(&rust_name) != *wire_name,
-                    setter: String::new(),
-                    rust_name,
-                    wire_name: wire_name.clone(),
-                    ty,
-                    required,
-                    nullable,
-                    boxed: false,
-                    docs,
-                    flatten: false,
-                });
+                statements.entry(wire_name.as_str()).or_default().push((
+                    prop,
+                    prop_pointer,
+                    owner.clone(),
+                ));
             }
+        }
+        for (wire_name, stated) in statements {
+            let Some(chosen) = self.most_specific(&stated) else {
+                continue;
+            };
+            let (prop, prop_pointer, owner) = &stated[chosen];
+            let (ty, nullable) = self.convert(
+                (*prop).into(),
+                &format!("{owner} {wire_name}"),
+                prop_pointer,
+            );
+            let mut docs = property_docs(self, prop);
+            if docs.description.is_none() {
+                docs.description = stated
+                    .iter()
+                    .find_map(|(p, _, _)| property_docs(self, p).description);
+            }
+            let rust_name = names.claim(&naming::snake_name(wire_name));
+            fields.push(Field {
+                pointer: prop_pointer.clone(),
+                rename: naming::serde_name(&rust_name) != *wire_name,
+                setter: String::new(),
+                rust_name,
+                wire_name: wire_name.to_owned(),
+                ty,
+                required: required_anywhere(wire_name),
+                nullable,
+                boxed: false,
+                docs,
+                flatten: false,
+            });
         }
         // Keys beyond the named ones, when the spec says there are any (absent means
         // "allowed" in JSON Schema, but capturing them everywhere would cost every decode).
@@ -512,11 +535,41 @@ impl Lowerer<'_> {
                 }
             }
         }
+        // Closed only when a single object says so: under `allOf` each member's
+        // `additionalProperties` sees only its own properties.
+        let closed = matches!(views, [(view, _)] if matches!(view.additional, Some(AdditionalProperties::Any(false))));
         Struct {
             fields,
             required_order,
             derive_default: true,
+            closed,
         }
+    }
+
+    /// The name of the component a merged member's pointer is (or is an `allOf` part of), when
+    /// it is not the type being defined.
+    fn component_owner(&self, pointer: &str) -> Option<String> {
+        let rest = pointer.strip_prefix("#/components/schemas/")?;
+        let (segment, tail) = rest.split_once('/').unwrap_or((rest, ""));
+        if !(tail.is_empty() || tail.starts_with("allOf/")) {
+            return None;
+        }
+        let id = self.components.get(&pointer::unescape(segment))?;
+        Some(self.names[id.0].clone())
+    }
+
+    /// Of the statements of one property in merged members, the one that says most about
+    /// its values (the first of equals): a reference keeps its named type, an array of a
+    /// named type beats an array of loose objects, any type beats none.
+    fn most_specific(&self, stated: &[Statement<'_>]) -> Option<usize> {
+        let mut best: Option<(usize, u32)> = None;
+        for (i, (prop, _, _)) in stated.iter().enumerate() {
+            let score = specificity((*prop).into(), 0);
+            if best.is_none_or(|(_, b)| score > b) {
+                best = Some((i, score));
+            }
+        }
+        best.map(|(i, _)| i)
     }
 
     /// `allOf`: the parts' properties merged into one struct; a single non-object part
@@ -625,6 +678,54 @@ impl Lowerer<'_> {
     }
 }
 
+/// The docs of a property: a reference's come from its type.
+fn property_docs(lowerer: &Lowerer<'_>, prop: &ReferenceOr<Box<Schema>>) -> Docs {
+    match prop {
+        ReferenceOr::Item(s) if single_ref(s).is_some() => docs_of(s),
+        ReferenceOr::Item(s) if !lowerer.needs_definition(s) => docs_of(s),
+        ReferenceOr::Item(s) => Docs {
+            description: s.schema_data.description.clone(),
+            ..Docs::default()
+        },
+        ReferenceOr::Reference { .. } => Docs::default(),
+    }
+}
+
+/// How much a schema says about its values (see `most_specific`).
+fn specificity(schema: SchemaRef<'_>, depth: usize) -> u32 {
+    let s = match schema {
+        SchemaRef::Ref(_) => return 8,
+        SchemaRef::Item(s) => s,
+    };
+    if single_ref(s).is_some() {
+        return 8;
+    }
+    if string_enum(s).is_some() || object_view(s).is_some_and(|v| !v.properties.is_empty()) {
+        return 6;
+    }
+    let items = |items: Option<SchemaRef<'_>>| match items {
+        Some(items) if depth < 8 => 2 + specificity(items, depth + 1),
+        _ => 2,
+    };
+    match &s.schema_kind {
+        SchemaKind::Type(Type::Array(a)) => items(a.items.as_ref().map(SchemaRef::from)),
+        SchemaKind::Any(a) if a.typ.as_deref() == Some("array") || a.items.is_some() => {
+            items(a.items.as_ref().map(SchemaRef::from))
+        }
+        SchemaKind::AllOf { .. } | SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => 6,
+        SchemaKind::Any(a)
+            if !a.all_of.is_empty() || !a.one_of.is_empty() || !a.any_of.is_empty() =>
+        {
+            6
+        }
+        SchemaKind::Type(Type::Object(_)) => 1,
+        SchemaKind::Type(_) => 3,
+        SchemaKind::Any(a) if a.typ.as_deref() == Some("object") => 1,
+        SchemaKind::Any(a) if a.typ.is_some() => 3,
+        SchemaKind::Any(_) | SchemaKind::Not { .. } => 0,
+    }
+}
+
 fn nested_all_of(s: &Schema) -> Option<&[ReferenceOr<Schema>]> {
     match &s.schema_kind {
         SchemaKind::AllOf { all_of } => Some(all_of),
@@ -713,16 +814,25 @@ impl Lowerer<'_> {
                 continue;
             }
             let part_pointer = format!("{pointer}/{keyword}/{i}");
-            let hint = format!("{name} Variant{i}");
+            // An inline member is named by its title when it has one (`Card`, not `Variant0`).
+            let title = match part {
+                ReferenceOr::Item(s) => s.schema_data.title.as_deref(),
+                ReferenceOr::Reference { .. } => None,
+            };
+            let hint = match title.map(naming::type_name).filter(|t| !t.is_empty()) {
+                Some(title) => format!("{name} {title}"),
+                None => format!("{name} Variant{i}"),
+            };
             let (ty, _) = self.convert(part.into(), &hint, &part_pointer);
             let label = match &ty {
-                TypeRef::Named(id) => self.names[id.0].clone(),
+                TypeRef::Named(id) => variant_label(name, &self.names[id.0]),
                 other => naming::type_name(plain_label(other)),
             };
             variants.push(UntaggedVariant {
                 rust_name: names.claim(&label),
                 ty,
                 boxed: false,
+                guard: Default::default(),
             });
         }
         Some(TypeKind::Untagged(variants))
@@ -749,6 +859,15 @@ pub(super) fn nullable((ty, nullable): (TypeRef, bool)) -> TypeRef {
         TypeRef::Json | TypeRef::Nullable(_) => ty,
         ty if nullable => TypeRef::Nullable(Box::new(ty)),
         ty => ty,
+    }
+}
+
+/// A variant named after its type, without repeating the enum's name (`PaymentSourceCard`
+/// in `PaymentSource` is `Card`).
+fn variant_label(union: &str, member: &str) -> String {
+    match member.strip_prefix(union) {
+        Some(rest) if rest.starts_with(|c: char| c.is_ascii_uppercase()) => rest.to_owned(),
+        _ => member.to_owned(),
     }
 }
 

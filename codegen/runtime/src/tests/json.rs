@@ -93,3 +93,23 @@ fn flattened_maps_of_typed_values_keep_their_types() {
     assert_eq!((counts.name.as_str(), counts.rest["a"]), ("n", 1));
     assert!(serde_json::from_value::<Counts>(json!({"name": "n", "a": "x"})).is_err());
 }
+
+#[test]
+fn union_guards_keep_closed_members_and_one_value_properties_apart() {
+    use crate::json::admits;
+    let reboot = json!({"type": "ForceReboot"});
+    let install = json!({"type": "InstallAndroidApp", "appId": "ANDA422LZ223223K5F694GWX"});
+    let untyped = json!({"appId": "x"});
+    let closed_keys: &[&str] = &["type"];
+    // A closed member with only `type` takes no object with more keys.
+    assert!(admits(&reboot, &[], Some(closed_keys)));
+    assert!(!admits(&install, &[], Some(closed_keys)));
+    // A one-value property decides even when it is optional: absent or null admits.
+    assert!(!admits(&install, &[("type", "ForceReboot")], None));
+    assert!(admits(&install, &[("type", "InstallAndroidApp")], None));
+    assert!(admits(&untyped, &[("type", "InstallAndroidApp")], None));
+    assert!(admits(&json!({"type": null}), &[("type", "X")], None));
+    assert!(!admits(&json!({"type": 1}), &[("type", "X")], None));
+    // Not an object: the variant's own decoding decides.
+    assert!(admits(&json!("text"), &[("type", "X")], Some(closed_keys)));
+}
