@@ -110,7 +110,11 @@ fn dump(api: &Api) -> String {
         match &t.kind {
             TypeKind::Struct(s) => {
                 let closed = if s.closed { " closed" } else { "" };
-                let _ = writeln!(o, "struct default={}{closed}", s.derive_default);
+                let sent = t
+                    .sent_form_of
+                    .map(|id| format!(" sent form of {}", api.ty(id).name))
+                    .unwrap_or_default();
+                let _ = writeln!(o, "struct default={}{closed}{sent}", s.derive_default);
                 for f in &s.fields {
                     let mut marks = Vec::new();
                     if f.required {
@@ -127,6 +131,12 @@ fn dump(api: &Api) -> String {
                     }
                     if f.flatten {
                         marks.push("flatten");
+                    }
+                    if f.read_only {
+                        marks.push("readOnly");
+                    }
+                    if f.write_only {
+                        marks.push("writeOnly");
                     }
                     let marks: String = marks.iter().map(|m| format!(" {m}")).collect();
                     let _ = writeln!(

@@ -380,6 +380,9 @@ pub struct TypeDef {
     /// It derives `PartialEq`: types read from responses (and those holding them) do not,
     /// which keeps large crates' compile memory down; what users build and send does.
     pub partial_eq: bool,
+    /// The type this one is the sent form of (`UserInput` of `User`: without readOnly
+    /// properties), when a schema used both ways was split.
+    pub sent_form_of: Option<TypeId>,
 }
 
 /// The serde directions a type needs: `Deserialize` when it is read from a response (and
@@ -470,6 +473,10 @@ pub struct Field {
     /// The keys the spec does not name (`additionalProperties` beside `properties`): a map
     /// flattened into the object, so that no key is lost. `wire_name` is empty.
     pub flatten: bool,
+    /// `readOnly`: sent by the server only (not part of the type sent in requests).
+    pub read_only: bool,
+    /// `writeOnly`: sent by clients only (not part of the type read from responses).
+    pub write_only: bool,
 }
 
 impl Field {

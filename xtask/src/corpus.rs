@@ -49,6 +49,8 @@ struct Row {
     credentials: String,
     /// The operations read as they arrive (see [`streaming`]).
     streaming: String,
+    /// Types split by readOnly/writeOnly (see [`directions`]).
+    directions: String,
     check_secs: Option<f64>,
     /// `ok/total` features checked alone, when asked for.
     features: String,
@@ -119,11 +121,52 @@ fn read_manifest(path: &Path) -> Result<Vec<Entry>, String> {
 fn generate(
     spec: &Path,
     options: &Options,
-) -> Result<(codegen::GeneratedCrate, [String; 3]), codegen::Error> {
+) -> Result<(codegen::GeneratedCrate, [String; 4]), codegen::Error> {
     let doc = codegen::load::load(spec)?;
     let api = codegen::lower::lower(&doc, &options.settings)?;
     let krate = codegen::emit::emit(&api, options)?;
-    Ok((krate, [paginated(&api), credentials(&api), streaming(&api)]))
+    Ok((
+        krate,
+        [
+            paginated(&api),
+            credentials(&api),
+            streaming(&api),
+            directions(&api),
+        ],
+    ))
+}
+
+/// readOnly/writeOnly: `3 types split (sent as <Name>Input); sent types with a readOnly
+/// property: 0; read types with a writeOnly property: 0` (empty when the spec has neither).
+pub fn directions(api: &codegen::ir::Api) -> String {
+    use codegen::ir::TypeKind;
+    let split = api
+        .types
+        .iter()
+        .filter(|t| t.sent_form_of.is_some())
+        .count();
+    let (mut sent_read_only, mut read_write_only, mut any) = (0, 0, false);
+    for t in &api.types {
+        let TypeKind::Struct(s) = &t.kind else {
+            continue;
+        };
+        any |= s.fields.iter().any(|f| f.read_only || f.write_only);
+        // Types no operation uses keep every property.
+        let used = !t.features.groups.is_empty() || t.features.webhooks;
+        if used && t.serde.serialize && !t.serde.deserialize {
+            sent_read_only += usize::from(s.fields.iter().any(|f| f.read_only));
+        }
+        if used && t.serde.deserialize {
+            read_write_only += usize::from(s.fields.iter().any(|f| f.write_only));
+        }
+    }
+    if !any && split == 0 {
+        return String::new();
+    }
+    format!(
+        "{split} types split (sent as <Name>Input); sent types with a readOnly property: \
+         {sent_read_only}; read types with a writeOnly property: {read_write_only}"
+    )
 }
 
 /// The operations whose answers are read as they arrive: `21 downloads, 1 event stream,
@@ -275,7 +318,7 @@ pub fn run(config: &Config) -> Result<bool, String> {
         let started = Instant::now();
         let generated = generate(&corpus_dir.join(&entry.path), &options);
         let generate_secs = started.elapsed().as_secs_f64();
-        let (generated, [paginated, credentials, streaming]) = match generated {
+        let (generated, [paginated, credentials, streaming, directions]) = match generated {
             Ok((krate, findings)) => (Ok(krate), findings),
             Err(e) => (Err(e), Default::default()),
         };
@@ -288,6 +331,7 @@ pub fn run(config: &Config) -> Result<bool, String> {
             paginated,
             credentials,
             streaming,
+            directions,
             check_secs: None,
             features: String::new(),
             result: String::new(),
@@ -554,6 +598,9 @@ fn print_row(row: &Row) {
     }
     if !row.streaming.is_empty() {
         println!("    streaming: {}", row.streaming);
+    }
+    if !row.directions.is_empty() {
+        println!("    directions: {}", row.directions);
     }
     if !row.credentials.is_empty() {
         println!("    credentials: {}", row.credentials);

@@ -3,6 +3,7 @@
 //! conversion, as typify does), and cycles are analysed. Later stages see only `crate::ir`.
 
 mod analysis;
+mod directions;
 mod method_names;
 mod operation;
 mod pagination;
@@ -41,6 +42,7 @@ pub fn lower(doc: &Document, settings: &Settings) -> Result<Api, Error> {
         error_types,
         groups,
         mut type_modules,
+        mut type_names,
         warnings,
         schemes,
         ..
@@ -64,10 +66,18 @@ pub fn lower(doc: &Document, settings: &Settings) -> Result<Api, Error> {
                 features: Default::default(),
                 serde: Default::default(),
                 partial_eq: true,
+                sent_form_of: None,
             })
         })
         .collect();
     let mut operations = operations;
+    let webhook_payloads: Vec<TypeRef> = raw_webhooks.iter().map(|w| w.payload().clone()).collect();
+    directions::split(
+        &mut types,
+        &mut operations,
+        &webhook_payloads,
+        &mut type_names,
+    );
     for (pointer, message) in analysis::analyse(&mut types, &mut operations) {
         diagnostics.push(Location::pointer(&doc.path, pointer), message);
     }

@@ -82,6 +82,8 @@ mod tests {
             boxed: false,
             docs: Docs::default(),
             flatten: false,
+            read_only: false,
+            write_only: false,
         }
     }
 

@@ -162,6 +162,7 @@ impl Lowerer<'_> {
                 features: Default::default(),
                 serde: Default::default(),
                 partial_eq: true,
+                sent_form_of: None,
             },
         );
     }
@@ -208,6 +209,7 @@ impl Lowerer<'_> {
                             features: Default::default(),
                             serde: Default::default(),
                             partial_eq: true,
+                            sent_form_of: None,
                         },
                     );
                     (TypeRef::Named(id), nullable)
@@ -480,6 +482,8 @@ impl Lowerer<'_> {
                 boxed: false,
                 docs,
                 flatten: false,
+                read_only: matches!(prop, ReferenceOr::Item(s) if s.schema_data.read_only),
+                write_only: matches!(prop, ReferenceOr::Item(s) if s.schema_data.write_only),
             });
         }
         // Keys beyond the named ones, when the spec says there are any (absent means
@@ -518,6 +522,8 @@ impl Lowerer<'_> {
                     ..Docs::default()
                 },
                 flatten: true,
+                read_only: false,
+                write_only: false,
             });
         }
         let setters = naming::setter_names(fields.iter().map(|f| f.rust_name.as_str()));

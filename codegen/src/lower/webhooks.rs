@@ -22,6 +22,13 @@ pub(super) struct RawWebhook {
     headers: Vec<(String, Option<String>, String)>,
 }
 
+impl RawWebhook {
+    /// The type of the webhook's body.
+    pub(super) fn payload(&self) -> &TypeRef {
+        &self.payload
+    }
+}
+
 impl Lowerer<'_> {
     /// The webhooks' bodies as types; problems are reported at `#/webhooks/...`.
     pub(super) fn lower_webhooks(&mut self) -> Vec<RawWebhook> {
