@@ -125,6 +125,15 @@ pub fn type_name(raw: &str) -> String {
     camel(raw, 'T')
 }
 
+/// The variant of a union named after its member type, without repeating the union's name
+/// (`PaymentSourceCard` in `PaymentSource` is `Card`).
+pub fn member_variant(union: &str, member: &str) -> String {
+    match member.strip_prefix(union) {
+        Some(rest) if rest.starts_with(|c: char| c.is_ascii_uppercase()) => rest.to_owned(),
+        _ => member.to_owned(),
+    }
+}
+
 /// `UpperCamelCase` name of an enum variant (`1080p` → `V1080p`, `` → `Empty`).
 pub fn variant_name(raw: &str) -> String {
     camel(raw, 'V')

@@ -831,7 +831,7 @@ impl Lowerer<'_> {
             };
             let (ty, _) = self.convert(part.into(), &hint, &part_pointer);
             let label = match &ty {
-                TypeRef::Named(id) => variant_label(name, &self.names[id.0]),
+                TypeRef::Named(id) => naming::member_variant(name, &self.names[id.0]),
                 other => naming::type_name(plain_label(other)),
             };
             variants.push(UntaggedVariant {
@@ -865,15 +865,6 @@ pub(super) fn nullable((ty, nullable): (TypeRef, bool)) -> TypeRef {
         TypeRef::Json | TypeRef::Nullable(_) => ty,
         ty if nullable => TypeRef::Nullable(Box::new(ty)),
         ty => ty,
-    }
-}
-
-/// A variant named after its type, without repeating the enum's name (`PaymentSourceCard`
-/// in `PaymentSource` is `Card`).
-fn variant_label(union: &str, member: &str) -> String {
-    match member.strip_prefix(union) {
-        Some(rest) if rest.starts_with(|c: char| c.is_ascii_uppercase()) => rest.to_owned(),
-        _ => member.to_owned(),
     }
 }
 
