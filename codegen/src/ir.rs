@@ -449,6 +449,20 @@ pub struct Struct {
     /// The schema allows no other properties (`additionalProperties: false`): as a member of
     /// an untagged union it does not take an object with keys it does not declare.
     pub closed: bool,
+    /// The schema's properties this type leaves out for its direction: readOnly ones on a
+    /// type sent, writeOnly ones on a type read (what `codegen diff` names as a flip).
+    pub left_out: Vec<LeftOut>,
+}
+
+/// A property a type leaves out because of its direction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeftOut {
+    /// JSON pointer of the property.
+    pub pointer: String,
+    /// The field it would have been.
+    pub rust_name: String,
+    /// readOnly (left out of a type sent); otherwise writeOnly (left out of a type read).
+    pub read_only: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -135,6 +135,10 @@ rules! {
         "`{}` is `{}`, was `{}`: code reading it must handle None";
     ResponseFieldTypeChanged = "response-field-type-changed", Breaking,
         "`{}` is `{}`, was `{}`";
+    FieldBecameReadOnly = "field-became-read-only", Breaking,
+        "`{}` is readOnly now (the server assigns it): the type sent leaves it out, so code that sets it (by `new(..)` or its setter) no longer compiles";
+    FieldBecameWriteOnly = "field-became-write-only", Breaking,
+        "`{}` is writeOnly now (responses never carry it): the type read leaves it out, code reading the field no longer compiles";
     RequestBodyFieldRemoved = "request-body-field-removed", Breaking,
         "the field `{}` is gone (and its setter)";
     RequestBodyFieldAdded = "request-body-field-added", Addition,

@@ -34,18 +34,39 @@ impl Differ<'_> {
                         &[&t.name],
                     ),
                 },
-                Pair::Added(&(j, t)) if !renamed_to.contains(&j) => self.push(
-                    Rule::SchemaAdded,
-                    &t.pointer,
-                    format!("types::{}", t.name),
-                    &[&t.name],
-                ),
+                Pair::Added(&(j, t)) if !renamed_to.contains(&j) => {
+                    self.push(
+                        Rule::SchemaAdded,
+                        &t.pointer,
+                        format!("types::{}", t.name),
+                        &[&t.name],
+                    );
+                    self.new_sent_form(t);
+                }
                 Pair::Added(_) => {}
                 Pair::Both(&(_, b), &(_, a)) => self.type_changes(b, a),
             }
         }
         for (&i, &j) in renames {
             self.type_changes(&old.types[i], &new.types[j]);
+        }
+    }
+
+    /// A type newly split off as the sent form (`UserInput`) of one the old version sent
+    /// as is: what requests now build differs from the old type as the sent form does
+    /// (readOnly properties left out, sent forms of what it holds).
+    fn new_sent_form(&mut self, t: &TypeDef) {
+        let Some(read) = t.sent_form_of else { return };
+        let read_name = &self.new.types[read.0].name;
+        let Some(b) = self.old.types.iter().find(|o| &o.name == read_name) else {
+            return;
+        };
+        if b.sent_form_of.is_some() {
+            return;
+        }
+        if let (TypeKind::Struct(sb), TypeKind::Struct(sa)) = (&b.kind, &t.kind) {
+            let item = format!("types::{}", t.name);
+            self.struct_changes(t, &item, false, sb, sa);
         }
     }
 
@@ -120,6 +141,17 @@ impl Differ<'_> {
         for pair in keyed(fields(sb), fields(sa)) {
             match pair {
                 Pair::Removed(f) => {
+                    // Still in the schema, left out for the type's direction: a flip.
+                    if let Some(gone) = sa.left_out.iter().find(|l| l.pointer == f.pointer) {
+                        let rule = if gone.read_only {
+                            Rule::FieldBecameReadOnly
+                        } else {
+                            Rule::FieldBecameWriteOnly
+                        };
+                        let path = format!("{item}::{}", f.rust_name);
+                        self.push(rule, &gone.pointer, path, &[&f.rust_name]);
+                        continue;
+                    }
                     let rule = if received {
                         Rule::ResponseFieldRemoved
                     } else {

@@ -200,6 +200,13 @@ fn drop_fields(t: &mut TypeDef, gone: impl Fn(&crate::ir::Field) -> bool) {
         return;
     }
     let kept: Vec<bool> = s.fields.iter().map(|f| !gone(f)).collect();
+    for f in s.fields.iter().filter(|f| gone(f)) {
+        s.left_out.push(crate::ir::LeftOut {
+            pointer: f.pointer.clone(),
+            rust_name: f.rust_name.clone(),
+            read_only: f.read_only,
+        });
+    }
     // Old index → new index of each kept field.
     let mut new_index = Vec::with_capacity(kept.len());
     let mut next = 0;

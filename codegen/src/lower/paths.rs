@@ -100,12 +100,14 @@ mod tests {
                 required_order: Vec::new(),
                 derive_default: true,
                 closed: false,
+                left_out: Vec::new(),
             }),
             TypeKind::Struct(Struct {
                 fields: vec![field("title", TypeRef::Named(TypeId(2)), true)],
                 required_order: vec![0],
                 derive_default: false,
                 closed: false,
+                left_out: Vec::new(),
             }),
             TypeKind::Alias(TypeRef::String),
         ];

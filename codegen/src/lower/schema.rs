@@ -549,6 +549,7 @@ impl Lowerer<'_> {
             required_order,
             derive_default: true,
             closed,
+            left_out: Vec::new(),
         }
     }
 
