@@ -701,8 +701,10 @@ fn conformance_table(rows: &[Row]) -> String {
          sent when the spec shows a value. Accepted: no request violation and a success \
          status. Decoded: the success response read into its type. Prism's faults: by its own \
          report, it refused a request no encoding makes it read (a required `page[number]`, an \
-         array in a form body) or answered with a body that breaks the spec. Known: listed in \
-         `conformance/known-failures.txt`, with the reason.\n\n\
+         array in a form body), or it answered with a body that breaks the spec, by its own \
+         report or by the JSON Schema validator's (the answer checked against the schema the \
+         spec gives for its status): the client is right not to read it. Every other failure \
+         is the client's, or listed in `conformance/known-failures.txt` with its reason.\n\n\
          | spec | operations | called | accepted | decoded | Prism's faults | known | values invalid | time |\n\
          |---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );

@@ -491,6 +491,23 @@ pub fn validate(doc: &Value, examples: &[Example]) -> Vec<Result<(), String>> {
 /// [`validate`], asserting the formats JSON Schema defines (`uuid`, `email`, `date-time`...)
 /// when `formats` is set, as a validating server (Prism) does.
 pub fn validate_with(doc: &Value, examples: &[Example], formats: bool) -> Vec<Result<(), String>> {
+    violations(doc, examples, formats, 1)
+        .into_iter()
+        .map(|found| match found?.into_iter().next() {
+            None => Ok(()),
+            Some((at, message)) => Err(format!("{message} at {at}")),
+        })
+        .collect()
+}
+
+/// Up to `most` violations of each example: `(instance path, message)`, in the validator's
+/// order; empty when it is valid; an error when its schema cannot be compiled.
+pub fn violations(
+    doc: &Value,
+    examples: &[Example],
+    formats: bool,
+    most: usize,
+) -> Vec<Result<Vec<(String, String)>, String>> {
     let mut doc = doc.clone();
     let v30 = doc
         .get("openapi")
@@ -525,7 +542,7 @@ pub fn validate_with(doc: &Value, examples: &[Example], formats: bool) -> Vec<Re
         .map(|e| {
             // No schema: any JSON is an example of it.
             if missing.contains(&e.schema_pointer) {
-                return Ok(());
+                return Ok(Vec::new());
             }
             let validator =
                 validators
@@ -539,10 +556,11 @@ pub fn validate_with(doc: &Value, examples: &[Example], formats: bool) -> Vec<Re
                     .map_err(|err| format!("schema: {err}"))
                     });
             match validator {
-                Ok(v) => match v.iter_errors(&e.value).next() {
-                    None => Ok(()),
-                    Some(err) => Err(format!("{} at {}", err, err.instance_path())),
-                },
+                Ok(v) => Ok(v
+                    .iter_errors(&e.value)
+                    .take(most)
+                    .map(|err| (err.instance_path().to_string(), err.to_string()))
+                    .collect()),
                 Err(message) => Err(message.clone()),
             }
         })
@@ -553,9 +571,17 @@ pub fn validate_with(doc: &Value, examples: &[Example], formats: bool) -> Vec<Re
 /// (paths such as `/pets/{id}` have braces).
 fn fragment(pointer: &str) -> String {
     let mut out = String::new();
+    // The leading `#` only: one inside a key (Box's `/shared_items#app_items`) is encoded.
+    let pointer = match pointer.strip_prefix('#') {
+        Some(rest) => {
+            out.push('#');
+            rest
+        }
+        None => pointer,
+    };
     for byte in pointer.bytes() {
         match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' | b'#' => {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
                 out.push(byte as char)
             }
             _ => out.push_str(&format!("%{byte:02X}")),

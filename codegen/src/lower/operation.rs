@@ -297,6 +297,17 @@ impl<'a> Lowerer<'a> {
                 continue;
             };
             let (data, location, style) = split_param(resolved);
+            // OpenAPI: a header parameter named Accept, Content-Type or Authorization "SHALL
+            // be ignored" (the media types and security schemes say those). PagerDuty's
+            // required `Accept: application/vnd.pagerduty+json;version=2` names no media
+            // type its responses have.
+            if location == ParamLocation::Header
+                && ["accept", "content-type", "authorization"]
+                    .iter()
+                    .any(|n| data.name.eq_ignore_ascii_case(n))
+            {
+                continue;
+            }
             params.retain(|(d, l, ..)| !(d.name == data.name && *l == location));
             params.push((data.clone(), location, style, at, component));
         }
@@ -722,7 +733,13 @@ impl<'a> Lowerer<'a> {
                             if matches!(schema, ReferenceOr::Item(_)) {
                                 same_shape.push((schema.clone(), ty.clone()));
                             }
-                            ResponseBody::Json(ty)
+                            // A string offered as anything (`*/*`, Kubernetes' exec and
+                            // logs) comes as the text itself, not as a JSON string.
+                            if media_type.as_str() == "*/*" && ty == TypeRef::String {
+                                ResponseBody::Text
+                            } else {
+                                ResponseBody::Json(ty)
+                            }
                         }
                     }
                 }
@@ -752,6 +769,7 @@ impl<'a> Lowerer<'a> {
                 .content
                 .keys()
                 .find(|k| is_json(k))
+                .filter(|_| matches!(body, ResponseBody::Json(_)))
                 .map(|k| format!("{at}/content/{}", pointer::escape(k)));
             out.push(Response {
                 headers: response

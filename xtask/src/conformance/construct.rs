@@ -351,6 +351,18 @@ impl<'a> Construct<'a> {
                     if missing {
                         return 0;
                     }
+                    // A declared property whose value has none of its type's shape rules the
+                    // struct out (Discord's callbacks: all `{type, data}`, told apart by data).
+                    let misfit = object.iter().any(|(k, v)| {
+                        s.fields.iter().any(|f| {
+                            f.wire_name == *k
+                                && !(f.nullable && v.is_null())
+                                && self.fit(&f.ty, v, depth + 1) == 0
+                        })
+                    });
+                    if misfit {
+                        return 0;
+                    }
                     let known = object
                         .keys()
                         .filter(|k| s.fields.iter().any(|f| f.wire_name == **k))

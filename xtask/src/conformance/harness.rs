@@ -330,7 +330,7 @@ fn faults(v: &Value, place: &str) -> Vec<String> {
 /// Request faults Prism reports whatever the request: a required query parameter whose name
 /// has brackets (`page[number]`: it looks for the percent-encoded name, which no request
 /// has), an array in a form body (it reads no repeated key as an array, stoplightio/prism#2473).
-fn prism_cannot_read(fault: &str, form_body: bool) -> bool {
+pub fn prism_cannot_read(fault: &str, form_body: bool) -> bool {
     let bracket_name = fault.starts_with("request.query:")
         && fault.contains("required property '")
         && fault.contains("%5b");

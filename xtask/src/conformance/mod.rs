@@ -356,6 +356,7 @@ pub fn check(
     let total = written.called.len();
     let mut outcomes: Vec<Option<harness::Outcome>> = vec![None; total];
     let mut heads: Vec<String> = Vec::new();
+    let mut answers: Vec<(usize, Vec<u8>)> = Vec::new();
     let mut from = 0;
     // Prism exits on some requests it cannot handle: the run resumes after the culprit
     // with a new Prism, a few times at most.
@@ -385,6 +386,9 @@ pub fn check(
         let alive = server.alive();
         if let Ok(seen) = proxy.heads.lock() {
             heads.extend(seen.iter().cloned());
+        }
+        if let Ok(seen) = proxy.answers.lock() {
+            answers.extend(seen.iter().cloned());
         }
         let parsed = harness::parse(&String::from_utf8_lossy(&output.stdout));
         if parsed.is_empty() {
@@ -427,17 +431,41 @@ pub fn check(
         checked.credential_faults += 1;
         checked.failures.push(fault);
     }
-    for (index, outcome) in written.called.iter().zip(outcomes) {
+    let mut verdicts: Vec<harness::Verdict> = written
+        .called
+        .iter()
+        .zip(outcomes)
+        .map(|(index, outcome)| {
+            let op = &api.operations[*index];
+            let form = op
+                .body
+                .as_ref()
+                .is_some_and(|b| matches!(b.kind, BodyKind::Form(_) | BodyKind::Multipart(_)));
+            match outcome {
+                Some(outcome) => outcome.verdict(form),
+                None => harness::Verdict::Refused("no outcome (the run stopped before it)".into()),
+            }
+        })
+        .collect();
+    // A listed failure keeps its listed reason (a URL fragment in the path sends the call
+    // to another operation, whose answer naturally breaks this one's schema).
+    let unlisted: Vec<bool> = written
+        .called
+        .iter()
+        .map(|&i| !is_known(&api.operations[i]))
+        .collect();
+    blame_broken_answers(
+        &doc,
+        &api,
+        &written.called,
+        &answers,
+        &unlisted,
+        &mut verdicts,
+    );
+    explain_refusals(&api, &written.called, &answers, &mut verdicts);
+    for (index, verdict) in written.called.iter().zip(verdicts) {
         let op = &api.operations[*index];
         let label = harness::label(op);
-        let form = op
-            .body
-            .as_ref()
-            .is_some_and(|b| matches!(b.kind, BodyKind::Form(_) | BodyKind::Multipart(_)));
-        let verdict = match outcome {
-            Some(outcome) => outcome.verdict(form),
-            None => harness::Verdict::Refused("no outcome (the run stopped before it)".into()),
-        };
         let failure = match verdict {
             harness::Verdict::Decoded => {
                 checked.accepted += 1;
@@ -480,6 +508,181 @@ pub fn check(
         }
     }
     Ok(checked)
+}
+
+/// A call whose answer did not decode is Prism's (or its spec's) fault when the JSON Schema
+/// validator finds that the answer breaks the schema the spec gives for that status: the
+/// client is right to refuse it. Every other undecoded answer stays the client's failure.
+fn blame_broken_answers(
+    doc: &serde_json::Value,
+    api: &Api,
+    called: &[usize],
+    answers: &[(usize, Vec<u8>)],
+    unlisted: &[bool],
+    verdicts: &mut [harness::Verdict],
+) {
+    let mut examples = Vec::new();
+    let mut which = Vec::new();
+    for (call, verdict) in verdicts.iter().enumerate() {
+        if !matches!(verdict, harness::Verdict::NotDecoded(_)) || !unlisted[call] {
+            continue;
+        }
+        // The last answer to the call (after redirects and retries, the one decoded).
+        let Some((status, body)) = answers
+            .iter()
+            .rev()
+            .find(|(c, _)| *c == call)
+            .and_then(|(_, response)| proxy::answer(response))
+        else {
+            continue;
+        };
+        let Ok(value) = serde_json::from_slice::<serde_json::Value>(&body) else {
+            continue;
+        };
+        let op = &api.operations[called[call]];
+        // The response the status selects: its code, else its range, else `default`.
+        use codegen::ir::StatusMatch;
+        let rank = |m: StatusMatch| match m {
+            StatusMatch::Code(c) if c == status => Some(0),
+            StatusMatch::Range(h) if h == status / 100 => Some(1),
+            StatusMatch::Default => Some(2),
+            _ => None,
+        };
+        let Some(response) = op
+            .responses
+            .iter()
+            .filter_map(|r| rank(r.status).map(|k| (k, r)))
+            .min_by_key(|(k, _)| *k)
+            .map(|(_, r)| r)
+        else {
+            continue;
+        };
+        let (Some(media), codegen::ir::ResponseBody::Json(ty)) = (&response.media, &response.body)
+        else {
+            continue;
+        };
+        examples.push(crate::examples_check::Example {
+            pointer: format!("answer to {}", harness::label(op)),
+            schema_pointer: format!("{media}/schema"),
+            ty: ty.clone(),
+            value,
+        });
+        which.push(call);
+    }
+    if examples.is_empty() {
+        return;
+    }
+    let results = crate::examples_check::violations(doc, &examples, true, 64);
+    for (call, result) in which.into_iter().zip(results) {
+        let harness::Verdict::NotDecoded(error) = &verdicts[call] else {
+            continue;
+        };
+        let Ok(found) = result else { continue };
+        // The break must be where the client stopped (or above it): one elsewhere in the
+        // answer does not explain this failure.
+        let stopped = decode_path(error);
+        let here = found.iter().find(|(at, _)| {
+            stopped
+                .last()
+                .is_none_or(|name| at.split('/').any(|segment| segment == name))
+        });
+        verdicts[call] = match (here, found.first()) {
+            (Some((at, message)), _) => harness::Verdict::PrismLimit(format!(
+                "Prism's answer breaks the spec's schema (the validator: {message} at {at}), and the client says: {error}"
+            )),
+            (None, Some((at, message))) => harness::Verdict::NotDecoded(format!(
+                "{error} (the answer breaks the schema elsewhere, the validator says: {message} at {at})"
+            )),
+            (None, None) => continue,
+        };
+    }
+}
+
+/// A request Prism refuses with its own 422 says why in the body (`validation`), not in
+/// the `sl-violations` header: read there, the violations get the same verdict as reported
+/// ones (an array in a form body is Prism's fault, stoplightio/prism#2473).
+fn explain_refusals(
+    api: &Api,
+    called: &[usize],
+    answers: &[(usize, Vec<u8>)],
+    verdicts: &mut [harness::Verdict],
+) {
+    for (call, verdict) in verdicts.iter_mut().enumerate() {
+        if !matches!(verdict, harness::Verdict::Refused(why) if why.starts_with("status 422")) {
+            continue;
+        }
+        let Some((422, body)) = answers
+            .iter()
+            .rev()
+            .find(|(c, _)| *c == call)
+            .and_then(|(_, response)| proxy::answer(response))
+        else {
+            continue;
+        };
+        let Ok(problem) = serde_json::from_slice::<serde_json::Value>(&body) else {
+            continue;
+        };
+        let faults: Vec<String> = problem["validation"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|f| f["severity"] == "Error")
+            .map(|f| {
+                let at: Vec<&str> = f["location"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(serde_json::Value::as_str)
+                    .collect();
+                format!(
+                    "request.{}: {}",
+                    at.join("."),
+                    f["message"].as_str().unwrap_or_default()
+                )
+            })
+            .collect();
+        if faults.is_empty() {
+            continue;
+        }
+        let op = &api.operations[called[call]];
+        let form = op
+            .body
+            .as_ref()
+            .is_some_and(|b| matches!(b.kind, BodyKind::Form(_) | BodyKind::Multipart(_)));
+        let text = faults.join("; ");
+        *verdict = if faults.iter().all(|f| harness::prism_cannot_read(f, form)) {
+            harness::Verdict::PrismLimit(format!("Prism cannot read this valid request: {text}"))
+        } else {
+            harness::Verdict::Refused(format!("status 422: {text}"))
+        };
+    }
+}
+
+/// The property names on the way to where a decode error stopped, from the client's message
+/// (`... response at [0]: resolved: channels: data did not match ...` → `resolved`,
+/// `channels`).
+fn decode_path(error: &str) -> Vec<String> {
+    let rest = error
+        .split_once(" response")
+        .map_or(error, |(_, rest)| rest);
+    let rest = rest.split("; body starts with").next().unwrap_or_default();
+    let rest = rest
+        .strip_prefix(" at ")
+        .unwrap_or(rest.trim_start_matches(':'));
+    let mut names = Vec::new();
+    for part in rest.split(": ") {
+        let token = part.split(" = ").next().unwrap_or_default().trim();
+        if token.is_empty() || token.contains(char::is_whitespace) {
+            break;
+        }
+        names.extend(
+            token
+                .split(['.', '[', ']'])
+                .filter(|s| !s.is_empty() && !s.bytes().all(|b| b.is_ascii_digit()))
+                .map(str::to_owned),
+        );
+    }
+    names
 }
 
 /// Where a credential goes: `header:authorization`, `query:api_key`, `cookie:sid`.
@@ -558,6 +761,31 @@ fn credential_faults(api: &Api, called: &[usize], heads: &[String]) -> Vec<Strin
 #[cfg(test)]
 mod tests {
     use super::credential_faults;
+
+    #[test]
+    fn decode_errors_tell_where_they_stopped() {
+        let path = |e: &str| super::decode_path(e);
+        assert_eq!(
+            path("cannot decode the 200 OK response at [0]: resolved: channels: data did not match any variant; body starts with: [{"),
+            ["resolved", "channels"]
+        );
+        assert_eq!(
+            path("cannot decode the 200 OK response: exception: inner_exceptions: missing field 'frames'; body starts with: {"),
+            ["exception", "inner_exceptions"]
+        );
+        assert_eq!(
+            path("cannot decode the 200 OK response: data: phone_number_type = \"\": invalid type: string \"\", expected a sequence"),
+            ["data", "phone_number_type"]
+        );
+        assert_eq!(
+            path("cannot decode the 201 Created response: invalid type: null, expected a map at line 1 column 4"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            path("cannot decode the 200 OK response at data[0].created_at = \"x\": premature end"),
+            ["data", "created_at"]
+        );
+    }
 
     fn api() -> codegen::ir::Api {
         let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nsecurity: [{bearer: []}]\npaths:\n  /a:\n    get:\n      \

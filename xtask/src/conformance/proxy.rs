@@ -11,10 +11,15 @@ use std::time::Duration;
 /// Request heads, in arrival order.
 pub type Heads = Arc<Mutex<Vec<String>>>;
 
+/// The answers to tagged calls, in arrival order: the call (the harness's tag) and the
+/// response as it came (status line, headers, body).
+pub type Answers = Arc<Mutex<Vec<(usize, Vec<u8>)>>>;
+
 /// A proxy on a free 127.0.0.1 port in front of `upstream` (`http://127.0.0.1:port`).
 pub struct Proxy {
     pub url: String,
     pub heads: Heads,
+    pub answers: Answers,
 }
 
 impl Proxy {
@@ -30,20 +35,25 @@ impl Proxy {
             listener.local_addr().map_err(|e| format!("proxy: {e}"))?
         );
         let heads: Heads = Arc::default();
-        let log = Arc::clone(&heads);
+        let answers: Answers = Arc::default();
+        let (log, kept) = (Arc::clone(&heads), Arc::clone(&answers));
         std::thread::spawn(move || {
             for client in listener.incoming().flatten() {
-                let (target, log) = (target.clone(), Arc::clone(&log));
-                std::thread::spawn(move || serve(client, &target, &log));
+                let (target, log, kept) = (target.clone(), Arc::clone(&log), Arc::clone(&kept));
+                std::thread::spawn(move || serve(client, &target, &log, &kept));
             }
         });
-        Ok(Proxy { url, heads })
+        Ok(Proxy {
+            url,
+            heads,
+            answers,
+        })
     }
 }
 
 /// Serves one client connection: each request on it in turn, each over a new upstream
 /// connection read to its end.
-fn serve(mut client: TcpStream, target: &str, log: &Heads) {
+fn serve(mut client: TcpStream, target: &str, log: &Heads, kept: &Answers) {
     let _ = client.set_read_timeout(Some(Duration::from_secs(120)));
     while let Some((head, body)) = read_request(&mut client) {
         if let Ok(mut heads) = log.lock() {
@@ -69,7 +79,14 @@ fn serve(mut client: TcpStream, target: &str, log: &Heads) {
             return;
         }
         let mut response = Vec::new();
-        if upstream.read_to_end(&mut response).is_err() || client.write_all(&response).is_err() {
+        if upstream.read_to_end(&mut response).is_err() {
+            return;
+        }
+        // Kept before the client has it, so that it is there once the call returns.
+        if let (Some(call), Ok(mut kept)) = (call_of(&head), kept.lock()) {
+            kept.push((call, response.clone()));
+        }
+        if client.write_all(&response).is_err() {
             return;
         }
         // Prism closes after answering (`connection: close`); so does this connection when
@@ -157,6 +174,30 @@ pub fn sent(head: &str, headers: &[String], query: &[String], cookies: &[String]
     out
 }
 
+/// A response's status and body (de-chunked); `None` when it is no HTTP/1.1 response.
+pub fn answer(response: &[u8]) -> Option<(u16, Vec<u8>)> {
+    let end = response.windows(4).position(|w| w == b"\r\n\r\n")?;
+    let head = String::from_utf8_lossy(&response[..end]).to_ascii_lowercase();
+    let status = head.split(' ').nth(1)?.parse().ok()?;
+    let mut body = &response[end + 4..];
+    if !head.contains("\r\ntransfer-encoding: chunked") {
+        return Some((status, body.to_vec()));
+    }
+    let mut out = Vec::new();
+    // Chunks: a hexadecimal size line, the bytes, CRLF; the last has size 0.
+    loop {
+        let line_end = body.windows(2).position(|w| w == b"\r\n")?;
+        let size_text = String::from_utf8_lossy(&body[..line_end]);
+        let size = usize::from_str_radix(size_text.split(';').next()?.trim(), 16).ok()?;
+        if size == 0 {
+            return Some((status, out));
+        }
+        let start = line_end + 2;
+        out.extend_from_slice(body.get(start..start + size)?);
+        body = body.get(start + size + 2..)?;
+    }
+}
+
 /// The call a request belongs to (the harness's tag).
 pub fn call_of(head: &str) -> Option<usize> {
     head.split("\r\n").find_map(|line| {
@@ -170,6 +211,14 @@ pub fn call_of(head: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chunked_answers_are_joined() {
+        let response =
+            b"HTTP/1.1 201 Created\r\ntransfer-encoding: chunked\r\n\r\n3\r\n{\"a\r\n4\r\n\":1}\r\n0\r\n\r\n";
+        assert_eq!(answer(response), Some((201, b"{\"a\":1}".to_vec())));
+        assert_eq!(answer(b"garbage"), None);
+    }
 
     #[test]
     fn requests_pass_through_and_their_heads_are_kept() {
@@ -207,6 +256,12 @@ mod tests {
         }
         let heads = proxy.heads.lock().unwrap();
         assert_eq!(heads.len(), 2);
+        let answers = proxy.answers.lock().unwrap();
+        assert_eq!(answers.len(), 2);
+        assert_eq!(answers[1].0, 1);
+        let (status, body) = answer(&answers[1].1).unwrap();
+        assert_eq!(status, 200);
+        assert!(String::from_utf8_lossy(&body).ends_with(" hi"));
         assert_eq!(call_of(&heads[1]), Some(1));
         assert_eq!(
             sent(

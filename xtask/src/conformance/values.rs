@@ -70,6 +70,45 @@ fn make_at(doc: &Value, schema: &Value, source: Source, depth: usize) -> Value {
                 .find(|v| !is_null_schema(follow(doc, v)))
                 .or(variants.first());
             if let Some(variant) = variant {
+                // A variant that only narrows the object beside it (`anyOf: [{required:
+                // [file_ids]}, {required: [files]}]`, OpenAI's batches) is that object with
+                // its `required` added.
+                if let Some(Value::Object(narrowing)) = Some(follow(doc, variant)) {
+                    let shape = [
+                        "type",
+                        "properties",
+                        "items",
+                        "oneOf",
+                        "anyOf",
+                        "allOf",
+                        "$ref",
+                        "enum",
+                        "const",
+                    ];
+                    if !narrowing.keys().any(|k| shape.contains(&k.as_str()))
+                        && map.contains_key("properties")
+                    {
+                        let mut merged = map.clone();
+                        merged.remove(key);
+                        let mut required: Vec<Value> = merged
+                            .get("required")
+                            .and_then(Value::as_array)
+                            .cloned()
+                            .unwrap_or_default();
+                        for name in narrowing
+                            .get("required")
+                            .and_then(Value::as_array)
+                            .into_iter()
+                            .flatten()
+                        {
+                            if !required.contains(name) {
+                                required.push(name.clone());
+                            }
+                        }
+                        merged.insert("required".to_owned(), Value::Array(required));
+                        return make_at(doc, &Value::Object(merged), source, depth + 1);
+                    }
+                }
                 let value = make_at(doc, variant, source, depth + 1);
                 // Properties beside the variants belong to every variant.
                 if let (Value::Object(mut fields), Value::Object(own)) =
@@ -154,15 +193,21 @@ fn merge_all_of(doc: &Value, map: &Map<String, Value>, depth: usize) -> Map<Stri
     out
 }
 
-/// Makes repeated scalars distinct (`uniqueItems`): the second string gets a `1` appended,
-/// the second number is one more.
+/// Makes repeated scalars distinct (`uniqueItems`): the second string gets a `1` appended
+/// (a string of digits is counted up instead, `"0"` → `"1"`), the second number is one more.
 fn distinct(items: &mut [Value]) {
     for i in 1..items.len() {
         if !items[..i].contains(&items[i]) {
             continue;
         }
         items[i] = match &items[i] {
-            Value::String(s) => Value::String(format!("{s}{i}")),
+            // A number in a string (IDs) stays one, as its pattern likely wants.
+            Value::String(s) => match s.parse::<u64>() {
+                Ok(n) if !s.starts_with('0') || s == "0" => {
+                    Value::String((n + i as u64).to_string())
+                }
+                _ => Value::String(format!("{s}{i}")),
+            },
             Value::Number(n) => match n.as_u64() {
                 Some(n) => json!(n + i as u64),
                 None => json!(n.as_f64().unwrap_or(0.0) + i as f64),
@@ -394,7 +439,11 @@ mod tests {
         assert_eq!(value, json!({"id": "a", "tags": [1, 1]}));
         let value = made(json!({"type": "array", "minItems": 3, "uniqueItems": true,
                                 "items": {"type": "string", "pattern": "^[0-9]+$"}}));
-        assert_eq!(value, json!(["0", "01", "02"]));
+        assert_eq!(value, json!(["0", "1", "2"]));
+        // Discord's snowflakes: no leading zero.
+        let value = made(json!({"type": "array", "minItems": 2, "uniqueItems": true,
+                                "items": {"type": "string", "pattern": "^(0|[1-9][0-9]*)$"}}));
+        assert_eq!(value, json!(["0", "1"]));
         let value = made(json!({"type": "object", "minProperties": 1,
                                 "properties": {"name": {"type": "string"}, "size": {"type": "integer"}}}));
         assert_eq!(value, json!({"name": "string"}));
@@ -440,6 +489,15 @@ mod tests {
             make(&doc, &schema, Source::Keywords),
             json!({"phone": "string"})
         );
+    }
+
+    #[test]
+    fn variants_that_only_require_narrow_the_object_beside_them() {
+        let value = made(json!({"type": "object",
+            "properties": {"file_ids": {"type": "array", "items": {"type": "string"}},
+                           "files": {"type": "array", "items": {"type": "object"}}},
+            "anyOf": [{"required": ["file_ids"]}, {"required": ["files"]}]}));
+        assert_eq!(value, json!({"file_ids": ["string"]}));
     }
 
     #[test]
