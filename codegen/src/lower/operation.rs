@@ -1170,4 +1170,24 @@ mod tests {
         assert!(is_event_stream("Text/Event-Stream"));
         assert!(!is_event_stream("text/plain"));
     }
+
+    /// Header parameters named Accept, Content-Type or Authorization are ignored, as OpenAPI
+    /// says (PagerDuty requires an `Accept` its responses do not have); a string offered as
+    /// `*/*` is read as text (Kubernetes' logs).
+    #[test]
+    fn reserved_headers_are_ignored_and_any_string_is_text() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /logs:\n    get:\n      parameters:\n      - {name: Accept, in: header, required: true, schema: {type: string, enum: [application/vnd.x+json]}}\n      - {name: authorization, in: header, schema: {type: string}}\n      - {name: X-Trace, in: header, schema: {type: string}}\n      responses:\n        '200': {description: ok, content: {'*/*': {schema: {type: string}}}}\n";
+        let doc = crate::load::parse(std::path::Path::new("t.yml"), text.as_bytes()).unwrap();
+        let api = crate::lower::lower(&doc, &Default::default()).unwrap();
+        let op = &api.operations[0];
+        let names: Vec<&str> = op
+            .params_struct
+            .iter()
+            .flat_map(|p| p.params.iter())
+            .map(|p| p.wire_name.as_str())
+            .collect();
+        assert_eq!(names, ["X-Trace"]);
+        assert!(matches!(op.responses[0].body, ResponseBody::Text));
+        assert_eq!(op.responses[0].media, None);
+    }
 }
