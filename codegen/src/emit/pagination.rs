@@ -109,7 +109,18 @@ fn pages_method(parts: &Parts) -> TokenStream {
     let path_names: Vec<TokenStream> = parts.names[..op.path_params.len()].to_vec();
     // Owned copies for the walk: numbers, booleans and dates are copied, the rest cloned
     // per page.
+    // Through aliases: GitHub's `alert_number` is `types::AlertNumber`, an `i64`.
     let is_copy = |ty: &TypeRef| {
+        let mut ty = ty;
+        for _ in 0..16 {
+            match ty {
+                TypeRef::Named(id) => match &api.ty(*id).kind {
+                    crate::ir::TypeKind::Alias(target) => ty = target,
+                    _ => return false,
+                },
+                _ => break,
+            }
+        }
         matches!(
             ty,
             TypeRef::Integer(_)

@@ -643,6 +643,30 @@ mod tests {
         );
     }
 
+    /// `anyOf` of objects: one struct of optional fields when the members agree on what they
+    /// share (page links), a union when they state a property differently (callbacks).
+    #[test]
+    fn any_of_objects_merge_unless_they_disagree() {
+        let text = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    \
+                    Links:\n      anyOf:\n      - {type: object, properties: {first: {type: string}, next: {type: string}}}\n      \
+                    - {type: object, properties: {last: {type: string}, next: {type: string}}}\n    \
+                    Callback:\n      anyOf:\n      - {type: object, required: [type, data], properties: {type: {type: integer, enum: [8]}, data: {type: object, properties: {choices: {type: array, items: {type: string}}}}}}\n      \
+                    - {type: object, required: [type, data], properties: {type: {type: integer, enum: [9]}, data: {type: object, required: [custom_id], properties: {custom_id: {type: string}}}}}\n";
+        let doc = crate::load::parse(Path::new("t.yml"), text.as_bytes()).unwrap();
+        let api = super::lower(&doc, &Default::default()).unwrap();
+        let kind = |name: &str| &api.types.iter().find(|t| t.name == name).unwrap().kind;
+        assert!(
+            matches!(kind("Links"), crate::ir::TypeKind::Struct(s) if s.fields.len() == 3),
+            "{:?}",
+            kind("Links")
+        );
+        assert!(
+            matches!(kind("Callback"), crate::ir::TypeKind::Untagged(v) if v.len() == 2),
+            "{:?}",
+            kind("Callback")
+        );
+    }
+
     #[test]
     fn bodies_declared_as_ranges_are_sent_with_a_concrete_type() {
         let sent = |content: &str| {

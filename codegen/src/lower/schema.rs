@@ -610,9 +610,10 @@ impl Lowerer<'_> {
         TypeKind::Struct(fields)
     }
 
-    /// `anyOf` whose members are all objects: a value may match several at once (DigitalOcean's
-    /// page links carry `first`/`prev` and `next`/`last` together), so one struct with every
-    /// member's properties, all optional; an enum of the members would keep only one of them.
+    /// `anyOf` whose members are all objects that agree on the properties they share: a value
+    /// may match several at once (DigitalOcean's page links carry `first`/`prev` and
+    /// `next`/`last` together), so one struct with every member's properties, all optional;
+    /// an enum of the members would keep only one of them.
     fn any_of_objects(
         &mut self,
         parts: &[ReferenceOr<Schema>],
@@ -629,6 +630,20 @@ impl Lowerer<'_> {
             0,
         );
         if views.len() < 2 || !others.is_empty() {
+            return None;
+        }
+        // Members that state one property differently are alternatives, not parts of one
+        // value (Discord's callbacks: `type: 8` with autocomplete `data`, `type: 9` with a
+        // modal's): merged, one member's statement would win and the others could not be
+        // sent. They are a union.
+        let conflict = views.iter().enumerate().any(|(i, (a, _))| {
+            views[i + 1..].iter().any(|(b, _)| {
+                a.properties
+                    .iter()
+                    .any(|(key, schema)| b.properties.get(key).is_some_and(|other| other != schema))
+            })
+        });
+        if conflict {
             return None;
         }
         let depth = self.merging.len();
