@@ -262,6 +262,22 @@ impl<'a> Lowerer<'a> {
         })
     }
 
+    /// A security scheme of the document sends the `Authorization` header.
+    fn authorization_scheme(&self) -> bool {
+        use openapiv3::SecurityScheme;
+        let schemes = self.api.components.as_ref().map(|c| &c.security_schemes);
+        schemes
+            .into_iter()
+            .flatten()
+            .any(|(_, scheme)| match scheme {
+                ReferenceOr::Item(SecurityScheme::APIKey { name, .. }) => {
+                    name.eq_ignore_ascii_case("authorization")
+                }
+                ReferenceOr::Item(_) => true,
+                ReferenceOr::Reference { .. } => false,
+            })
+    }
+
     /// The operation's parameters (path-level ones first, overridden by the operation's own of
     /// the same name and place): path parameters, which are the method's arguments, and the
     /// others, the fields of its parameters struct; with the argument names they claimed.
@@ -300,12 +316,13 @@ impl<'a> Lowerer<'a> {
             // OpenAPI: a header parameter named Accept, Content-Type or Authorization "SHALL
             // be ignored" (the media types and security schemes say those). PagerDuty's
             // required `Accept: application/vnd.pagerduty+json;version=2` names no media
-            // type its responses have.
-            if location == ParamLocation::Header
-                && ["accept", "content-type", "authorization"]
-                    .iter()
-                    .any(|n| data.name.eq_ignore_ascii_case(n))
-            {
+            // type its responses have. Authorization is kept where no security scheme
+            // sends it (progenitor's keeper has it as its only credential).
+            let reserved = ["accept", "content-type"]
+                .iter()
+                .any(|n| data.name.eq_ignore_ascii_case(n))
+                || (data.name.eq_ignore_ascii_case("authorization") && self.authorization_scheme());
+            if location == ParamLocation::Header && reserved {
                 continue;
             }
             params.retain(|(d, l, ..)| !(d.name == data.name && *l == location));
@@ -1177,16 +1194,25 @@ mod tests {
     #[test]
     fn reserved_headers_are_ignored_and_any_string_is_text() {
         let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /logs:\n    get:\n      parameters:\n      - {name: Accept, in: header, required: true, schema: {type: string, enum: [application/vnd.x+json]}}\n      - {name: authorization, in: header, schema: {type: string}}\n      - {name: X-Trace, in: header, schema: {type: string}}\n      responses:\n        '200': {description: ok, content: {'*/*': {schema: {type: string}}}}\n";
-        let doc = crate::load::parse(std::path::Path::new("t.yml"), text.as_bytes()).unwrap();
-        let api = crate::lower::lower(&doc, &Default::default()).unwrap();
+        let names = |text: &str| -> (Vec<String>, crate::ir::Api) {
+            let doc = crate::load::parse(std::path::Path::new("t.yml"), text.as_bytes()).unwrap();
+            let api = crate::lower::lower(&doc, &Default::default()).unwrap();
+            let names = api.operations[0]
+                .params_struct
+                .iter()
+                .flat_map(|p| p.params.iter())
+                .map(|p| p.wire_name.clone())
+                .collect();
+            (names, api)
+        };
+        // No scheme sends Authorization: the parameter is the credential, kept.
+        let (kept, api) = names(text);
+        assert_eq!(kept, ["authorization", "X-Trace"]);
+        let with_scheme = format!(
+            "{text}components:\n  securitySchemes:\n    bearer: {{type: http, scheme: bearer}}\n"
+        );
+        assert_eq!(names(&with_scheme).0, ["X-Trace"]);
         let op = &api.operations[0];
-        let names: Vec<&str> = op
-            .params_struct
-            .iter()
-            .flat_map(|p| p.params.iter())
-            .map(|p| p.wire_name.as_str())
-            .collect();
-        assert_eq!(names, ["X-Trace"]);
         assert!(matches!(op.responses[0].body, ResponseBody::Text));
         assert_eq!(op.responses[0].media, None);
     }
