@@ -30,7 +30,8 @@ pub struct Config {
     /// Also call every operation against Prism (`crate::conformance`), this binary.
     pub prism: Option<PathBuf>,
     /// Operations expected to fail the conformance run, by spec path: `(spec, operationId)`.
-    pub known_failures: Vec<(String, String)>,
+    /// `(spec, operationId or `*` for the whole spec, reason)`.
+    pub known_failures: Vec<(String, String, String)>,
     /// Specs (by path prefix) whose every cargo feature is also checked alone.
     pub each_feature: Vec<String>,
     /// Write the table to this Markdown file too.
@@ -58,6 +59,8 @@ struct Row {
     first_error: String,
     examples: Option<crate::examples_check::Checked>,
     conformance: Option<Conformance>,
+    /// Why the spec's conformance is not run (a `*` line of the known failures).
+    conformance_not_run: Option<String>,
 }
 
 /// The conformance run of one spec and its time.
@@ -66,8 +69,9 @@ struct Conformance {
     seconds: f64,
 }
 
-/// Reads the known-failures list: `spec operationId reason...` per line, `#` comments.
-pub fn read_known_failures(path: &Path) -> Result<Vec<(String, String)>, String> {
+/// Reads the known-failures list: `spec operationId reason...` per line (`*` for a spec
+/// whose conformance cannot run at all), `#` comments.
+pub fn read_known_failures(path: &Path) -> Result<Vec<(String, String, String)>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate() {
@@ -75,9 +79,11 @@ pub fn read_known_failures(path: &Path) -> Result<Vec<(String, String)>, String>
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let mut words = line.split_whitespace();
-        match (words.next(), words.next(), words.next()) {
-            (Some(spec), Some(id), Some(_reason)) => out.push((spec.to_owned(), id.to_owned())),
+        let mut words = line.splitn(3, char::is_whitespace);
+        match (words.next(), words.next(), words.next().map(str::trim)) {
+            (Some(spec), Some(id), Some(reason)) if !reason.is_empty() => {
+                out.push((spec.to_owned(), id.to_owned(), reason.to_owned()))
+            }
             _ => {
                 return Err(format!(
                     "{}:{}: expected `spec operationId reason`",
@@ -338,6 +344,7 @@ pub fn run(config: &Config) -> Result<bool, String> {
             first_error: String::new(),
             examples: None,
             conformance: None,
+            conformance_not_run: None,
         };
         match generated {
             Err(e) => {
@@ -413,13 +420,25 @@ pub fn run(config: &Config) -> Result<bool, String> {
                         }
                         row.examples = Some(checked);
                     }
-                    if let (Some(prism), true) = (&config.prism, output.status.success()) {
+                    let cannot_run = config
+                        .known_failures
+                        .iter()
+                        .find(|(path, id, _)| *path == entry.path && id == "*")
+                        .map(|(_, _, reason)| reason.clone());
+                    if let (Some(_), true, Some(reason)) =
+                        (&config.prism, output.status.success(), &cannot_run)
+                    {
+                        row.conformance_not_run = Some(reason.clone());
+                    }
+                    if let (Some(prism), true, None) =
+                        (&config.prism, output.status.success(), cannot_run)
+                    {
                         let spec = corpus_dir.join(&entry.path);
                         let known: Vec<String> = config
                             .known_failures
                             .iter()
-                            .filter(|(path, _)| *path == entry.path)
-                            .map(|(_, id)| id.clone())
+                            .filter(|(path, _, _)| *path == entry.path)
+                            .map(|(_, id, _)| id.clone())
                             .collect();
                         let checked =
                             check_conformance(&spec, &options, &out, target_dir, prism, &known);
@@ -616,6 +635,9 @@ fn print_row(row: &Row) {
             e.report.round_tripped
         );
     }
+    if let Some(reason) = &row.conformance_not_run {
+        println!("    conformance: not run: {reason}");
+    }
     if let Some(c) = &row.conformance {
         println!(
             "    conformance: {} operations: {} called, {} accepted by Prism, {} decoded; {} Prism's faults, {} known failures; {} sent a value no candidate of was valid; credentials of {} requests checked, {} wrong; {:.1}s",
@@ -721,6 +743,16 @@ fn conformance_table(rows: &[Row]) -> String {
             c.checked.invalid_values,
             c.seconds
         ));
+    }
+    for r in rows {
+        if let Some(reason) = &r.conformance_not_run {
+            out.push_str(&format!(
+                "| {} | {} | not run: {} | | | | | | |\n",
+                r.path,
+                r.operations,
+                reason.replace('|', "\\|")
+            ));
+        }
     }
     let failures: Vec<(&str, &String)> = checked
         .iter()

@@ -329,7 +329,8 @@ fn faults(v: &Value, place: &str) -> Vec<String> {
 
 /// Request faults Prism reports whatever the request: a required query parameter whose name
 /// has brackets (`page[number]`: it looks for the percent-encoded name, which no request
-/// has), an array in a form body (it reads no repeated key as an array, stoplightio/prism#2473).
+/// has), an array in a form body (it reads no repeated key as an array, stoplightio/prism#2473),
+/// a reserved header parameter OpenAPI says to ignore.
 pub fn prism_cannot_read(fault: &str, form_body: bool) -> bool {
     let bracket_name = fault.starts_with("request.query:")
         && fault.contains("required property '")
@@ -339,7 +340,13 @@ pub fn prism_cannot_read(fault: &str, form_body: bool) -> bool {
     let form_array = form_body
         && fault.starts_with("request.body.")
         && (fault.ends_with("must be array") || fault.ends_with("must be object"));
-    bracket_name || form_array
+    // OpenAPI says a header parameter named Content-Type or Accept "SHALL be ignored" (the
+    // body's media type and the responses' say them): the client follows it, Prism still
+    // requires PagerDuty's `Content-Type` on a GET.
+    let reserved_header = fault.starts_with("request.header")
+        && (fault.ends_with("required property 'content-type'")
+            || fault.ends_with("required property 'accept'"));
+    bracket_name || form_array || reserved_header
 }
 
 impl Outcome {
@@ -461,6 +468,14 @@ mod tests {
         assert!(matches!(outcome.verdict(true), Verdict::PrismLimit(_)));
         // In a JSON body the same fault is the client's.
         assert!(matches!(outcome.verdict(false), Verdict::Refused(_)));
+        assert!(prism_cannot_read(
+            "request.header: Request header must have required property 'content-type'",
+            false
+        ));
+        assert!(!prism_cannot_read(
+            "request.header: Request header must have required property 'x-trace'",
+            false
+        ));
         let bad_answer = json!([{"location": ["response", "body", "data"], "severity": "Error", "message": "m"}]);
         assert!(matches!(
             Outcome(
