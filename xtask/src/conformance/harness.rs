@@ -339,7 +339,10 @@ pub fn prism_cannot_read(fault: &str, form_body: bool) -> bool {
     // part, as OpenAPI encodes objects in multipart) fails its type check.
     let form_array = form_body
         && fault.starts_with("request.body.")
-        && (fault.ends_with("must be array") || fault.ends_with("must be object"));
+        && fault.rsplit_once("must be ").is_some_and(|(_, types)| {
+            // `must be array`, `must be array,null` (a nullable one, Twilio's).
+            types.split(',').any(|t| t == "array" || t == "object")
+        });
     // OpenAPI says a header parameter named Content-Type or Accept "SHALL be ignored" (the
     // body's media type and the responses' say them): the client follows it, Prism still
     // requires PagerDuty's `Content-Type` on a GET.
@@ -468,6 +471,10 @@ mod tests {
         assert!(matches!(outcome.verdict(true), Verdict::PrismLimit(_)));
         // In a JSON body the same fault is the client's.
         assert!(matches!(outcome.verdict(false), Verdict::Refused(_)));
+        assert!(prism_cannot_read(
+            "request.body.UseCaseCategories: Request body property UseCaseCategories must be array,null",
+            true
+        ));
         assert!(prism_cannot_read(
             "request.header: Request header must have required property 'content-type'",
             false
