@@ -648,8 +648,8 @@ mod tests {
     #[test]
     fn any_of_objects_merge_unless_they_disagree() {
         let text = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    \
-                    Links:\n      anyOf:\n      - {type: object, properties: {first: {type: string}, next: {type: string}}}\n      \
-                    - {type: object, properties: {last: {type: string}, next: {type: string}}}\n    \
+                    Links:\n      anyOf:\n      - {type: object, properties: {first: {type: string}, next: {type: string, example: a}}}\n      \
+                    - {type: object, properties: {last: {type: string}, next: {type: string, description: other, example: b}}}\n    \
                     Callback:\n      anyOf:\n      - {type: object, required: [type, data], properties: {type: {type: integer, enum: [8]}, data: {type: object, properties: {choices: {type: array, items: {type: string}}}}}}\n      \
                     - {type: object, required: [type, data], properties: {type: {type: integer, enum: [9]}, data: {type: object, required: [custom_id], properties: {custom_id: {type: string}}}}}\n";
         let doc = crate::load::parse(Path::new("t.yml"), text.as_bytes()).unwrap();

@@ -638,9 +638,11 @@ impl Lowerer<'_> {
         // sent. They are a union.
         let conflict = views.iter().enumerate().any(|(i, (a, _))| {
             views[i + 1..].iter().any(|(b, _)| {
-                a.properties
-                    .iter()
-                    .any(|(key, schema)| b.properties.get(key).is_some_and(|other| other != schema))
+                a.properties.iter().any(|(key, schema)| {
+                    b.properties
+                        .get(key)
+                        .is_some_and(|other| shape(other) != shape(schema))
+                })
             })
         });
         if conflict {
@@ -698,6 +700,42 @@ impl Lowerer<'_> {
             }
         }
     }
+}
+
+/// What a schema says of its values, without its annotations (GitHub's protection rules
+/// state `type: string` with each member's own example: the same property).
+fn shape(schema: &ReferenceOr<Box<Schema>>) -> serde_json::Value {
+    fn strip(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(map) => {
+                map.retain(|k, _| {
+                    !matches!(
+                        k.as_str(),
+                        "description"
+                            | "example"
+                            | "examples"
+                            | "title"
+                            | "externalDocs"
+                            | "deprecated"
+                    ) && !k.starts_with("x-")
+                });
+                for (key, child) in map.iter_mut() {
+                    match (key.as_str(), child) {
+                        // Property names are not annotations: only their schemas are stripped.
+                        ("properties", serde_json::Value::Object(props)) => {
+                            props.values_mut().for_each(strip)
+                        }
+                        (_, child) => strip(child),
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let mut value = serde_json::to_value(schema).unwrap_or_default();
+    strip(&mut value);
+    value
 }
 
 /// The docs of a property: a reference's come from its type.
