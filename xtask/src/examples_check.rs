@@ -514,6 +514,7 @@ pub fn violations(
         .and_then(Value::as_str)
         .is_some_and(|v| v.starts_with("3.0"));
     upgrade(&mut doc, codegen::positions::Position::Structure, v30);
+    encode_refs(&mut doc);
     let missing: std::collections::HashSet<String> = examples
         .iter()
         .filter(|e| {
@@ -567,6 +568,25 @@ pub fn violations(
         .collect()
 }
 
+/// Every local `$ref` as a valid URI reference: a name with a space (`Tag allOf`, which the
+/// loader gives a part it names) or a brace is percent-encoded, as the validator requires.
+fn encode_refs(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map.iter_mut() {
+                match child {
+                    Value::String(target) if key == "$ref" && target.starts_with('#') => {
+                        *target = fragment(target);
+                    }
+                    child => encode_refs(child),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(encode_refs),
+        _ => {}
+    }
+}
+
 /// A JSON pointer as a URI fragment: characters a fragment may not hold percent-encoded
 /// (paths such as `/pets/{id}` have braces).
 fn fragment(pointer: &str) -> String {
@@ -581,7 +601,8 @@ fn fragment(pointer: &str) -> String {
     };
     for byte in pointer.bytes() {
         match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+            // `%`: a reference already encoded stays as it is.
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' | b'%' => {
                 out.push(byte as char)
             }
             _ => out.push_str(&format!("%{byte:02X}")),
@@ -680,6 +701,26 @@ fn upgrade(value: &mut Value, position: codegen::positions::Position, v30: bool)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A reference to a name with a space (as the loader names parts) still validates.
+    #[test]
+    fn references_with_spaces_are_followed() {
+        let doc = json!({"openapi": "3.1.0", "components": {"schemas": {
+            "Tag allOf": {"type": "object", "required": ["type"]},
+            "Ref": {"$ref": "#/components/schemas/Tag allOf"}}}});
+        let example = |value: Value| Example {
+            pointer: "#/x".into(),
+            schema_pointer: "#/components/schemas/Ref".into(),
+            ty: TypeRef::Json,
+            value,
+        };
+        let results = validate(&doc, &[example(json!({"type": "a"})), example(json!({}))]);
+        assert!(results[0].is_ok(), "{results:?}");
+        assert!(
+            results[1].as_ref().is_err_and(|e| e.contains("required")),
+            "{results:?}"
+        );
+    }
 
     fn api_and_doc(text: &str) -> (Api, Value) {
         let path = std::path::Path::new("spec.yml");
