@@ -643,8 +643,9 @@ mod tests {
         );
     }
 
-    /// `anyOf` of objects: one struct of optional fields when the members agree on what they
-    /// share (page links), a union when they state a property differently (callbacks).
+    /// `anyOf` of objects: one struct of optional fields (page links, even where members
+    /// describe a shared property differently), a union when members fix a shared property to
+    /// different values (callbacks).
     #[test]
     fn any_of_objects_merge_unless_they_disagree() {
         let text = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    \

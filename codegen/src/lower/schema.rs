@@ -632,16 +632,17 @@ impl Lowerer<'_> {
         if views.len() < 2 || !others.is_empty() {
             return None;
         }
-        // Members that state one property differently are alternatives, not parts of one
-        // value (Discord's callbacks: `type: 8` with autocomplete `data`, `type: 9` with a
-        // modal's): merged, one member's statement would win and the others could not be
-        // sent. They are a union.
+        // Members that fix one property to different values are alternatives, not parts of
+        // one value (Discord's callbacks: `type: 8` with autocomplete `data`, `type: 9` with a
+        // modal's): merged, one member's statement of the rest would win and the others could
+        // not be sent. They are a union. Members that merely state a shared property
+        // differently stay merged: a struct of optional fields loses nothing it reads.
         let conflict = views.iter().enumerate().any(|(i, (a, _))| {
             views[i + 1..].iter().any(|(b, _)| {
                 a.properties.iter().any(|(key, schema)| {
-                    b.properties
-                        .get(key)
-                        .is_some_and(|other| shape(other) != shape(schema))
+                    b.properties.get(key).is_some_and(|other| {
+                        matches!((one_value(schema), one_value(other)), (Some(x), Some(y)) if x != y)
+                    })
                 })
             })
         });
@@ -702,40 +703,14 @@ impl Lowerer<'_> {
     }
 }
 
-/// What a schema says of its values, without its annotations (GitHub's protection rules
-/// state `type: string` with each member's own example: the same property).
-fn shape(schema: &ReferenceOr<Box<Schema>>) -> serde_json::Value {
-    fn strip(value: &mut serde_json::Value) {
-        match value {
-            serde_json::Value::Object(map) => {
-                map.retain(|k, _| {
-                    !matches!(
-                        k.as_str(),
-                        "description"
-                            | "example"
-                            | "examples"
-                            | "title"
-                            | "externalDocs"
-                            | "deprecated"
-                    ) && !k.starts_with("x-")
-                });
-                for (key, child) in map.iter_mut() {
-                    match (key.as_str(), child) {
-                        // Property names are not annotations: only their schemas are stripped.
-                        ("properties", serde_json::Value::Object(props)) => {
-                            props.values_mut().for_each(strip)
-                        }
-                        (_, child) => strip(child),
-                    }
-                }
-            }
-            serde_json::Value::Array(items) => items.iter_mut().for_each(strip),
-            _ => {}
-        }
+/// The one value an inline schema allows (`enum: [8]`, `const: 8`), if it allows one.
+fn one_value(schema: &ReferenceOr<Box<Schema>>) -> Option<serde_json::Value> {
+    let value = serde_json::to_value(schema).ok()?;
+    match (value.get("enum"), value.get("const")) {
+        (Some(serde_json::Value::Array(values)), _) if values.len() == 1 => values.first().cloned(),
+        (_, Some(value)) => Some(value.clone()),
+        _ => None,
     }
-    let mut value = serde_json::to_value(schema).unwrap_or_default();
-    strip(&mut value);
-    value
 }
 
 /// The docs of a property: a reference's come from its type.
