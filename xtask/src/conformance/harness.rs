@@ -312,19 +312,25 @@ fn faults(v: &Value, place: &str) -> Vec<String> {
         .into_iter()
         .flatten()
         .filter(|f| f["location"][0] == place && f["severity"] == "Error")
-        .map(|f| {
-            let at = f["location"]
-                .as_array()
-                .map(|l| {
-                    l.iter()
-                        .filter_map(Value::as_str)
-                        .collect::<Vec<_>>()
-                        .join(".")
-                })
-                .unwrap_or_default();
-            format!("{at}: {}", f["message"].as_str().unwrap_or_default())
-        })
+        .map(|f| violation_line(f, ""))
         .collect()
+}
+
+/// One Prism violation as `<prefix><location joined by dots>: message`.
+pub fn violation_line(f: &Value, prefix: &str) -> String {
+    let at = f["location"]
+        .as_array()
+        .map(|l| {
+            l.iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join(".")
+        })
+        .unwrap_or_default();
+    format!(
+        "{prefix}{at}: {}",
+        f["message"].as_str().unwrap_or_default()
+    )
 }
 
 /// Request faults Prism reports whatever the request: a required query parameter whose name

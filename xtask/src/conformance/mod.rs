@@ -437,12 +437,8 @@ pub fn check(
         .zip(outcomes)
         .map(|(index, outcome)| {
             let op = &api.operations[*index];
-            let form = op
-                .body
-                .as_ref()
-                .is_some_and(|b| matches!(b.kind, BodyKind::Form(_) | BodyKind::Multipart(_)));
             match outcome {
-                Some(outcome) => outcome.verdict(form),
+                Some(outcome) => outcome.verdict(form_body(op)),
                 None => harness::Verdict::Refused("no outcome (the run stopped before it)".into()),
             }
         })
@@ -527,16 +523,7 @@ fn blame_broken_answers(
         if !matches!(verdict, harness::Verdict::NotDecoded(_)) || !unlisted[call] {
             continue;
         }
-        // The last answer to the call (after redirects and retries, the one decoded).
-        let Some((status, body)) = answers
-            .iter()
-            .rev()
-            .find(|(c, _)| *c == call)
-            .and_then(|(_, response)| proxy::answer(response))
-        else {
-            continue;
-        };
-        let Ok(value) = serde_json::from_slice::<serde_json::Value>(&body) else {
+        let Some((status, value)) = last_answer(answers, call) else {
             continue;
         };
         let op = &api.operations[called[call]];
@@ -598,6 +585,24 @@ fn blame_broken_answers(
     }
 }
 
+/// Whether the operation's body is a form (urlencoded or multipart).
+fn form_body(op: &codegen::ir::Operation) -> bool {
+    op.body
+        .as_ref()
+        .is_some_and(|b| matches!(b.kind, BodyKind::Form(_) | BodyKind::Multipart(_)))
+}
+
+/// The last answer to a call (after redirects and retries, the one the client read): its
+/// status and its body as JSON, when it is JSON.
+fn last_answer(answers: &[(usize, Vec<u8>)], call: usize) -> Option<(u16, serde_json::Value)> {
+    let (status, body) = answers
+        .iter()
+        .rev()
+        .find(|(c, _)| *c == call)
+        .and_then(|(_, response)| proxy::answer(response))?;
+    Some((status, serde_json::from_slice(&body).ok()?))
+}
+
 /// A request Prism refuses with its own 422 says why in the body (`validation`), not in
 /// the `sl-violations` header: read there, the violations get the same verdict as reported
 /// ones (an array in a form body is Prism's fault, stoplightio/prism#2473).
@@ -611,15 +616,7 @@ fn explain_refusals(
         if !matches!(verdict, harness::Verdict::Refused(why) if why.starts_with("status 422")) {
             continue;
         }
-        let Some((422, body)) = answers
-            .iter()
-            .rev()
-            .find(|(c, _)| *c == call)
-            .and_then(|(_, response)| proxy::answer(response))
-        else {
-            continue;
-        };
-        let Ok(problem) = serde_json::from_slice::<serde_json::Value>(&body) else {
+        let Some((422, problem)) = last_answer(answers, call) else {
             continue;
         };
         let faults: Vec<String> = problem["validation"]
@@ -627,28 +624,12 @@ fn explain_refusals(
             .into_iter()
             .flatten()
             .filter(|f| f["severity"] == "Error")
-            .map(|f| {
-                let at: Vec<&str> = f["location"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(serde_json::Value::as_str)
-                    .collect();
-                format!(
-                    "request.{}: {}",
-                    at.join("."),
-                    f["message"].as_str().unwrap_or_default()
-                )
-            })
+            .map(|f| harness::violation_line(f, "request."))
             .collect();
         if faults.is_empty() {
             continue;
         }
-        let op = &api.operations[called[call]];
-        let form = op
-            .body
-            .as_ref()
-            .is_some_and(|b| matches!(b.kind, BodyKind::Form(_) | BodyKind::Multipart(_)));
+        let form = form_body(&api.operations[called[call]]);
         let text = faults.join("; ");
         *verdict = if faults.iter().all(|f| harness::prism_cannot_read(f, form)) {
             harness::Verdict::PrismLimit(format!("Prism cannot read this valid request: {text}"))

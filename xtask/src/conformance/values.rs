@@ -73,7 +73,7 @@ fn make_at(doc: &Value, schema: &Value, source: Source, depth: usize) -> Value {
                 // A variant that only narrows the object beside it (`anyOf: [{required:
                 // [file_ids]}, {required: [files]}]`, OpenAI's batches) is that object with
                 // its `required` added.
-                if let Some(Value::Object(narrowing)) = Some(follow(doc, variant)) {
+                if let Value::Object(narrowing) = follow(doc, variant) {
                     let shape = [
                         "type",
                         "properties",
