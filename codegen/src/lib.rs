@@ -7,6 +7,7 @@
 //! [`Options::for_spec`] (defaults, then the `codegen.toml` next to the spec).
 
 pub mod bundle;
+pub mod cache;
 pub mod config;
 pub mod diff;
 pub mod emit;
@@ -36,9 +37,21 @@ use std::path::Path;
 /// Never panics on input: a panic inside a dependency (or a generator bug) is turned into an
 /// error naming the file, so that a front end always reports and exits cleanly.
 pub fn generate(spec: &Path, options: &Options) -> Result<GeneratedCrate, Error> {
+    generate_cached(spec, options, &cache::Cache::none())
+}
+
+/// [`generate`], reusing from `cache` the formatted text of files whose tokens did not change
+/// (the output is the same; see [`cache`]). Front ends open the cache of their output folder
+/// with [`cache::Cache::open`] and save it after a successful write.
+pub fn generate_cached(
+    spec: &Path,
+    options: &Options,
+    cache: &cache::Cache,
+) -> Result<GeneratedCrate, Error> {
     let run = || {
         let doc = load::load(spec)?;
-        generate_document(&doc, options)
+        let api = lower::lower(&doc, &options.settings)?;
+        emit::emit_cached(&api, &options.named_for(&api.title), cache)
     };
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).unwrap_or_else(|payload| {
         let message = payload

@@ -1,6 +1,7 @@
 //! `codegen`: the command-line front end of the generator.
 
 use clap::{Parser, Subcommand};
+use codegen::cache::Cache;
 use codegen::{write, Options};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -63,6 +64,11 @@ enum Command {
         /// Add an empty `[workspace]` table to Cargo.toml (for a crate inside another workspace).
         #[arg(long)]
         standalone: bool,
+        /// Format every file again, even those whose code did not change since the last run
+        /// (the cache is kept in the Cargo target folder above `--out`; the output is the same
+        /// either way).
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Compare two versions of a spec: what changes for users of the generated crate, and
     /// the semver bump it needs. Exit 0 when nothing fails the `--fail-on` rule, 1 when
@@ -101,6 +107,7 @@ fn main() -> ExitCode {
             env_prefix,
             check,
             standalone,
+            no_cache,
         } => generate(Generate {
             spec,
             out,
@@ -109,6 +116,7 @@ fn main() -> ExitCode {
             env_prefix,
             check,
             standalone,
+            no_cache,
         }),
     }
 }
@@ -193,6 +201,7 @@ struct Generate {
     env_prefix: Option<String>,
     check: bool,
     standalone: bool,
+    no_cache: bool,
 }
 
 /// The options for `spec`: defaults, then the config file (given, or next to the spec),
@@ -252,7 +261,12 @@ fn generate(args: Generate) -> ExitCode {
     // `generate` turns panics into errors; keep the default hook from printing them twice.
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
-    let generated = codegen::generate(&spec, &options);
+    let cache = if args.no_cache {
+        Cache::none()
+    } else {
+        Cache::open(&out)
+    };
+    let generated = codegen::generate_cached(&spec, &options, &cache);
     std::panic::set_hook(default_hook);
     let krate = match generated {
         Ok(krate) => {
@@ -280,12 +294,19 @@ fn generate(args: Generate) -> ExitCode {
             }
         }
         Ok(report) => {
+            // Only now are the files on disk what the cache will say they are.
+            if let Err(e) = cache.save(&krate) {
+                eprintln!("warning: cannot save the formatting cache: {e}");
+            }
             println!(
-                "{}: {} written, {} removed, {} unchanged",
+                "{}: {} written, {} removed, {} unchanged ({} of {} Rust files formatted, the \
+                 others unchanged since the last run)",
                 out.display(),
                 report.changed.len(),
                 report.removed.len(),
-                report.unchanged
+                report.unchanged,
+                krate.fingerprints.len() - krate.reused,
+                krate.fingerprints.len()
             );
             ExitCode::SUCCESS
         }

@@ -291,6 +291,8 @@ mod tests {
         files.insert("src/lib.rs".to_owned(), format!("// {GENERATED_MARKER}\n"));
         files.insert("src/old.rs".to_owned(), format!("// {GENERATED_MARKER}\n"));
         let krate = GeneratedCrate {
+            fingerprints: Default::default(),
+            reused: 0,
             files,
             warnings: Vec::new(),
         };
@@ -301,6 +303,8 @@ mod tests {
         let mut files = krate.files.clone();
         files.remove("src/old.rs");
         let krate = GeneratedCrate {
+            fingerprints: Default::default(),
+            reused: 0,
             files,
             warnings: Vec::new(),
         };
@@ -326,6 +330,8 @@ mod tests {
 
     fn krate(files: &[(&str, &str)]) -> GeneratedCrate {
         GeneratedCrate {
+            fingerprints: Default::default(),
+            reused: 0,
             files: files
                 .iter()
                 .map(|(path, text)| (path.to_string(), format!("// {GENERATED_MARKER}\n{text}")))

@@ -487,3 +487,89 @@ fn a_newcomer_can_guess_features_and_copy_the_examples() {
     );
     assert!(lib.contains("[guide](https://example.com/guide)"), "{lib}");
 }
+
+/// Files whose code did not change are taken from the last run instead of formatted again; the
+/// output is the same as without the cache, and a hand-edited file is never trusted.
+#[test]
+fn the_formatting_cache_skips_unchanged_files_and_never_changes_the_output() {
+    let root = tempfile::tempdir().unwrap();
+    // A Cargo target folder above the output, where the cache is kept.
+    std::fs::create_dir_all(root.path().join("target")).unwrap();
+    std::fs::write(root.path().join("target/CACHEDIR.TAG"), "").unwrap();
+    let spec = root.path().join("api.yml");
+    let seed_text = std::fs::read_to_string(seed()).unwrap();
+    std::fs::write(&spec, &seed_text).unwrap();
+    let run = |out: &str, extra: &[&str]| {
+        let out = root.path().join(out);
+        let output = Command::new(env!("CARGO_BIN_EXE_codegen"))
+            .env_remove("CARGO_TARGET_DIR")
+            .args(["generate", "--spec", spec.to_str().unwrap()])
+            .args(["--out", out.to_str().unwrap()])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let formatted = |stdout: &str| -> (usize, usize) {
+        let (_, tail) = stdout.split_once('(').expect("a count of formatted files");
+        let mut words = tail.split(' ');
+        let done = words.next().unwrap().parse().unwrap();
+        assert_eq!(words.next(), Some("of"));
+        (done, words.next().unwrap().parse().unwrap())
+    };
+    let files = |out: &str| -> Vec<(PathBuf, Vec<u8>)> {
+        let mut found = Vec::new();
+        let mut dirs = vec![root.path().join(out)];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else {
+                    let rel = path.strip_prefix(root.path().join(out)).unwrap();
+                    found.push((rel.to_path_buf(), std::fs::read(&path).unwrap()));
+                }
+            }
+        }
+        found.sort();
+        found
+    };
+
+    let (done, all) = formatted(&run("out", &[]));
+    assert_eq!(done, all, "nothing to reuse at the first run");
+    assert!(all > 3);
+    assert_eq!(formatted(&run("out", &[])), (0, all), "nothing changed");
+
+    // One description changes: only the files that show it are formatted again.
+    std::fs::write(
+        &spec,
+        seed_text.replace(
+            "Returns only recordings associated with a given conference.",
+            "Returns only the recordings of one conference.",
+        ),
+    )
+    .unwrap();
+    let (done, _) = formatted(&run("out", &[]));
+    assert!(done >= 1 && done < all, "{done} of {all} formatted");
+    run("fresh", &["--no-cache"]);
+    assert_eq!(files("out"), files("fresh"), "the cache changes nothing");
+    let shows_it = |(_, text): &(PathBuf, Vec<u8>)| {
+        String::from_utf8_lossy(text).contains("the recordings of one conference")
+    };
+    assert!(files("out").iter().any(shows_it));
+
+    // A hand-edited file is formatted again, not taken from the cache.
+    let edited = root.path().join("out/src/types/mod.rs");
+    let original = std::fs::read_to_string(&edited).unwrap();
+    std::fs::write(&edited, original.replace("pub ", "pub(crate) ")).unwrap();
+    let stdout = run("out", &[]);
+    assert!(stdout.contains("1 written"), "{stdout}");
+    assert_eq!(formatted(&stdout).0, 1);
+    assert_eq!(std::fs::read_to_string(&edited).unwrap(), original);
+}

@@ -1,0 +1,320 @@
+//! The formatting cache: a file whose tokens are the same as at the last run is not parsed and
+//! pretty-printed again (that is most of the generator's time); its text is read back from the
+//! output folder instead.
+//!
+//! What is kept is a small manifest in the Cargo target folder above the output (or
+//! `$CARGO_TARGET_DIR`): for each file, a hash of its tokens and a hash of the text they were
+//! formatted into. A file is reused only when the generator is the same build, its tokens hash
+//! the same, and the file on disk still holds exactly that text; anything else (no target
+//! folder, an edited or missing file, a new generator) formats the file as usual. The output
+//! is therefore the same with or without the cache; only the time differs.
+
+use crate::emit::GeneratedCrate;
+use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// What the cache keeps of one generated file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fingerprint {
+    /// Hash of the tokens the file was formatted from.
+    pub tokens: u64,
+    /// Hash of the formatted text (without the header line, which is not cached).
+    pub body: u64,
+}
+
+/// The manifest of the previous run for one output folder; empty when there is none.
+#[derive(Debug, Default)]
+pub struct Cache {
+    /// Where the manifest is read from and saved to; `None`: no cache.
+    manifest: Option<PathBuf>,
+    out: PathBuf,
+    generator: u64,
+    previous: HashMap<String, Fingerprint>,
+}
+
+const MAGIC: &str = "codegen format cache 1";
+
+impl Cache {
+    /// No cache: every file is formatted.
+    pub fn none() -> Self {
+        Cache::default()
+    }
+
+    /// The cache of the output folder `out`, kept in the Cargo target folder above it
+    /// (`$CARGO_TARGET_DIR` first). Without a target folder or a known generator build, no
+    /// cache: generation works the same, only slower.
+    pub fn open(out: &Path) -> Self {
+        let Some(generator) = generator_build() else {
+            return Cache::none();
+        };
+        let out = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
+        let Some(target) = target_dir(&out) else {
+            return Cache::none();
+        };
+        let mut key = Fnv::new();
+        key.write(out.to_string_lossy().as_bytes());
+        let manifest = target
+            .join("codegen-cache")
+            .join(format!("{:016x}.txt", key.finish()));
+        let previous = std::fs::read_to_string(&manifest)
+            .ok()
+            .and_then(|text| parse_manifest(&text, generator))
+            .unwrap_or_default();
+        Cache {
+            manifest: Some(manifest),
+            out,
+            generator,
+            previous,
+        }
+    }
+
+    /// How many files the previous run recorded (0: nothing to reuse).
+    pub fn len(&self) -> usize {
+        self.previous.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.previous.is_empty()
+    }
+
+    /// The text of `path` as formatted at the last run, when its tokens hash to `tokens` again
+    /// and the file on disk still holds that text (after its header line).
+    pub fn reuse(&self, path: &str, tokens: u64) -> Option<String> {
+        let entry = self.previous.get(path)?;
+        if entry.tokens != tokens {
+            return None;
+        }
+        let text = std::fs::read_to_string(self.out.join(path)).ok()?;
+        let body = strip_header(&text)?;
+        (hash_text(body) == entry.body).then(|| body.to_owned())
+    }
+
+    /// Records what was generated, once it is on disk (after a successful write). A no-op
+    /// without a cache.
+    pub fn save(&self, krate: &GeneratedCrate) -> io::Result<()> {
+        let Some(manifest) = &self.manifest else {
+            return Ok(());
+        };
+        let mut text = format!("{MAGIC}\n{:016x}\n", self.generator);
+        for (path, f) in &krate.fingerprints {
+            let _ = writeln!(text, "{:016x} {:016x} {path}", f.tokens, f.body);
+        }
+        let dir = manifest.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir)?;
+        // Written aside, then renamed: a run cut short leaves the old manifest or the new one.
+        let partial = manifest.with_extension("partial");
+        std::fs::write(&partial, text)?;
+        std::fs::rename(&partial, manifest)
+    }
+}
+
+/// The text of a generated file after its header line and the blank line that follows it.
+fn strip_header(text: &str) -> Option<&str> {
+    let (_, rest) = text.split_once('\n')?;
+    rest.strip_prefix('\n')
+}
+
+fn parse_manifest(text: &str, generator: u64) -> Option<HashMap<String, Fingerprint>> {
+    let mut lines = text.lines();
+    if lines.next()? != MAGIC || u64::from_str_radix(lines.next()?, 16).ok()? != generator {
+        return None;
+    }
+    let mut entries = HashMap::new();
+    for line in lines {
+        let mut parts = line.splitn(3, ' ');
+        let tokens = u64::from_str_radix(parts.next()?, 16).ok()?;
+        let body = u64::from_str_radix(parts.next()?, 16).ok()?;
+        entries.insert(parts.next()?.to_owned(), Fingerprint { tokens, body });
+    }
+    Some(entries)
+}
+
+/// Identifies the running generator build (its executable's path, size and time), so that a
+/// rebuilt generator, which may format differently, never reuses an older run's text.
+fn generator_build() -> Option<u64> {
+    let exe = std::env::current_exe().ok()?;
+    let meta = std::fs::metadata(&exe).ok()?;
+    let modified = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    let mut h = Fnv::new();
+    h.write(env!("CARGO_PKG_VERSION").as_bytes());
+    h.write(exe.to_string_lossy().as_bytes());
+    h.write(&meta.len().to_le_bytes());
+    h.write(&modified.as_nanos().to_le_bytes());
+    Some(h.finish())
+}
+
+/// `$CARGO_TARGET_DIR`, else the first `target` folder Cargo made (it holds `CACHEDIR.TAG`)
+/// beside `out` or beside one of its ancestors.
+fn target_dir(out: &Path) -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
+        let dir = PathBuf::from(dir);
+        return dir.is_dir().then_some(dir);
+    }
+    out.ancestors()
+        .skip(1)
+        .map(|dir| dir.join("target"))
+        .find(|target| target.join("CACHEDIR.TAG").is_file())
+}
+
+/// 64-bit FNV-1a: stable across builds and platforms (std's hasher is not), and fast enough
+/// for the few megabytes of a large crate. Not a defence against a crafted collision; a
+/// collision could only bring back text this generator made for the same output folder.
+pub struct Fnv(u64);
+
+impl Fnv {
+    pub fn new() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+
+    pub fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+
+    pub fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv::new()
+    }
+}
+
+impl std::fmt::Write for Fnv {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.write(s.as_bytes());
+        Ok(())
+    }
+}
+
+/// Hash of a token sequence: everything formatting depends on (identifiers, literals,
+/// punctuation and whether it joins the next, groups), spans aside.
+pub fn hash_tokens(tokens: &TokenStream) -> u64 {
+    fn walk(tokens: &TokenStream, h: &mut Fnv) {
+        for tree in tokens.clone() {
+            match tree {
+                TokenTree::Group(g) => {
+                    let (open, close) = match g.delimiter() {
+                        Delimiter::Parenthesis => (b'(', b')'),
+                        Delimiter::Brace => (b'{', b'}'),
+                        Delimiter::Bracket => (b'[', b']'),
+                        Delimiter::None => (b'<', b'>'),
+                    };
+                    h.write(&[open]);
+                    walk(&g.stream(), h);
+                    h.write(&[close]);
+                }
+                TokenTree::Ident(i) => {
+                    // Separators keep `a b` and `ab` apart.
+                    let _ = write!(h, "\u{1}{i}");
+                }
+                TokenTree::Literal(l) => {
+                    let _ = write!(h, "\u{2}{l}");
+                }
+                TokenTree::Punct(p) => {
+                    let joint = matches!(p.spacing(), Spacing::Joint);
+                    let _ = write!(h, "\u{3}{}{}", p.as_char(), u8::from(joint));
+                }
+            }
+        }
+    }
+    let mut h = Fnv::new();
+    walk(tokens, &mut h);
+    h.finish()
+}
+
+/// Hash of a file's formatted text.
+pub fn hash_text(text: &str) -> u64 {
+    let mut h = Fnv::new();
+    h.write(text.as_bytes());
+    h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    #[test]
+    fn tokens_hash_by_content_not_by_spans_or_grouping_noise() {
+        let a = quote!(
+            pub struct A {
+                x: u8,
+            }
+        );
+        let b: TokenStream = "pub struct A { x : u8, }".parse().unwrap();
+        assert_eq!(hash_tokens(&a), hash_tokens(&b));
+        assert_ne!(
+            hash_tokens(&a),
+            hash_tokens(&quote!(
+                pub struct A {
+                    y: u8,
+                }
+            ))
+        );
+        assert_ne!(hash_tokens(&quote!(a b)), hash_tokens(&quote!(ab)));
+        assert_ne!(hash_tokens(&quote!((a))), hash_tokens(&quote!([a])));
+        assert_ne!(hash_tokens(&quote!(a::b)), hash_tokens(&quote!(a: :b)));
+        assert_ne!(hash_tokens(&quote!("x")), hash_tokens(&quote!(x)));
+    }
+
+    #[test]
+    fn manifest_round_trips_and_another_generator_reads_none() {
+        let text = format!("{MAGIC}\n{:016x}\n{:016x} {:016x} src/a b.rs\n", 7, 1, 2);
+        let entries = parse_manifest(&text, 7).unwrap();
+        assert_eq!(entries["src/a b.rs"], Fingerprint { tokens: 1, body: 2 });
+        assert!(parse_manifest(&text, 8).is_none());
+        assert!(parse_manifest("something else\n", 7).is_none());
+        assert!(parse_manifest(&format!("{MAGIC}\n7\nnot hex\n"), 7).is_none());
+    }
+
+    #[test]
+    fn reuse_takes_the_file_only_when_tokens_and_text_match() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("src")).unwrap();
+        let body = "pub struct A;\n";
+        std::fs::write(dir.path().join("src/a.rs"), format!("// header\n\n{body}")).unwrap();
+        let mut cache = Cache {
+            manifest: None,
+            out: dir.path().to_path_buf(),
+            generator: 1,
+            previous: HashMap::new(),
+        };
+        let f = Fingerprint {
+            tokens: 42,
+            body: hash_text(body),
+        };
+        cache.previous.insert("src/a.rs".to_owned(), f);
+        assert_eq!(cache.reuse("src/a.rs", 42).as_deref(), Some(body));
+        assert_eq!(cache.reuse("src/a.rs", 43), None, "other tokens");
+        assert_eq!(cache.reuse("src/b.rs", 42), None, "not recorded");
+        // An edited file is formatted again, not trusted.
+        std::fs::write(dir.path().join("src/a.rs"), "// header\n\npub struct B;\n").unwrap();
+        assert_eq!(cache.reuse("src/a.rs", 42), None);
+        std::fs::remove_file(dir.path().join("src/a.rs")).unwrap();
+        assert_eq!(cache.reuse("src/a.rs", 42), None);
+    }
+
+    #[test]
+    fn no_target_folder_means_no_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        // Under the system's temporary folder there is no Cargo target folder (unless the
+        // test runs with CARGO_TARGET_DIR, which then holds it).
+        let cache = Cache::open(&dir.path().join("out"));
+        if std::env::var_os("CARGO_TARGET_DIR").is_none() {
+            assert!(cache.manifest.is_none());
+        }
+        assert!(cache.is_empty());
+    }
+}
