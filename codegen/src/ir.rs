@@ -39,8 +39,72 @@ pub struct Api {
     pub other_schemas: bool,
     /// The spec's webhooks, when it declares any.
     pub webhooks: Option<Webhooks>,
+    /// Prelude names a generated type also has (a schema named `Result`): generated code
+    /// writes these fully qualified (`::std::result::Result`), every other one bare.
+    pub shadowed_prelude: Vec<Prelude>,
     /// Problems in the spec that did not stop generation.
     pub warnings: Vec<crate::error::Diagnostic>,
+}
+
+/// The standard prelude names generated code uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Prelude {
+    String,
+    Vec,
+    Option,
+    Box,
+    Result,
+    Default,
+    Into,
+    From,
+    Send,
+    ToOwned,
+}
+
+impl Prelude {
+    pub const ALL: [Prelude; 10] = [
+        Prelude::String,
+        Prelude::Vec,
+        Prelude::Option,
+        Prelude::Box,
+        Prelude::Result,
+        Prelude::Default,
+        Prelude::Into,
+        Prelude::From,
+        Prelude::Send,
+        Prelude::ToOwned,
+    ];
+
+    /// The bare name, as the prelude brings it into scope.
+    pub fn name(self) -> &'static str {
+        match self {
+            Prelude::String => "String",
+            Prelude::Vec => "Vec",
+            Prelude::Option => "Option",
+            Prelude::Box => "Box",
+            Prelude::Result => "Result",
+            Prelude::Default => "Default",
+            Prelude::Into => "Into",
+            Prelude::From => "From",
+            Prelude::Send => "Send",
+            Prelude::ToOwned => "ToOwned",
+        }
+    }
+
+    /// The module of `std` it lives in.
+    pub fn module(self) -> &'static str {
+        match self {
+            Prelude::String => "string",
+            Prelude::ToOwned => "borrow",
+            Prelude::Vec => "vec",
+            Prelude::Option => "option",
+            Prelude::Box => "boxed",
+            Prelude::Result => "result",
+            Prelude::Default => "default",
+            Prelude::Into | Prelude::From => "convert",
+            Prelude::Send => "marker",
+        }
+    }
 }
 
 impl Api {
@@ -532,9 +596,13 @@ pub struct Guard {
     pub keys: Option<Vec<String>>,
     /// `(property, value)` of each one-value string property.
     pub fixed: Vec<(String, String)>,
+    /// Every key a struct variant declares (empty for other variants): when two or more
+    /// variants are structs, an object tries first those that declare most of its keys.
+    pub declared: Vec<String>,
 }
 
 impl Guard {
+    /// No check before trying the variant (its rank aside).
     pub fn is_empty(&self) -> bool {
         self.keys.is_none() && self.fixed.is_empty()
     }

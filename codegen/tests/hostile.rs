@@ -98,7 +98,7 @@ fn a_very_large_spec_generates() {
         .filter(|(path, _)| path.starts_with("src/types/"))
         .map(|(_, text)| text.as_str())
         .collect();
-    assert!(models.contains("::std::boxed::Box<S1>"));
+    assert!(models.contains("Box<S1>"));
 }
 
 #[test]

@@ -86,6 +86,23 @@ pub fn admits(value: &Value, fixed: &[(&str, &str)], keys: Option<&[&str]>) -> b
     fixed_hold && keys.is_none_or(|keys| map.keys().all(|k| keys.contains(&k.as_str())))
 }
 
+/// The order in which an untagged union tries its variants on `value`: for an object, the
+/// variants that declare most of its keys first (`declared`: the keys of each variant, empty
+/// for one that is not a struct), in the spec's order among equals; for any other value, the
+/// spec's order.
+pub fn by_fit(value: &Value, declared: &[&[&str]]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..declared.len()).collect();
+    if let Value::Object(map) = value {
+        let fit: Vec<usize> = declared
+            .iter()
+            .map(|keys| map.keys().filter(|k| keys.contains(&k.as_str())).count())
+            .collect();
+        // Stable: equals keep the spec's order.
+        order.sort_by_key(|&i| std::cmp::Reverse(fit[i]));
+    }
+    order
+}
+
 /// An object being written, field by field.
 pub struct Object<M>(M);
 

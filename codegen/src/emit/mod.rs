@@ -1,11 +1,12 @@
 //! Stage 3: IR → the files of a crate. Spec-dependent Rust is built only as `quote!` tokens
 //! and formatted in-process with prettyplease; the spec-independent runtime is copied from
-//! `codegen/runtime/src/` (see [`crate::runtime`]). In files where spec-named types are in
-//! scope (`types/`, `operations/`), type and trait paths are fully qualified (`::std::...`) so
-//! that a spec may name its types `Option` or `Result`; derives (macros live in a namespace of
-//! their own) and `Some`/`None`/`Ok`/`Err` (spec types are braced structs, enums and aliases,
-//! which never shadow a value) are written plainly. Output order follows the IR, which is
-//! deterministic.
+//! `codegen/runtime/src/` (see [`crate::runtime`]). Prelude names (`Option`, `String`,
+//! `Into`...) are written bare, as a reader would, unless a generated type has the same name
+//! (a schema named `Result`): those alone are fully qualified everywhere ([`std`]). Paths into
+//! other crates keep their leading `::` (a schema file may be a module named `chrono`);
+//! derives (macros live in a namespace of their own) and `Some`/`None`/`Ok`/`Err` (spec types
+//! are braced structs, enums and aliases, which never shadow a value) are written plainly.
+//! Output order follows the IR, which is deterministic.
 
 mod api_md;
 mod docs;
@@ -20,7 +21,7 @@ mod webhooks;
 pub use settings::{describe as describe_credential, requirement_words};
 
 use crate::cache::{self, Cache, Fingerprint};
-use crate::ir::{Api, Features, FloatWidth, IntWidth, TypeId, TypeRef};
+use crate::ir::{Api, Features, FloatWidth, IntWidth, Prelude, TypeId, TypeRef};
 use crate::naming;
 use crate::options::Options;
 use crate::runtime;
@@ -461,14 +462,20 @@ fn chain_value(
 fn rust_type(api: &Api, ty: &TypeRef, local: bool) -> TokenStream {
     let root = quote!(crate);
     let name = |id: TypeId| api.ty(id).name.clone();
-    write_type(ty, &name, (!local).then_some(&root), Style::Qualified)
+    write_type(
+        ty,
+        &name,
+        (!local).then_some(&root),
+        Style::Code(&api.shadowed_prelude),
+    )
 }
 
 /// How a type reference is written from outside the crate (a test of it, under `root`, the
-/// crate's name): spec types under `root::types`, files `root::multipart::File`.
+/// crate's name): spec types under `root::types`, files `root::multipart::File`, prelude
+/// names qualified (the test's own scope is unknown).
 pub fn type_tokens(api: &Api, ty: &TypeRef, root: &TokenStream) -> TokenStream {
     let name = |id: TypeId| api.ty(id).name.clone();
-    write_type(ty, &name, Some(root), Style::Qualified)
+    write_type(ty, &name, Some(root), Style::Code(&Prelude::ALL))
 }
 
 /// A type as docs and reports show it (`Option<Vec<types::Recording>>`), named types by
@@ -480,12 +487,29 @@ pub fn type_display(ty: &TypeRef, name: &dyn Fn(TypeId) -> String) -> String {
         .replace(',', ", ")
 }
 
+/// A prelude name as generated code writes it: bare (`Option`), or fully qualified
+/// (`::std::option::Option`) when a generated type has the same name and could be in scope.
+fn std(api: &Api, item: Prelude) -> TokenStream {
+    std_in(&api.shadowed_prelude, item)
+}
+
+fn std_in(shadowed: &[Prelude], item: Prelude) -> TokenStream {
+    let name = quote::format_ident!("{}", item.name());
+    if shadowed.contains(&item) {
+        let module = quote::format_ident!("{}", item.module());
+        quote!(::std::#module::#name)
+    } else {
+        quote!(#name)
+    }
+}
+
 /// How [`write_type`] writes paths.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Style {
-    /// Fully qualified (`::std::option::Option`): generated code, where a spec may name its
-    /// types `Option` or `Result`.
-    Qualified,
+enum Style<'a> {
+    /// Generated code: prelude names bare unless shadowed (these are qualified), other
+    /// paths from their crate (`::chrono::DateTime`), so that a spec may name a type
+    /// `Option` or a schema file `chrono`.
+    Code(&'a [Prelude]),
     /// As a reader writes them (`Option`, `types::Pet`): docs and reports.
     Short,
 }
@@ -496,17 +520,16 @@ fn write_type(
     ty: &TypeRef,
     name: &dyn Fn(TypeId) -> String,
     root: Option<&TokenStream>,
-    style: Style,
+    style: Style<'_>,
 ) -> TokenStream {
     let short = style == Style::Short;
     let inner = |ty: &TypeRef| write_type(ty, name, root, style);
-    let string = if short {
-        quote!(String)
-    } else {
-        quote!(::std::string::String)
+    let prelude = |item: Prelude| match style {
+        Style::Code(shadowed) => std_in(shadowed, item),
+        Style::Short => std_in(&[], item),
     };
     match ty {
-        TypeRef::String => string,
+        TypeRef::String => prelude(Prelude::String),
         TypeRef::Integer(IntWidth::I32) => quote!(i32),
         TypeRef::Integer(IntWidth::I64) => quote!(i64),
         TypeRef::Integer(IntWidth::U32) => quote!(u32),
@@ -516,7 +539,7 @@ fn write_type(
         TypeRef::Json if short => quote!(serde_json::Value),
         TypeRef::Json => quote!(::serde_json::Value),
         TypeRef::Binary => match (style, root) {
-            (Style::Qualified, Some(root)) => quote!(#root::multipart::File),
+            (Style::Code(_), Some(root)) => quote!(#root::multipart::File),
             _ if short => quote!(multipart::File),
             _ => quote!(crate::multipart::File),
         },
@@ -524,42 +547,38 @@ fn write_type(
         TypeRef::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
         TypeRef::Date if short => quote!(NaiveDate),
         TypeRef::Date => quote!(::chrono::NaiveDate),
-        TypeRef::Array(item) if short => {
-            let item = inner(item);
-            quote!(Vec<#item>)
-        }
         TypeRef::Array(item) => {
+            let vec = prelude(Prelude::Vec);
             let item = inner(item);
-            quote!(::std::vec::Vec<#item>)
+            quote!(#vec<#item>)
         }
         TypeRef::Map(value) if **value == TypeRef::Json && short => {
             quote!(serde_json::Map<String, serde_json::Value>)
         }
         TypeRef::Map(value) if **value == TypeRef::Json => {
-            quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>)
+            let string = prelude(Prelude::String);
+            quote!(::serde_json::Map<#string, ::serde_json::Value>)
         }
         TypeRef::Map(value) if short => {
             let value = inner(value);
             quote!(BTreeMap<String, #value>)
         }
         TypeRef::Map(value) => {
+            let string = prelude(Prelude::String);
             let value = inner(value);
-            quote!(::std::collections::BTreeMap<::std::string::String, #value>)
-        }
-        TypeRef::Nullable(value) if short => {
-            let value = inner(value);
-            quote!(Option<#value>)
+            quote!(::std::collections::BTreeMap<#string, #value>)
         }
         TypeRef::Nullable(value) => {
+            let option = prelude(Prelude::Option);
             let value = inner(value);
-            quote!(::std::option::Option<#value>)
+            quote!(#option<#value>)
         }
         TypeRef::Named(id) => {
             let ident = naming::ident(&name(*id));
             match (style, root) {
                 (Style::Short, _) => quote!(types::#ident),
-                (Style::Qualified, Some(root)) => quote!(#root::types::#ident),
-                (Style::Qualified, None) => quote!(#ident),
+                (Style::Code(_), Some(root)) => quote!(#root::types::#ident),
+                (Style::Code(_), None) => quote!(#ident),
             }
         }
     }

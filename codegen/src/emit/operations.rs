@@ -2,6 +2,7 @@
 
 use super::docs;
 use super::rust_type;
+use crate::ir::Prelude;
 use crate::ir::{
     Api, BodyKind, BytesMethod, Decode, EventData, EventsFoundBy, EventsMethod, Method, Module,
     Operation, Outcome, ParamLocation, PathSegment, ResponseBody, StatusMatch, SuccessEnum,
@@ -129,28 +130,29 @@ pub fn group_file(api: &Api, group: usize) -> TokenStream {
 /// The Rust type of a success body; `in_enum`: of a success enum's variant, which reads
 /// streamed bodies whole.
 fn body_type(api: &Api, body: Option<&ResponseBody>, in_enum: bool) -> TokenStream {
+    let std_string = super::std(api, Prelude::String);
+    let std_vec = super::std(api, Prelude::Vec);
     match body {
         Some(ResponseBody::Json(ty)) => rust_type(api, ty, false),
-        Some(ResponseBody::Bytes) if in_enum => quote!(::std::vec::Vec<u8>),
+        Some(ResponseBody::Bytes) if in_enum => quote!(#std_vec<u8>),
         Some(ResponseBody::Bytes) => quote!(crate::ByteStream),
-        Some(ResponseBody::Events(_)) if in_enum => quote!(::std::string::String),
+        Some(ResponseBody::Events(_)) if in_enum => quote!(#std_string),
         Some(ResponseBody::Events(data)) => event_stream_type(api, data.as_ref()),
-        Some(ResponseBody::Text) => quote!(::std::string::String),
+        Some(ResponseBody::Text) => quote!(#std_string),
         Some(ResponseBody::None) | None => quote!(()),
     }
 }
 
 /// `EventStream<T>`, `T` the events' data (`String` when text).
 fn event_stream_type(api: &Api, data: Option<&TypeRef>) -> TokenStream {
-    let data = data.map_or_else(
-        || quote!(::std::string::String),
-        |ty| rust_type(api, ty, false),
-    );
+    let std_string = super::std(api, Prelude::String);
+    let data = data.map_or_else(|| quote!(#std_string), |ty| rust_type(api, ty, false));
     quote!(crate::EventStream<#data>)
 }
 
 /// The enum a method returns when its success statuses have different bodies.
 fn success_enum_def(api: &Api, op: &Operation, e: &SuccessEnum) -> TokenStream {
+    let std_box = super::std(api, Prelude::Box);
     let name = naming::ident(&e.name);
     // Compares when every body does (response types do not derive `PartialEq`).
     let compares = e.variants.iter().all(|v| match &v.body {
@@ -175,7 +177,7 @@ fn success_enum_def(api: &Api, op: &Operation, e: &SuccessEnum) -> TokenStream {
             body => {
                 let mut ty = body_type(api, Some(body), true);
                 if v.boxed {
-                    ty = quote!(::std::boxed::Box<#ty>);
+                    ty = quote!(#std_box<#ty>);
                 }
                 quote!(#doc #ident(#ty),)
             }
@@ -249,7 +251,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
         (None, body) => body_type(api, body, false),
     };
 
-    let path = path_expr(op);
+    let path = path_expr(api, op);
     let query = if op.has_query() {
         quote!(#params_arg.query())
     } else {
@@ -646,10 +648,11 @@ fn error_docs(api: &Api, op: &Operation) -> Vec<String> {
 }
 
 /// The path with each parameter percent-encoded as one segment.
-fn path_expr(op: &Operation) -> TokenStream {
+fn path_expr(api: &Api, op: &Operation) -> TokenStream {
+    let std_string = super::std(api, Prelude::String);
     if op.path_params.is_empty() {
         let path = &op.path;
-        return quote!(::std::string::String::from(#path));
+        return quote!(#std_string::from(#path));
     }
     // Built in the local that will hold it, named apart from the path parameters it reads.
     let path = naming::ident(&op.locals.path);
@@ -670,7 +673,7 @@ fn path_expr(op: &Operation) -> TokenStream {
     });
     quote! {
         {
-            let mut #path = ::std::string::String::new();
+            let mut #path = #std_string::new();
             #(#pushes)*
             #path
         }
@@ -892,13 +895,16 @@ fn response_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
 
 /// What one arm does: decode a success (into its enum variant), or make the typed error.
 fn outcome_action(api: &Api, op: &Operation, outcome: &Outcome) -> TokenStream {
+    let std_string = super::std(api, Prelude::String);
+    let std_box = super::std(api, Prelude::Box);
+    let std_vec = super::std(api, Prelude::Vec);
     let response = naming::ident(&op.locals.response);
     match outcome {
         Outcome::Success { decode, variant } => {
             let decoder = match decode {
                 Decode::Json => quote!(crate::response::Json<_>),
-                Decode::Text => quote!(::std::string::String),
-                Decode::Bytes => quote!(::std::vec::Vec<u8>),
+                Decode::Text => quote!(#std_string),
+                Decode::Bytes => quote!(#std_vec<u8>),
                 Decode::Stream => quote!(crate::ByteStream),
                 Decode::Events(data) => events_decoder(*data),
                 Decode::Empty => quote!(()),
@@ -913,7 +919,7 @@ fn outcome_action(api: &Api, op: &Operation, outcome: &Outcome) -> TokenStream {
                     } else {
                         let boxed = e.variants.iter().any(|v| variant == v.rust_name && v.boxed);
                         if boxed {
-                            quote!(#decoded.map(|ok| ok.map(|body| crate::types::#name::#variant(::std::boxed::Box::new(body)))))
+                            quote!(#decoded.map(|ok| ok.map(|body| crate::types::#name::#variant(#std_box::new(body)))))
                         } else {
                             quote!(#decoded.map(|ok| ok.map(crate::types::#name::#variant)))
                         }
@@ -928,7 +934,7 @@ fn outcome_action(api: &Api, op: &Operation, outcome: &Outcome) -> TokenStream {
                 |v| {
                     let ident = naming::ident(&v.rust_name);
                     if v.boxed {
-                        quote!(|body| crate::ErrorBody::#ident(::std::boxed::Box::new(body)))
+                        quote!(|body| crate::ErrorBody::#ident(#std_box::new(body)))
                     } else {
                         quote!(crate::ErrorBody::#ident)
                     }

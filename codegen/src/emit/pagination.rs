@@ -5,6 +5,7 @@
 
 use super::docs;
 use super::{chain_expr, chain_value, rust_type, Leaf};
+use crate::ir::Prelude;
 use crate::ir::{
     Api, FieldChain, IntWidth, Numeric, Operation, PageStyle, Pagination, ParamField, TypeRef,
 };
@@ -68,6 +69,8 @@ fn deprecated(op: &Operation) -> Option<TokenStream> {
 
 /// `<name>_stream`: the items of every page.
 fn stream_method(parts: &Parts) -> TokenStream {
+    let std_result = super::std(parts.api, Prelude::Result);
+    let std_send = super::std(parts.api, Prelude::Send);
     let (api, op, p) = (parts.api, parts.op, parts.p);
     let name = naming::ident(&p.stream_name);
     let pages = naming::ident(&p.pages_name);
@@ -91,7 +94,7 @@ fn stream_method(parts: &Parts) -> TokenStream {
         pub fn #name<'a>(
             &'a self,
             #(#args,)*
-        ) -> impl ::futures_util::Stream<Item = ::std::result::Result<#item, crate::Error>> + ::std::marker::Send + 'a {
+        ) -> impl ::futures_util::Stream<Item = #std_result<#item, crate::Error>> + #std_send + 'a {
             crate::pagination::items(self.#pages(#(#names),*), |#body| #items)
         }
     }
@@ -99,6 +102,8 @@ fn stream_method(parts: &Parts) -> TokenStream {
 
 /// `<name>_pages`: every page, whole.
 fn pages_method(parts: &Parts) -> TokenStream {
+    let std_result = super::std(parts.api, Prelude::Result);
+    let std_send = super::std(parts.api, Prelude::Send);
     let (api, op, p) = (parts.api, parts.op, parts.p);
     let name = naming::ident(&p.pages_name);
     let body_ty = match op.success().map(|r| &r.body) {
@@ -175,7 +180,7 @@ fn pages_method(parts: &Parts) -> TokenStream {
         pub fn #name<'a>(
             &'a self,
             #(#args,)*
-        ) -> impl ::futures_util::Stream<Item = ::std::result::Result<#body_ty, crate::Error>> + ::std::marker::Send + 'a {
+        ) -> impl ::futures_util::Stream<Item = #std_result<#body_ty, crate::Error>> + #std_send + 'a {
             #params_owned
             #(#owned)*
             let limits = crate::pagination::Limits {
@@ -621,7 +626,7 @@ fn assign(op: &Operation, f: &ParamField, value: TokenStream) -> TokenStream {
     };
     match field {
         Some(field) => quote! {
-            #param.get_or_insert_with(::std::default::Default::default).#field = #value;
+            #param.get_or_insert_default().#field = #value;
         },
         None => quote!(#param = #value;),
     }

@@ -3,6 +3,7 @@
 
 use super::docs;
 use super::rust_type;
+use crate::ir::Prelude;
 use crate::ir::{
     Api, Features, Field, Module, Param, ParamLocation, ParamsStruct, QueryLayout, StringEnum,
     Struct, Tagged, TypeDef, TypeId, TypeKind, TypeRef, UntaggedVariant,
@@ -173,7 +174,7 @@ pub fn type_def(api: &Api, t: &TypeDef, local: bool) -> TokenStream {
                  and serialize back unchanged.",
                 e.fallback
             ));
-            enum_def(&name, e, t.in_query, docs::attrs(&doc_lines))
+            enum_def(api, &name, e, t.in_query, docs::attrs(&doc_lines))
         }
         TypeKind::Alias(ty) => {
             let ty = rust_type(api, ty, local);
@@ -188,12 +189,14 @@ pub fn type_def(api: &Api, t: &TypeDef, local: bool) -> TokenStream {
 }
 
 fn field_type(api: &Api, f: &Field, local: bool) -> TokenStream {
+    let std_option = super::std(api, Prelude::Option);
+    let std_box = super::std(api, Prelude::Box);
     let mut ty = rust_type(api, &f.ty, local);
     if f.boxed {
-        ty = quote!(::std::boxed::Box<#ty>);
+        ty = quote!(#std_box<#ty>);
     }
     if f.optional() {
-        ty = quote!(::std::option::Option<#ty>);
+        ty = quote!(#std_option<#ty>);
     }
     ty
 }
@@ -231,6 +234,8 @@ fn struct_def(
     doc: TokenStream,
     local: bool,
 ) -> TokenStream {
+    let std_string = super::std(api, Prelude::String);
+    let std_result = super::std(api, Prelude::Result);
     let default = s.derive_default.then(|| quote!(Default,));
     let fields = s.fields.iter().map(|f| {
         let ident = naming::ident(&f.rust_name);
@@ -241,7 +246,7 @@ fn struct_def(
             pub #ident: #ty,
         }
     });
-    let serde_impls = serde_impls(name, s, t.serde);
+    let serde_impls = serde_impls(api, name, s, t.serde);
     let partial_eq = t.partial_eq.then(|| quote!(PartialEq,));
     let multipart_impl = t.multipart_body.then(|| {
         let parts = s.fields.iter().map(|f| {
@@ -257,7 +262,7 @@ fn struct_def(
         });
         quote! {
             impl crate::multipart::ToMultipart for #name {
-                fn write_parts(&self, form: &mut crate::multipart::Form) -> ::std::result::Result<(), crate::Error> {
+                fn write_parts(&self, form: &mut crate::multipart::Form) -> #std_result<(), crate::Error> {
                     #(#parts)*
                     Ok(())
                 }
@@ -292,7 +297,7 @@ fn struct_def(
         });
         quote! {
             impl crate::query::ToQuery for #name {
-                fn write_query(&self, key: &mut ::std::string::String, query: &mut crate::query::QueryString) {
+                fn write_query(&self, key: &mut #std_string, query: &mut crate::query::QueryString) {
                     #(#writes)*
                 }
 
@@ -312,7 +317,7 @@ fn struct_def(
             boxed: f.boxed,
         })
         .collect();
-    let builder = builder_impl(name, &members, &s.required_order, s.derive_default);
+    let builder = builder_impl(api, name, &members, &s.required_order, s.derive_default);
     quote! {
         #doc
         #[derive(Debug, Clone, #partial_eq #default)]
@@ -331,7 +336,13 @@ fn struct_def(
 /// (serde's derives write a state machine per struct: most of a large crate's compile time).
 /// Wire names as the spec writes them; optional fields absent or `null` read as `None` and
 /// are left out when `None`; the flattened map takes the keys no field names.
-fn serde_impls(name: &proc_macro2::Ident, s: &Struct, serde: crate::ir::Serde) -> TokenStream {
+fn serde_impls(
+    api: &Api,
+    name: &proc_macro2::Ident,
+    s: &Struct,
+    serde: crate::ir::Serde,
+) -> TokenStream {
+    let std_result = super::std(api, Prelude::Result);
     let writes = s.fields.iter().map(|f| {
         let ident = naming::ident(&f.rust_name);
         let wire = &f.wire_name;
@@ -367,7 +378,7 @@ fn serde_impls(name: &proc_macro2::Ident, s: &Struct, serde: crate::ir::Serde) -
     let serialize = serde.serialize.then(|| {
         quote! {
             impl ::serde::Serialize for #name {
-                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> #std_result<S::Ok, S::Error> {
                     let #write_mut object = crate::json::Object::new(serializer)?;
                     #(#writes)*
                     object.end()
@@ -382,7 +393,7 @@ fn serde_impls(name: &proc_macro2::Ident, s: &Struct, serde: crate::ir::Serde) -
         #serialize
 
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> #std_result<Self, D::Error> {
                 #read_fields
                 Ok(Self {
                     #(#reads)*
@@ -408,11 +419,16 @@ struct Member {
 /// `new` taking the required members in `required_order` as `impl Into<T>`, and a chained
 /// setter per optional member.
 fn builder_impl(
+    api: &Api,
     name: &proc_macro2::Ident,
     members: &[Member],
     required_order: &[usize],
     derive_default: bool,
 ) -> TokenStream {
+    let std_option = super::std(api, Prelude::Option);
+    let std_box = super::std(api, Prelude::Box);
+    let std_default = super::std(api, Prelude::Default);
+    let std_into = super::std(api, Prelude::Into);
     let args: Vec<&Member> = required_order
         .iter()
         .filter_map(|&i| members.get(i))
@@ -422,27 +438,27 @@ fn builder_impl(
         quote! {
             /// Nothing is required: every field starts unset (the same as `Default`).
             pub fn new() -> Self {
-                ::std::default::Default::default()
+                #std_default::default()
             }
         }
     } else {
         let params = args.iter().map(|m| {
             let (field, ty) = (&m.field, &m.ty);
             if m.option {
-                quote!(#field: impl ::std::convert::Into<::std::option::Option<#ty>>)
+                quote!(#field: impl #std_into<#std_option<#ty>>)
             } else {
-                quote!(#field: impl ::std::convert::Into<#ty>)
+                quote!(#field: impl #std_into<#ty>)
             }
         });
         let inits = members.iter().map(|m| {
             let field = &m.field;
             let value = match (args.iter().any(|a| a.field == m.field), m.option, m.boxed) {
                 (false, true, _) => quote!(None),
-                (false, false, _) => quote!(::std::default::Default::default()),
+                (false, false, _) => quote!(#std_default::default()),
                 (true, false, false) => quote!(#field.into()),
-                (true, false, true) => quote!(::std::boxed::Box::new(#field.into())),
+                (true, false, true) => quote!(#std_box::new(#field.into())),
                 (true, true, false) => quote!(#field.into()),
-                (true, true, true) => quote!(#field.into().map(::std::boxed::Box::new)),
+                (true, true, true) => quote!(#field.into().map(#std_box::new)),
             };
             quote!(#field: #value,)
         });
@@ -465,7 +481,7 @@ fn builder_impl(
     let setters = members.iter().filter(|m| !m.required).map(|m| {
         let (field, setter, ty) = (&m.field, &m.setter, &m.ty);
         let value = if m.boxed {
-            quote!(::std::boxed::Box::new(value.into()))
+            quote!(#std_box::new(value.into()))
         } else {
             quote!(value.into())
         };
@@ -478,7 +494,7 @@ fn builder_impl(
         if m.option {
             quote! {
                 #doc
-                pub fn #setter(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
+                pub fn #setter(mut self, value: impl #std_into<#ty>) -> Self {
                     self.#field = Some(#value);
                     self
                 }
@@ -486,7 +502,7 @@ fn builder_impl(
         } else {
             quote! {
                 #doc
-                pub fn #setter(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
+                pub fn #setter(mut self, value: impl #std_into<#ty>) -> Self {
                     self.#field = #value;
                     self
                 }
@@ -502,11 +518,14 @@ fn builder_impl(
 }
 
 fn enum_def(
+    api: &Api,
     name: &proc_macro2::Ident,
     e: &StringEnum,
     in_query: bool,
     doc: TokenStream,
 ) -> TokenStream {
+    let std_string = super::std(api, Prelude::String);
+    let std_option = super::std(api, Prelude::Option);
     let fallback = naming::ident(&e.fallback);
     let variants = e.variants.iter().map(|v| {
         let ident = naming::ident(&v.rust_name);
@@ -521,11 +540,11 @@ fn enum_def(
     let query_impl = in_query.then(|| {
         quote! {
             impl crate::query::ToQuery for #name {
-                fn write_query(&self, key: &mut ::std::string::String, query: &mut crate::query::QueryString) {
+                fn write_query(&self, key: &mut #std_string, query: &mut crate::query::QueryString) {
                     query.push(key, self.as_str());
                 }
 
-                fn query_scalar(&self) -> ::std::option::Option<::std::borrow::Cow<'_, str>> {
+                fn query_scalar(&self) -> #std_option<::std::borrow::Cow<'_, str>> {
                     Some(::std::borrow::Cow::Borrowed(self.as_str()))
                 }
             }
@@ -538,7 +557,7 @@ fn enum_def(
         pub enum #name {
             #(#variants)*
             /// A value the spec does not list, kept as received.
-            #fallback(::std::string::String),
+            #fallback(#std_string),
         }
 
         crate::enums::string_enum!(#name { #(#table)* } else #fallback);
@@ -554,9 +573,13 @@ fn untagged_def(
     doc: TokenStream,
     local: bool,
 ) -> TokenStream {
+    let std_string = super::std(api, Prelude::String);
+    let std_option = super::std(api, Prelude::Option);
+    let std_box = super::std(api, Prelude::Box);
     let in_query = t.in_query;
     // Variants with guards need a decoding of our own; the others keep serde's untagged one.
-    let guarded = t.serde.deserialize && variants.iter().any(|v| !v.guard.is_empty());
+    let guarded =
+        t.serde.deserialize && (variants.iter().any(|v| !v.guard.is_empty()) || ranked(variants));
     let derive_deserialize = t.serde.deserialize && !guarded;
     let serde_derives = [
         t.serde.serialize.then(|| quote!(::serde::Serialize)),
@@ -567,18 +590,19 @@ fn untagged_def(
     .map(|d| quote!(, #d));
     let serde_attr = (t.serde.serialize || derive_deserialize).then(|| quote!(#[serde(untagged)]));
     let guarded_deserialize = guarded.then(|| guarded_untagged(api, name, variants, local));
-    let guard_doc = guarded.then(|| {
-        quote! {
-            /// A variant whose schema allows no other properties, or fixes a property to one
-            /// value, is not tried on an object with other keys or another value.
-        }
-    });
+    let guard_doc =
+        (t.serde.deserialize && variants.iter().any(|v| !v.guard.is_empty())).then(|| {
+            quote! {
+                /// A variant whose schema allows no other properties, or fixes a property to one
+                /// value, is not tried on an object with other keys or another value.
+            }
+        });
     let partial_eq = t.partial_eq.then(|| quote!(, PartialEq));
     let defs = variants.iter().map(|v| {
         let ident = naming::ident(&v.rust_name);
         let mut ty = rust_type(api, &v.ty, local);
         if v.boxed {
-            ty = quote!(::std::boxed::Box<#ty>);
+            ty = quote!(#std_box<#ty>);
         }
         quote!(#ident(#ty),)
     });
@@ -598,13 +622,13 @@ fn untagged_def(
     let query_impl = in_query.then(|| {
         quote! {
             impl crate::query::ToQuery for #name {
-                fn write_query(&self, key: &mut ::std::string::String, query: &mut crate::query::QueryString) {
+                fn write_query(&self, key: &mut #std_string, query: &mut crate::query::QueryString) {
                     match self {
                         #(#arms)*
                     }
                 }
 
-                fn query_scalar(&self) -> ::std::option::Option<::std::borrow::Cow<'_, str>> {
+                fn query_scalar(&self) -> #std_option<::std::borrow::Cow<'_, str>> {
                     match self {
                         #(#scalar_arms)*
                     }
@@ -617,13 +641,23 @@ fn untagged_def(
             .iter()
             .map(|v| (naming::ident(&v.rust_name), v.boxed))
             .collect();
-        union_multipart(name, &arms, None)
+        union_multipart(api, name, &arms, None)
     });
+    let order_doc = if t.serde.deserialize && ranked(variants) {
+        quote! {
+            /// Decoding tries the variants in the order the spec lists them, but an object
+            /// first tries those that declare most of its keys; the first that matches wins.
+        }
+    } else {
+        quote! {
+            /// Decoding tries the variants in the order the spec lists them; the first that
+            /// matches wins.
+        }
+    };
     quote! {
         #doc
         ///
-        /// Decoding tries the variants in the order the spec lists them; the first that
-        /// matches wins.
+        #order_doc
         #guard_doc
         #[derive(Debug, Clone #partial_eq #(#serde_derives)*)]
         #serde_attr
@@ -638,47 +672,91 @@ fn untagged_def(
     }
 }
 
-/// `Deserialize` for an untagged union with guards: each variant in turn, tried only on a
-/// value its guard admits (`json::admits`).
+/// Whether an object tries the variants in order of fit (`json::by_fit`): two or more are
+/// structs, so that the first would otherwise take objects meant for another.
+fn ranked(variants: &[UntaggedVariant]) -> bool {
+    variants
+        .iter()
+        .filter(|v| !v.guard.declared.is_empty())
+        .count()
+        >= 2
+}
+
+/// `Deserialize` for an untagged union with guards or ranked variants: each variant in turn
+/// (for an object, by fit when [`ranked`]), tried only on a value its guard admits
+/// (`json::admits`).
 fn guarded_untagged(
     api: &Api,
     name: &proc_macro2::Ident,
     variants: &[UntaggedVariant],
     local: bool,
 ) -> TokenStream {
-    let attempts = variants.iter().map(|v| {
-        let ident = naming::ident(&v.rust_name);
-        let ty = rust_type(api, &v.ty, local);
-        let wrap = if v.boxed {
-            quote!(Self::#ident(::std::boxed::Box::new(variant)))
-        } else {
-            quote!(Self::#ident(variant))
-        };
-        let attempt = quote! {
-            if let Ok(variant) = <#ty as ::serde::Deserialize>::deserialize(&value) {
-                return Ok(#wrap);
+    let std_box = super::std(api, Prelude::Box);
+    let std_result = super::std(api, Prelude::Result);
+    // Per variant: the attempt, and the check its guard makes first (if any).
+    let attempts: Vec<(TokenStream, Option<TokenStream>)> = variants
+        .iter()
+        .map(|v| {
+            let ident = naming::ident(&v.rust_name);
+            let ty = rust_type(api, &v.ty, local);
+            let wrap = if v.boxed {
+                quote!(Self::#ident(#std_box::new(variant)))
+            } else {
+                quote!(Self::#ident(variant))
+            };
+            let attempt = quote! {
+                if let Ok(variant) = <#ty as ::serde::Deserialize>::deserialize(&value) {
+                    return Ok(#wrap);
+                }
+            };
+            let check = (!v.guard.is_empty()).then(|| {
+                let fixed = v.guard.fixed.iter().map(|(k, v)| quote!((#k, #v)));
+                let keys = match &v.guard.keys {
+                    Some(keys) => quote!(Some(&[#(#keys),*])),
+                    None => quote!(None),
+                };
+                quote!(crate::json::admits(&value, &[#(#fixed),*], #keys))
+            });
+            (attempt, check)
+        })
+        .collect();
+    let body = if ranked(variants) {
+        let declared = variants.iter().map(|v| {
+            let keys = &v.guard.declared;
+            quote!(&[#(#keys),*])
+        });
+        let arms = attempts.iter().enumerate().map(|(i, (attempt, check))| {
+            let i = proc_macro2::Literal::usize_unsuffixed(i);
+            match check {
+                Some(check) => quote!(#i if #check => { #attempt }),
+                None => quote!(#i => { #attempt }),
             }
-        };
-        if v.guard.is_empty() {
-            return attempt;
-        }
-        let fixed = v.guard.fixed.iter().map(|(k, v)| quote!((#k, #v)));
-        let keys = match &v.guard.keys {
-            Some(keys) => quote!(Some(&[#(#keys),*])),
-            None => quote!(None),
-        };
+        });
         quote! {
-            if crate::json::admits(&value, &[#(#fixed),*], #keys) {
-                #attempt
+            for variant in crate::json::by_fit(&value, &[#(#declared),*]) {
+                match variant {
+                    #(#arms)*
+                    _ => {}
+                }
             }
         }
-    });
+    } else {
+        let steps = attempts.iter().map(|(attempt, check)| match check {
+            Some(check) => quote! {
+                if #check {
+                    #attempt
+                }
+            },
+            None => attempt.clone(),
+        });
+        quote!(#(#steps)*)
+    };
     let message = format!("the value matches no variant of `{name}`");
     quote! {
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> #std_result<Self, D::Error> {
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                #(#attempts)*
+                #body
                 Err(<D::Error as ::serde::de::Error>::custom(#message))
             }
         }
@@ -688,10 +766,12 @@ fn guarded_untagged(
 /// `ToMultipart` for a union body: the parts of the variant given (an object the spec does
 /// not describe, the fallback of a tagged union, one part per key).
 fn union_multipart(
+    api: &Api,
     name: &proc_macro2::Ident,
     variants: &[(proc_macro2::Ident, bool)],
     fallback: Option<&proc_macro2::Ident>,
 ) -> TokenStream {
+    let std_result = super::std(api, Prelude::Result);
     let arms = variants.iter().map(|(ident, boxed)| {
         let value = if *boxed {
             quote!(&**value)
@@ -714,7 +794,7 @@ fn union_multipart(
     });
     quote! {
         impl crate::multipart::ToMultipart for #name {
-            fn write_parts(&self, form: &mut crate::multipart::Form) -> ::std::result::Result<(), crate::Error> {
+            fn write_parts(&self, form: &mut crate::multipart::Form) -> #std_result<(), crate::Error> {
                 match self {
                     #(#arms)*
                     #fallback
@@ -734,6 +814,10 @@ fn tagged_def(
     doc: TokenStream,
     local: bool,
 ) -> TokenStream {
+    let std_string = super::std(api, Prelude::String);
+    let std_box = super::std(api, Prelude::Box);
+    let std_result = super::std(api, Prelude::Result);
+    let std_to_owned = super::std(api, Prelude::ToOwned);
     let in_query = t.in_query;
     let serde_derives = t.serde.serialize.then(|| quote!(, ::serde::Serialize));
     let serde_attr = t.serde.serialize.then(|| quote!(#[serde(untagged)]));
@@ -744,7 +828,7 @@ fn tagged_def(
         let ident = naming::ident(&v.rust_name);
         let mut ty = rust_type(api, &v.ty, local);
         if v.boxed {
-            ty = quote!(::std::boxed::Box<#ty>);
+            ty = quote!(#std_box<#ty>);
         }
         let tags = v
             .tags
@@ -771,7 +855,7 @@ fn tagged_def(
         });
         quote! {
             impl crate::query::ToQuery for #name {
-                fn write_query(&self, key: &mut ::std::string::String, query: &mut crate::query::QueryString) {
+                fn write_query(&self, key: &mut #std_string, query: &mut crate::query::QueryString) {
                     match self {
                         #(#arms)*
                         Self::#fallback(value) => crate::query::ToQuery::write_query(value, key, query),
@@ -789,9 +873,9 @@ fn tagged_def(
     let deserialize = t.serde.deserialize.then(|| {
         quote! {
             impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> #std_result<Self, D::Error> {
                     let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                    let tag = value.get(#property).and_then(::serde_json::Value::as_str).map(::std::borrow::ToOwned::to_owned);
+                    let tag = value.get(#property).and_then(::serde_json::Value::as_str).map(#std_to_owned::to_owned);
                     match tag.as_deref() {
                         #(#arms)*
                         _ => Ok(Self::#fallback(value)),
@@ -810,7 +894,7 @@ fn tagged_def(
             .iter()
             .map(|v| (naming::ident(&v.rust_name), v.boxed))
             .collect();
-        union_multipart(name, &arms, Some(&fallback))
+        union_multipart(api, name, &arms, Some(&fallback))
     });
     quote! {
         #doc
@@ -856,6 +940,8 @@ fn from_impls(
     members: &[(&str, &TypeRef, bool)],
     local: bool,
 ) -> TokenStream {
+    let std_box = super::std(api, Prelude::Box);
+    let std_from = super::std(api, Prelude::From);
     // Members are compared as Rust sees them: an alias of `String` is a `String`.
     let canonical: Vec<TypeRef> = members
         .iter()
@@ -873,18 +959,18 @@ fn from_impls(
             let variant = naming::ident(variant);
             let rust = rust_type(api, ty, local);
             let wrap = if *boxed {
-                quote!(::std::boxed::Box::new(value))
+                quote!(#std_box::new(value))
             } else {
                 quote!(value)
             };
             let from_str = (*rust_ty == TypeRef::String).then(|| {
                 let wrap = if *boxed {
-                    quote!(::std::boxed::Box::new(value.to_owned()))
+                    quote!(#std_box::new(value.to_owned()))
                 } else {
                     quote!(value.to_owned())
                 };
                 quote! {
-                    impl ::std::convert::From<&str> for #name {
+                    impl #std_from<&str> for #name {
                         fn from(value: &str) -> Self {
                             Self::#variant(#wrap)
                         }
@@ -892,7 +978,7 @@ fn from_impls(
                 }
             });
             Some(quote! {
-                impl ::std::convert::From<#rust> for #name {
+                impl #std_from<#rust> for #name {
                     fn from(value: #rust) -> Self {
                         Self::#variant(#wrap)
                     }
@@ -904,13 +990,14 @@ fn from_impls(
 }
 
 pub fn params_struct(api: &Api, ps: &ParamsStruct, method: &str, local: bool) -> TokenStream {
+    let std_option = super::std(api, Prelude::Option);
     let name = naming::ident(&ps.name);
     let default = ps.derive_default.then(|| quote!(Default,));
     let fields = ps.params.iter().map(|p| {
         let ident = naming::ident(&p.rust_name);
         let mut ty = rust_type(api, &p.ty, local);
         if !p.required {
-            ty = quote!(::std::option::Option<#ty>);
+            ty = quote!(#std_option<#ty>);
         }
         let mut lines = docs::lines(&p.docs);
         if !lines.is_empty() {
@@ -962,7 +1049,7 @@ pub fn params_struct(api: &Api, ps: &ParamsStruct, method: &str, local: bool) ->
         .collect();
     let order: Vec<usize> = (0..members.len()).collect();
     let partial_eq = ps.partial_eq.then(|| quote!(PartialEq,));
-    let builder = builder_impl(&name, &members, &order, ps.derive_default);
+    let builder = builder_impl(api, &name, &members, &order, ps.derive_default);
     quote! {
         #doc
         #[derive(Debug, Clone, #partial_eq #default)]

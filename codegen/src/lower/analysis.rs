@@ -25,7 +25,11 @@ pub(super) fn analyse(
 
 /// The guard of each variant of an untagged union (see `Guard`): without one, a closed
 /// member with few properties takes every object (Adyen's `ForceRebootDetails`, only `type`,
-/// took the `appId` of `InstallAndroidAppDetails` and dropped it).
+/// took the `appId` of `InstallAndroidAppDetails` and dropped it). The keys each struct
+/// variant declares rank the variants for an object: among open members whose properties are
+/// all optional, the first would take every object and drop what it lacks (PagerDuty's alert
+/// grouping `config`: the time window member took `{"timeout": 60}`, the member with
+/// `timeout` came second).
 fn guards(types: &mut [TypeDef]) {
     for i in 0..types.len() {
         let TypeKind::Untagged(variants) = &types[i].kind else {
@@ -44,10 +48,10 @@ fn guards(types: &mut [TypeDef]) {
                     return Default::default();
                 };
                 let fields = s.fields.iter().filter(|f| !f.flatten);
+                let declared: Vec<String> = fields.clone().map(|f| f.wire_name.clone()).collect();
                 crate::ir::Guard {
-                    keys: s
-                        .closed
-                        .then(|| fields.clone().map(|f| f.wire_name.clone()).collect()),
+                    keys: s.closed.then(|| declared.clone()),
+                    declared,
                     fixed: fields
                         .filter_map(|f| match crate::ir::enum_values_behind(&f.ty, kind_of) {
                             Some(values) if values.len() == 1 => {

@@ -22,7 +22,7 @@ use crate::naming::{self, Namespace};
 use crate::options::Settings;
 use crate::pointer;
 use openapiv3::{OpenAPI, ReferenceOr};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 /// Lowers a parsed document into the IR, reporting every problem found. `settings` shape
@@ -133,6 +133,7 @@ pub fn lower(doc: &Document, settings: &Settings) -> Result<Api, Error> {
         };
         runtime.use_in(RuntimePart::Webhooks, &webhooks);
     }
+    let shadowed_prelude = shadowed_prelude(&types, &operations);
     let api = Api {
         title: doc.api.info.title.clone(),
         version: doc.api.info.version.clone(),
@@ -152,9 +153,24 @@ pub fn lower(doc: &Document, settings: &Settings) -> Result<Api, Error> {
         runtime,
         other_schemas,
         webhooks,
+        shadowed_prelude,
         warnings,
     };
     diagnostics.finish(api)
+}
+
+/// The prelude names that a type of the generated crate also has: where such a type is in
+/// scope, a bare `Option` would name it, so generated code qualifies these (and only these).
+fn shadowed_prelude(types: &[TypeDef], operations: &[Operation]) -> Vec<crate::ir::Prelude> {
+    let mut names: BTreeSet<&str> = types.iter().map(|t| t.name.as_str()).collect();
+    for op in operations {
+        names.extend(op.params_struct.as_ref().map(|p| p.name.as_str()));
+        names.extend(op.success_enum.as_ref().map(|e| e.name.as_str()));
+    }
+    crate::ir::Prelude::ALL
+        .into_iter()
+        .filter(|p| names.contains(p.name()))
+        .collect()
 }
 
 /// One `ErrorBody` variant per error body type, named after it (never `Other` or `Empty`,

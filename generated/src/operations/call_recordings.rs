@@ -35,7 +35,7 @@ impl crate::Client {
             "/recordings",
             crate::settings::SECURITY,
             || {
-                let path = ::std::string::String::from("/recordings");
+                let path = String::from("/recordings");
                 let request = self
                     .request(
                         ::reqwest::Method::GET,
@@ -61,8 +61,8 @@ impl crate::Client {
         &'a self,
         params: &crate::types::GetRecordingsParams,
     ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<crate::types::RecordingsResponseBody, crate::Error>,
-    > + ::std::marker::Send + 'a {
+        Item = Result<crate::types::RecordingsResponseBody, crate::Error>,
+    > + Send + 'a {
         let params = params.clone();
         let limits = crate::pagination::Limits {
             concurrency: self.page_concurrency(),
@@ -77,10 +77,7 @@ impl crate::Client {
                 let mut params = params.clone();
                 let asked = match cursor {
                     crate::pagination::Cursor::Number(number) => {
-                        params
-                            .page
-                            .get_or_insert_with(::std::default::Default::default)
-                            .number = Some(number);
+                        params.page.get_or_insert_default().number = Some(number);
                         number
                     }
                     _ => params.page.as_ref().and_then(|v| v.number).unwrap_or(1),
@@ -120,8 +117,8 @@ impl crate::Client {
         &'a self,
         params: &crate::types::GetRecordingsParams,
     ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<crate::types::RecordingResponseData, crate::Error>,
-    > + ::std::marker::Send + 'a {
+        Item = Result<crate::types::RecordingResponseData, crate::Error>,
+    > + Send + 'a {
         crate::pagination::items(
             self.get_recordings_pages(params),
             |body| body.data.unwrap_or_default(),
@@ -136,23 +133,23 @@ pub struct GetRecordingsParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     ///
     /// Sent as the query parameter `page`.
-    pub page: ::std::option::Option<crate::types::CallRecordingsPageConsolidated>,
+    pub page: Option<crate::types::CallRecordingsPageConsolidated>,
     /// Filter recordings by various attributes.
     ///
     /// Sent as the query parameter `filter`.
-    pub filter: ::std::option::Option<crate::types::GetRecordingsFilter>,
+    pub filter: Option<crate::types::GetRecordingsFilter>,
 }
 
 impl GetRecordingsParams {
     /// Nothing is required: every field starts unset (the same as `Default`).
     pub fn new() -> Self {
-        ::std::default::Default::default()
+        Default::default()
     }
 
     /// Sets [`page`](Self::page).
     pub fn page(
         mut self,
-        value: impl ::std::convert::Into<crate::types::CallRecordingsPageConsolidated>,
+        value: impl Into<crate::types::CallRecordingsPageConsolidated>,
     ) -> Self {
         self.page = Some(value.into());
         self
@@ -161,7 +158,7 @@ impl GetRecordingsParams {
     /// Sets [`filter`](Self::filter).
     pub fn filter(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetRecordingsFilter>,
+        value: impl Into<crate::types::GetRecordingsFilter>,
     ) -> Self {
         self.filter = Some(value.into());
         self
@@ -189,38 +186,34 @@ pub struct CallRecordingsPageConsolidated {
     /// The size of the page.
     ///
     /// Default: `20`
-    pub size: ::std::option::Option<i64>,
+    pub size: Option<i64>,
     /// The page number to load.
     ///
     /// Default: `1`
-    pub number: ::std::option::Option<i64>,
+    pub number: Option<i64>,
 }
 
 impl CallRecordingsPageConsolidated {
     /// Nothing is required: every field starts unset (the same as `Default`).
     pub fn new() -> Self {
-        ::std::default::Default::default()
+        Default::default()
     }
 
     /// Sets [`size`](Self::size).
-    pub fn size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+    pub fn size(mut self, value: impl Into<i64>) -> Self {
         self.size = Some(value.into());
         self
     }
 
     /// Sets [`number`](Self::number).
-    pub fn number(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+    pub fn number(mut self, value: impl Into<i64>) -> Self {
         self.number = Some(value.into());
         self
     }
 }
 
 impl crate::query::ToQuery for CallRecordingsPageConsolidated {
-    fn write_query(
-        &self,
-        key: &mut ::std::string::String,
-        query: &mut crate::query::QueryString,
-    ) {
+    fn write_query(&self, key: &mut String, query: &mut crate::query::QueryString) {
         if let Some(value) = &self.size {
             crate::query::write_nested(key, "size", value, query);
         }
@@ -237,55 +230,52 @@ pub struct GetRecordingsFilter {
     /// Returns only recordings associated with a given conference.
     ///
     /// Example: `428c31b6-7af4-4bcb-b7f5-5013ef9657c1`
-    pub conference_id: ::std::option::Option<::std::string::String>,
-    pub created_at: ::std::option::Option<crate::types::GetRecordingsFilterCreatedAt>,
+    pub conference_id: Option<String>,
+    pub created_at: Option<crate::types::GetRecordingsFilterCreatedAt>,
     /// If present, recordings will be filtered to those with a matching call_leg_id.
     ///
     /// Example: `428c31b6-7af4-4bcb-b7f5-5013ef9657c1`
-    pub call_leg_id: ::std::option::Option<::std::string::String>,
+    pub call_leg_id: Option<String>,
     /// If present, recordings will be filtered to those with a matching call_session_id.
     ///
     /// Example: `428c31b6-7af4-4bcb-b7f5-5013ef9657c1`
-    pub call_session_id: ::std::option::Option<::std::string::String>,
+    pub call_session_id: Option<String>,
     /// If present, recordings will be filtered to those with a matching `from` attribute (case-sensitive).
     ///
     /// Example: `1234567890`
-    pub from: ::std::option::Option<::std::string::String>,
+    pub from: Option<String>,
     /// If present, recordings will be filtered to those with a matching `to` attribute (case-sensitive).
     ///
     /// Example: `1234567890`
-    pub to: ::std::option::Option<::std::string::String>,
+    pub to: Option<String>,
     /// If present, recordings will be filtered to those with a matching `connection_id` attribute (case-sensitive).
     ///
     /// Example: `175237942907135762`
-    pub connection_id: ::std::option::Option<::std::string::String>,
+    pub connection_id: Option<String>,
     /// If present, recordings will be filtered to those with a matching `sip_call_id` attribute. Matching is case-sensitive.
     ///
     /// Example: `428c31b6-7af4-4bcb-b7f5-5013ef9657c1`
-    pub sip_call_id: ::std::option::Option<::std::string::String>,
+    pub sip_call_id: Option<String>,
     /// If present, recordings will be filtered to those with a matching `call_control_id`.
     ///
     /// Example: `v3:e-31OnvjEM7Y4wvxr3TKNk8M3QyLcGZPiUIzCGtwQtOtEjY-B0urkw`
-    pub call_control_id: ::std::option::Option<::std::string::String>,
+    pub call_control_id: Option<String>,
     /// If present, recordings will be filtered to those with a matching `conference_region`.
     ///
     /// Example: `us`
-    pub conference_region: ::std::option::Option<::std::string::String>,
-    pub start_time: ::std::option::Option<crate::types::GetRecordingsFilterStartTime>,
-    pub end_time: ::std::option::Option<crate::types::GetRecordingsFilterEndTime>,
+    pub conference_region: Option<String>,
+    pub start_time: Option<crate::types::GetRecordingsFilterStartTime>,
+    pub end_time: Option<crate::types::GetRecordingsFilterEndTime>,
 }
 
 impl GetRecordingsFilter {
     /// Nothing is required: every field starts unset (the same as `Default`).
     pub fn new() -> Self {
-        ::std::default::Default::default()
+        Default::default()
     }
 
     /// Sets [`conference_id`](Self::conference_id).
-    pub fn conference_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn conference_id(mut self, value: impl Into<String>) -> Self {
         self.conference_id = Some(value.into());
         self
     }
@@ -293,80 +283,56 @@ impl GetRecordingsFilter {
     /// Sets [`created_at`](Self::created_at).
     pub fn created_at(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetRecordingsFilterCreatedAt>,
+        value: impl Into<crate::types::GetRecordingsFilterCreatedAt>,
     ) -> Self {
         self.created_at = Some(value.into());
         self
     }
 
     /// Sets [`call_leg_id`](Self::call_leg_id).
-    pub fn call_leg_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn call_leg_id(mut self, value: impl Into<String>) -> Self {
         self.call_leg_id = Some(value.into());
         self
     }
 
     /// Sets [`call_session_id`](Self::call_session_id).
-    pub fn call_session_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn call_session_id(mut self, value: impl Into<String>) -> Self {
         self.call_session_id = Some(value.into());
         self
     }
 
     /// Sets [`from`](Self::from).
-    pub fn from(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn from(mut self, value: impl Into<String>) -> Self {
         self.from = Some(value.into());
         self
     }
 
     /// Sets [`to`](Self::to).
-    pub fn to(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn to(mut self, value: impl Into<String>) -> Self {
         self.to = Some(value.into());
         self
     }
 
     /// Sets [`connection_id`](Self::connection_id).
-    pub fn connection_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn connection_id(mut self, value: impl Into<String>) -> Self {
         self.connection_id = Some(value.into());
         self
     }
 
     /// Sets [`sip_call_id`](Self::sip_call_id).
-    pub fn sip_call_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn sip_call_id(mut self, value: impl Into<String>) -> Self {
         self.sip_call_id = Some(value.into());
         self
     }
 
     /// Sets [`call_control_id`](Self::call_control_id).
-    pub fn call_control_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn call_control_id(mut self, value: impl Into<String>) -> Self {
         self.call_control_id = Some(value.into());
         self
     }
 
     /// Sets [`conference_region`](Self::conference_region).
-    pub fn conference_region(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn conference_region(mut self, value: impl Into<String>) -> Self {
         self.conference_region = Some(value.into());
         self
     }
@@ -374,7 +340,7 @@ impl GetRecordingsFilter {
     /// Sets [`start_time`](Self::start_time).
     pub fn start_time(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetRecordingsFilterStartTime>,
+        value: impl Into<crate::types::GetRecordingsFilterStartTime>,
     ) -> Self {
         self.start_time = Some(value.into());
         self
@@ -383,7 +349,7 @@ impl GetRecordingsFilter {
     /// Sets [`end_time`](Self::end_time).
     pub fn end_time(
         mut self,
-        value: impl ::std::convert::Into<crate::types::GetRecordingsFilterEndTime>,
+        value: impl Into<crate::types::GetRecordingsFilterEndTime>,
     ) -> Self {
         self.end_time = Some(value.into());
         self
@@ -391,11 +357,7 @@ impl GetRecordingsFilter {
 }
 
 impl crate::query::ToQuery for GetRecordingsFilter {
-    fn write_query(
-        &self,
-        key: &mut ::std::string::String,
-        query: &mut crate::query::QueryString,
-    ) {
+    fn write_query(&self, key: &mut String, query: &mut crate::query::QueryString) {
         if let Some(value) = &self.conference_id {
             crate::query::write_nested(key, "conference_id", value, query);
         }
@@ -442,44 +404,34 @@ pub struct GetRecordingsFilterCreatedAt {
     /// Returns only recordings created later than or at given ISO 8601 datetime.
     ///
     /// Example: `2019-03-29T11:10:00Z`
-    pub gte: ::std::option::Option<::std::string::String>,
+    pub gte: Option<String>,
     /// Returns only recordings created earlier than or at given ISO 8601 datetime.
     ///
     /// Example: `2019-03-29T11:10:00Z`
-    pub lte: ::std::option::Option<::std::string::String>,
+    pub lte: Option<String>,
 }
 
 impl GetRecordingsFilterCreatedAt {
     /// Nothing is required: every field starts unset (the same as `Default`).
     pub fn new() -> Self {
-        ::std::default::Default::default()
+        Default::default()
     }
 
     /// Sets [`gte`](Self::gte).
-    pub fn gte(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn gte(mut self, value: impl Into<String>) -> Self {
         self.gte = Some(value.into());
         self
     }
 
     /// Sets [`lte`](Self::lte).
-    pub fn lte(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn lte(mut self, value: impl Into<String>) -> Self {
         self.lte = Some(value.into());
         self
     }
 }
 
 impl crate::query::ToQuery for GetRecordingsFilterCreatedAt {
-    fn write_query(
-        &self,
-        key: &mut ::std::string::String,
-        query: &mut crate::query::QueryString,
-    ) {
+    fn write_query(&self, key: &mut String, query: &mut crate::query::QueryString) {
         if let Some(value) = &self.gte {
             crate::query::write_nested(key, "gte", value, query);
         }
@@ -496,44 +448,34 @@ pub struct GetRecordingsFilterStartTime {
     /// Returns only recordings with a start time later than or equal to the given ISO 8601 datetime.
     ///
     /// Example: `2019-03-29T11:10:00Z`
-    pub gte: ::std::option::Option<::std::string::String>,
+    pub gte: Option<String>,
     /// Returns only recordings with a start time earlier than or equal to the given ISO 8601 datetime.
     ///
     /// Example: `2019-03-29T11:10:00Z`
-    pub lte: ::std::option::Option<::std::string::String>,
+    pub lte: Option<String>,
 }
 
 impl GetRecordingsFilterStartTime {
     /// Nothing is required: every field starts unset (the same as `Default`).
     pub fn new() -> Self {
-        ::std::default::Default::default()
+        Default::default()
     }
 
     /// Sets [`gte`](Self::gte).
-    pub fn gte(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn gte(mut self, value: impl Into<String>) -> Self {
         self.gte = Some(value.into());
         self
     }
 
     /// Sets [`lte`](Self::lte).
-    pub fn lte(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn lte(mut self, value: impl Into<String>) -> Self {
         self.lte = Some(value.into());
         self
     }
 }
 
 impl crate::query::ToQuery for GetRecordingsFilterStartTime {
-    fn write_query(
-        &self,
-        key: &mut ::std::string::String,
-        query: &mut crate::query::QueryString,
-    ) {
+    fn write_query(&self, key: &mut String, query: &mut crate::query::QueryString) {
         if let Some(value) = &self.gte {
             crate::query::write_nested(key, "gte", value, query);
         }
@@ -550,44 +492,34 @@ pub struct GetRecordingsFilterEndTime {
     /// Returns only recordings with an end time later than or equal to the given ISO 8601 datetime.
     ///
     /// Example: `2019-03-29T11:10:00Z`
-    pub gte: ::std::option::Option<::std::string::String>,
+    pub gte: Option<String>,
     /// Returns only recordings with an end time earlier than or equal to the given ISO 8601 datetime.
     ///
     /// Example: `2019-03-29T11:10:00Z`
-    pub lte: ::std::option::Option<::std::string::String>,
+    pub lte: Option<String>,
 }
 
 impl GetRecordingsFilterEndTime {
     /// Nothing is required: every field starts unset (the same as `Default`).
     pub fn new() -> Self {
-        ::std::default::Default::default()
+        Default::default()
     }
 
     /// Sets [`gte`](Self::gte).
-    pub fn gte(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn gte(mut self, value: impl Into<String>) -> Self {
         self.gte = Some(value.into());
         self
     }
 
     /// Sets [`lte`](Self::lte).
-    pub fn lte(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn lte(mut self, value: impl Into<String>) -> Self {
         self.lte = Some(value.into());
         self
     }
 }
 
 impl crate::query::ToQuery for GetRecordingsFilterEndTime {
-    fn write_query(
-        &self,
-        key: &mut ::std::string::String,
-        query: &mut crate::query::QueryString,
-    ) {
+    fn write_query(&self, key: &mut String, query: &mut crate::query::QueryString) {
         if let Some(value) = &self.gte {
             crate::query::write_nested(key, "gte", value, query);
         }
@@ -601,17 +533,15 @@ impl crate::query::ToQuery for GetRecordingsFilterEndTime {
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RecordingsResponseBody {
-    pub data: ::std::option::Option<
-        ::std::vec::Vec<crate::types::RecordingResponseData>,
-    >,
-    pub meta: ::std::option::Option<crate::types::PaginationMeta>,
+    pub data: Option<Vec<crate::types::RecordingResponseData>>,
+    pub meta: Option<crate::types::PaginationMeta>,
 }
 
 impl ::serde::Serialize for RecordingsResponseBody {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = crate::json::Object::new(serializer)?;
         object.optional("data", &self.data)?;
         object.optional("meta", &self.meta)?;
@@ -622,7 +552,7 @@ impl ::serde::Serialize for RecordingsResponseBody {
 impl<'de> ::serde::Deserialize<'de> for RecordingsResponseBody {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let mut fields = <crate::json::Fields as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -636,25 +566,20 @@ impl<'de> ::serde::Deserialize<'de> for RecordingsResponseBody {
 impl RecordingsResponseBody {
     /// Nothing is required: every field starts unset (the same as `Default`).
     pub fn new() -> Self {
-        ::std::default::Default::default()
+        Default::default()
     }
 
     /// Sets [`data`](Self::data).
     pub fn data(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::RecordingResponseData>,
-        >,
+        value: impl Into<Vec<crate::types::RecordingResponseData>>,
     ) -> Self {
         self.data = Some(value.into());
         self
     }
 
     /// Sets [`meta`](Self::meta).
-    pub fn meta(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::PaginationMeta>,
-    ) -> Self {
+    pub fn meta(mut self, value: impl Into<crate::types::PaginationMeta>) -> Self {
         self.meta = Some(value.into());
         self
     }

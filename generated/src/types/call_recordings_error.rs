@@ -5,20 +5,18 @@
 #[non_exhaustive]
 pub struct CallRecordingsError {
     /// Error code identifier (string or numeric string).
-    pub code: ::std::string::String,
-    pub title: ::std::string::String,
-    pub detail: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<CallRecordingsErrorSource>,
-    pub meta: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub code: String,
+    pub title: String,
+    pub detail: Option<String>,
+    pub source: Option<CallRecordingsErrorSource>,
+    pub meta: Option<::serde_json::Map<String, ::serde_json::Value>>,
 }
 
 impl ::serde::Serialize for CallRecordingsError {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = crate::json::Object::new(serializer)?;
         object.required("code", &self.code)?;
         object.required("title", &self.title)?;
@@ -32,7 +30,7 @@ impl ::serde::Serialize for CallRecordingsError {
 impl<'de> ::serde::Deserialize<'de> for CallRecordingsError {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let mut fields = <crate::json::Fields as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -49,10 +47,7 @@ impl<'de> ::serde::Deserialize<'de> for CallRecordingsError {
 impl CallRecordingsError {
     /// With the required fields, in the order the spec lists them; the others start unset
     /// and have a setter each.
-    pub fn new(
-        code: impl ::std::convert::Into<::std::string::String>,
-        title: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(code: impl Into<String>, title: impl Into<String>) -> Self {
         Self {
             code: code.into(),
             title: title.into(),
@@ -63,19 +58,13 @@ impl CallRecordingsError {
     }
 
     /// Sets [`detail`](Self::detail).
-    pub fn detail(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn detail(mut self, value: impl Into<String>) -> Self {
         self.detail = Some(value.into());
         self
     }
 
     /// Sets [`source`](Self::source).
-    pub fn source(
-        mut self,
-        value: impl ::std::convert::Into<CallRecordingsErrorSource>,
-    ) -> Self {
+    pub fn source(mut self, value: impl Into<CallRecordingsErrorSource>) -> Self {
         self.source = Some(value.into());
         self
     }
@@ -83,9 +72,7 @@ impl CallRecordingsError {
     /// Sets [`meta`](Self::meta).
     pub fn meta(
         mut self,
-        value: impl ::std::convert::Into<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        value: impl Into<::serde_json::Map<String, ::serde_json::Value>>,
     ) -> Self {
         self.meta = Some(value.into());
         self
@@ -97,16 +84,16 @@ impl CallRecordingsError {
 #[non_exhaustive]
 pub struct CallRecordingsErrorSource {
     /// JSON pointer (RFC6901) to the offending entity.
-    pub pointer: ::std::option::Option<::std::string::String>,
+    pub pointer: Option<String>,
     /// Indicates which query parameter caused the error.
-    pub parameter: ::std::option::Option<::std::string::String>,
+    pub parameter: Option<String>,
 }
 
 impl ::serde::Serialize for CallRecordingsErrorSource {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = crate::json::Object::new(serializer)?;
         object.optional("pointer", &self.pointer)?;
         object.optional("parameter", &self.parameter)?;
@@ -117,7 +104,7 @@ impl ::serde::Serialize for CallRecordingsErrorSource {
 impl<'de> ::serde::Deserialize<'de> for CallRecordingsErrorSource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let mut fields = <crate::json::Fields as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -131,23 +118,17 @@ impl<'de> ::serde::Deserialize<'de> for CallRecordingsErrorSource {
 impl CallRecordingsErrorSource {
     /// Nothing is required: every field starts unset (the same as `Default`).
     pub fn new() -> Self {
-        ::std::default::Default::default()
+        Default::default()
     }
 
     /// Sets [`pointer`](Self::pointer).
-    pub fn pointer(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn pointer(mut self, value: impl Into<String>) -> Self {
         self.pointer = Some(value.into());
         self
     }
 
     /// Sets [`parameter`](Self::parameter).
-    pub fn parameter(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn parameter(mut self, value: impl Into<String>) -> Self {
         self.parameter = Some(value.into());
         self
     }

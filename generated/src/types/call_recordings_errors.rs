@@ -6,14 +6,14 @@ use super::CallRecordingsError;
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct CallRecordingsErrors {
-    pub errors: ::std::option::Option<::std::vec::Vec<CallRecordingsError>>,
+    pub errors: Option<Vec<CallRecordingsError>>,
 }
 
 impl ::serde::Serialize for CallRecordingsErrors {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = crate::json::Object::new(serializer)?;
         object.optional("errors", &self.errors)?;
         object.end()
@@ -23,7 +23,7 @@ impl ::serde::Serialize for CallRecordingsErrors {
 impl<'de> ::serde::Deserialize<'de> for CallRecordingsErrors {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let mut fields = <crate::json::Fields as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -36,14 +36,11 @@ impl<'de> ::serde::Deserialize<'de> for CallRecordingsErrors {
 impl CallRecordingsErrors {
     /// Nothing is required: every field starts unset (the same as `Default`).
     pub fn new() -> Self {
-        ::std::default::Default::default()
+        Default::default()
     }
 
     /// Sets [`errors`](Self::errors).
-    pub fn errors(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<CallRecordingsError>>,
-    ) -> Self {
+    pub fn errors(mut self, value: impl Into<Vec<CallRecordingsError>>) -> Self {
         self.errors = Some(value.into());
         self
     }

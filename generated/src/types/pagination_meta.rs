@@ -5,20 +5,20 @@
 #[non_exhaustive]
 pub struct PaginationMeta {
     /// Example: `3`
-    pub total_pages: ::std::option::Option<i64>,
+    pub total_pages: Option<i64>,
     /// Example: `55`
-    pub total_results: ::std::option::Option<i64>,
+    pub total_results: Option<i64>,
     /// Example: `2`
-    pub page_number: ::std::option::Option<i64>,
+    pub page_number: Option<i64>,
     /// Example: `25`
-    pub page_size: ::std::option::Option<i64>,
+    pub page_size: Option<i64>,
 }
 
 impl ::serde::Serialize for PaginationMeta {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = crate::json::Object::new(serializer)?;
         object.optional("total_pages", &self.total_pages)?;
         object.optional("total_results", &self.total_results)?;
@@ -31,7 +31,7 @@ impl ::serde::Serialize for PaginationMeta {
 impl<'de> ::serde::Deserialize<'de> for PaginationMeta {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let mut fields = <crate::json::Fields as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -47,29 +47,29 @@ impl<'de> ::serde::Deserialize<'de> for PaginationMeta {
 impl PaginationMeta {
     /// Nothing is required: every field starts unset (the same as `Default`).
     pub fn new() -> Self {
-        ::std::default::Default::default()
+        Default::default()
     }
 
     /// Sets [`total_pages`](Self::total_pages).
-    pub fn total_pages(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+    pub fn total_pages(mut self, value: impl Into<i64>) -> Self {
         self.total_pages = Some(value.into());
         self
     }
 
     /// Sets [`total_results`](Self::total_results).
-    pub fn total_results(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+    pub fn total_results(mut self, value: impl Into<i64>) -> Self {
         self.total_results = Some(value.into());
         self
     }
 
     /// Sets [`page_number`](Self::page_number).
-    pub fn page_number(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
         self.page_number = Some(value.into());
         self
     }
 
     /// Sets [`page_size`](Self::page_size).
-    pub fn page_size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
         self.page_size = Some(value.into());
         self
     }

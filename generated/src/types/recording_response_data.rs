@@ -7,75 +7,75 @@ pub struct RecordingResponseData {
     /// Unique identifier and token for controlling the call.
     ///
     /// Example: `v3:e-31OnvjEM7Y4wvxr3TKNk8M3QyLcGZPiUIzCGtwQtOtEjY-B0urkw`
-    pub call_control_id: ::std::option::Option<::std::string::String>,
+    pub call_control_id: Option<String>,
     /// ID unique to the call leg (used to correlate webhook events).
     ///
     /// Example: `84a97d76-e40f-11ed-9074-02420a0daa69`
-    pub call_leg_id: ::std::option::Option<::std::string::String>,
+    pub call_leg_id: Option<String>,
     /// ID that is unique to the call session and can be used to correlate webhook events. Call session is a group of related call legs that logically belong to the same phone call, e.g. an inbound and outbound leg of a transferred call.
     ///
     /// Example: `84a97d76-e40f-11ed-9074-02420a0daa69`
-    pub call_session_id: ::std::option::Option<::std::string::String>,
+    pub call_session_id: Option<String>,
     /// When `dual`, the final audio file has the first leg on channel A, and the rest on channel B.
-    pub channels: ::std::option::Option<RecordingResponseDataChannels>,
+    pub channels: Option<RecordingResponseDataChannels>,
     /// Uniquely identifies the conference.
     ///
     /// Example: `84a97d76-e40f-11ed-9074-02420a0daa69`
-    pub conference_id: ::std::option::Option<::std::string::String>,
+    pub conference_id: Option<String>,
     /// ISO 8601 formatted date indicating when the resource was created.
     ///
     /// Example: `2018-02-02T22:25:27.521Z`
-    pub created_at: ::std::option::Option<::std::string::String>,
+    pub created_at: Option<String>,
     /// Links to download the recording files.
-    pub download_urls: ::std::option::Option<RecordingResponseDataDownloadUrls>,
+    pub download_urls: Option<RecordingResponseDataDownloadUrls>,
     /// The duration of the recording in milliseconds.
     ///
     /// Example: `60000`
-    pub duration_millis: ::std::option::Option<i32>,
+    pub duration_millis: Option<i32>,
     /// Uniquely identifies the recording.
     ///
     /// Example: `3fa85f64-5717-4562-b3fc-2c963f66afa6`
-    pub id: ::std::option::Option<::std::string::String>,
-    pub record_type: ::std::option::Option<RecordingResponseDataRecordType>,
+    pub id: Option<String>,
+    pub record_type: Option<RecordingResponseDataRecordType>,
     /// ISO 8601 formatted date of when the recording started.
     ///
     /// Example: `2019-01-23T18:10:02.574Z`
-    pub recording_started_at: ::std::option::Option<::std::string::String>,
+    pub recording_started_at: Option<String>,
     /// ISO 8601 formatted date of when the recording ended.
     ///
     /// Example: `2019-01-23T18:10:02.574Z`
-    pub recording_ended_at: ::std::option::Option<::std::string::String>,
+    pub recording_ended_at: Option<String>,
     /// The kind of event that led to this recording being created.
-    pub source: ::std::option::Option<RecordingResponseDataSource>,
+    pub source: Option<RecordingResponseDataSource>,
     /// The status of the recording. Only `completed` recordings are currently supported.
-    pub status: ::std::option::Option<RecordingResponseDataStatus>,
+    pub status: Option<RecordingResponseDataStatus>,
     /// The `from` (caller) number for the call that generated this recording.
     ///
     /// Example: `+15551234567`
-    pub from: ::std::option::Option<::std::string::String>,
+    pub from: Option<String>,
     /// The `to` (callee) number for the call that generated this recording.
     ///
     /// Example: `+15557654321`
-    pub to: ::std::option::Option<::std::string::String>,
+    pub to: Option<String>,
     /// Identifies the Telnyx application (Call Control, TeXML) or SIP connection resource associated with this recording.
     ///
     /// Example: `175237942907135762`
-    pub connection_id: ::std::option::Option<::std::string::String>,
+    pub connection_id: Option<String>,
     /// Indicates what triggered the recording. Possible values include `DialVerb`, `Conference`, `OutboundAPI`, `Trunking`, `RecordVerb`, `StartCallRecordingAPI`, `StartConferenceRecordingAPI`.
     ///
     /// Example: `StartCallRecordingAPI`
-    pub initiated_by: ::std::option::Option<::std::string::String>,
+    pub initiated_by: Option<String>,
     /// ISO 8601 formatted date indicating when the resource was updated.
     ///
     /// Example: `2018-02-02T22:25:27.521Z`
-    pub updated_at: ::std::option::Option<::std::string::String>,
+    pub updated_at: Option<String>,
 }
 
 impl ::serde::Serialize for RecordingResponseData {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = crate::json::Object::new(serializer)?;
         object.optional("call_control_id", &self.call_control_id)?;
         object.optional("call_leg_id", &self.call_leg_id)?;
@@ -103,7 +103,7 @@ impl ::serde::Serialize for RecordingResponseData {
 impl<'de> ::serde::Deserialize<'de> for RecordingResponseData {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let mut fields = <crate::json::Fields as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -134,59 +134,41 @@ impl<'de> ::serde::Deserialize<'de> for RecordingResponseData {
 impl RecordingResponseData {
     /// Nothing is required: every field starts unset (the same as `Default`).
     pub fn new() -> Self {
-        ::std::default::Default::default()
+        Default::default()
     }
 
     /// Sets [`call_control_id`](Self::call_control_id).
-    pub fn call_control_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn call_control_id(mut self, value: impl Into<String>) -> Self {
         self.call_control_id = Some(value.into());
         self
     }
 
     /// Sets [`call_leg_id`](Self::call_leg_id).
-    pub fn call_leg_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn call_leg_id(mut self, value: impl Into<String>) -> Self {
         self.call_leg_id = Some(value.into());
         self
     }
 
     /// Sets [`call_session_id`](Self::call_session_id).
-    pub fn call_session_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn call_session_id(mut self, value: impl Into<String>) -> Self {
         self.call_session_id = Some(value.into());
         self
     }
 
     /// Sets [`channels`](Self::channels).
-    pub fn channels(
-        mut self,
-        value: impl ::std::convert::Into<RecordingResponseDataChannels>,
-    ) -> Self {
+    pub fn channels(mut self, value: impl Into<RecordingResponseDataChannels>) -> Self {
         self.channels = Some(value.into());
         self
     }
 
     /// Sets [`conference_id`](Self::conference_id).
-    pub fn conference_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn conference_id(mut self, value: impl Into<String>) -> Self {
         self.conference_id = Some(value.into());
         self
     }
 
     /// Sets [`created_at`](Self::created_at).
-    pub fn created_at(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(value.into());
         self
     }
@@ -194,23 +176,20 @@ impl RecordingResponseData {
     /// Sets [`download_urls`](Self::download_urls).
     pub fn download_urls(
         mut self,
-        value: impl ::std::convert::Into<RecordingResponseDataDownloadUrls>,
+        value: impl Into<RecordingResponseDataDownloadUrls>,
     ) -> Self {
         self.download_urls = Some(value.into());
         self
     }
 
     /// Sets [`duration_millis`](Self::duration_millis).
-    pub fn duration_millis(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+    pub fn duration_millis(mut self, value: impl Into<i32>) -> Self {
         self.duration_millis = Some(value.into());
         self
     }
 
     /// Sets [`id`](Self::id).
-    pub fn id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
@@ -218,89 +197,62 @@ impl RecordingResponseData {
     /// Sets [`record_type`](Self::record_type).
     pub fn record_type(
         mut self,
-        value: impl ::std::convert::Into<RecordingResponseDataRecordType>,
+        value: impl Into<RecordingResponseDataRecordType>,
     ) -> Self {
         self.record_type = Some(value.into());
         self
     }
 
     /// Sets [`recording_started_at`](Self::recording_started_at).
-    pub fn recording_started_at(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn recording_started_at(mut self, value: impl Into<String>) -> Self {
         self.recording_started_at = Some(value.into());
         self
     }
 
     /// Sets [`recording_ended_at`](Self::recording_ended_at).
-    pub fn recording_ended_at(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn recording_ended_at(mut self, value: impl Into<String>) -> Self {
         self.recording_ended_at = Some(value.into());
         self
     }
 
     /// Sets [`source`](Self::source).
-    pub fn source(
-        mut self,
-        value: impl ::std::convert::Into<RecordingResponseDataSource>,
-    ) -> Self {
+    pub fn source(mut self, value: impl Into<RecordingResponseDataSource>) -> Self {
         self.source = Some(value.into());
         self
     }
 
     /// Sets [`status`](Self::status).
-    pub fn status(
-        mut self,
-        value: impl ::std::convert::Into<RecordingResponseDataStatus>,
-    ) -> Self {
+    pub fn status(mut self, value: impl Into<RecordingResponseDataStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
 
     /// Sets [`from`](Self::from).
-    pub fn from(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn from(mut self, value: impl Into<String>) -> Self {
         self.from = Some(value.into());
         self
     }
 
     /// Sets [`to`](Self::to).
-    pub fn to(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn to(mut self, value: impl Into<String>) -> Self {
         self.to = Some(value.into());
         self
     }
 
     /// Sets [`connection_id`](Self::connection_id).
-    pub fn connection_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn connection_id(mut self, value: impl Into<String>) -> Self {
         self.connection_id = Some(value.into());
         self
     }
 
     /// Sets [`initiated_by`](Self::initiated_by).
-    pub fn initiated_by(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn initiated_by(mut self, value: impl Into<String>) -> Self {
         self.initiated_by = Some(value.into());
         self
     }
 
     /// Sets [`updated_at`](Self::updated_at).
-    pub fn updated_at(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = Some(value.into());
         self
     }
@@ -321,7 +273,7 @@ pub enum RecordingResponseDataChannels {
     /// `dual`
     Dual,
     /// A value the spec does not list, kept as received.
-    Other(::std::string::String),
+    Other(String),
 }
 
 crate::enums::string_enum!(
@@ -335,16 +287,16 @@ crate::enums::string_enum!(
 #[non_exhaustive]
 pub struct RecordingResponseDataDownloadUrls {
     /// Link to download the recording in mp3 format.
-    pub mp3: ::std::option::Option<::std::string::String>,
+    pub mp3: Option<String>,
     /// Link to download the recording in wav format.
-    pub wav: ::std::option::Option<::std::string::String>,
+    pub wav: Option<String>,
 }
 
 impl ::serde::Serialize for RecordingResponseDataDownloadUrls {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = crate::json::Object::new(serializer)?;
         object.optional("mp3", &self.mp3)?;
         object.optional("wav", &self.wav)?;
@@ -355,7 +307,7 @@ impl ::serde::Serialize for RecordingResponseDataDownloadUrls {
 impl<'de> ::serde::Deserialize<'de> for RecordingResponseDataDownloadUrls {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let mut fields = <crate::json::Fields as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -369,23 +321,17 @@ impl<'de> ::serde::Deserialize<'de> for RecordingResponseDataDownloadUrls {
 impl RecordingResponseDataDownloadUrls {
     /// Nothing is required: every field starts unset (the same as `Default`).
     pub fn new() -> Self {
-        ::std::default::Default::default()
+        Default::default()
     }
 
     /// Sets [`mp3`](Self::mp3).
-    pub fn mp3(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn mp3(mut self, value: impl Into<String>) -> Self {
         self.mp3 = Some(value.into());
         self
     }
 
     /// Sets [`wav`](Self::wav).
-    pub fn wav(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn wav(mut self, value: impl Into<String>) -> Self {
         self.wav = Some(value.into());
         self
     }
@@ -402,7 +348,7 @@ pub enum RecordingResponseDataRecordType {
     /// `recording`
     Recording,
     /// A value the spec does not list, kept as received.
-    Other(::std::string::String),
+    Other(String),
 }
 
 crate::enums::string_enum!(
@@ -424,7 +370,7 @@ pub enum RecordingResponseDataSource {
     /// `call`
     Call,
     /// A value the spec does not list, kept as received.
-    Other(::std::string::String),
+    Other(String),
 }
 
 crate::enums::string_enum!(
@@ -444,7 +390,7 @@ pub enum RecordingResponseDataStatus {
     /// `completed`
     Completed,
     /// A value the spec does not list, kept as received.
-    Other(::std::string::String),
+    Other(String),
 }
 
 crate::enums::string_enum!(

@@ -1,14 +1,17 @@
 //! Times each stage of the generator on one spec (for BENCHMARKS.md and profiling):
-//! `cargo run --release -p xtask --bin stages -- SPEC`.
+//! `cargo run --release -p xtask --bin stages -- SPEC [OUT]`. With `OUT`, the crate is also
+//! written there and generated a second time through the formatting cache of `OUT`.
 
 use std::path::PathBuf;
 use std::time::Instant;
 
 fn main() {
-    let Some(spec) = std::env::args().nth(1).map(PathBuf::from) else {
-        eprintln!("usage: stages SPEC");
+    let mut args = std::env::args().skip(1);
+    let Some(spec) = args.next().map(PathBuf::from) else {
+        eprintln!("usage: stages SPEC [OUT]");
         std::process::exit(2);
     };
+    let out = args.next().map(PathBuf::from);
     let t = Instant::now();
     let bytes = std::fs::read(&spec).expect("readable spec");
     let read = t.elapsed();
@@ -27,7 +30,28 @@ fn main() {
     let krate = codegen::emit::emit(&api, &options).expect("emits");
     let emit = t.elapsed();
     let lines: usize = krate.files.values().map(|f| f.lines().count()).sum();
-    println!(
-        "read {read:?}; parse to generic value {parse:?}; load (parse+bundle+normalise+typed) {load:?}; lower {lower:?}; emit {emit:?}; {lines} lines"
+    print!(
+        "read {read:.2?}; parse to generic value {parse:.2?}; load (parse+bundle+normalise+typed) {load:.2?}; lower {lower:.2?}; emit {emit:.2?}; {lines} lines"
     );
+    if let Some(out) = out {
+        let t = Instant::now();
+        codegen::write::write(&krate, &out, false).expect("writes");
+        let write = t.elapsed();
+        let cache = codegen::cache::Cache::open(&out);
+        cache.save(&krate).expect("saves the cache");
+        let cache = codegen::cache::Cache::open(&out);
+        let t = Instant::now();
+        let again = codegen::emit::emit_cached(&api, &options, &cache).expect("emits");
+        let cached = t.elapsed();
+        let t = Instant::now();
+        let report = codegen::write::write(&again, &out, false).expect("writes");
+        let unchanged = t.elapsed();
+        print!(
+            "; write {write:.2?}; emit again through the cache {cached:.2?} ({} of {} files reused); write again {unchanged:.2?} ({} unchanged)",
+            again.reused,
+            again.fingerprints.len(),
+            report.unchanged
+        );
+    }
+    println!();
 }

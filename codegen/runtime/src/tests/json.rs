@@ -113,3 +113,26 @@ fn union_guards_keep_closed_members_and_one_value_properties_apart() {
     // Not an object: the variant's own decoding decides.
     assert!(admits(&json!("text"), &[("type", "X")], Some(closed_keys)));
 }
+
+#[test]
+fn union_variants_are_tried_by_how_many_of_the_keys_they_declare() {
+    use crate::json::by_fit;
+    // PagerDuty's alert grouping `config`: three open members, every property optional.
+    let window: &[&str] = &["timeframe", "recommended_timeframe"];
+    let content: &[&str] = &["aggregate", "fields", "time_window"];
+    let time: &[&str] = &["timeout"];
+    let declared = [window, content, time];
+    assert_eq!(by_fit(&json!({"timeout": 60}), &declared), [2, 0, 1]);
+    assert_eq!(
+        by_fit(
+            &json!({"aggregate": "all", "fields": [], "timeout": 1}),
+            &declared
+        ),
+        [1, 2, 0]
+    );
+    // Equals (here: none of the keys) keep the spec's order; so does a value that is no object.
+    assert_eq!(by_fit(&json!({"other": 1}), &declared), [0, 1, 2]);
+    assert_eq!(by_fit(&json!("text"), &declared), [0, 1, 2]);
+    // A variant that is not a struct declares nothing and goes after those that fit.
+    assert_eq!(by_fit(&json!({"timeout": 1}), &[&[], time]), [1, 0]);
+}
