@@ -286,11 +286,35 @@ const OPERATOR_METHODS: &[&str] = &[
 /// traits generated types implement (read from the runtime's source), those of the std traits
 /// they derive, and std's blanket ones.
 pub fn type_method_names() -> &'static BTreeSet<String> {
-    static NAMES: OnceLock<BTreeSet<String>> = OnceLock::new();
+    &names().type_methods
+}
+
+/// The names of `Client`'s methods and associated functions as the runtime defines them
+/// (its own, those of the traits it implements or derives, and std's blanket ones).
+pub fn client_names() -> &'static BTreeSet<String> {
+    &names().client
+}
+
+/// The names `ClientBuilder` already has, which a credential's setter must not take.
+pub fn builder_names() -> &'static BTreeSet<String> {
+    &names().builder
+}
+
+/// The names read from the runtime's source, found in one pass: parsing the runtime is most
+/// of what a small spec costs, so each file is parsed once per process, and only when it can
+/// hold one of them.
+struct Names {
+    type_methods: BTreeSet<String>,
+    client: BTreeSet<String>,
+    builder: BTreeSet<String>,
+}
+
+fn names() -> &'static Names {
+    static NAMES: OnceLock<Names> = OnceLock::new();
     NAMES.get_or_init(|| {
         // `from`/`try_from` take no `self`: a setter of that name shadows nothing a caller
         // writes with a dot, and `from`/`to` fields are everywhere in telephony.
-        let mut names: BTreeSet<String> = BLANKET_METHODS
+        let mut type_methods: BTreeSet<String> = BLANKET_METHODS
             .iter()
             .filter(|m| !matches!(**m, "from" | "try_from"))
             .chain(&["new", "query", "serialize", "deserialize"])
@@ -298,53 +322,50 @@ pub fn type_method_names() -> &'static BTreeSet<String> {
             .map(|s| (*s).to_owned())
             .collect();
         for derive in ["Clone", "Debug", "Default", "PartialEq", "Eq", "Hash"] {
-            names.extend(derived_methods(derive));
+            type_methods.extend(derived_methods(derive));
         }
+        let base: BTreeSet<String> = BLANKET_METHODS
+            .iter()
+            .chain(CONVENTIONAL_NAMES)
+            .map(|s| (*s).to_owned())
+            .collect();
+        let mut client = base.clone();
+        let mut builder = base;
+        const TRAITS: [&str; 2] = ["ToQuery", "ToMultipart"];
         for file in FILES {
-            if let Ok(parsed) = syn::parse_file(file.source) {
-                for item in &parsed.items {
-                    if let syn::Item::Trait(t) = item {
-                        if t.ident == "ToQuery" || t.ident == "ToMultipart" {
-                            names.extend(t.items.iter().filter_map(|i| match i {
-                                syn::TraitItem::Fn(f) => Some(f.sig.ident.to_string()),
-                                _ => None,
-                            }));
-                        }
+            // `Client` also matches `ClientBuilder`; a file naming none of these has nothing
+            // to read.
+            let wanted = file.source.contains("Client")
+                || TRAITS
+                    .iter()
+                    .any(|t| file.source.contains(&format!("trait {t}")));
+            if !wanted {
+                continue;
+            }
+            // The runtime is the generator's own source: a parse failure is caught by the
+            // unit tests, long before any user sees it.
+            let Ok(parsed) = syn::parse_file(file.source) else {
+                continue;
+            };
+            collect_names("Client", &parsed.items, &mut client);
+            collect_names("ClientBuilder", &parsed.items, &mut builder);
+            for item in &parsed.items {
+                if let syn::Item::Trait(t) = item {
+                    if TRAITS.iter().any(|name| t.ident == name) {
+                        type_methods.extend(t.items.iter().filter_map(|i| match i {
+                            syn::TraitItem::Fn(f) => Some(f.sig.ident.to_string()),
+                            _ => None,
+                        }));
                     }
                 }
             }
         }
-        names
-    })
-}
-
-/// The names of `Client`'s methods and associated functions as the runtime defines them
-/// (its own, those of the traits it implements or derives, and std's blanket ones).
-pub fn client_names() -> &'static BTreeSet<String> {
-    static NAMES: OnceLock<BTreeSet<String>> = OnceLock::new();
-    NAMES.get_or_init(|| names_of("Client"))
-}
-
-/// The names `ClientBuilder` already has, which a credential's setter must not take.
-pub fn builder_names() -> &'static BTreeSet<String> {
-    static NAMES: OnceLock<BTreeSet<String>> = OnceLock::new();
-    NAMES.get_or_init(|| names_of("ClientBuilder"))
-}
-
-fn names_of(ty: &str) -> BTreeSet<String> {
-    let mut names: BTreeSet<String> = BLANKET_METHODS
-        .iter()
-        .chain(CONVENTIONAL_NAMES)
-        .map(|s| (*s).to_owned())
-        .collect();
-    for file in FILES {
-        // The runtime is the generator's own source: a parse failure is caught by the
-        // unit test below, long before any user sees it.
-        if let Ok(parsed) = syn::parse_file(file.source) {
-            collect_names(ty, &parsed.items, &mut names);
+        Names {
+            type_methods,
+            client,
+            builder,
         }
-    }
-    names
+    })
 }
 
 fn is_named(ty: &syn::Type, name: &str) -> bool {
