@@ -50,8 +50,7 @@ pub fn generate_cached(
 ) -> Result<GeneratedCrate, Error> {
     let run = || {
         let doc = load::load(spec)?;
-        let api = lower::lower(&doc, &options.settings)?;
-        emit::emit_cached(&api, &options.named_for(&api.title), cache)
+        generate_document_cached(&doc, options, cache)
     };
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).unwrap_or_else(|payload| {
         let message = payload
@@ -79,6 +78,15 @@ pub fn lower_spec(spec: &Path, options: &Options) -> Result<ir::Api, Error> {
 
 /// Lowers and emits an already parsed document (bytes via [`load::parse`]).
 pub fn generate_document(doc: &load::Document, options: &Options) -> Result<GeneratedCrate, Error> {
+    generate_document_cached(doc, options, &cache::Cache::none())
+}
+
+/// [`generate_document`] through a formatting cache (see [`generate_cached`]).
+pub fn generate_document_cached(
+    doc: &load::Document,
+    options: &Options,
+    cache: &cache::Cache,
+) -> Result<GeneratedCrate, Error> {
     let api = lower::lower(doc, &options.settings)?;
-    emit::emit(&api, &options.named_for(&api.title))
+    emit::emit_cached(&api, &options.named_for(&api.title), cache)
 }
