@@ -259,6 +259,19 @@ pub fn setter_names<'a>(rust_names: impl IntoIterator<Item = &'a str>) -> Vec<St
         .collect()
 }
 
+/// Names for a function's own locals (`wanted`, in order) that no field of the struct it
+/// builds takes (`fields`: the fields' names, which the function also uses as locals).
+pub fn locals<'a, const N: usize>(
+    fields: impl IntoIterator<Item = &'a str>,
+    wanted: [&str; N],
+) -> [String; N] {
+    let mut names = Namespace::default();
+    for field in fields {
+        names.claim(field);
+    }
+    wanted.map(|name| names.claim(name))
+}
+
 /// The name serde gives a field declared with [`ident`]`(name)` (raw identifiers lose `r#`).
 pub fn serde_name(name: &str) -> String {
     let ident = ident(name).to_string();

@@ -1,71 +1,156 @@
 //! How generated structs read and write JSON objects. serde's derives write a state machine
-//! per struct (a field enum, a visitor, sequence and map forms); at the scale of a whole API
-//! that is most of the crate's compile time and memory. Here each struct's impls are a line
-//! per field over these two helpers, with the same behaviour for JSON: names as the spec
-//! writes them, absent and `null` optional fields read as `None` and left out when `None`,
-//! unknown keys ignored (or kept in a flattened map), and errors that name the field.
+//! per struct (a field enum with its visitor, a struct visitor, sequence and map forms); at
+//! the scale of a whole API that is most of the crate's compile time and memory. Here a
+//! struct's impls are a line per field over the helpers below, with the same behaviour for
+//! JSON: names as the spec writes them, absent and `null` optional fields read as `None` and
+//! left out when `None`, unknown keys skipped (or kept in a flattened map), and each value
+//! decoded as its key is read, with no tree of `serde_json::Value`s in between (a decoding
+//! error keeps the position of the value it is about).
 //!
 //! Public so that a type of your own can read and write objects the same way.
 
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, IgnoredAny, MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use serde_json::{Map, Value};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::marker::PhantomData;
 
-/// The fields of an object being read, taken out by name.
-pub struct Fields(Map<String, Value>);
+/// A struct read from a JSON object key by key (its `Deserialize` calls [`read`]).
+pub trait ReadObject: Sized {
+    /// Reads the object's entries from `map`, each value as its key names it.
+    fn read<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
 
-impl<'de> Deserialize<'de> for Fields {
+/// Reads a `T` from a JSON object (anything else is an error).
+pub fn read<'de, T: ReadObject, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+    deserializer.deserialize_map(ObjectVisitor(PhantomData))
+}
+
+/// The one visitor every [`ReadObject`] shares.
+struct ObjectVisitor<T>(PhantomData<T>);
+
+impl<'de, T: ReadObject> Visitor<'de> for ObjectVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::read(map)
+    }
+}
+
+/// An object's key: borrowed from the input when it can be, so that matching it against the
+/// field names allocates nothing.
+pub enum Key<'de> {
+    Borrowed(&'de str),
+    Owned(String),
+}
+
+impl Key<'_> {
+    pub fn as_str(&self) -> &str {
+        match self {
+            Key::Borrowed(key) => key,
+            Key::Owned(key) => key,
+        }
+    }
+}
+
+impl From<Key<'_>> for String {
+    fn from(key: Key<'_>) -> String {
+        match key {
+            Key::Borrowed(key) => key.to_owned(),
+            Key::Owned(key) => key,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Key<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Map::<String, Value>::deserialize(deserializer).map(Fields)
+        deserializer.deserialize_str(KeyVisitor)
     }
 }
 
-impl Fields {
-    /// A field that must be present (a `null` is read as `T` reads it: `Option` takes it).
-    pub fn required<T: DeserializeOwned, E: serde::de::Error>(
-        &mut self,
-        key: &'static str,
-    ) -> Result<T, E> {
-        match self.0.remove(key) {
-            Some(value) => convert(key, value),
-            // An `Option` may be absent, as serde's derive allows.
-            None => T::deserialize(Value::Null).map_err(|_| E::missing_field(key)),
-        }
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = Key<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a key")
     }
 
-    /// A field that may be absent or `null`.
-    pub fn optional<T: DeserializeOwned, E: serde::de::Error>(
-        &mut self,
-        key: &str,
-    ) -> Result<Option<T>, E> {
-        match self.0.remove(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(value) => convert(key, value).map(Some),
-        }
+    fn visit_borrowed_str<E>(self, key: &'de str) -> Result<Key<'de>, E> {
+        Ok(Key::Borrowed(key))
     }
 
-    /// Every key not taken yet, as the flattened map of a struct that keeps unknown keys.
-    pub fn rest<T: DeserializeOwned, E: serde::de::Error>(self) -> Result<T, E> {
-        T::deserialize(Value::Object(self.0)).map_err(E::custom)
+    fn visit_str<E>(self, key: &str) -> Result<Key<'de>, E> {
+        Ok(Key::Owned(key.to_owned()))
+    }
+
+    fn visit_string<E>(self, key: String) -> Result<Key<'de>, E> {
+        Ok(Key::Owned(key))
     }
 }
 
-/// Reads `value` as the field `key`: an error says which field, and which value when it is a
-/// scalar (`created_at = "2024-13-45": input is out of range`); nested fields add their names
-/// after it (`data: created_at = ...`).
-fn convert<T: DeserializeOwned, E: serde::de::Error>(key: &str, value: Value) -> Result<T, E> {
-    let shown = match &value {
-        Value::Object(_) | Value::Array(_) => None,
-        scalar => Some(scalar.to_string()),
-    };
-    T::deserialize(value).map_err(|e| match shown {
-        Some(shown) => {
-            let shown: String = shown.chars().take(80).collect();
-            E::custom(format_args!("{key} = {shown}: {e}"))
-        }
-        None => E::custom(format_args!("{key}: {e}")),
-    })
+/// The value of a required field, `slot` as the object gave it: absent is an error, unless
+/// `T` reads `null` (an `Option`), as serde's derive allows.
+pub fn required<T: DeserializeOwned, E: serde::de::Error>(
+    slot: Option<T>,
+    key: &'static str,
+) -> Result<T, E> {
+    match slot {
+        Some(value) => Ok(value),
+        None => T::deserialize(Value::Null).map_err(|_| E::missing_field(key)),
+    }
+}
+
+/// Skips the value of a key no field names.
+pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<IgnoredAny>().map(drop)
+}
+
+/// Reads every entry of an object that has no field to fill: it must still be an object.
+pub fn skip_all<'de, A: MapAccess<'de>>(mut map: A) -> Result<(), A::Error> {
+    while map.next_key::<IgnoredAny>()?.is_some() {
+        skip(&mut map)?;
+    }
+    Ok(())
+}
+
+/// A flattened map, which takes the keys no field names with their values.
+pub trait Rest: Default {
+    /// Reads the value of `key` from `map` and keeps it.
+    fn keep<'de, A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error>;
+}
+
+impl Rest for serde_json::Map<String, Value> {
+    fn keep<'de, A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error> {
+        let value = map.next_value()?;
+        self.insert(key.into(), value);
+        Ok(())
+    }
+}
+
+impl<V: DeserializeOwned> Rest for BTreeMap<String, V> {
+    fn keep<'de, A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error> {
+        let value = map.next_value()?;
+        self.insert(key.into(), value);
+        Ok(())
+    }
+}
+
+/// Keeps the value of `key` in the flattened map `rest` (a function, so that the map's type
+/// can be inferred from the struct it ends up in).
+pub fn keep<'de, R: Rest, A: MapAccess<'de>>(
+    rest: &mut R,
+    key: Key<'de>,
+    map: &mut A,
+) -> Result<(), A::Error> {
+    rest.keep(key, map)
 }
 
 /// Whether an untagged union may try a variant on `value`: each `(key, value)` of `fixed` is

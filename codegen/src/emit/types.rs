@@ -354,27 +354,8 @@ fn serde_impls(
             quote!(object.optional(#wire, &self.#ident)?;)
         }
     });
-    // The flattened map is the last field: it takes what the others left.
-    let reads = s.fields.iter().map(|f| {
-        let ident = naming::ident(&f.rust_name);
-        let wire = &f.wire_name;
-        if f.flatten {
-            quote!(#ident: fields.rest()?,)
-        } else if f.required {
-            quote!(#ident: fields.required(#wire)?,)
-        } else {
-            quote!(#ident: fields.optional(#wire)?,)
-        }
-    });
-    // (A struct may have no field to write or take: then nothing is mutated.)
+    // (A struct may have no field to write: then nothing is mutated.)
     let write_mut = (!s.fields.is_empty()).then(|| quote!(mut));
-    let read_mut = s.fields.iter().any(|f| !f.flatten).then(|| quote!(mut));
-    // A struct without fields still reads an object (and refuses anything else).
-    let read_fields = if s.fields.is_empty() {
-        quote!(<crate::json::Fields as ::serde::Deserialize>::deserialize(deserializer)?;)
-    } else {
-        quote!(let #read_mut fields = <crate::json::Fields as ::serde::Deserialize>::deserialize(deserializer)?;)
-    };
     let serialize = serde.serialize.then(|| {
         quote! {
             impl ::serde::Serialize for #name {
@@ -389,18 +370,101 @@ fn serde_impls(
     if !serde.deserialize {
         return quote!(#serialize);
     }
+    let (read, read_body) = read_object(api, s);
     quote! {
         #serialize
 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> #std_result<Self, D::Error> {
-                #read_fields
-                Ok(Self {
-                    #(#reads)*
-                })
+                crate::json::read(deserializer)
+            }
+        }
+
+        impl crate::json::ReadObject for #name {
+            fn read<'de, A: ::serde::de::MapAccess<'de>>(#read) -> #std_result<Self, A::Error> {
+                #read_body
             }
         }
     }
+}
+
+/// The parameters and body of `ReadObject::read`: a slot per field, filled as its key comes
+/// (a later duplicate wins, as when reading into a map), then the struct from the slots.
+/// Keys no field names are skipped, or kept by the flattened map, which is the last field.
+fn read_object(api: &Api, s: &Struct) -> (TokenStream, TokenStream) {
+    if s.fields.is_empty() {
+        // Still an object, and nothing else.
+        return (
+            quote!(map: A),
+            quote! {
+                crate::json::skip_all(map)?;
+                Ok(Self {})
+            },
+        );
+    }
+    let [map, key] = naming::locals(
+        s.fields.iter().map(|f| f.rust_name.as_str()),
+        ["map", "key"],
+    );
+    let (map, key) = (naming::ident(&map), naming::ident(&key));
+    let idents: Vec<_> = s
+        .fields
+        .iter()
+        .map(|f| naming::ident(&f.rust_name))
+        .collect();
+    let default = super::std(api, Prelude::Default);
+    let slots = idents.iter().zip(&s.fields).map(|(ident, f)| {
+        if f.flatten {
+            quote!(let mut #ident = #default::default();)
+        } else {
+            quote!(let mut #ident = None;)
+        }
+    });
+    let named: Vec<_> = idents
+        .iter()
+        .zip(&s.fields)
+        .filter(|(_, f)| !f.flatten)
+        .map(|(ident, f)| {
+            let wire = &f.wire_name;
+            if f.required {
+                quote!(#wire => #ident = Some(#map.next_value()?),)
+            } else {
+                quote!(#wire => #ident = #map.next_value()?,)
+            }
+        })
+        .collect();
+    let other = match idents.iter().zip(&s.fields).find(|(_, f)| f.flatten) {
+        Some((rest, _)) => quote!(crate::json::keep(&mut #rest, #key, &mut #map)?),
+        None => quote!(crate::json::skip(&mut #map)?),
+    };
+    let take = if named.is_empty() {
+        quote!(#other;)
+    } else {
+        quote! {
+            match #key.as_str() {
+                #(#named)*
+                _ => #other,
+            }
+        }
+    };
+    let values = idents.iter().zip(&s.fields).map(|(ident, f)| {
+        let wire = &f.wire_name;
+        if f.required && !f.flatten {
+            quote!(#ident: crate::json::required(#ident, #wire)?,)
+        } else {
+            quote!(#ident,)
+        }
+    });
+    (
+        quote!(mut #map: A),
+        quote! {
+            #(#slots)*
+            while let Some(#key) = #map.next_key::<crate::json::Key<'de>>()? {
+                #take
+            }
+            Ok(Self { #(#values)* })
+        },
+    )
 }
 
 /// A field as the constructor and setters see it.

@@ -553,13 +553,22 @@ impl<'de> ::serde::Deserialize<'de> for RecordingsResponseBody {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let mut fields = <crate::json::Fields as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        Ok(Self {
-            data: fields.optional("data")?,
-            meta: fields.optional("meta")?,
-        })
+        crate::json::read(deserializer)
+    }
+}
+
+impl crate::json::ReadObject for RecordingsResponseBody {
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut data = None;
+        let mut meta = None;
+        while let Some(key) = map.next_key::<crate::json::Key<'de>>()? {
+            match key.as_str() {
+                "data" => data = map.next_value()?,
+                "meta" => meta = map.next_value()?,
+                _ => crate::json::skip(&mut map)?,
+            }
+        }
+        Ok(Self { data, meta })
     }
 }
 

@@ -31,15 +31,33 @@ impl<'de> ::serde::Deserialize<'de> for CallRecordingsError {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let mut fields = <crate::json::Fields as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+        crate::json::read(deserializer)
+    }
+}
+
+impl crate::json::ReadObject for CallRecordingsError {
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut code = None;
+        let mut title = None;
+        let mut detail = None;
+        let mut source = None;
+        let mut meta = None;
+        while let Some(key) = map.next_key::<crate::json::Key<'de>>()? {
+            match key.as_str() {
+                "code" => code = Some(map.next_value()?),
+                "title" => title = Some(map.next_value()?),
+                "detail" => detail = map.next_value()?,
+                "source" => source = map.next_value()?,
+                "meta" => meta = map.next_value()?,
+                _ => crate::json::skip(&mut map)?,
+            }
+        }
         Ok(Self {
-            code: fields.required("code")?,
-            title: fields.required("title")?,
-            detail: fields.optional("detail")?,
-            source: fields.optional("source")?,
-            meta: fields.optional("meta")?,
+            code: crate::json::required(code, "code")?,
+            title: crate::json::required(title, "title")?,
+            detail,
+            source,
+            meta,
         })
     }
 }
@@ -105,13 +123,22 @@ impl<'de> ::serde::Deserialize<'de> for CallRecordingsErrorSource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let mut fields = <crate::json::Fields as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        Ok(Self {
-            pointer: fields.optional("pointer")?,
-            parameter: fields.optional("parameter")?,
-        })
+        crate::json::read(deserializer)
+    }
+}
+
+impl crate::json::ReadObject for CallRecordingsErrorSource {
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut pointer = None;
+        let mut parameter = None;
+        while let Some(key) = map.next_key::<crate::json::Key<'de>>()? {
+            match key.as_str() {
+                "pointer" => pointer = map.next_value()?,
+                "parameter" => parameter = map.next_value()?,
+                _ => crate::json::skip(&mut map)?,
+            }
+        }
+        Ok(Self { pointer, parameter })
     }
 }
 

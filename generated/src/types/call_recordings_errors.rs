@@ -24,12 +24,20 @@ impl<'de> ::serde::Deserialize<'de> for CallRecordingsErrors {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let mut fields = <crate::json::Fields as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        Ok(Self {
-            errors: fields.optional("errors")?,
-        })
+        crate::json::read(deserializer)
+    }
+}
+
+impl crate::json::ReadObject for CallRecordingsErrors {
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut errors = None;
+        while let Some(key) = map.next_key::<crate::json::Key<'de>>()? {
+            match key.as_str() {
+                "errors" => errors = map.next_value()?,
+                _ => crate::json::skip(&mut map)?,
+            }
+        }
+        Ok(Self { errors })
     }
 }
 

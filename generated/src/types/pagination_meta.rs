@@ -32,14 +32,30 @@ impl<'de> ::serde::Deserialize<'de> for PaginationMeta {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let mut fields = <crate::json::Fields as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+        crate::json::read(deserializer)
+    }
+}
+
+impl crate::json::ReadObject for PaginationMeta {
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut total_pages = None;
+        let mut total_results = None;
+        let mut page_number = None;
+        let mut page_size = None;
+        while let Some(key) = map.next_key::<crate::json::Key<'de>>()? {
+            match key.as_str() {
+                "total_pages" => total_pages = map.next_value()?,
+                "total_results" => total_results = map.next_value()?,
+                "page_number" => page_number = map.next_value()?,
+                "page_size" => page_size = map.next_value()?,
+                _ => crate::json::skip(&mut map)?,
+            }
+        }
         Ok(Self {
-            total_pages: fields.optional("total_pages")?,
-            total_results: fields.optional("total_results")?,
-            page_number: fields.optional("page_number")?,
-            page_size: fields.optional("page_size")?,
+            total_pages,
+            total_results,
+            page_number,
+            page_size,
         })
     }
 }

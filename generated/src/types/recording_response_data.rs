@@ -104,29 +104,75 @@ impl<'de> ::serde::Deserialize<'de> for RecordingResponseData {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let mut fields = <crate::json::Fields as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+        crate::json::read(deserializer)
+    }
+}
+
+impl crate::json::ReadObject for RecordingResponseData {
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut call_control_id = None;
+        let mut call_leg_id = None;
+        let mut call_session_id = None;
+        let mut channels = None;
+        let mut conference_id = None;
+        let mut created_at = None;
+        let mut download_urls = None;
+        let mut duration_millis = None;
+        let mut id = None;
+        let mut record_type = None;
+        let mut recording_started_at = None;
+        let mut recording_ended_at = None;
+        let mut source = None;
+        let mut status = None;
+        let mut from = None;
+        let mut to = None;
+        let mut connection_id = None;
+        let mut initiated_by = None;
+        let mut updated_at = None;
+        while let Some(key) = map.next_key::<crate::json::Key<'de>>()? {
+            match key.as_str() {
+                "call_control_id" => call_control_id = map.next_value()?,
+                "call_leg_id" => call_leg_id = map.next_value()?,
+                "call_session_id" => call_session_id = map.next_value()?,
+                "channels" => channels = map.next_value()?,
+                "conference_id" => conference_id = map.next_value()?,
+                "created_at" => created_at = map.next_value()?,
+                "download_urls" => download_urls = map.next_value()?,
+                "duration_millis" => duration_millis = map.next_value()?,
+                "id" => id = map.next_value()?,
+                "record_type" => record_type = map.next_value()?,
+                "recording_started_at" => recording_started_at = map.next_value()?,
+                "recording_ended_at" => recording_ended_at = map.next_value()?,
+                "source" => source = map.next_value()?,
+                "status" => status = map.next_value()?,
+                "from" => from = map.next_value()?,
+                "to" => to = map.next_value()?,
+                "connection_id" => connection_id = map.next_value()?,
+                "initiated_by" => initiated_by = map.next_value()?,
+                "updated_at" => updated_at = map.next_value()?,
+                _ => crate::json::skip(&mut map)?,
+            }
+        }
         Ok(Self {
-            call_control_id: fields.optional("call_control_id")?,
-            call_leg_id: fields.optional("call_leg_id")?,
-            call_session_id: fields.optional("call_session_id")?,
-            channels: fields.optional("channels")?,
-            conference_id: fields.optional("conference_id")?,
-            created_at: fields.optional("created_at")?,
-            download_urls: fields.optional("download_urls")?,
-            duration_millis: fields.optional("duration_millis")?,
-            id: fields.optional("id")?,
-            record_type: fields.optional("record_type")?,
-            recording_started_at: fields.optional("recording_started_at")?,
-            recording_ended_at: fields.optional("recording_ended_at")?,
-            source: fields.optional("source")?,
-            status: fields.optional("status")?,
-            from: fields.optional("from")?,
-            to: fields.optional("to")?,
-            connection_id: fields.optional("connection_id")?,
-            initiated_by: fields.optional("initiated_by")?,
-            updated_at: fields.optional("updated_at")?,
+            call_control_id,
+            call_leg_id,
+            call_session_id,
+            channels,
+            conference_id,
+            created_at,
+            download_urls,
+            duration_millis,
+            id,
+            record_type,
+            recording_started_at,
+            recording_ended_at,
+            source,
+            status,
+            from,
+            to,
+            connection_id,
+            initiated_by,
+            updated_at,
         })
     }
 }
@@ -308,13 +354,22 @@ impl<'de> ::serde::Deserialize<'de> for RecordingResponseDataDownloadUrls {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let mut fields = <crate::json::Fields as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        Ok(Self {
-            mp3: fields.optional("mp3")?,
-            wav: fields.optional("wav")?,
-        })
+        crate::json::read(deserializer)
+    }
+}
+
+impl crate::json::ReadObject for RecordingResponseDataDownloadUrls {
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut mp3 = None;
+        let mut wav = None;
+        while let Some(key) = map.next_key::<crate::json::Key<'de>>()? {
+            match key.as_str() {
+                "mp3" => mp3 = map.next_value()?,
+                "wav" => wav = map.next_value()?,
+                _ => crate::json::skip(&mut map)?,
+            }
+        }
+        Ok(Self { mp3, wav })
     }
 }
 

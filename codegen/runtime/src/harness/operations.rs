@@ -31,10 +31,24 @@ impl serde::Serialize for Item {
 
 impl<'de> serde::Deserialize<'de> for Item {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::json::Fields::deserialize(deserializer)?;
+        crate::json::read(deserializer)
+    }
+}
+
+impl crate::json::ReadObject for Item {
+    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut color = None;
+        while let Some(key) = map.next_key::<crate::json::Key<'de>>()? {
+            match key.as_str() {
+                "id" => id = Some(map.next_value()?),
+                "color" => color = map.next_value()?,
+                _ => crate::json::skip(&mut map)?,
+            }
+        }
         Ok(Item {
-            id: fields.required("id")?,
-            color: fields.optional("color")?,
+            id: crate::json::required(id, "id")?,
+            color,
         })
     }
 }

@@ -1,4 +1,5 @@
-use crate::json::{Fields, Object};
+use crate::json::{Key, Object, ReadObject};
+use serde::de::MapAccess;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
@@ -27,13 +28,32 @@ impl Serialize for Sample {
 
 impl<'de> Deserialize<'de> for Sample {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Fields::deserialize(deserializer)?;
+        crate::json::read(deserializer)
+    }
+}
+
+impl ReadObject for Sample {
+    fn read<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut note = None;
+        let mut nullable = None;
+        let mut nested = None;
+        let mut extra = Default::default();
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            match key.as_str() {
+                "id" => id = Some(map.next_value()?),
+                "note" => note = map.next_value()?,
+                "nullable" => nullable = Some(map.next_value()?),
+                "nested" => nested = map.next_value()?,
+                _ => crate::json::keep(&mut extra, key, &mut map)?,
+            }
+        }
         Ok(Sample {
-            id: fields.required("id")?,
-            note: fields.optional("note")?,
-            nullable: fields.required("nullable")?,
-            nested: fields.optional("nested")?,
-            extra: fields.rest()?,
+            id: crate::json::required(id, "id")?,
+            note,
+            nullable: crate::json::required(nullable, "nullable")?,
+            nested,
+            extra,
         })
     }
 }
@@ -56,21 +76,54 @@ fn objects_round_trip_with_their_optional_and_extra_keys() {
 }
 
 #[test]
-fn errors_name_the_field_and_the_value() {
+fn errors_name_the_missing_field_and_point_at_the_bad_value() {
     let e = serde_json::from_value::<Sample>(json!({"nullable": null})).unwrap_err();
     assert_eq!(e.to_string(), "missing field `id`");
     let e = serde_json::from_value::<Sample>(json!({"id": "seven"})).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "id = \"seven\": invalid type: string \"seven\", expected i64"
+        "invalid type: string \"seven\", expected i64"
     );
-    let e = serde_json::from_str::<Sample>(r#"{"id": 1, "nested": {"id": true}}"#).unwrap_err();
-    assert!(
-        e.to_string().starts_with("nested: id = true: invalid type"),
-        "{e}"
-    );
+    // Each value is decoded where it is read, so the position is the value's own (the
+    // client's decoding errors find the field's path from it).
+    let text = r#"{"id": 1, "nested": {"id": true}}"#;
+    let e = serde_json::from_str::<Sample>(text).unwrap_err();
+    assert_eq!((e.line(), e.column()), (1, text.find("true").unwrap() + 4));
     let e = serde_json::from_value::<Sample>(json!([1, 2])).unwrap_err();
-    assert!(e.to_string().contains("expected a map"), "{e}");
+    assert!(e.to_string().contains("expected a JSON object"), "{e}");
+    let e = serde_json::from_str::<Sample>("{\"id\": 1, \"id\": 2, \"nullable\": null, 7: 1}");
+    assert!(e.is_err(), "a key that is not a string is malformed JSON");
+}
+
+#[test]
+fn keys_are_borrowed_when_the_input_allows_and_duplicates_keep_the_last() {
+    let sample: Sample =
+        serde_json::from_str(r#"{"id": 1, "id": 2, "n\u0061me": "escaped", "nullable": "x"}"#)
+            .unwrap();
+    assert_eq!(sample.id, 2);
+    assert_eq!(sample.extra["name"], json!("escaped"));
+    let sample: Sample = serde_json::from_reader(&br#"{"id": 5, "z": 1}"#[..]).unwrap();
+    assert_eq!((sample.id, &sample.extra["z"]), (5, &json!(1)));
+}
+
+#[test]
+fn a_struct_without_fields_reads_any_object_and_nothing_else() {
+    #[derive(Debug)]
+    struct Empty {}
+    impl<'de> Deserialize<'de> for Empty {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            crate::json::read(deserializer)
+        }
+    }
+    impl ReadObject for Empty {
+        fn read<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+            crate::json::skip_all(map)?;
+            Ok(Self {})
+        }
+    }
+    assert!(serde_json::from_str::<Empty>(r#"{"a": {"b": [1, 2]}, "c": null}"#).is_ok());
+    assert!(serde_json::from_str::<Empty>("[]").is_err());
+    assert!(serde_json::from_str::<Empty>("null").is_err());
 }
 
 #[test]
@@ -82,10 +135,22 @@ fn flattened_maps_of_typed_values_keep_their_types() {
     }
     impl<'de> Deserialize<'de> for Counts {
         fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            let mut fields = Fields::deserialize(deserializer)?;
+            crate::json::read(deserializer)
+        }
+    }
+    impl ReadObject for Counts {
+        fn read<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+            let mut name = None;
+            let mut rest = Default::default();
+            while let Some(key) = map.next_key::<Key<'de>>()? {
+                match key.as_str() {
+                    "name" => name = Some(map.next_value()?),
+                    _ => crate::json::keep(&mut rest, key, &mut map)?,
+                }
+            }
             Ok(Counts {
-                name: fields.required("name")?,
-                rest: fields.rest()?,
+                name: crate::json::required(name, "name")?,
+                rest,
             })
         }
     }
