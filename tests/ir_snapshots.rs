@@ -138,6 +138,9 @@ fn dump(api: &Api) -> String {
                     if f.write_only {
                         marks.push("writeOnly");
                     }
+                    if f.lenient {
+                        marks.push("lenient");
+                    }
                     let marks: String = marks.iter().map(|m| format!(" {m}")).collect();
                     let _ = writeln!(
                         o,

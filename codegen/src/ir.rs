@@ -555,6 +555,9 @@ pub struct Field {
     pub read_only: bool,
     /// `writeOnly`: sent by clients only (not part of the type read from responses).
     pub write_only: bool,
+    /// A property of some members of a merged `anyOf` that another, open member leaves
+    /// unstated: any value is valid there, so one that is not a `T` reads as `None`.
+    pub lenient: bool,
 }
 
 impl Field {

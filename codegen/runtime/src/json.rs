@@ -108,6 +108,15 @@ pub fn required<T: DeserializeOwned, E: serde::de::Error>(
     }
 }
 
+/// The value of an optional field that any value is valid for (another member of a merged
+/// `anyOf` leaves it unstated): one that is not a `T` reads as `None`, not as an error.
+pub fn lenient<'de, T: DeserializeOwned, A: MapAccess<'de>>(
+    map: &mut A,
+) -> Result<Option<T>, A::Error> {
+    let value: Value = map.next_value()?;
+    Ok(T::deserialize(value).ok())
+}
+
 /// Skips the value of a key no field names.
 pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     map.next_value::<IgnoredAny>().map(drop)

@@ -240,7 +240,10 @@ fn struct_def(
     let fields = s.fields.iter().map(|f| {
         let ident = naming::ident(&f.rust_name);
         let ty = field_type(api, f, local);
-        let doc = docs::attrs(&docs::lines(&f.docs));
+        let note = f.lenient.then_some(
+            "A value of another type, which another member of the `anyOf` allows here, reads as `None`.",
+        );
+        let doc = docs::attrs(&docs::lines_with(&f.docs, note));
         quote! {
             #doc
             pub #ident: #ty,
@@ -426,7 +429,9 @@ fn read_object(api: &Api, s: &Struct) -> (TokenStream, TokenStream) {
         .filter(|(_, f)| !f.flatten)
         .map(|(ident, f)| {
             let wire = &f.wire_name;
-            if f.required {
+            if f.lenient {
+                quote!(#wire => #ident = crate::json::lenient(&mut #map)?,)
+            } else if f.required {
                 quote!(#wire => #ident = Some(#map.next_value()?),)
             } else {
                 quote!(#wire => #ident = #map.next_value()?,)

@@ -84,6 +84,7 @@ mod tests {
             flatten: false,
             read_only: false,
             write_only: false,
+            lenient: false,
         }
     }
 

@@ -484,6 +484,7 @@ impl Lowerer<'_> {
                 flatten: false,
                 read_only: matches!(prop, ReferenceOr::Item(s) if s.schema_data.read_only),
                 write_only: matches!(prop, ReferenceOr::Item(s) if s.schema_data.write_only),
+                lenient: false,
             });
         }
         // Keys beyond the named ones, when the spec says there are any (absent means
@@ -524,6 +525,7 @@ impl Lowerer<'_> {
                 flatten: true,
                 read_only: false,
                 write_only: false,
+                lenient: false,
             });
         }
         let setters = naming::setter_names(fields.iter().map(|f| f.rust_name.as_str()));
@@ -655,6 +657,13 @@ impl Lowerer<'_> {
         self.merging.truncate(depth);
         for field in &mut fields.fields {
             field.required = false;
+            // PagerDuty's related-incident `metadata`: a value with `dependent_services` as an
+            // object is valid through the open member that does not state it.
+            field.lenient = !field.flatten
+                && views.iter().any(|(view, _)| {
+                    !view.properties.contains_key(&field.wire_name)
+                        && !matches!(view.additional, Some(AdditionalProperties::Any(false)))
+                });
         }
         fields.required_order.clear();
         Some(TypeKind::Struct(fields))

@@ -201,3 +201,32 @@ fn union_variants_are_tried_by_how_many_of_the_keys_they_declare() {
     // A variant that is not a struct declares nothing and goes after those that fit.
     assert_eq!(by_fit(&json!({"timeout": 1}), &[&[], time]), [1, 0]);
 }
+
+#[test]
+fn a_lenient_field_reads_a_value_of_another_type_as_none() {
+    struct Loose {
+        services: Option<Vec<i64>>,
+    }
+    impl<'de> Deserialize<'de> for Loose {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            crate::json::read(deserializer)
+        }
+    }
+    impl ReadObject for Loose {
+        fn read<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+            let mut services = None;
+            while let Some(key) = map.next_key::<Key<'de>>()? {
+                match key.as_str() {
+                    "services" => services = crate::json::lenient(&mut map)?,
+                    _ => crate::json::skip(&mut map)?,
+                }
+            }
+            Ok(Loose { services })
+        }
+    }
+    let read = |text: &str| serde_json::from_str::<Loose>(text).unwrap().services;
+    assert_eq!(read(r#"{"services": [1, 2]}"#), Some(vec![1, 2]));
+    assert_eq!(read(r#"{"services": {"id": 1}, "after": true}"#), None);
+    assert_eq!(read(r#"{"services": null}"#), None);
+    assert!(serde_json::from_str::<Loose>(r#"{"services": [1,"#).is_err());
+}
