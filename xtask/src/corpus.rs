@@ -124,13 +124,15 @@ fn read_manifest(path: &Path) -> Result<Vec<Entry>, String> {
 }
 
 /// Generates the crate as `codegen::generate` does, keeping the IR for the paginated lists.
-fn generate(
-    spec: &Path,
-    options: &Options,
-) -> Result<(codegen::GeneratedCrate, [String; 4]), codegen::Error> {
-    let doc = codegen::load::load(spec)?;
+/// The crate, the findings of the table's columns, and the fields `allOf` left untyped
+/// (see [`crate::all_of_check`]).
+type Generated = (codegen::GeneratedCrate, [String; 4], Vec<String>);
+
+fn generate(spec: &Path, options: &Options) -> Result<Generated, codegen::Error> {
+    let (doc, source) = codegen::load::load_with_source(spec)?;
     let api = codegen::lower::lower(&doc, &options.settings)?;
     let krate = codegen::emit::emit(&api, options)?;
+    let untyped = crate::all_of_check::untyped_all_of(&api, &source);
     Ok((
         krate,
         [
@@ -139,6 +141,7 @@ fn generate(
             streaming(&api),
             directions(&api),
         ],
+        untyped,
     ))
 }
 
@@ -324,10 +327,11 @@ pub fn run(config: &Config) -> Result<bool, String> {
         let started = Instant::now();
         let generated = generate(&corpus_dir.join(&entry.path), &options);
         let generate_secs = started.elapsed().as_secs_f64();
-        let (generated, [paginated, credentials, streaming, directions]) = match generated {
-            Ok((krate, findings)) => (Ok(krate), findings),
-            Err(e) => (Err(e), Default::default()),
-        };
+        let (generated, [paginated, credentials, streaming, directions], untyped_all_of) =
+            match generated {
+                Ok((krate, findings, untyped)) => (Ok(krate), findings, untyped),
+                Err(e) => (Err(e), Default::default(), Vec::new()),
+            };
         let mut row = Row {
             path: entry.path.clone(),
             version: entry.version.clone(),
@@ -496,6 +500,13 @@ pub fn run(config: &Config) -> Result<bool, String> {
                     prune(target_dir, &name);
                 } else {
                     row.result = "generated".into();
+                }
+                if !untyped_all_of.is_empty() && !row.result.contains("FAILED") {
+                    row.result = format!(
+                        "allOf types lost FAILED ({} properties)",
+                        untyped_all_of.len()
+                    );
+                    row.first_error = untyped_all_of.join(", ");
                 }
             }
         }

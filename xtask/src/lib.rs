@@ -3,6 +3,7 @@
 //! the conformance run against Prism, and the helpers they and the workspace's tests share
 //! (a scratch crate built with cargo, the pinned Prism).
 
+pub mod all_of_check;
 pub mod conformance;
 pub mod contract;
 pub mod corpus;

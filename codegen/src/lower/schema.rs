@@ -600,7 +600,13 @@ impl Lowerer<'_> {
             0,
         );
         if views.is_empty() {
-            if let [(single, part_pointer)] = others.as_slice() {
+            // DigitalOcean's `filesystem_label`: a string `$ref` and `{maxLength: 16}`. A part
+            // that only constrains says nothing of the type; the one that does, decides.
+            let typed: Vec<_> = others
+                .iter()
+                .filter(|(part, _)| !matches!(part, SchemaRef::Item(s) if constraint_only(s)))
+                .collect();
+            if let [(single, part_pointer)] = typed.as_slice() {
                 return TypeKind::Alias(self.convert(*single, name, part_pointer).0);
             }
             return TypeKind::Alias(TypeRef::Json);
@@ -794,6 +800,25 @@ fn single_ref(s: &Schema) -> Option<&str> {
 }
 
 /// A part such as `{description: ...}` that adds no shape.
+/// A schema of validation keywords only (`maxLength`, `minimum`, `pattern`...): no type, no
+/// shape, no values of its own.
+fn constraint_only(s: &Schema) -> bool {
+    match &s.schema_kind {
+        SchemaKind::Any(a) => {
+            a.typ.is_none()
+                && a.properties.is_empty()
+                && a.additional_properties.is_none()
+                && a.items.is_none()
+                && a.enumeration.is_empty()
+                && a.one_of.is_empty()
+                && a.all_of.is_empty()
+                && a.any_of.is_empty()
+                && a.not.is_none()
+        }
+        _ => false,
+    }
+}
+
 fn is_annotation_only(s: &Schema) -> bool {
     matches!(&s.schema_kind, SchemaKind::Any(a) if *a == AnySchema::default())
 }
