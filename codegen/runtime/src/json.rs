@@ -96,16 +96,11 @@ impl<'de> Visitor<'de> for KeyVisitor {
     }
 }
 
-/// The value of a required field, `slot` as the object gave it: absent is an error, unless
-/// `T` reads `null` (an `Option`), as serde's derive allows.
-pub fn required<T: DeserializeOwned, E: serde::de::Error>(
-    slot: Option<T>,
-    key: &'static str,
-) -> Result<T, E> {
-    match slot {
-        Some(value) => Ok(value),
-        None => T::deserialize(Value::Null).map_err(|_| E::missing_field(key)),
-    }
+/// The value of a required field, `slot` as the object gave it: absent is an error. (A
+/// required field that may be `null` is an `Option`, read like an optional one: absent is
+/// `None` there.)
+pub fn required<T, E: serde::de::Error>(slot: Option<T>, key: &'static str) -> Result<T, E> {
+    slot.ok_or_else(|| E::missing_field(key))
 }
 
 /// The value of an optional field that any value is valid for (another member of a merged

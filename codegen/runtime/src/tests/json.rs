@@ -43,7 +43,7 @@ impl ReadObject for Sample {
             match key.as_str() {
                 "id" => id = Some(map.next_value()?),
                 "note" => note = map.next_value()?,
-                "nullable" => nullable = Some(map.next_value()?),
+                "nullable" => nullable = map.next_value()?,
                 "nested" => nested = map.next_value()?,
                 _ => crate::json::keep(&mut extra, key, &mut map)?,
             }
@@ -51,7 +51,7 @@ impl ReadObject for Sample {
         Ok(Sample {
             id: crate::json::required(id, "id")?,
             note,
-            nullable: crate::json::required(nullable, "nullable")?,
+            nullable,
             nested,
             extra,
         })
