@@ -82,14 +82,15 @@ impl Cache {
 
     /// The text of `path` as formatted at the last run, when its tokens hash to `tokens` again
     /// and the file on disk still holds that text (after its header line).
-    pub fn reuse(&self, path: &str, tokens: u64) -> Option<String> {
+    pub fn reuse(&self, path: &str, tokens: u64) -> Option<(String, u64)> {
         let entry = self.previous.get(path)?;
         if entry.tokens != tokens {
             return None;
         }
         let text = std::fs::read_to_string(self.out.join(path)).ok()?;
         let body = strip_header(&text)?;
-        (hash_text(body) == entry.body).then(|| body.to_owned())
+        // The body hash is checked here, so the caller need not hash the text again.
+        (hash_text(body) == entry.body).then(|| (body.to_owned(), entry.body))
     }
 
     /// Records what was generated, once it is on disk (after a successful write). A no-op
@@ -296,7 +297,8 @@ mod tests {
             body: hash_text(body),
         };
         cache.previous.insert("src/a.rs".to_owned(), f);
-        assert_eq!(cache.reuse("src/a.rs", 42).as_deref(), Some(body));
+        let reused = cache.reuse("src/a.rs", 42);
+        assert_eq!(reused, Some((body.to_owned(), hash_text(body))));
         assert_eq!(cache.reuse("src/a.rs", 43), None, "other tokens");
         assert_eq!(cache.reuse("src/b.rs", 42), None, "not recorded");
         // An edited file is formatted again, not trusted.

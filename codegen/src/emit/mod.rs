@@ -179,14 +179,14 @@ fn run_jobs(jobs: &[Job<'_>], cache: &Cache) -> Vec<Formatted> {
         };
         let tokens = build();
         let tokens_hash = cache::hash_tokens(&tokens);
-        let reused = cache.reuse(path, tokens_hash);
-        let was_reused = reused.is_some();
-        let text = match reused {
-            Some(text) => Ok(text),
-            None => format_tokens(tokens),
+        let text = match cache.reuse(path, tokens_hash) {
+            Some((text, body)) => Ok((text, body, true)),
+            None => format_tokens(tokens).map(|text| {
+                let body = cache::hash_text(&text);
+                (text, body, false)
+            }),
         }
-        .map(|text| {
-            let body = cache::hash_text(&text);
+        .map(|(text, body, was_reused)| {
             let fingerprint = Fingerprint {
                 tokens: tokens_hash,
                 body,
