@@ -141,8 +141,14 @@ impl<T: DeserializeOwned> Decode for Json<T> {
     fn decode(response: &mut RawResponse) -> Result<T, Error> {
         serde_json::from_slice(&response.body).map_err(|source| Error::Decode {
             status: response.status,
-            at: locate(&response.body, source.line(), source.column())
-                .map(|at| crate::error::printable(&at)),
+            // serde reports a missing field after the object's last value: the object is
+            // where it is missing.
+            at: locate(
+                &response.body,
+                (source.line(), source.column()),
+                source.to_string().starts_with("missing field"),
+            )
+            .map(|at| crate::error::printable(&at)),
             source,
             body_excerpt: excerpt(&response.body),
         })
@@ -284,7 +290,9 @@ fn excerpt(body: &[u8]) -> String {
 /// `line`:`column` (as serde_json reports them, 1-based, in bytes) and the start of its text,
 /// such as `data[0].created_at = "2019-13-45"`. Reading the text again costs nothing per type
 /// (no second deserializer), and only when decoding failed.
-fn locate(body: &[u8], line: usize, column: usize) -> Option<String> {
+///
+/// With `enclosing`, the innermost object or array still open at that position instead.
+fn locate(body: &[u8], (line, column): (usize, usize), enclosing: bool) -> Option<String> {
     let line_start = if line <= 1 {
         0
     } else {
@@ -300,6 +308,7 @@ fn locate(body: &[u8], line: usize, column: usize) -> Option<String> {
         body,
         pos: 0,
         target,
+        enclosing,
         found: None,
     };
     scanner.value(&mut String::new(), 0);
@@ -311,6 +320,9 @@ struct Scanner<'a> {
     body: &'a [u8],
     pos: usize,
     target: usize,
+    /// Only an object or array whose closing bracket is at the target or after it is
+    /// recorded (serde_json has read up to the `}` of an object missing a field).
+    enclosing: bool,
     found: Option<String>,
 }
 
@@ -342,11 +354,16 @@ impl Scanner<'_> {
                 }
                 None => false,
             };
-        if ok && self.found.is_none() && (start..=self.pos).contains(&self.target) {
+        let scalar = !matches!(self.body.get(start), Some(b'{' | b'['));
+        let around = if self.enclosing {
+            !scalar && start <= self.target && self.target < self.pos
+        } else {
+            (start..=self.pos).contains(&self.target)
+        };
+        if ok && self.found.is_none() && around {
             // A scalar is shown with its text; an object or array by its path alone (the
             // error of a generated type already names the field inside it). The body as a
             // whole says nothing the message does not.
-            let scalar = !matches!(self.body.get(start), Some(b'{' | b'['));
             self.found = match (path.is_empty(), scalar) {
                 (true, _) => Some(String::new()),
                 (false, true) => {

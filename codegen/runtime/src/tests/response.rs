@@ -128,6 +128,24 @@ fn decode_errors_name_the_field_and_the_value() {
         .success::<Json<Page>>()
         .unwrap_err();
     assert!(e.to_string().contains("at data[0].count = 300"), "{e}");
+    // A missing field is missing from an object: the object is named, not its last value.
+    let e = raw(
+        200,
+        b"{\"data\": [{\"id\": 1, \"count\": 2}, {\"id\": 2, \"more\": {\"a\": 1}}]}",
+    )
+    .success::<Json<Page>>()
+    .unwrap_err();
+    let Error::Decode { at, .. } = &e else {
+        panic!("{e:?}")
+    };
+    assert_eq!(at.as_deref(), Some("data[1]"), "{e}");
+    let e = raw(200, b"{\"id\": 1}")
+        .success::<Json<Item>>()
+        .unwrap_err();
+    assert!(
+        matches!(&e, Error::Decode { at: None, .. }),
+        "the body itself: {e:?}"
+    );
     // Malformed JSON: no path, the message and excerpt still say what happened.
     let e = raw(200, b"{\"data\": [")
         .success::<Json<Page>>()
