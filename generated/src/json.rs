@@ -48,11 +48,14 @@ impl<'de, T: ReadObject> Visitor<'de> for ObjectVisitor<T> {
 /// An object's key: borrowed from the input when it can be, so that matching it against the
 /// field names allocates nothing.
 pub enum Key<'de> {
+    /// The key as it is in the input (no escapes in it).
     Borrowed(&'de str),
+    /// A key that had to be copied (escaped, or from a reader).
     Owned(String),
 }
 
 impl Key<'_> {
+    /// The key's text, to match against the field names.
     pub fn as_str(&self) -> &str {
         match self {
             Key::Borrowed(key) => key,
