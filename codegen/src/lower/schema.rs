@@ -799,7 +799,6 @@ fn single_ref(s: &Schema) -> Option<&str> {
     }
 }
 
-/// A part such as `{description: ...}` that adds no shape.
 /// A schema of validation keywords only (`maxLength`, `minimum`, `pattern`...): no type, no
 /// shape, no values of its own.
 fn constraint_only(s: &Schema) -> bool {
@@ -819,6 +818,7 @@ fn constraint_only(s: &Schema) -> bool {
     }
 }
 
+/// A part such as `{description: ...}` that adds no shape.
 fn is_annotation_only(s: &Schema) -> bool {
     matches!(&s.schema_kind, SchemaKind::Any(a) if *a == AnySchema::default())
 }
