@@ -13,7 +13,6 @@ use serde::de::{DeserializeOwned, IgnoredAny, MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
-use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -128,36 +127,17 @@ pub fn skip_all<'de, A: MapAccess<'de>>(mut map: A) -> Result<(), A::Error> {
     Ok(())
 }
 
-/// A flattened map, which takes the keys no field names with their values.
-pub trait Rest: Default {
-    /// Reads the value of `key` from `map` and keeps it.
-    fn keep<'de, A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error>;
-}
-
-impl Rest for serde_json::Map<String, Value> {
-    fn keep<'de, A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error> {
-        let value = map.next_value()?;
-        self.insert(key.into(), value);
-        Ok(())
-    }
-}
-
-impl<V: DeserializeOwned> Rest for BTreeMap<String, V> {
-    fn keep<'de, A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error> {
-        let value = map.next_value()?;
-        self.insert(key.into(), value);
-        Ok(())
-    }
-}
-
-/// Keeps the value of `key` in the flattened map `rest` (a function, so that the map's type
-/// can be inferred from the struct it ends up in).
-pub fn keep<'de, R: Rest, A: MapAccess<'de>>(
-    rest: &mut R,
-    key: Key<'de>,
-    map: &mut A,
-) -> Result<(), A::Error> {
-    rest.keep(key, map)
+/// Keeps the value of `key` in the flattened map `rest`, any map of `String` keys (a
+/// function, so that the map's type can be inferred from the struct it ends up in).
+pub fn keep<'de, V, R, A>(rest: &mut R, key: Key<'de>, map: &mut A) -> Result<(), A::Error>
+where
+    V: Deserialize<'de>,
+    R: Extend<(String, V)>,
+    A: MapAccess<'de>,
+{
+    let value = map.next_value()?;
+    rest.extend(std::iter::once((key.into(), value)));
+    Ok(())
 }
 
 /// Whether an untagged union may try a variant on `value`: each `(key, value)` of `fixed` is

@@ -431,7 +431,7 @@ fn read_object(api: &Api, s: &Struct) -> (TokenStream, TokenStream) {
             let wire = &f.wire_name;
             if f.lenient {
                 quote!(#wire => #ident = crate::json::lenient(&mut #map)?,)
-            } else if f.required && !f.nullable {
+            } else if !f.optional() {
                 quote!(#wire => #ident = Some(#map.next_value()?),)
             } else {
                 quote!(#wire => #ident = #map.next_value()?,)
@@ -454,7 +454,7 @@ fn read_object(api: &Api, s: &Struct) -> (TokenStream, TokenStream) {
     };
     let values = idents.iter().zip(&s.fields).map(|(ident, f)| {
         let wire = &f.wire_name;
-        if f.required && !f.nullable && !f.flatten {
+        if !f.optional() && !f.flatten {
             quote!(#ident: crate::json::required(#ident, #wire)?,)
         } else {
             quote!(#ident,)
