@@ -272,6 +272,24 @@ pub fn locals<'a, const N: usize>(
     wanted.map(|name| names.claim(name))
 }
 
+/// A one-letter name for a function's type parameter (`wanted` first, then the alphabet from
+/// it) that none of `types` (the types its signature and body name) takes: a type of the spec
+/// named `A` must not be shadowed by the parameter. Past `Z`, `wanted` with a number.
+pub fn type_param<'a>(types: impl IntoIterator<Item = &'a str>, wanted: char) -> String {
+    let taken: HashSet<&str> = types.into_iter().collect();
+    let start = wanted.to_ascii_uppercase();
+    (start..='Z')
+        .chain('A'..start)
+        .map(String::from)
+        .find(|name| !taken.contains(name.as_str()))
+        .unwrap_or_else(|| {
+            (2..)
+                .map(|n| format!("{start}{n}"))
+                .find(|name| !taken.contains(name.as_str()))
+                .unwrap_or_default()
+        })
+}
+
 /// The name serde gives a field declared with [`ident`]`(name)` (raw identifiers lose `r#`).
 pub fn serde_name(name: &str) -> String {
     let ident = ident(name).to_string();
@@ -345,6 +363,14 @@ fn normalise_key(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn type_params_avoid_the_types_they_would_shadow() {
+        assert_eq!(type_param(["Lookup", "Label"], 'A'), "A");
+        assert_eq!(type_param(["A", "B"], 'A'), "C");
+        let letters: Vec<String> = ('A'..='Z').map(String::from).collect();
+        assert_eq!(type_param(letters.iter().map(String::as_str), 'A'), "A2");
+    }
 
     #[test]
     fn types_and_fields() {

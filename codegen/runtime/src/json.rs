@@ -98,6 +98,26 @@ impl<'de> Visitor<'de> for KeyVisitor {
     }
 }
 
+/// Reads the value of a required field into its slot. (Each read helper returns `()` and the
+/// struct's `match` has one `?`: at the scale of a whole API, a `?` per field is a measurable
+/// part of the crate's type checking.)
+pub fn value<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
+    map: &mut A,
+    slot: &mut Option<T>,
+) -> Result<(), A::Error> {
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// Reads the value of an optional field into its slot (`null` is `None`).
+pub fn optional<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
+    map: &mut A,
+    slot: &mut Option<T>,
+) -> Result<(), A::Error> {
+    *slot = map.next_value()?;
+    Ok(())
+}
+
 /// The value of a required field, `slot` as the object gave it: absent is an error. (A
 /// required field that may be `null` is an `Option`, read like an optional one: absent is
 /// `None` there.)
@@ -105,13 +125,15 @@ pub fn required<T, E: serde::de::Error>(slot: Option<T>, key: &'static str) -> R
     slot.ok_or_else(|| E::missing_field(key))
 }
 
-/// The value of an optional field that any value is valid for (another member of a merged
-/// `anyOf` leaves it unstated): one that is not a `T` reads as `None`, not as an error.
+/// Reads the value of an optional field that any value is valid for (another member of a
+/// merged `anyOf` leaves it unstated): one that is not a `T` reads as `None`, not as an error.
 pub fn lenient<'de, T: DeserializeOwned, A: MapAccess<'de>>(
     map: &mut A,
-) -> Result<Option<T>, A::Error> {
+    slot: &mut Option<T>,
+) -> Result<(), A::Error> {
     let value: Value = map.next_value()?;
-    Ok(T::deserialize(value).ok())
+    *slot = T::deserialize(value).ok();
+    Ok(())
 }
 
 /// Skips the value of a key no field names.
@@ -173,45 +195,60 @@ pub fn by_fit(value: &Value, declared: &[&[&str]]) -> Vec<usize> {
     order
 }
 
-/// An object being written, field by field.
-pub struct Object<M>(M);
+/// An object being written, field by field. The first error is kept and returned by
+/// [`end`](Self::end) (the fields after it are not written), so that a struct's `serialize`
+/// is a plain line per field.
+pub struct Object<M: SerializeMap> {
+    map: M,
+    error: Option<M::Error>,
+}
 
 impl<M: SerializeMap> Object<M> {
     pub fn new<S: Serializer<SerializeMap = M>>(serializer: S) -> Result<Self, S::Error> {
-        serializer.serialize_map(None).map(Object)
+        let map = serializer.serialize_map(None)?;
+        Ok(Object { map, error: None })
+    }
+
+    fn entry<K: Serialize + ?Sized, T: Serialize + ?Sized>(&mut self, key: &K, value: &T) {
+        if self.error.is_none() {
+            if let Err(error) = self.map.serialize_entry(key, value) {
+                self.error = Some(error);
+            }
+        }
     }
 
     /// A field always written (`None` as `null`).
-    pub fn required<T: Serialize + ?Sized>(
-        &mut self,
-        key: &str,
-        value: &T,
-    ) -> Result<(), M::Error> {
-        self.0.serialize_entry(key, value)
+    pub fn required<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) {
+        self.entry(key, value);
     }
 
     /// A field left out when `None`.
-    pub fn optional<T: Serialize>(&mut self, key: &str, value: &Option<T>) -> Result<(), M::Error> {
-        match value {
-            Some(value) => self.0.serialize_entry(key, value),
-            None => Ok(()),
+    pub fn optional<T: Serialize>(&mut self, key: &str, value: &Option<T>) {
+        if let Some(value) = value {
+            self.entry(key, value);
         }
     }
 
     /// Every entry of a flattened map, as keys of the object.
-    pub fn flatten<'a, K, V, I>(&mut self, entries: I) -> Result<(), M::Error>
+    pub fn flatten<'a, K, V, I>(&mut self, entries: I)
     where
         K: Serialize + 'a,
         V: Serialize + 'a,
         I: IntoIterator<Item = (&'a K, &'a V)>,
     {
         for (key, value) in entries {
-            self.0.serialize_entry(key, value)?;
+            if self.error.is_some() {
+                return;
+            }
+            self.entry(key, value);
         }
-        Ok(())
     }
 
+    /// Ends the object, or returns the first error of a field.
     pub fn end(self) -> Result<M::Ok, M::Error> {
-        self.0.end()
+        match self.error {
+            Some(error) => Err(error),
+            None => self.map.end(),
+        }
     }
 }

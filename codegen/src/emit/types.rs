@@ -249,7 +249,7 @@ fn struct_def(
             pub #ident: #ty,
         }
     });
-    let serde_impls = serde_impls(api, name, s, t.serde);
+    let serde_impls = serde_impls(api, name, s, t.serde, local);
     let partial_eq = t.partial_eq.then(|| quote!(PartialEq,));
     let multipart_impl = t.multipart_body.then(|| {
         let parts = s.fields.iter().map(|f| {
@@ -344,17 +344,18 @@ fn serde_impls(
     name: &proc_macro2::Ident,
     s: &Struct,
     serde: crate::ir::Serde,
+    local: bool,
 ) -> TokenStream {
     let std_result = super::std(api, Prelude::Result);
     let writes = s.fields.iter().map(|f| {
         let ident = naming::ident(&f.rust_name);
         let wire = &f.wire_name;
         if f.flatten {
-            quote!(object.flatten(&self.#ident)?;)
+            quote!(object.flatten(&self.#ident);)
         } else if f.required {
-            quote!(object.required(#wire, &self.#ident)?;)
+            quote!(object.required(#wire, &self.#ident);)
         } else {
-            quote!(object.optional(#wire, &self.#ident)?;)
+            quote!(object.optional(#wire, &self.#ident);)
         }
     });
     // (A struct may have no field to write: then nothing is mutated.)
@@ -373,7 +374,7 @@ fn serde_impls(
     if !serde.deserialize {
         return quote!(#serialize);
     }
-    let (read, read_body) = read_object(api, s);
+    let (access, read, read_body) = read_object(api, s, local);
     quote! {
         #serialize
 
@@ -384,7 +385,7 @@ fn serde_impls(
         }
 
         impl crate::json::ReadObject for #name {
-            fn read<'de, A: ::serde::de::MapAccess<'de>>(#read) -> #std_result<Self, A::Error> {
+            fn read<'de, #access: ::serde::de::MapAccess<'de>>(#read) -> #std_result<Self, #access::Error> {
                 #read_body
             }
         }
@@ -394,11 +395,24 @@ fn serde_impls(
 /// The parameters and body of `ReadObject::read`: a slot per field, filled as its key comes
 /// (a later duplicate wins, as when reading into a map), then the struct from the slots.
 /// Keys no field names are skipped, or kept by the flattened map, which is the last field.
-fn read_object(api: &Api, s: &Struct) -> (TokenStream, TokenStream) {
+fn read_object(
+    api: &Api,
+    s: &Struct,
+    local: bool,
+) -> (proc_macro2::Ident, TokenStream, TokenStream) {
+    // The type parameter of `read`, which the slots' types (naming the spec's types) must
+    // not resolve to.
+    let named = s.fields.iter().filter_map(|f| match f.ty.innermost() {
+        TypeRef::Named(id) => Some(api.ty(*id).name.as_str()),
+        _ => None,
+    });
+    let access = naming::ident(&naming::type_param(named, 'A'));
     if s.fields.is_empty() {
         // Still an object, and nothing else.
+        let params = quote!(map: #access);
         return (
-            quote!(map: A),
+            access,
+            params,
             quote! {
                 crate::json::skip_all(map)?;
                 Ok(Self {})
@@ -416,11 +430,17 @@ fn read_object(api: &Api, s: &Struct) -> (TokenStream, TokenStream) {
         .map(|f| naming::ident(&f.rust_name))
         .collect();
     let default = super::std(api, Prelude::Default);
+    let std_option = super::std(api, Prelude::Option);
+    // Each slot's type is written out: inferring them from the struct at the end keeps every
+    // field's `Deserialize` obligation pending through the whole body (slower to check).
     let slots = idents.iter().zip(&s.fields).map(|(ident, f)| {
+        let ty = field_type(api, f, local);
         if f.flatten {
-            quote!(let mut #ident = #default::default();)
+            quote!(let mut #ident: #ty = #default::default();)
+        } else if f.optional() {
+            quote!(let mut #ident: #ty = None;)
         } else {
-            quote!(let mut #ident = None;)
+            quote!(let mut #ident: #std_option<#ty> = None;)
         }
     });
     let named: Vec<_> = idents
@@ -429,27 +449,28 @@ fn read_object(api: &Api, s: &Struct) -> (TokenStream, TokenStream) {
         .filter(|(_, f)| !f.flatten)
         .map(|(ident, f)| {
             let wire = &f.wire_name;
-            if f.lenient {
-                quote!(#wire => #ident = crate::json::lenient(&mut #map)?,)
-            } else if !f.optional() {
-                quote!(#wire => #ident = Some(#map.next_value()?),)
+            let read = if f.lenient {
+                quote!(lenient)
+            } else if f.optional() {
+                quote!(optional)
             } else {
-                quote!(#wire => #ident = #map.next_value()?,)
-            }
+                quote!(value)
+            };
+            quote!(#wire => crate::json::#read(&mut #map, &mut #ident),)
         })
         .collect();
     let other = match idents.iter().zip(&s.fields).find(|(_, f)| f.flatten) {
-        Some((rest, _)) => quote!(crate::json::keep(&mut #rest, #key, &mut #map)?),
-        None => quote!(crate::json::skip(&mut #map)?),
+        Some((rest, _)) => quote!(crate::json::keep(&mut #rest, #key, &mut #map)),
+        None => quote!(crate::json::skip(&mut #map)),
     };
     let take = if named.is_empty() {
-        quote!(#other;)
+        quote!(#other?;)
     } else {
         quote! {
             match #key.as_str() {
                 #(#named)*
                 _ => #other,
-            }
+            }?;
         }
     };
     let values = idents.iter().zip(&s.fields).map(|(ident, f)| {
@@ -460,8 +481,10 @@ fn read_object(api: &Api, s: &Struct) -> (TokenStream, TokenStream) {
             quote!(#ident,)
         }
     });
+    let params = quote!(mut #map: #access);
     (
-        quote!(mut #map: A),
+        access,
+        params,
         quote! {
             #(#slots)*
             while let Some(#key) = #map.next_key::<crate::json::Key<'de>>()? {

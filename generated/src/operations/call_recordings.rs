@@ -543,8 +543,8 @@ impl ::serde::Serialize for RecordingsResponseBody {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut object = crate::json::Object::new(serializer)?;
-        object.optional("data", &self.data)?;
-        object.optional("meta", &self.meta)?;
+        object.optional("data", &self.data);
+        object.optional("meta", &self.meta);
         object.end()
     }
 }
@@ -559,14 +559,14 @@ impl<'de> ::serde::Deserialize<'de> for RecordingsResponseBody {
 
 impl crate::json::ReadObject for RecordingsResponseBody {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut data = None;
-        let mut meta = None;
+        let mut data: Option<Vec<crate::types::RecordingResponseData>> = None;
+        let mut meta: Option<crate::types::PaginationMeta> = None;
         while let Some(key) = map.next_key::<crate::json::Key<'de>>()? {
             match key.as_str() {
-                "data" => data = map.next_value()?,
-                "meta" => meta = map.next_value()?,
-                _ => crate::json::skip(&mut map)?,
-            }
+                "data" => crate::json::optional(&mut map, &mut data),
+                "meta" => crate::json::optional(&mut map, &mut meta),
+                _ => crate::json::skip(&mut map),
+            }?;
         }
         Ok(Self { data, meta })
     }

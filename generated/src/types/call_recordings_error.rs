@@ -18,11 +18,11 @@ impl ::serde::Serialize for CallRecordingsError {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut object = crate::json::Object::new(serializer)?;
-        object.required("code", &self.code)?;
-        object.required("title", &self.title)?;
-        object.optional("detail", &self.detail)?;
-        object.optional("source", &self.source)?;
-        object.optional("meta", &self.meta)?;
+        object.required("code", &self.code);
+        object.required("title", &self.title);
+        object.optional("detail", &self.detail);
+        object.optional("source", &self.source);
+        object.optional("meta", &self.meta);
         object.end()
     }
 }
@@ -37,20 +37,20 @@ impl<'de> ::serde::Deserialize<'de> for CallRecordingsError {
 
 impl crate::json::ReadObject for CallRecordingsError {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut code = None;
-        let mut title = None;
-        let mut detail = None;
-        let mut source = None;
-        let mut meta = None;
+        let mut code: Option<String> = None;
+        let mut title: Option<String> = None;
+        let mut detail: Option<String> = None;
+        let mut source: Option<CallRecordingsErrorSource> = None;
+        let mut meta: Option<::serde_json::Map<String, ::serde_json::Value>> = None;
         while let Some(key) = map.next_key::<crate::json::Key<'de>>()? {
             match key.as_str() {
-                "code" => code = Some(map.next_value()?),
-                "title" => title = Some(map.next_value()?),
-                "detail" => detail = map.next_value()?,
-                "source" => source = map.next_value()?,
-                "meta" => meta = map.next_value()?,
-                _ => crate::json::skip(&mut map)?,
-            }
+                "code" => crate::json::value(&mut map, &mut code),
+                "title" => crate::json::value(&mut map, &mut title),
+                "detail" => crate::json::optional(&mut map, &mut detail),
+                "source" => crate::json::optional(&mut map, &mut source),
+                "meta" => crate::json::optional(&mut map, &mut meta),
+                _ => crate::json::skip(&mut map),
+            }?;
         }
         Ok(Self {
             code: crate::json::required(code, "code")?,
@@ -113,8 +113,8 @@ impl ::serde::Serialize for CallRecordingsErrorSource {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut object = crate::json::Object::new(serializer)?;
-        object.optional("pointer", &self.pointer)?;
-        object.optional("parameter", &self.parameter)?;
+        object.optional("pointer", &self.pointer);
+        object.optional("parameter", &self.parameter);
         object.end()
     }
 }
@@ -129,14 +129,14 @@ impl<'de> ::serde::Deserialize<'de> for CallRecordingsErrorSource {
 
 impl crate::json::ReadObject for CallRecordingsErrorSource {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut pointer = None;
-        let mut parameter = None;
+        let mut pointer: Option<String> = None;
+        let mut parameter: Option<String> = None;
         while let Some(key) = map.next_key::<crate::json::Key<'de>>()? {
             match key.as_str() {
-                "pointer" => pointer = map.next_value()?,
-                "parameter" => parameter = map.next_value()?,
-                _ => crate::json::skip(&mut map)?,
-            }
+                "pointer" => crate::json::optional(&mut map, &mut pointer),
+                "parameter" => crate::json::optional(&mut map, &mut parameter),
+                _ => crate::json::skip(&mut map),
+            }?;
         }
         Ok(Self { pointer, parameter })
     }

@@ -15,7 +15,7 @@ impl ::serde::Serialize for CallRecordingsErrors {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut object = crate::json::Object::new(serializer)?;
-        object.optional("errors", &self.errors)?;
+        object.optional("errors", &self.errors);
         object.end()
     }
 }
@@ -30,12 +30,12 @@ impl<'de> ::serde::Deserialize<'de> for CallRecordingsErrors {
 
 impl crate::json::ReadObject for CallRecordingsErrors {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut errors = None;
+        let mut errors: Option<Vec<CallRecordingsError>> = None;
         while let Some(key) = map.next_key::<crate::json::Key<'de>>()? {
             match key.as_str() {
-                "errors" => errors = map.next_value()?,
-                _ => crate::json::skip(&mut map)?,
-            }
+                "errors" => crate::json::optional(&mut map, &mut errors),
+                _ => crate::json::skip(&mut map),
+            }?;
         }
         Ok(Self { errors })
     }

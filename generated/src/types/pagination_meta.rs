@@ -20,10 +20,10 @@ impl ::serde::Serialize for PaginationMeta {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut object = crate::json::Object::new(serializer)?;
-        object.optional("total_pages", &self.total_pages)?;
-        object.optional("total_results", &self.total_results)?;
-        object.optional("page_number", &self.page_number)?;
-        object.optional("page_size", &self.page_size)?;
+        object.optional("total_pages", &self.total_pages);
+        object.optional("total_results", &self.total_results);
+        object.optional("page_number", &self.page_number);
+        object.optional("page_size", &self.page_size);
         object.end()
     }
 }
@@ -38,18 +38,18 @@ impl<'de> ::serde::Deserialize<'de> for PaginationMeta {
 
 impl crate::json::ReadObject for PaginationMeta {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut total_pages = None;
-        let mut total_results = None;
-        let mut page_number = None;
-        let mut page_size = None;
+        let mut total_pages: Option<i64> = None;
+        let mut total_results: Option<i64> = None;
+        let mut page_number: Option<i64> = None;
+        let mut page_size: Option<i64> = None;
         while let Some(key) = map.next_key::<crate::json::Key<'de>>()? {
             match key.as_str() {
-                "total_pages" => total_pages = map.next_value()?,
-                "total_results" => total_results = map.next_value()?,
-                "page_number" => page_number = map.next_value()?,
-                "page_size" => page_size = map.next_value()?,
-                _ => crate::json::skip(&mut map)?,
-            }
+                "total_pages" => crate::json::optional(&mut map, &mut total_pages),
+                "total_results" => crate::json::optional(&mut map, &mut total_results),
+                "page_number" => crate::json::optional(&mut map, &mut page_number),
+                "page_size" => crate::json::optional(&mut map, &mut page_size),
+                _ => crate::json::skip(&mut map),
+            }?;
         }
         Ok(Self {
             total_pages,

@@ -77,25 +77,25 @@ impl ::serde::Serialize for RecordingResponseData {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut object = crate::json::Object::new(serializer)?;
-        object.optional("call_control_id", &self.call_control_id)?;
-        object.optional("call_leg_id", &self.call_leg_id)?;
-        object.optional("call_session_id", &self.call_session_id)?;
-        object.optional("channels", &self.channels)?;
-        object.optional("conference_id", &self.conference_id)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("download_urls", &self.download_urls)?;
-        object.optional("duration_millis", &self.duration_millis)?;
-        object.optional("id", &self.id)?;
-        object.optional("record_type", &self.record_type)?;
-        object.optional("recording_started_at", &self.recording_started_at)?;
-        object.optional("recording_ended_at", &self.recording_ended_at)?;
-        object.optional("source", &self.source)?;
-        object.optional("status", &self.status)?;
-        object.optional("from", &self.from)?;
-        object.optional("to", &self.to)?;
-        object.optional("connection_id", &self.connection_id)?;
-        object.optional("initiated_by", &self.initiated_by)?;
-        object.optional("updated_at", &self.updated_at)?;
+        object.optional("call_control_id", &self.call_control_id);
+        object.optional("call_leg_id", &self.call_leg_id);
+        object.optional("call_session_id", &self.call_session_id);
+        object.optional("channels", &self.channels);
+        object.optional("conference_id", &self.conference_id);
+        object.optional("created_at", &self.created_at);
+        object.optional("download_urls", &self.download_urls);
+        object.optional("duration_millis", &self.duration_millis);
+        object.optional("id", &self.id);
+        object.optional("record_type", &self.record_type);
+        object.optional("recording_started_at", &self.recording_started_at);
+        object.optional("recording_ended_at", &self.recording_ended_at);
+        object.optional("source", &self.source);
+        object.optional("status", &self.status);
+        object.optional("from", &self.from);
+        object.optional("to", &self.to);
+        object.optional("connection_id", &self.connection_id);
+        object.optional("initiated_by", &self.initiated_by);
+        object.optional("updated_at", &self.updated_at);
         object.end()
     }
 }
@@ -110,48 +110,58 @@ impl<'de> ::serde::Deserialize<'de> for RecordingResponseData {
 
 impl crate::json::ReadObject for RecordingResponseData {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut call_control_id = None;
-        let mut call_leg_id = None;
-        let mut call_session_id = None;
-        let mut channels = None;
-        let mut conference_id = None;
-        let mut created_at = None;
-        let mut download_urls = None;
-        let mut duration_millis = None;
-        let mut id = None;
-        let mut record_type = None;
-        let mut recording_started_at = None;
-        let mut recording_ended_at = None;
-        let mut source = None;
-        let mut status = None;
-        let mut from = None;
-        let mut to = None;
-        let mut connection_id = None;
-        let mut initiated_by = None;
-        let mut updated_at = None;
+        let mut call_control_id: Option<String> = None;
+        let mut call_leg_id: Option<String> = None;
+        let mut call_session_id: Option<String> = None;
+        let mut channels: Option<RecordingResponseDataChannels> = None;
+        let mut conference_id: Option<String> = None;
+        let mut created_at: Option<String> = None;
+        let mut download_urls: Option<RecordingResponseDataDownloadUrls> = None;
+        let mut duration_millis: Option<i32> = None;
+        let mut id: Option<String> = None;
+        let mut record_type: Option<RecordingResponseDataRecordType> = None;
+        let mut recording_started_at: Option<String> = None;
+        let mut recording_ended_at: Option<String> = None;
+        let mut source: Option<RecordingResponseDataSource> = None;
+        let mut status: Option<RecordingResponseDataStatus> = None;
+        let mut from: Option<String> = None;
+        let mut to: Option<String> = None;
+        let mut connection_id: Option<String> = None;
+        let mut initiated_by: Option<String> = None;
+        let mut updated_at: Option<String> = None;
         while let Some(key) = map.next_key::<crate::json::Key<'de>>()? {
             match key.as_str() {
-                "call_control_id" => call_control_id = map.next_value()?,
-                "call_leg_id" => call_leg_id = map.next_value()?,
-                "call_session_id" => call_session_id = map.next_value()?,
-                "channels" => channels = map.next_value()?,
-                "conference_id" => conference_id = map.next_value()?,
-                "created_at" => created_at = map.next_value()?,
-                "download_urls" => download_urls = map.next_value()?,
-                "duration_millis" => duration_millis = map.next_value()?,
-                "id" => id = map.next_value()?,
-                "record_type" => record_type = map.next_value()?,
-                "recording_started_at" => recording_started_at = map.next_value()?,
-                "recording_ended_at" => recording_ended_at = map.next_value()?,
-                "source" => source = map.next_value()?,
-                "status" => status = map.next_value()?,
-                "from" => from = map.next_value()?,
-                "to" => to = map.next_value()?,
-                "connection_id" => connection_id = map.next_value()?,
-                "initiated_by" => initiated_by = map.next_value()?,
-                "updated_at" => updated_at = map.next_value()?,
-                _ => crate::json::skip(&mut map)?,
-            }
+                "call_control_id" => {
+                    crate::json::optional(&mut map, &mut call_control_id)
+                }
+                "call_leg_id" => crate::json::optional(&mut map, &mut call_leg_id),
+                "call_session_id" => {
+                    crate::json::optional(&mut map, &mut call_session_id)
+                }
+                "channels" => crate::json::optional(&mut map, &mut channels),
+                "conference_id" => crate::json::optional(&mut map, &mut conference_id),
+                "created_at" => crate::json::optional(&mut map, &mut created_at),
+                "download_urls" => crate::json::optional(&mut map, &mut download_urls),
+                "duration_millis" => {
+                    crate::json::optional(&mut map, &mut duration_millis)
+                }
+                "id" => crate::json::optional(&mut map, &mut id),
+                "record_type" => crate::json::optional(&mut map, &mut record_type),
+                "recording_started_at" => {
+                    crate::json::optional(&mut map, &mut recording_started_at)
+                }
+                "recording_ended_at" => {
+                    crate::json::optional(&mut map, &mut recording_ended_at)
+                }
+                "source" => crate::json::optional(&mut map, &mut source),
+                "status" => crate::json::optional(&mut map, &mut status),
+                "from" => crate::json::optional(&mut map, &mut from),
+                "to" => crate::json::optional(&mut map, &mut to),
+                "connection_id" => crate::json::optional(&mut map, &mut connection_id),
+                "initiated_by" => crate::json::optional(&mut map, &mut initiated_by),
+                "updated_at" => crate::json::optional(&mut map, &mut updated_at),
+                _ => crate::json::skip(&mut map),
+            }?;
         }
         Ok(Self {
             call_control_id,
@@ -344,8 +354,8 @@ impl ::serde::Serialize for RecordingResponseDataDownloadUrls {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut object = crate::json::Object::new(serializer)?;
-        object.optional("mp3", &self.mp3)?;
-        object.optional("wav", &self.wav)?;
+        object.optional("mp3", &self.mp3);
+        object.optional("wav", &self.wav);
         object.end()
     }
 }
@@ -360,14 +370,14 @@ impl<'de> ::serde::Deserialize<'de> for RecordingResponseDataDownloadUrls {
 
 impl crate::json::ReadObject for RecordingResponseDataDownloadUrls {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut mp3 = None;
-        let mut wav = None;
+        let mut mp3: Option<String> = None;
+        let mut wav: Option<String> = None;
         while let Some(key) = map.next_key::<crate::json::Key<'de>>()? {
             match key.as_str() {
-                "mp3" => mp3 = map.next_value()?,
-                "wav" => wav = map.next_value()?,
-                _ => crate::json::skip(&mut map)?,
-            }
+                "mp3" => crate::json::optional(&mut map, &mut mp3),
+                "wav" => crate::json::optional(&mut map, &mut wav),
+                _ => crate::json::skip(&mut map),
+            }?;
         }
         Ok(Self { mp3, wav })
     }

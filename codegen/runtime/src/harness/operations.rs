@@ -23,8 +23,8 @@ pub struct Item {
 impl serde::Serialize for Item {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = crate::json::Object::new(serializer)?;
-        object.required("id", &self.id)?;
-        object.optional("color", &self.color)?;
+        object.required("id", &self.id);
+        object.optional("color", &self.color);
         object.end()
     }
 }
@@ -37,14 +37,14 @@ impl<'de> serde::Deserialize<'de> for Item {
 
 impl crate::json::ReadObject for Item {
     fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut id = None;
-        let mut color = None;
+        let mut id: Option<i64> = None;
+        let mut color: Option<Color> = None;
         while let Some(key) = map.next_key::<crate::json::Key<'de>>()? {
             match key.as_str() {
-                "id" => id = Some(map.next_value()?),
-                "color" => color = map.next_value()?,
-                _ => crate::json::skip(&mut map)?,
-            }
+                "id" => crate::json::value(&mut map, &mut id),
+                "color" => crate::json::optional(&mut map, &mut color),
+                _ => crate::json::skip(&mut map),
+            }?;
         }
         Ok(Item {
             id: crate::json::required(id, "id")?,

@@ -17,11 +17,11 @@ struct Sample {
 impl Serialize for Sample {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = Object::new(serializer)?;
-        object.required("id", &self.id)?;
-        object.optional("note", &self.note)?;
-        object.required("nullable", &self.nullable)?;
-        object.optional("nested", &self.nested)?;
-        object.flatten(&self.extra)?;
+        object.required("id", &self.id);
+        object.optional("note", &self.note);
+        object.required("nullable", &self.nullable);
+        object.optional("nested", &self.nested);
+        object.flatten(&self.extra);
         object.end()
     }
 }
@@ -34,19 +34,19 @@ impl<'de> Deserialize<'de> for Sample {
 
 impl ReadObject for Sample {
     fn read<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut id = None;
-        let mut note = None;
-        let mut nullable = None;
-        let mut nested = None;
-        let mut extra = Default::default();
+        let mut id: Option<i64> = None;
+        let mut note: Option<String> = None;
+        let mut nullable: Option<String> = None;
+        let mut nested: Option<Box<Sample>> = None;
+        let mut extra: Map<String, Value> = Default::default();
         while let Some(key) = map.next_key::<Key<'de>>()? {
             match key.as_str() {
-                "id" => id = Some(map.next_value()?),
-                "note" => note = map.next_value()?,
-                "nullable" => nullable = map.next_value()?,
-                "nested" => nested = map.next_value()?,
-                _ => crate::json::keep(&mut extra, key, &mut map)?,
-            }
+                "id" => crate::json::value(&mut map, &mut id),
+                "note" => crate::json::optional(&mut map, &mut note),
+                "nullable" => crate::json::optional(&mut map, &mut nullable),
+                "nested" => crate::json::optional(&mut map, &mut nested),
+                _ => crate::json::keep(&mut extra, key, &mut map),
+            }?;
         }
         Ok(Sample {
             id: crate::json::required(id, "id")?,
@@ -214,12 +214,12 @@ fn a_lenient_field_reads_a_value_of_another_type_as_none() {
     }
     impl ReadObject for Loose {
         fn read<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-            let mut services = None;
+            let mut services: Option<Vec<i64>> = None;
             while let Some(key) = map.next_key::<Key<'de>>()? {
                 match key.as_str() {
-                    "services" => services = crate::json::lenient(&mut map)?,
-                    _ => crate::json::skip(&mut map)?,
-                }
+                    "services" => crate::json::lenient(&mut map, &mut services),
+                    _ => crate::json::skip(&mut map),
+                }?;
             }
             Ok(Loose { services })
         }
@@ -229,4 +229,26 @@ fn a_lenient_field_reads_a_value_of_another_type_as_none() {
     assert_eq!(read(r#"{"services": {"id": 1}, "after": true}"#), None);
     assert_eq!(read(r#"{"services": null}"#), None);
     assert!(serde_json::from_str::<Loose>(r#"{"services": [1,"#).is_err());
+}
+
+#[test]
+fn the_first_error_of_a_field_is_the_error_of_the_object() {
+    struct Refuses(&'static str);
+    impl Serialize for Refuses {
+        fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+            Err(serde::ser::Error::custom(self.0))
+        }
+    }
+    struct Pair;
+    impl Serialize for Pair {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut object = Object::new(serializer)?;
+            object.required("ok", &1);
+            object.optional("first", &Some(Refuses("first")));
+            object.required("second", &Refuses("second"));
+            object.end()
+        }
+    }
+    let error = serde_json::to_string(&Pair).unwrap_err();
+    assert_eq!(error.to_string(), "first");
 }
