@@ -10,10 +10,11 @@
 #![allow(dead_code)]
 
 use crate::error::Error;
+use futures_util::future::BoxFuture;
 use futures_util::stream::{self, BoxStream};
 use futures_util::{Stream, StreamExt as _};
 use std::collections::HashSet;
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::sync::Arc;
 
 /// Which page to ask for.
@@ -62,6 +63,18 @@ type Pages<'a, B> = BoxStream<'a, Result<B, Error>>;
 
 fn failed<'a, B: Send + 'a>(error: Error) -> Pages<'a, B> {
     stream::iter([Err(error)]).boxed()
+}
+
+/// A page's request and how its answer becomes the [`Page`]. The future is built here, so
+/// that a generated `*_pages` method has no async block of its own: each would be a
+/// coroutine type for the compiler to analyse (and prove `Send`), once per paginated
+/// operation, a measurable part of checking a whole-API crate.
+pub(crate) fn fetch<'a, R, B>(
+    call: impl IntoFuture<Output = Result<R, Error>, IntoFuture: Send + 'a>,
+    page: impl FnOnce(R) -> Page<B> + Send + 'a,
+) -> BoxFuture<'a, Result<Page<B>, Error>> {
+    let call = call.into_future();
+    Box::pin(async move { Ok(page(call.await?)) })
 }
 
 /// The items of each page, in order; after an error the stream ends.

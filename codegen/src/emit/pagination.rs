@@ -165,7 +165,8 @@ fn pages_method(parts: &Parts) -> TokenStream {
         params_cloned.extend(quote!(let #request = #request.clone();));
     }
     let walk = Walk::new(parts);
-    let (first, set, fetch, next) = (&walk.first, &walk.set, &walk.fetch, &walk.next);
+    let (first, set, next) = (&walk.first, &walk.set, &walk.next);
+    let (call, answer, unpack) = (&walk.call, &walk.answer, &walk.unpack);
     let (number, total, size, counted) = (&walk.number, &walk.total, &walk.size, &walk.counted);
     let body = naming::ident(&op.locals.body);
     let count = match chain_value(quote!(#body), &p.items, Leaf::Ref) {
@@ -191,11 +192,11 @@ fn pages_method(parts: &Parts) -> TokenStream {
                 #params_cloned
                 #(#cloned)*
                 #set
-                async move {
-                    #fetch
+                let size = #size;
+                crate::pagination::fetch(#call, move |#answer| {
+                    #unpack
                     let items = #count;
-                    let size = #size;
-                    Ok(crate::pagination::Page {
+                    crate::pagination::Page {
                         next: #next,
                         number: #number,
                         total_pages: #total,
@@ -203,8 +204,8 @@ fn pages_method(parts: &Parts) -> TokenStream {
                         size,
                         counted: #counted,
                         #body,
-                    })
-                }
+                    }
+                })
             })
         }
     }
@@ -285,8 +286,11 @@ struct Walk {
     first: TokenStream,
     /// Sets the parameters from `cursor` (and binds `asked` for numbers and offsets).
     set: TokenStream,
-    /// Binds the page's `body`.
-    fetch: TokenStream,
+    /// The request for the page (a future of its answer).
+    call: TokenStream,
+    /// The name of its answer, and the statements binding the page's `body` from it.
+    answer: TokenStream,
+    unpack: TokenStream,
     /// The next cursor.
     next: TokenStream,
     /// The page number the body says, the page count, the page size asked for.
@@ -304,7 +308,7 @@ impl Walk {
         let body = naming::ident(&op.locals.body);
         let call = naming::ident(&op.rust_name);
         let names = &parts.names;
-        let plain_fetch = quote!(let #body = self.#call(#(&#names),*).await?;);
+        let plain_call = quote!(self.#call(#(&#names),*));
         let none = quote!(None);
         let cursor = quote!(crate::pagination::Cursor);
         match &p.style {
@@ -320,7 +324,9 @@ impl Walk {
                     quote!(#cursor::Number(#current))
                 },
                 set: set_number(op, page, quote!(Number), quote!(1)),
-                fetch: plain_fetch,
+                call: plain_call.clone(),
+                answer: quote!(#body),
+                unpack: quote!(),
                 next: {
                     let (number, total) = (count(op, page_number), count(op, total_pages));
                     only_if_more(
@@ -345,7 +351,9 @@ impl Walk {
                     quote!(#cursor::Offset(#current))
                 },
                 set: set_number(op, offset, quote!(Offset), quote!(0)),
-                fetch: plain_fetch,
+                call: plain_call.clone(),
+                answer: quote!(#body),
+                unpack: quote!(),
                 next: {
                     let total = count(op, total);
                     only_if_more(
@@ -365,7 +373,9 @@ impl Walk {
             } => Walk {
                 first: quote!(#cursor::Start),
                 set: set_token(op, param),
-                fetch: plain_fetch,
+                call: plain_call.clone(),
+                answer: quote!(#body),
+                unpack: quote!(),
                 next: {
                     let next = chain_expr(quote!(#body), next, Leaf::Str);
                     quote!(crate::pagination::next_token(#next))
@@ -383,7 +393,9 @@ impl Walk {
             } => Walk {
                 first: quote!(#cursor::Start),
                 set: set_token(op, param),
-                fetch: plain_fetch,
+                call: plain_call.clone(),
+                answer: quote!(#body),
+                unpack: quote!(),
                 next: {
                     let last = match chain_value(quote!(#body), &p.items, Leaf::Ref) {
                         (items, true) => quote!(#items.last()),
@@ -468,16 +480,18 @@ fn link_walk(parts: &Parts, next: Option<&FieldChain>) -> Walk {
             _ => None,
         };
     };
-    let (fetch, next) = match next {
+    let (call, answer, unpack, next) = match next {
         None => (
             quote! {
-                let response = match link {
-                    None => self.#call(#(&#names),*).with_response().await?,
+                match link {
+                    None => self.#call(#(&#names),*).with_response(),
                     Some(link) => self
                         .call(#template, #security, || self.request_link(&link, #accept), #decode)
-                        .with_response()
-                        .await?,
-                };
+                        .with_response(),
+                }
+            },
+            quote!(response),
+            quote! {
                 let following = crate::pagination::next_link(&response.headers);
                 let #body = response.body;
             },
@@ -487,13 +501,14 @@ fn link_walk(parts: &Parts, next: Option<&FieldChain>) -> Walk {
             let url = chain_expr(quote!(#body), chain, Leaf::Str);
             (
                 quote! {
-                    let #body = match link {
-                        None => self.#call(#(&#names),*).await?,
+                    match link {
+                        None => self.#call(#(&#names),*),
                         Some(link) => self
-                            .call(#template, #security, || self.request_link(&link, #accept), #decode)
-                            .await?,
-                    };
+                            .call(#template, #security, || self.request_link(&link, #accept), #decode),
+                    }
                 },
+                quote!(#body),
+                quote!(),
                 quote!(crate::pagination::next_url(#url)),
             )
         }
@@ -501,7 +516,9 @@ fn link_walk(parts: &Parts, next: Option<&FieldChain>) -> Walk {
     Walk {
         first: quote!(#cursor::Start),
         set,
-        fetch,
+        call,
+        answer,
+        unpack,
         next,
         number: quote!(None),
         total: quote!(None),

@@ -82,32 +82,34 @@ impl crate::Client {
                     }
                     _ => params.page.as_ref().and_then(|v| v.number).unwrap_or(1),
                 };
-                async move {
-                    let body = self.get_recordings(&params).await?;
-                    let items = body.data.as_ref().map_or(0, |items| items.len());
-                    let size = params
-                        .page
-                        .as_ref()
-                        .and_then(|v| v.size)
-                        .and_then(|v| usize::try_from(v).ok());
-                    Ok(crate::pagination::Page {
-                        next: crate::pagination::next_number(
-                            asked,
-                            body.meta.as_ref().and_then(|v| v.page_number),
-                            body.meta.as_ref().and_then(|v| v.total_pages),
-                        ),
-                        number: body.meta.as_ref().and_then(|v| v.page_number),
-                        total_pages: body.meta.as_ref().and_then(|v| v.total_pages),
-                        items,
-                        size,
-                        counted: body
-                            .meta
-                            .as_ref()
-                            .and_then(|v| v.total_pages)
-                            .is_some(),
-                        body,
-                    })
-                }
+                let size = params
+                    .page
+                    .as_ref()
+                    .and_then(|v| v.size)
+                    .and_then(|v| usize::try_from(v).ok());
+                crate::pagination::fetch(
+                    self.get_recordings(&params),
+                    move |body| {
+                        let items = body.data.as_ref().map_or(0, |items| items.len());
+                        crate::pagination::Page {
+                            next: crate::pagination::next_number(
+                                asked,
+                                body.meta.as_ref().and_then(|v| v.page_number),
+                                body.meta.as_ref().and_then(|v| v.total_pages),
+                            ),
+                            number: body.meta.as_ref().and_then(|v| v.page_number),
+                            total_pages: body.meta.as_ref().and_then(|v| v.total_pages),
+                            items,
+                            size,
+                            counted: body
+                                .meta
+                                .as_ref()
+                                .and_then(|v| v.total_pages)
+                                .is_some(),
+                            body,
+                        }
+                    },
+                )
             },
         )
     }

@@ -7,7 +7,7 @@
 use crate::error::Error;
 use crate::error_body::ErrorBody;
 use crate::multipart::{File, Form, ToMultipart};
-use crate::pagination::{items, next_number, pages, Cursor, Limits, Page};
+use crate::pagination::{fetch, items, next_number, pages, Cursor, Limits, Page};
 use crate::query::{header, QueryString, ToQuery};
 use crate::response::{Call, Json};
 use crate::streams::{ByteStream, EventStream, JsonEvents, TextEvents, Upload};
@@ -288,11 +288,10 @@ impl crate::Client {
                     }
                     _ => params.page.unwrap_or(1),
                 };
-                async move {
-                    let body = self.list_items(&params).await?;
+                fetch(self.list_items(&params), move |body| {
                     let number = body.meta.as_ref().and_then(|m| m.page_number);
                     let total_pages = body.meta.as_ref().and_then(|m| m.total_pages);
-                    Ok(Page {
+                    Page {
                         next: next_number(asked, number, total_pages),
                         number,
                         total_pages,
@@ -300,8 +299,8 @@ impl crate::Client {
                         size: None,
                         counted: total_pages.is_some(),
                         body,
-                    })
-                }
+                    }
+                })
             },
         )
     }
