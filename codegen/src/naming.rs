@@ -278,16 +278,22 @@ pub fn locals<'a, const N: usize>(
 pub fn type_param<'a>(types: impl IntoIterator<Item = &'a str>, wanted: char) -> String {
     let taken: HashSet<&str> = types.into_iter().collect();
     let start = wanted.to_ascii_uppercase();
-    (start..='Z')
+    if let Some(letter) = (start..='Z')
         .chain('A'..start)
         .map(String::from)
         .find(|name| !taken.contains(name.as_str()))
-        .unwrap_or_else(|| {
-            (2..)
-                .map(|n| format!("{start}{n}"))
-                .find(|name| !taken.contains(name.as_str()))
-                .unwrap_or_default()
-        })
+    {
+        return letter;
+    }
+    // Only finitely many names are taken, so a free one is always found.
+    let mut n = 2;
+    loop {
+        let name = format!("{start}{n}");
+        if !taken.contains(name.as_str()) {
+            return name;
+        }
+        n += 1;
+    }
 }
 
 /// The name serde gives a field declared with [`ident`]`(name)` (raw identifiers lose `r#`).
