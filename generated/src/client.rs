@@ -252,7 +252,10 @@ impl Client {
         decode: fn(RawResponse) -> Result<ApiResponse<T>, Error>,
     ) -> Call<'_, T> {
         let request = build().map(Into::into);
-        Call::new(async move { decode(self.send(template, security, request?, false).await?) })
+        Call::new(
+            Box::pin(self.send_built(template, security, request, false)),
+            decode,
+        )
     }
 
     /// [`call`](Self::call) for an operation whose success body is read as it arrives
@@ -268,7 +271,23 @@ impl Client {
         decode: fn(RawResponse) -> Result<ApiResponse<T>, Error>,
     ) -> Call<'_, T> {
         let request = build().map(Into::into);
-        Call::new(async move { decode(self.send(template, security, request?, true).await?) })
+        Call::new(
+            Box::pin(self.send_built(template, security, request, true)),
+            decode,
+        )
+    }
+
+    /// [`send`](Self::send) of a request that may have failed to build. Not generic: one
+    /// future type for every operation (an `async` block in [`call`](Self::call) would be a
+    /// type of its own per operation, each compiled on its own).
+    async fn send_built(
+        &self,
+        template: &'static str,
+        security: Requirement,
+        request: Result<Prepared, Error>,
+        streaming: bool,
+    ) -> Result<RawResponse, Error> {
+        self.send(template, security, request?, streaming).await
     }
 
     /// Whether `url` is on the API's origin, the only one credentials are sent to.

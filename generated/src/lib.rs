@@ -128,6 +128,10 @@ pub use streams::{ByteStream, Event, EventStream, Upload};
 #[cfg(feature = "call-recordings")]
 #[rustfmt::skip]
 mod pagination;
+
+#[cfg(feature = "call-recordings")]
+pub use pagination::{ItemStream, PageStream};
+
 #[rustfmt::skip]
 mod enums;
 #[rustfmt::skip]

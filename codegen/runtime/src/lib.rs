@@ -45,6 +45,7 @@ pub use auth::{TokenFuture, TokenSource};
 pub use client::{Client, ClientBuilder, RequestOptions};
 pub use error::{ApiError, Error};
 pub use error_body::ErrorBody;
+pub use pagination::{ItemStream, PageStream};
 pub use response::{ApiResponse, Call, CallBody};
 pub use settings::{
     DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_RETRIES,

@@ -12,10 +12,15 @@
 use crate::error::Error;
 use futures_util::future::BoxFuture;
 use futures_util::stream::{self, BoxStream};
-use futures_util::{Stream, StreamExt as _};
+use futures_util::{ready, Stream, StreamExt as _};
+use std::any::Any;
 use std::collections::HashSet;
-use std::future::{Future, IntoFuture};
+use std::fmt;
+use std::future::IntoFuture;
+use std::marker::PhantomData;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 
 /// Which page to ask for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -59,9 +64,18 @@ pub(crate) struct Limits {
     pub(crate) max_pages: u64,
 }
 
-type Pages<'a, B> = BoxStream<'a, Result<B, Error>>;
+/// A page's body with its type erased. The walk below is generic over nothing, so it is
+/// compiled once however many operations paginate; typed, it was compiled once per operation
+/// (a stream of adapters, a task queue and a heap each time), the largest part of a whole-API
+/// crate's machine code. [`PageStream`] and [`ItemStream`] give the types back.
+pub(crate) type Body = Box<dyn Any + Send>;
 
-fn failed<'a, B: Send + 'a>(error: Error) -> Pages<'a, B> {
+/// How the walk asks for a page (the generated method's closure over its parameters).
+type Fetch<'a> = Arc<dyn Fn(Cursor) -> BoxFuture<'a, Result<Page<Body>, Error>> + Send + Sync + 'a>;
+
+type Pages<'a> = BoxStream<'a, Result<Body, Error>>;
+
+fn failed<'a>(error: Error) -> Pages<'a> {
     stream::iter([Err(error)]).boxed()
 }
 
@@ -69,40 +83,136 @@ fn failed<'a, B: Send + 'a>(error: Error) -> Pages<'a, B> {
 /// that a generated `*_pages` method has no async block of its own: each would be a
 /// coroutine type for the compiler to analyse (and prove `Send`), once per paginated
 /// operation, a measurable part of checking a whole-API crate.
-pub(crate) fn fetch<'a, R, B>(
+pub(crate) fn fetch<'a, R, B: Send + 'static>(
     call: impl IntoFuture<Output = Result<R, Error>, IntoFuture: Send + 'a>,
     page: impl FnOnce(R) -> Page<B> + Send + 'a,
-) -> BoxFuture<'a, Result<Page<B>, Error>> {
+) -> BoxFuture<'a, Result<Page<Body>, Error>> {
     let call = call.into_future();
-    Box::pin(async move { Ok(page(call.await?)) })
+    Box::pin(async move { Ok(page(call.await?).erase()) })
+}
+
+impl<B: Send + 'static> Page<B> {
+    fn erase(self) -> Page<Body> {
+        Page {
+            body: Box::new(self.body),
+            next: self.next,
+            number: self.number,
+            total_pages: self.total_pages,
+            items: self.items,
+            size: self.size,
+            counted: self.counted,
+        }
+    }
+}
+
+/// The body of a page as its type: always the type [`fetch`] erased (a different one would
+/// be a bug here, reported as an error rather than a panic).
+fn restore<B: 'static>(body: Body) -> Result<B, Error> {
+    body.downcast::<B>().map(|body| *body).map_err(|_| {
+        Error::Pagination("internal error: a page of another type than its operation's".into())
+    })
+}
+
+/// Every page of a paginated operation (its `*_pages` method), each body whole, fetched as
+/// the stream is consumed; after an error the stream ends. A [`Stream`](futures_util::Stream)
+/// of `Result<B, Error>`, named so that it can be stored.
+#[must_use = "a stream does nothing unless polled"]
+pub struct PageStream<'a, B> {
+    pages: Pages<'a>,
+    body: PhantomData<fn() -> B>,
+}
+
+// The stream's state is boxed, so it never needs pinning itself.
+impl<B> Unpin for PageStream<'_, B> {}
+
+impl<B> fmt::Debug for PageStream<'_, B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PageStream").finish_non_exhaustive()
+    }
+}
+
+impl<B: 'static> Stream for PageStream<'_, B> {
+    type Item = Result<B, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.pages
+            .poll_next_unpin(cx)
+            .map(|page| page.map(|page| page.and_then(restore)))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.pages.size_hint()
+    }
+}
+
+/// Every item of every page of a paginated operation (its `*_stream` method), in order,
+/// fetched as the stream is consumed; after an error the stream ends. A
+/// [`Stream`](futures_util::Stream) of `Result<T, Error>`, named so that it can be stored.
+#[must_use = "a stream does nothing unless polled"]
+pub struct ItemStream<'a, T> {
+    pages: Pages<'a>,
+    split: Box<dyn Fn(Body) -> Result<Vec<T>, Error> + Send + Sync + 'a>,
+    items: std::vec::IntoIter<T>,
+}
+
+impl<T> Unpin for ItemStream<'_, T> {}
+
+impl<T> fmt::Debug for ItemStream<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ItemStream")
+            .field("buffered", &self.items.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T> Stream for ItemStream<'_, T> {
+    type Item = Result<T, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        // Bounded: each turn takes a page, and the walk ends after `max_pages`.
+        loop {
+            if let Some(item) = this.items.next() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            match ready!(this.pages.poll_next_unpin(cx)) {
+                None => return Poll::Ready(None),
+                Some(Err(e)) => return Poll::Ready(Some(Err(e))),
+                Some(Ok(page)) => match (this.split)(page) {
+                    Ok(items) => this.items = items.into_iter(),
+                    Err(e) => return Poll::Ready(Some(Err(e))),
+                },
+            }
+        }
+    }
 }
 
 /// The items of each page, in order; after an error the stream ends.
-pub(crate) fn items<'a, B, T>(
-    pages: impl Stream<Item = Result<B, Error>> + Send + 'a,
+pub(crate) fn items<'a, B: 'static, T: 'a>(
+    pages: PageStream<'a, B>,
     items: fn(B) -> Vec<T>,
-) -> BoxStream<'a, Result<T, Error>>
-where
-    B: Send + 'a,
-    T: Send + 'a,
-{
-    pages
-        .flat_map(move |page| match page {
-            Ok(body) => stream::iter(items(body).into_iter().map(Ok)).boxed(),
-            Err(e) => stream::iter([Err(e)]).boxed(),
-        })
-        .boxed()
+) -> ItemStream<'a, T> {
+    ItemStream {
+        pages: pages.pages,
+        split: Box::new(move |body| restore(body).map(items)),
+        items: Vec::new().into_iter(),
+    }
 }
 
 /// Every page from `first` on, fetched as the stream is consumed. After an error the stream
 /// ends.
-pub(crate) fn pages<'a, B, F, Fut>(first: Cursor, limits: Limits, fetch: F) -> Pages<'a, B>
-where
-    B: Send + 'a,
-    F: Fn(Cursor) -> Fut + Send + Sync + 'a,
-    Fut: Future<Output = Result<Page<B>, Error>> + Send + 'a,
-{
-    let fetch = Arc::new(fetch);
+pub(crate) fn pages<'a, B>(
+    first: Cursor,
+    limits: Limits,
+    fetch: impl Fn(Cursor) -> BoxFuture<'a, Result<Page<Body>, Error>> + Send + Sync + 'a,
+) -> PageStream<'a, B> {
+    PageStream {
+        pages: walk(first, limits, Arc::new(fetch)),
+        body: PhantomData,
+    }
+}
+
+fn walk(first: Cursor, limits: Limits, fetch: Fetch<'_>) -> Pages<'_> {
     let limits = Limits {
         max_pages: limits.max_pages.max(1),
         ..limits
@@ -150,9 +260,9 @@ where
 /// or offset that does not grow, or a cursor already followed, would walk in a circle. A
 /// page-number or offset walk also ends at an empty page or one shorter than a full page
 /// (the size asked for, else `largest`, the most items a page of this walk held).
-fn advance<B>(
+fn advance(
     asked: &Cursor,
-    page: &Page<B>,
+    page: &Page<Body>,
     seen: &HashSet<Cursor>,
     largest: usize,
 ) -> Result<Option<Cursor>, Error> {
@@ -219,12 +329,7 @@ struct Walk {
 
 /// Pages from `walk.cursor` on, one after the other, until `max` pages in all (the first,
 /// already fetched, included).
-fn sequential<'a, B, F, Fut>(walk: Walk, max: u64, fetch: Arc<F>) -> Pages<'a, B>
-where
-    B: Send + 'a,
-    F: Fn(Cursor) -> Fut + Send + Sync + 'a,
-    Fut: Future<Output = Result<Page<B>, Error>> + Send + 'a,
-{
+fn sequential(walk: Walk, max: u64, fetch: Fetch<'_>) -> Pages<'_> {
     stream::unfold(Some(walk), move |state| {
         let fetch = Arc::clone(&fetch);
         async move {
@@ -257,12 +362,7 @@ where
 
 /// Page numbers `start..=total`, `concurrency` at a time, in order; at most `max_pages` pages
 /// in all (the first, already fetched, included).
-fn concurrent<'a, B, F, Fut>(start: i64, total: i64, limits: Limits, fetch: Arc<F>) -> Pages<'a, B>
-where
-    B: Send + 'a,
-    F: Fn(Cursor) -> Fut + Send + Sync + 'a,
-    Fut: Future<Output = Result<Page<B>, Error>> + Send + 'a,
-{
+fn concurrent(start: i64, total: i64, limits: Limits, fetch: Fetch<'_>) -> Pages<'_> {
     use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
     let budget = limits.max_pages - 1;
     let wanted = u64::try_from(total.saturating_sub(start).saturating_add(1)).unwrap_or(0);

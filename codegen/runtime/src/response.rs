@@ -11,23 +11,43 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-type BoxedResponse<'a, T> =
-    Pin<Box<dyn Future<Output = Result<ApiResponse<T>, Error>> + Send + 'a>>;
+/// A request on its way, as the client reads its response: the same type for every
+/// operation, so that sending is compiled once; each operation adds only its `decode`.
+type Sent<'a> = Pin<Box<dyn Future<Output = Result<RawResponse, Error>> + Send + 'a>>;
+
+/// The response of a request, decoded by its operation's function once it is read.
+struct Decoding<'a, T> {
+    sent: Sent<'a>,
+    decode: fn(RawResponse) -> Result<ApiResponse<T>, Error>,
+}
+
+impl<T> Future for Decoding<'_, T> {
+    type Output = Result<ApiResponse<T>, Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let decode = self.decode;
+        self.sent
+            .as_mut()
+            .poll(cx)
+            .map(|sent| sent.and_then(decode))
+    }
+}
 
 /// A call of an operation: `.await` it for the decoded body, or await
 /// [`with_response`](Self::with_response) for the status and headers as well. Nothing is sent
 /// until it is awaited.
 #[must_use = "a call sends nothing until it is awaited"]
 pub struct Call<'a, T> {
-    response: BoxedResponse<'a, T>,
+    response: Decoding<'a, T>,
 }
 
 impl<'a, T: 'a> Call<'a, T> {
     pub(crate) fn new(
-        response: impl Future<Output = Result<ApiResponse<T>, Error>> + Send + 'a,
+        sent: Sent<'a>,
+        decode: fn(RawResponse) -> Result<ApiResponse<T>, Error>,
     ) -> Self {
         Call {
-            response: Box::pin(response),
+            response: Decoding { sent, decode },
         }
     }
 
@@ -57,15 +77,14 @@ impl<'a, T> IntoFuture for Call<'a, T> {
 /// The future of a [`Call`]'s body.
 #[must_use = "futures do nothing unless polled"]
 pub struct CallBody<'a, T> {
-    response: BoxedResponse<'a, T>,
+    response: Decoding<'a, T>,
 }
 
 impl<T> Future for CallBody<'_, T> {
     type Output = Result<T, Error>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.response
-            .as_mut()
+        Pin::new(&mut self.response)
             .poll(cx)
             .map(|result| result.map(ApiResponse::into_body))
     }
@@ -137,19 +156,28 @@ impl<T: DeserializeOwned> Decode for Json<T> {
     type Output = T;
 
     fn decode(response: &mut RawResponse) -> Result<T, Error> {
-        serde_json::from_slice(&response.body).map_err(|source| Error::Decode {
-            status: response.status,
-            // serde reports a missing field after the object's last value: the object is
-            // where it is missing.
-            at: locate(
-                &response.body,
-                (source.line(), source.column()),
-                source.to_string().starts_with("missing field"),
-            )
-            .map(|at| crate::error::printable(&at)),
-            source,
-            body_excerpt: excerpt(&response.body),
-        })
+        // No closure here: this is compiled once per decoded type.
+        match serde_json::from_slice(&response.body) {
+            Ok(value) => Ok(value),
+            Err(source) => Err(decode_error(response, source)),
+        }
+    }
+}
+
+/// The error of a body that is not what its type says, located in the body.
+fn decode_error(response: &RawResponse, source: serde_json::Error) -> Error {
+    Error::Decode {
+        status: response.status,
+        // serde reports a missing field after the object's last value: the object is
+        // where it is missing.
+        at: locate(
+            &response.body,
+            (source.line(), source.column()),
+            source.to_string().starts_with("missing field"),
+        )
+        .map(|at| crate::error::printable(&at)),
+        source,
+        body_excerpt: excerpt(&response.body),
     }
 }
 

@@ -5,7 +5,6 @@
 
 use super::docs;
 use super::{chain_expr, chain_value, rust_type, Leaf};
-use crate::ir::Prelude;
 use crate::ir::{
     Api, FieldChain, IntWidth, Numeric, Operation, PageStyle, Pagination, ParamField, TypeRef,
 };
@@ -69,8 +68,6 @@ fn deprecated(op: &Operation) -> Option<TokenStream> {
 
 /// `<name>_stream`: the items of every page.
 fn stream_method(parts: &Parts) -> TokenStream {
-    let std_result = super::std(parts.api, Prelude::Result);
-    let std_send = super::std(parts.api, Prelude::Send);
     let (api, op, p) = (parts.api, parts.op, parts.p);
     let name = naming::ident(&p.stream_name);
     let pages = naming::ident(&p.pages_name);
@@ -94,7 +91,7 @@ fn stream_method(parts: &Parts) -> TokenStream {
         pub fn #name<'a>(
             &'a self,
             #(#args,)*
-        ) -> impl ::futures_util::Stream<Item = #std_result<#item, crate::Error>> + #std_send + 'a {
+        ) -> crate::ItemStream<'a, #item> {
             crate::pagination::items(self.#pages(#(#names),*), |#body| #items)
         }
     }
@@ -102,8 +99,6 @@ fn stream_method(parts: &Parts) -> TokenStream {
 
 /// `<name>_pages`: every page, whole.
 fn pages_method(parts: &Parts) -> TokenStream {
-    let std_result = super::std(parts.api, Prelude::Result);
-    let std_send = super::std(parts.api, Prelude::Send);
     let (api, op, p) = (parts.api, parts.op, parts.p);
     let name = naming::ident(&p.pages_name);
     let body_ty = match op.success().map(|r| &r.body) {
@@ -181,7 +176,7 @@ fn pages_method(parts: &Parts) -> TokenStream {
         pub fn #name<'a>(
             &'a self,
             #(#args,)*
-        ) -> impl ::futures_util::Stream<Item = #std_result<#body_ty, crate::Error>> + #std_send + 'a {
+        ) -> crate::PageStream<'a, #body_ty> {
             #params_owned
             #(#owned)*
             let limits = crate::pagination::Limits {

@@ -60,9 +60,7 @@ impl crate::Client {
     pub fn get_recordings_pages<'a>(
         &'a self,
         params: &crate::types::GetRecordingsParams,
-    ) -> impl ::futures_util::Stream<
-        Item = Result<crate::types::RecordingsResponseBody, crate::Error>,
-    > + Send + 'a {
+    ) -> crate::PageStream<'a, crate::types::RecordingsResponseBody> {
         let params = params.clone();
         let limits = crate::pagination::Limits {
             concurrency: self.page_concurrency(),
@@ -118,9 +116,7 @@ impl crate::Client {
     pub fn get_recordings_stream<'a>(
         &'a self,
         params: &crate::types::GetRecordingsParams,
-    ) -> impl ::futures_util::Stream<
-        Item = Result<crate::types::RecordingResponseData, crate::Error>,
-    > + Send + 'a {
+    ) -> crate::ItemStream<'a, crate::types::RecordingResponseData> {
         crate::pagination::items(
             self.get_recordings_pages(params),
             |body| body.data.unwrap_or_default(),

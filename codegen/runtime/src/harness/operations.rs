@@ -7,11 +7,12 @@
 use crate::error::Error;
 use crate::error_body::ErrorBody;
 use crate::multipart::{File, Form, ToMultipart};
-use crate::pagination::{fetch, items, next_number, pages, Cursor, Limits, Page};
+use crate::pagination::{
+    fetch, items, next_number, pages, Cursor, ItemStream, Limits, Page, PageStream,
+};
 use crate::query::{header, QueryString, ToQuery};
 use crate::response::{Call, Json};
 use crate::streams::{ByteStream, EventStream, JsonEvents, TextEvents, Upload};
-use futures_util::Stream;
 
 /// A listed thing (its serde impls as the generator writes them).
 #[derive(Debug, Clone, PartialEq)]
@@ -267,10 +268,7 @@ impl crate::Client {
     }
 
     /// Every page of `list_items` (page numbers).
-    pub fn list_items_pages<'a>(
-        &'a self,
-        params: &ListParams,
-    ) -> impl Stream<Item = Result<ItemPage, Error>> + Send + 'a {
+    pub fn list_items_pages<'a>(&'a self, params: &ListParams) -> PageStream<'a, ItemPage> {
         let params = params.clone();
         let limits = Limits {
             concurrency: self.page_concurrency(),
@@ -306,10 +304,7 @@ impl crate::Client {
     }
 
     /// Every item of every page of `list_items`.
-    pub fn list_items_stream<'a>(
-        &'a self,
-        params: &ListParams,
-    ) -> impl Stream<Item = Result<Item, Error>> + Send + 'a {
+    pub fn list_items_stream<'a>(&'a self, params: &ListParams) -> ItemStream<'a, Item> {
         items(self.list_items_pages(params), |page| page.data)
     }
 

@@ -26,10 +26,10 @@ async fn walk(
         let calls = Arc::clone(&calls);
         move |cursor| {
             calls.fetch_add(1, Ordering::SeqCst);
-            fetch(cursor)
+            crate::pagination::fetch(fetch(cursor), |page| page)
         }
     };
-    let all: Vec<_> = items(pages(first, limits, counted), |page| page)
+    let all: Vec<_> = items(pages(first, limits, counted), |page: Vec<i64>| page)
         .collect()
         .await;
     (all, calls.load(Ordering::SeqCst))
@@ -339,4 +339,45 @@ fn next_links_are_read_from_link_headers() {
         "no next"
     );
     assert_eq!(link(&[]), None);
+}
+
+#[tokio::test]
+async fn the_page_and_item_streams_can_be_named_stored_and_moved() {
+    fn assert_send_unpin<S: futures_util::Stream + Send + Unpin>(_: &S) {}
+    let stream: crate::PageStream<'static, Vec<i64>> =
+        pages(Cursor::Number(1), limits(2, 100), |cursor| {
+            crate::pagination::fetch(numbered(2, 2, true)(cursor), |page| page)
+        });
+    assert_send_unpin(&stream);
+    let pages: Vec<_> = stream.collect().await;
+    assert_eq!(pages.len(), 2);
+    let stream: crate::ItemStream<'static, i64> =
+        items(pages_of(numbered(2, 2, true)), |page: Vec<i64>| page);
+    assert_send_unpin(&stream);
+    assert!(format!("{stream:?}").starts_with("ItemStream"));
+    let all: Vec<_> = stream.collect().await;
+    assert_eq!(ok(&all), [10, 11, 20, 21]);
+}
+
+#[tokio::test]
+async fn a_page_read_as_another_type_is_an_error_not_a_panic() {
+    // Cannot happen through a generated method (its `fetch` and its stream name the same
+    // type); if the runtime ever mixed them up, the stream says so.
+    let mixed: crate::PageStream<'static, String> =
+        pages(Cursor::Number(1), limits(1, 100), |cursor| {
+            crate::pagination::fetch(numbered(1, 1, true)(cursor), |page| page)
+        });
+    let pages: Vec<_> = mixed.collect().await;
+    assert!(
+        matches!(pages.as_slice(), [Err(Error::Pagination(_))]),
+        "{pages:?}"
+    );
+}
+
+fn pages_of(
+    fetch: impl Fn(Cursor) -> Ready<Result<Page<Vec<i64>>, Error>> + Send + Sync + 'static,
+) -> crate::PageStream<'static, Vec<i64>> {
+    pages(Cursor::Number(1), limits(1, 100), move |cursor| {
+        crate::pagination::fetch(fetch(cursor), |page| page)
+    })
 }
