@@ -360,6 +360,34 @@ async fn ids(client: &Client, params: &GetRecordingsParams) -> Vec<Result<String
         .await
 }
 
+/// The README's loop: the streams are named types, held in a struct and read with
+/// `.next().await` without pinning.
+#[tokio::test]
+async fn the_item_and_page_streams_are_named_and_need_no_pinning() {
+    struct Walk<'a> {
+        items: telnyx_recordings::ItemStream<'a, telnyx_recordings::types::RecordingResponseData>,
+        pages: telnyx_recordings::PageStream<'a, telnyx_recordings::types::RecordingsResponseBody>,
+    }
+    let (server, _pages) = paged_server(pages(vec![2, 1])).await;
+    let client = builder(&server.uri()).build().unwrap();
+    let mut params = GetRecordingsParams::default();
+    params.page.get_or_insert_with(Default::default).size = Some(2);
+    let mut walk = Walk {
+        items: client.get_recordings_stream(&params),
+        pages: client.get_recordings_pages(&params),
+    };
+    let mut ids = Vec::new();
+    while let Some(recording) = walk.items.next().await {
+        ids.push(recording.unwrap().id.unwrap());
+    }
+    assert_eq!(ids, ["0", "1", "2"]);
+    let mut sizes = Vec::new();
+    while let Some(page) = walk.pages.next().await {
+        sizes.push(page.unwrap().data.map_or(0, |d| d.len()));
+    }
+    assert_eq!(sizes, [2, 1]);
+}
+
 #[tokio::test]
 async fn stream_walks_every_page_keeping_size_and_filters() {
     let (server, pages) = paged_server(pages(vec![2, 2, 1])).await;

@@ -319,7 +319,7 @@ impl Walk {
                     quote!(#cursor::Number(#current))
                 },
                 set: set_number(op, page, quote!(Number), quote!(1)),
-                call: plain_call.clone(),
+                call: plain_call,
                 answer: quote!(#body),
                 unpack: quote!(),
                 next: {
@@ -346,7 +346,7 @@ impl Walk {
                     quote!(#cursor::Offset(#current))
                 },
                 set: set_number(op, offset, quote!(Offset), quote!(0)),
-                call: plain_call.clone(),
+                call: plain_call,
                 answer: quote!(#body),
                 unpack: quote!(),
                 next: {
@@ -368,7 +368,7 @@ impl Walk {
             } => Walk {
                 first: quote!(#cursor::Start),
                 set: set_token(op, param),
-                call: plain_call.clone(),
+                call: plain_call,
                 answer: quote!(#body),
                 unpack: quote!(),
                 next: {
@@ -388,7 +388,7 @@ impl Walk {
             } => Walk {
                 first: quote!(#cursor::Start),
                 set: set_token(op, param),
-                call: plain_call.clone(),
+                call: plain_call,
                 answer: quote!(#body),
                 unpack: quote!(),
                 next: {
