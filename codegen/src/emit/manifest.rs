@@ -141,13 +141,30 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
     }
     let doc_attrs = docs::inner_attrs(&lines);
     let modules = modules(api);
+    // rustdoc proves the auto traits (`Send`, `RefUnwindSafe`...) of every type through all
+    // the types it contains: types that contain themselves (through a `Box`) nest deeper
+    // than the default limit of 128 in a large API (Stripe's `TaxId` inside `Invoice`...),
+    // and `cargo doc` stops with an overflow.
+    let recursion = has_cycles(api).then(|| quote!(#![recursion_limit = "256"]));
     quote! {
         #doc_attrs
+        #recursion
         #![forbid(unsafe_code)]
         #![cfg_attr(rustfmt, rustfmt::skip)]
 
         #modules
     }
+}
+
+/// Whether a type contains itself (a field or variant boxed to break the cycle).
+fn has_cycles(api: &Api) -> bool {
+    use crate::ir::TypeKind;
+    api.types.iter().any(|t| match &t.kind {
+        TypeKind::Struct(s) => s.fields.iter().any(|f| f.boxed),
+        TypeKind::Untagged(variants) => variants.iter().any(|v| v.boxed),
+        TypeKind::Tagged(tagged) => tagged.variants.iter().any(|v| v.boxed),
+        TypeKind::StringEnum(_) | TypeKind::Alias(_) => false,
+    })
 }
 
 /// The crate's modules: the runtime's (declared and re-exported as the runtime's own
