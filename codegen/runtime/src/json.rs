@@ -125,14 +125,29 @@ pub fn required<T, E: serde::de::Error>(slot: Option<T>, key: &'static str) -> R
     slot.ok_or_else(|| E::missing_field(key))
 }
 
-/// Reads the value of an optional field that any value is valid for (another member of a
-/// merged `anyOf` leaves it unstated): one that is not a `T` reads as `None`, not as an error.
-pub fn lenient<'de, T: DeserializeOwned, A: MapAccess<'de>>(
+/// Reads the value of an optional field that any value is valid for (another, open member
+/// of a merged `anyOf` leaves it unstated): one that is not a `T` reads as `None` and is kept
+/// under `key` in the struct's map of other properties, so that writing the struct back
+/// loses nothing (dropped only when that map's values are typed and it is not one of them).
+pub fn lenient<'de, T, V, R, A>(
     map: &mut A,
     slot: &mut Option<T>,
-) -> Result<(), A::Error> {
+    rest: &mut R,
+    key: &str,
+) -> Result<(), A::Error>
+where
+    T: DeserializeOwned,
+    V: DeserializeOwned,
+    R: Extend<(String, V)>,
+    A: MapAccess<'de>,
+{
     let value: Value = map.next_value()?;
-    *slot = T::deserialize(value).ok();
+    *slot = T::deserialize(&value).ok();
+    if slot.is_none() && !value.is_null() {
+        if let Ok(kept) = V::deserialize(value) {
+            rest.extend(std::iter::once((key.to_owned(), kept)));
+        }
+    }
     Ok(())
 }
 

@@ -237,12 +237,17 @@ fn struct_def(
     let std_string = super::std(api, Prelude::String);
     let std_result = super::std(api, Prelude::Result);
     let default = s.derive_default.then(|| quote!(Default,));
+    let kept_in = s.fields.iter().find(|f| f.flatten).map(|rest| {
+        format!(
+            "A value of another type, which another member of the `anyOf` allows here, reads as \
+             `None` and is kept in [`{0}`](Self::{0}).",
+            naming::serde_name(&rest.rust_name)
+        )
+    });
     let fields = s.fields.iter().map(|f| {
         let ident = naming::ident(&f.rust_name);
         let ty = field_type(api, f, local);
-        let note = f.lenient.then_some(
-            "A value of another type, which another member of the `anyOf` allows here, reads as `None`.",
-        );
+        let note = kept_in.as_deref().filter(|_| f.lenient);
         let doc = docs::attrs(&docs::lines_with(&f.docs, note));
         quote! {
             #doc
@@ -443,24 +448,31 @@ fn read_object(
             quote!(let mut #ident: #std_option<#ty> = None;)
         }
     });
+    let rest = idents
+        .iter()
+        .zip(&s.fields)
+        .find_map(|(ident, f)| f.flatten.then_some(ident));
     let named: Vec<_> = idents
         .iter()
         .zip(&s.fields)
         .filter(|(_, f)| !f.flatten)
         .map(|(ident, f)| {
             let wire = &f.wire_name;
-            let read = if f.lenient {
-                quote!(lenient)
-            } else if f.optional() {
-                quote!(optional)
-            } else {
-                quote!(value)
-            };
-            quote!(#wire => crate::json::#read(&mut #map, &mut #ident),)
+            // Lowering gives every struct with lenient fields the map that keeps their
+            // mismatched values.
+            match rest.filter(|_| f.lenient) {
+                Some(rest) => quote! {
+                    #wire => crate::json::lenient(&mut #map, &mut #ident, &mut #rest, #wire),
+                },
+                None if f.optional() => {
+                    quote!(#wire => crate::json::optional(&mut #map, &mut #ident),)
+                }
+                None => quote!(#wire => crate::json::value(&mut #map, &mut #ident),),
+            }
         })
         .collect();
-    let other = match idents.iter().zip(&s.fields).find(|(_, f)| f.flatten) {
-        Some((rest, _)) => quote!(crate::json::keep(&mut #rest, #key, &mut #map)),
+    let other = match rest {
+        Some(rest) => quote!(crate::json::keep(&mut #rest, #key, &mut #map)),
         None => quote!(crate::json::skip(&mut #map)),
     };
     let take = if named.is_empty() {

@@ -279,9 +279,11 @@ impl Lowerer<'_> {
     fn definition(&mut self, s: &Schema, name: &str, pointer: &str) -> Option<TypeKind> {
         if let Some(view) = object_view(s) {
             if !view.properties.is_empty() {
-                return Some(TypeKind::Struct(
-                    self.fields(&[(view, pointer.to_owned())], name),
-                ));
+                return Some(TypeKind::Struct(self.fields(
+                    &[(view, pointer.to_owned())],
+                    name,
+                    None,
+                )));
             }
         }
         if let Some(values) = string_enum(s) {
@@ -425,7 +427,14 @@ impl Lowerer<'_> {
 
     /// The struct of one or more object views (several for a merged `allOf`): fields in
     /// property order, constructor arguments in the order of the `required` lists.
-    fn fields(&mut self, views: &[(ObjectView<'_>, String)], parent: &str) -> Struct {
+    /// `open_member`: the pointer of a merged `anyOf` member that allows any other property
+    /// (see `any_of_objects`).
+    fn fields(
+        &mut self,
+        views: &[(ObjectView<'_>, String)],
+        parent: &str,
+        open_member: Option<&str>,
+    ) -> Struct {
         let mut names = Namespace::default();
         let mut fields: Vec<Field> = Vec::new();
         // `required` of any member applies to the merged fields (a member may list a property
@@ -489,13 +498,16 @@ impl Lowerer<'_> {
         }
         // Keys beyond the named ones, when the spec says there are any (absent means
         // "allowed" in JSON Schema, but capturing them everywhere would cost every decode).
+        // A merged `anyOf` with an open member keeps them too: there, a value that another
+        // member states in another type is valid, and is kept by key instead of lost.
         let additional = views
             .iter()
             .find_map(|(view, pointer)| match view.additional? {
-                AdditionalProperties::Any(true) => Some((None, pointer)),
-                AdditionalProperties::Schema(schema) => Some((Some(schema), pointer)),
+                AdditionalProperties::Any(true) => Some((None, pointer.as_str())),
+                AdditionalProperties::Schema(schema) => Some((Some(schema), pointer.as_str())),
                 AdditionalProperties::Any(false) => None,
-            });
+            })
+            .or(open_member.map(|pointer| (None, pointer)));
         if let (Some((schema, pointer)), false) = (additional, fields.is_empty()) {
             let value = match schema {
                 Some(schema) => {
@@ -519,7 +531,15 @@ impl Lowerer<'_> {
                 nullable: false,
                 boxed: false,
                 docs: Docs {
-                    description: Some("Properties the spec does not name, by key.".to_owned()),
+                    description: Some(
+                        if open_member.is_some() {
+                            "Properties the spec does not name, and values of the fields above \
+                             in a type only another member of the `anyOf` allows, by key."
+                        } else {
+                            "Properties the spec does not name, by key."
+                        }
+                        .to_owned(),
+                    ),
                     ..Docs::default()
                 },
                 flatten: true,
@@ -613,7 +633,7 @@ impl Lowerer<'_> {
         }
         let depth = self.merging.len();
         self.merging.extend(views.iter().map(|(_, at)| at.clone()));
-        let fields = self.fields(&views, name);
+        let fields = self.fields(&views, name, None);
         self.merging.truncate(depth);
         TypeKind::Struct(fields)
     }
@@ -657,19 +677,27 @@ impl Lowerer<'_> {
         if conflict {
             return None;
         }
+        // PagerDuty's related-incident `metadata`: a value with `dependent_services` as an
+        // object is valid through an open member that does not state it. Such fields are
+        // lenient, and the struct keeps what they could not read.
+        let open_to = |wire: &str| {
+            views.iter().find(|(view, _)| {
+                !view.properties.contains_key(wire)
+                    && !matches!(view.additional, Some(AdditionalProperties::Any(false)))
+            })
+        };
+        let open_member = views
+            .iter()
+            .flat_map(|(view, _)| view.properties.keys())
+            .find_map(|wire| open_to(wire))
+            .map(|(_, at)| at.clone());
         let depth = self.merging.len();
         self.merging.extend(views.iter().map(|(_, at)| at.clone()));
-        let mut fields = self.fields(&views, name);
+        let mut fields = self.fields(&views, name, open_member.as_deref());
         self.merging.truncate(depth);
-        for field in &mut fields.fields {
+        for field in fields.fields.iter_mut().filter(|f| !f.flatten) {
             field.required = false;
-            // PagerDuty's related-incident `metadata`: a value with `dependent_services` as an
-            // object is valid through the open member that does not state it.
-            field.lenient = !field.flatten
-                && views.iter().any(|(view, _)| {
-                    !view.properties.contains_key(&field.wire_name)
-                        && !matches!(view.additional, Some(AdditionalProperties::Any(false)))
-                });
+            field.lenient = open_to(&field.wire_name).is_some();
         }
         fields.required_order.clear();
         Some(TypeKind::Struct(fields))

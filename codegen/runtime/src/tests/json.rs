@@ -203,9 +203,19 @@ fn union_variants_are_tried_by_how_many_of_the_keys_they_declare() {
 }
 
 #[test]
-fn a_lenient_field_reads_a_value_of_another_type_as_none() {
+fn a_lenient_field_reads_a_value_of_another_type_as_none_and_keeps_it() {
+    #[derive(Debug, PartialEq)]
     struct Loose {
         services: Option<Vec<i64>>,
+        rest: Map<String, Value>,
+    }
+    impl Serialize for Loose {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut object = Object::new(serializer)?;
+            object.optional("services", &self.services);
+            object.flatten(&self.rest);
+            object.end()
+        }
     }
     impl<'de> Deserialize<'de> for Loose {
         fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -215,20 +225,61 @@ fn a_lenient_field_reads_a_value_of_another_type_as_none() {
     impl ReadObject for Loose {
         fn read<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
             let mut services: Option<Vec<i64>> = None;
+            let mut rest: Map<String, Value> = Default::default();
             while let Some(key) = map.next_key::<Key<'de>>()? {
                 match key.as_str() {
-                    "services" => crate::json::lenient(&mut map, &mut services),
-                    _ => crate::json::skip(&mut map),
+                    "services" => {
+                        crate::json::lenient(&mut map, &mut services, &mut rest, "services")
+                    }
+                    _ => crate::json::keep(&mut rest, key, &mut map),
                 }?;
             }
-            Ok(Loose { services })
+            Ok(Loose { services, rest })
         }
     }
-    let read = |text: &str| serde_json::from_str::<Loose>(text).unwrap().services;
-    assert_eq!(read(r#"{"services": [1, 2]}"#), Some(vec![1, 2]));
-    assert_eq!(read(r#"{"services": {"id": 1}, "after": true}"#), None);
-    assert_eq!(read(r#"{"services": null}"#), None);
+    let read = |text: &str| serde_json::from_str::<Loose>(text).unwrap();
+    assert_eq!(read(r#"{"services": [1, 2]}"#).services, Some(vec![1, 2]));
+    assert!(read(r#"{"services": [1, 2]}"#).rest.is_empty());
+    // Another member's shape: `None`, and written back as it came.
+    let text = r#"{"services":{"id":1},"after":true}"#;
+    let other = read(text);
+    assert_eq!(other.services, None);
+    assert_eq!(other.rest.get("services"), Some(&json!({"id": 1})));
+    assert_eq!(
+        serde_json::to_value(&other).unwrap(),
+        serde_json::from_str::<Value>(text).unwrap()
+    );
+    let null = read(r#"{"services": null}"#);
+    assert_eq!((null.services, null.rest.len()), (None, 0));
     assert!(serde_json::from_str::<Loose>(r#"{"services": [1,"#).is_err());
+
+    // A map of typed values keeps only a value of its type.
+    struct Counts {
+        total: Option<String>,
+        rest: BTreeMap<String, i64>,
+    }
+    impl<'de> Deserialize<'de> for Counts {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            crate::json::read(deserializer)
+        }
+    }
+    impl ReadObject for Counts {
+        fn read<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+            let mut total: Option<String> = None;
+            let mut rest: BTreeMap<String, i64> = Default::default();
+            while let Some(key) = map.next_key::<Key<'de>>()? {
+                match key.as_str() {
+                    "total" => crate::json::lenient(&mut map, &mut total, &mut rest, "total"),
+                    _ => crate::json::keep(&mut rest, key, &mut map),
+                }?;
+            }
+            Ok(Counts { total, rest })
+        }
+    }
+    let counts = serde_json::from_str::<Counts>(r#"{"total": 3}"#).unwrap();
+    assert_eq!((counts.total, counts.rest.get("total")), (None, Some(&3)));
+    let counts = serde_json::from_str::<Counts>(r#"{"total": [3]}"#).unwrap();
+    assert_eq!((counts.total, counts.rest.len()), (None, 0));
 }
 
 #[test]
