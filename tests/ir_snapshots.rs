@@ -4,8 +4,8 @@
 //! lowering reads as a small diff. Review with `cargo insta review`.
 
 use codegen::ir::{
-    Access, Api, BodyKind, FieldChain, Outcome, PageStyle, ParamField, ResponseBody, StatusMatch,
-    TypeKind, TypeRef,
+    Access, Api, BodyKind, FieldChain, Fixed, Outcome, PageStyle, ParamField, ResponseBody,
+    StatusMatch, TypeKind, TypeRef,
 };
 use std::fmt::Write as _;
 use std::path::Path;
@@ -168,7 +168,14 @@ fn dump(api: &Api) -> String {
                     .map(|v| {
                         let mut guard = String::new();
                         for (key, value) in &v.guard.fixed {
-                            guard.push_str(&format!(" if {key}={value:?}"));
+                            match value {
+                                Fixed::String(value) => {
+                                    guard.push_str(&format!(" if {key}={value:?}"))
+                                }
+                                Fixed::Integer(value) => {
+                                    guard.push_str(&format!(" if {key}={value}"))
+                                }
+                            }
                         }
                         if let Some(keys) = &v.guard.keys {
                             guard.push_str(&format!(" keys {keys:?}"));

@@ -558,6 +558,9 @@ pub struct Field {
     /// A property of some members of a merged `anyOf` that another, open member leaves
     /// unstated: any value is valid there, so one that is not a `T` reads as `None`.
     pub lenient: bool,
+    /// The one value an integer property may take (`enum: [1]`, `const: 1`): like a
+    /// one-value string enum, it decides which member of an untagged union a value is.
+    pub one_integer: Option<i64>,
 }
 
 impl Field {
@@ -597,11 +600,18 @@ pub struct UntaggedVariant {
 pub struct Guard {
     /// The declared keys of a closed struct.
     pub keys: Option<Vec<String>>,
-    /// `(property, value)` of each one-value string property.
-    pub fixed: Vec<(String, String)>,
+    /// `(property, value)` of each one-value property.
+    pub fixed: Vec<(String, Fixed)>,
     /// Every key a struct variant declares (empty for other variants): when two or more
     /// variants are structs, an object tries first those that declare most of its keys.
     pub declared: Vec<String>,
+}
+
+/// The one value a property may take.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fixed {
+    String(String),
+    Integer(i64),
 }
 
 impl Guard {

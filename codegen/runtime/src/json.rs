@@ -177,19 +177,29 @@ where
     Ok(())
 }
 
+/// The one value a property of an untagged union's variant may take.
+#[derive(Debug, Clone, Copy)]
+pub enum Fixed<'a> {
+    Str(&'a str),
+    Int(i64),
+}
+
 /// Whether an untagged union may try a variant on `value`: each `(key, value)` of `fixed` is
-/// absent, `null` or that string, and when `keys` is given (a struct that allows no other
+/// absent, `null` or that value, and when `keys` is given (a struct that allows no other
 /// properties) the object has no key beyond them. A value that is not an object is left to
 /// the variant's own decoding.
-pub fn admits(value: &Value, fixed: &[(&str, &str)], keys: Option<&[&str]>) -> bool {
+pub fn admits(value: &Value, fixed: &[(&str, Fixed<'_>)], keys: Option<&[&str]>) -> bool {
     let Value::Object(map) = value else {
         return true;
     };
-    let fixed_hold = fixed.iter().all(|(key, wanted)| match map.get(*key) {
-        None | Some(Value::Null) => true,
-        Some(Value::String(found)) => found == wanted,
-        Some(_) => false,
-    });
+    let fixed_hold = fixed
+        .iter()
+        .all(|(key, wanted)| match (map.get(*key), wanted) {
+            (None | Some(Value::Null), _) => true,
+            (Some(Value::String(found)), Fixed::Str(wanted)) => found == wanted,
+            (Some(Value::Number(found)), Fixed::Int(wanted)) => found.as_i64() == Some(*wanted),
+            _ => false,
+        });
     fixed_hold && keys.is_none_or(|keys| map.keys().all(|k| keys.contains(&k.as_str())))
 }
 

@@ -5,8 +5,8 @@ use super::docs;
 use super::rust_type;
 use crate::ir::Prelude;
 use crate::ir::{
-    Api, Features, Field, Module, Param, ParamLocation, ParamsStruct, QueryLayout, StringEnum,
-    Struct, Tagged, TypeDef, TypeId, TypeKind, TypeRef, UntaggedVariant,
+    Api, Features, Field, Fixed, Module, Param, ParamLocation, ParamsStruct, QueryLayout,
+    StringEnum, Struct, Tagged, TypeDef, TypeId, TypeKind, TypeRef, UntaggedVariant,
 };
 use crate::naming;
 use proc_macro2::TokenStream;
@@ -814,7 +814,13 @@ fn guarded_untagged(
                 }
             };
             let check = (!v.guard.is_empty()).then(|| {
-                let fixed = v.guard.fixed.iter().map(|(k, v)| quote!((#k, #v)));
+                let fixed = v.guard.fixed.iter().map(|(k, v)| match v {
+                    Fixed::String(v) => quote!((#k, crate::json::Fixed::Str(#v))),
+                    Fixed::Integer(n) => {
+                        let n = proc_macro2::Literal::i64_unsuffixed(*n);
+                        quote!((#k, crate::json::Fixed::Int(#n)))
+                    }
+                });
                 let keys = match &v.guard.keys {
                     Some(keys) => quote!(Some(&[#(#keys),*])),
                     None => quote!(None),

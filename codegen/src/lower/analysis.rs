@@ -3,7 +3,8 @@
 //! which features (tags) use each type.
 
 use crate::ir::{
-    BodyKind, Features, Operation, ParamField, ResponseBody, TypeDef, TypeId, TypeKind, TypeRef,
+    BodyKind, Features, Fixed, Operation, ParamField, ResponseBody, TypeDef, TypeId, TypeKind,
+    TypeRef,
 };
 
 /// Runs every analysis; returns `(pointer, message)` for each problem.
@@ -53,11 +54,14 @@ fn guards(types: &mut [TypeDef]) {
                     keys: s.closed.then(|| declared.clone()),
                     declared,
                     fixed: fields
-                        .filter_map(|f| match crate::ir::enum_values_behind(&f.ty, kind_of) {
-                            Some(values) if values.len() == 1 => {
-                                Some((f.wire_name.clone(), values[0].clone()))
-                            }
-                            _ => None,
+                        .filter_map(|f| {
+                            let fixed = match crate::ir::enum_values_behind(&f.ty, kind_of) {
+                                Some(values) if values.len() == 1 => {
+                                    Fixed::String(values[0].clone())
+                                }
+                                _ => Fixed::Integer(f.one_integer?),
+                            };
+                            Some((f.wire_name.clone(), fixed))
                         })
                         .collect(),
                 }

@@ -85,6 +85,7 @@ mod tests {
             read_only: false,
             write_only: false,
             lenient: false,
+            one_integer: None,
         }
     }
 

@@ -479,6 +479,10 @@ impl Lowerer<'_> {
                     .find_map(|(p, _, _)| property_docs(self, p).description);
             }
             let rust_name = names.claim(&naming::snake_name(wire_name));
+            let one_integer = match ty {
+                TypeRef::Integer(_) => one_value(prop).and_then(|v| v.as_i64()),
+                _ => None,
+            };
             fields.push(Field {
                 pointer: prop_pointer.clone(),
                 rename: naming::serde_name(&rust_name) != *wire_name,
@@ -494,6 +498,7 @@ impl Lowerer<'_> {
                 read_only: matches!(prop, ReferenceOr::Item(s) if s.schema_data.read_only),
                 write_only: matches!(prop, ReferenceOr::Item(s) if s.schema_data.write_only),
                 lenient: false,
+                one_integer,
             });
         }
         // Keys beyond the named ones, when the spec says there are any (absent means
@@ -546,6 +551,7 @@ impl Lowerer<'_> {
                 read_only: false,
                 write_only: false,
                 lenient: false,
+                one_integer: None,
             });
         }
         let setters = naming::setter_names(fields.iter().map(|f| f.rust_name.as_str()));

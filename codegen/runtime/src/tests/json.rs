@@ -161,7 +161,7 @@ fn flattened_maps_of_typed_values_keep_their_types() {
 
 #[test]
 fn union_guards_keep_closed_members_and_one_value_properties_apart() {
-    use crate::json::admits;
+    use crate::json::{admits, Fixed};
     let reboot = json!({"type": "ForceReboot"});
     let install = json!({"type": "InstallAndroidApp", "appId": "ANDA422LZ223223K5F694GWX"});
     let untyped = json!({"appId": "x"});
@@ -170,13 +170,35 @@ fn union_guards_keep_closed_members_and_one_value_properties_apart() {
     assert!(admits(&reboot, &[], Some(closed_keys)));
     assert!(!admits(&install, &[], Some(closed_keys)));
     // A one-value property decides even when it is optional: absent or null admits.
-    assert!(!admits(&install, &[("type", "ForceReboot")], None));
-    assert!(admits(&install, &[("type", "InstallAndroidApp")], None));
-    assert!(admits(&untyped, &[("type", "InstallAndroidApp")], None));
-    assert!(admits(&json!({"type": null}), &[("type", "X")], None));
-    assert!(!admits(&json!({"type": 1}), &[("type", "X")], None));
+    let reboot_type = [("type", Fixed::Str("ForceReboot"))];
+    let install_type = [("type", Fixed::Str("InstallAndroidApp"))];
+    assert!(!admits(&install, &reboot_type, None));
+    assert!(admits(&install, &install_type, None));
+    assert!(admits(&untyped, &install_type, None));
+    assert!(admits(&json!({"type": null}), &reboot_type, None));
+    assert!(!admits(&json!({"type": 1}), &reboot_type, None));
     // Not an object: the variant's own decoding decides.
-    assert!(admits(&json!("text"), &[("type", "X")], Some(closed_keys)));
+    assert!(admits(&json!("text"), &reboot_type, Some(closed_keys)));
+}
+
+#[test]
+fn union_guards_compare_one_value_integers_as_numbers() {
+    use crate::json::{admits, Fixed};
+    // Discord's channels: `type: {enum: [1]}` is a private channel, `[3]` a group.
+    let private = [("type", Fixed::Int(1))];
+    assert!(admits(
+        &json!({"type": 1, "recipients": []}),
+        &private,
+        None
+    ));
+    assert!(!admits(
+        &json!({"type": 3, "recipients": []}),
+        &private,
+        None
+    ));
+    assert!(!admits(&json!({"type": "1"}), &private, None));
+    assert!(!admits(&json!({"type": 1.5}), &private, None));
+    assert!(admits(&json!({"recipients": []}), &private, None));
 }
 
 #[test]
