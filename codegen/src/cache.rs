@@ -151,17 +151,25 @@ fn generator_build() -> Option<u64> {
     Some(h.finish())
 }
 
-/// `$CARGO_TARGET_DIR`, else the first `target` folder Cargo made (it holds `CACHEDIR.TAG`)
-/// beside `out` or beside one of its ancestors.
+/// `$CARGO_TARGET_DIR`, else the first `target` folder Cargo made beside `out` or beside one
+/// of its ancestors. Cargo marks it with `CACHEDIR.TAG` when it creates the folder and rewrites
+/// `.rustc_info.json` on every build; either will do, since a folder copied or restored without
+/// the tag is still Cargo's.
 fn target_dir(out: &Path) -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
         let dir = PathBuf::from(dir);
         return dir.is_dir().then_some(dir);
     }
+    target_dir_above(out)
+}
+
+fn target_dir_above(out: &Path) -> Option<PathBuf> {
     out.ancestors()
         .skip(1)
         .map(|dir| dir.join("target"))
-        .find(|target| target.join("CACHEDIR.TAG").is_file())
+        .find(|target| {
+            target.join("CACHEDIR.TAG").is_file() || target.join(".rustc_info.json").is_file()
+        })
 }
 
 /// 64-bit FNV-1a: stable across builds and platforms (std's hasher is not), and fast enough
@@ -306,6 +314,23 @@ mod tests {
         assert_eq!(cache.reuse("src/a.rs", 42), None);
         std::fs::remove_file(dir.path().join("src/a.rs")).unwrap();
         assert_eq!(cache.reuse("src/a.rs", 42), None);
+    }
+
+    #[test]
+    fn a_target_folder_is_known_by_the_tag_or_by_cargos_rustc_info() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("crates/api");
+        std::fs::create_dir_all(&out).unwrap();
+        let target = root.path().join("target");
+        std::fs::create_dir_all(&target).unwrap();
+        // A plain folder named `target` is not taken for Cargo's.
+        assert_eq!(target_dir_above(&out), None);
+        // Restored without its tag, Cargo's folder still holds `.rustc_info.json`.
+        std::fs::write(target.join(".rustc_info.json"), "{}").unwrap();
+        assert_eq!(target_dir_above(&out), Some(target.clone()));
+        std::fs::remove_file(target.join(".rustc_info.json")).unwrap();
+        std::fs::write(target.join("CACHEDIR.TAG"), "").unwrap();
+        assert_eq!(target_dir_above(&out), Some(target));
     }
 
     #[test]
