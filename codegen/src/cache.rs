@@ -3,11 +3,13 @@
 //! output folder instead.
 //!
 //! What is kept is a small manifest in the Cargo target folder above the output (or
-//! `$CARGO_TARGET_DIR`): for each file, a hash of its tokens and a hash of the text they were
-//! formatted into. A file is reused only when the generator is the same build, its tokens hash
-//! the same, and the file on disk still holds exactly that text; anything else (no target
-//! folder, an edited or missing file, a new generator) formats the file as usual. The output
-//! is therefore the same with or without the cache; only the time differs.
+//! `$CARGO_TARGET_DIR`): for each file, a hash of its tokens, a hash of the text they were
+//! formatted into and, for the files of one schema or one group, a hash of the IR they are
+//! built from. A file is reused only when the generator is the same build, its inputs or its
+//! tokens hash the same, and the file on disk still holds exactly that text; anything else (no
+//! target folder, an edited or missing file, a new generator) formats the file as usual. The
+//! output is therefore the same with or without the cache; only the time differs. A file
+//! whose inputs hash the same is not even built: most of a one-schema change's run.
 
 use crate::emit::GeneratedCrate;
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
@@ -23,6 +25,9 @@ pub struct Fingerprint {
     pub tokens: u64,
     /// Hash of the formatted text (without the header line, which is not cached).
     pub body: u64,
+    /// Hash of the IR the file is built from ([`crate::emit`] says what that covers), when
+    /// the file has such a hash.
+    pub inputs: Option<u64>,
 }
 
 /// The manifest of the previous run for one output folder; empty when there is none.
@@ -35,7 +40,7 @@ pub struct Cache {
     previous: HashMap<String, Fingerprint>,
 }
 
-const MAGIC: &str = "codegen format cache 1";
+const MAGIC: &str = "codegen format cache 2";
 
 impl Cache {
     /// No cache: every file is formatted.
@@ -80,6 +85,23 @@ impl Cache {
         self.previous.is_empty()
     }
 
+    /// Whether this run's fingerprints will be saved (a target folder was found): only then
+    /// are input hashes worth computing.
+    pub fn enabled(&self) -> bool {
+        self.manifest.is_some()
+    }
+
+    /// The text and fingerprint of `path` from the last run, when it was built from IR that
+    /// hashes to `inputs` again and the file on disk still holds that text: the file need not
+    /// be built.
+    pub fn reuse_unbuilt(&self, path: &str, inputs: u64) -> Option<(String, Fingerprint)> {
+        let entry = self.previous.get(path)?;
+        if entry.inputs != Some(inputs) {
+            return None;
+        }
+        Some((self.read_back(path, entry.body)?, *entry))
+    }
+
     /// The text of `path` as formatted at the last run, when its tokens hash to `tokens` again
     /// and the file on disk still holds that text (after its header line).
     pub fn reuse(&self, path: &str, tokens: u64) -> Option<(String, u64)> {
@@ -87,10 +109,15 @@ impl Cache {
         if entry.tokens != tokens {
             return None;
         }
-        let text = std::fs::read_to_string(self.out.join(path)).ok()?;
-        let body = strip_header(&text)?;
         // The body hash is checked here, so the caller need not hash the text again.
-        (hash_text(body) == entry.body).then(|| (body.to_owned(), entry.body))
+        Some((self.read_back(path, entry.body)?, entry.body))
+    }
+
+    /// The text of `path` on disk after its header, when it hashes to `body`.
+    fn read_back(&self, path: &str, body: u64) -> Option<String> {
+        let text = std::fs::read_to_string(self.out.join(path)).ok()?;
+        let rest = strip_header(&text)?;
+        (hash_text(rest) == body).then(|| rest.to_owned())
     }
 
     /// Records what was generated, once it is on disk (after a successful write). A no-op
@@ -101,7 +128,8 @@ impl Cache {
         };
         let mut text = format!("{MAGIC}\n{:016x}\n", self.generator);
         for (path, f) in &krate.fingerprints {
-            let _ = writeln!(text, "{:016x} {:016x} {path}", f.tokens, f.body);
+            let inputs = f.inputs.map_or("-".to_owned(), |h| format!("{h:016x}"));
+            let _ = writeln!(text, "{:016x} {:016x} {inputs} {path}", f.tokens, f.body);
         }
         let dir = manifest.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir)?;
@@ -125,10 +153,19 @@ fn parse_manifest(text: &str, generator: u64) -> Option<HashMap<String, Fingerpr
     }
     let mut entries = HashMap::new();
     for line in lines {
-        let mut parts = line.splitn(3, ' ');
+        let mut parts = line.splitn(4, ' ');
         let tokens = u64::from_str_radix(parts.next()?, 16).ok()?;
         let body = u64::from_str_radix(parts.next()?, 16).ok()?;
-        entries.insert(parts.next()?.to_owned(), Fingerprint { tokens, body });
+        let inputs = match parts.next()? {
+            "-" => None,
+            hex => Some(u64::from_str_radix(hex, 16).ok()?),
+        };
+        let fingerprint = Fingerprint {
+            tokens,
+            body,
+            inputs,
+        };
+        entries.insert(parts.next()?.to_owned(), fingerprint);
     }
     Some(entries)
 }
@@ -280,9 +317,18 @@ mod tests {
 
     #[test]
     fn manifest_round_trips_and_another_generator_reads_none() {
-        let text = format!("{MAGIC}\n{:016x}\n{:016x} {:016x} src/a b.rs\n", 7, 1, 2);
+        let text = format!(
+            "{MAGIC}\n{:016x}\n{:016x} {:016x} - src/a b.rs\n{:016x} {:016x} {:016x} src/c.rs\n",
+            7, 1, 2, 3, 4, 5
+        );
         let entries = parse_manifest(&text, 7).unwrap();
-        assert_eq!(entries["src/a b.rs"], Fingerprint { tokens: 1, body: 2 });
+        let a = Fingerprint {
+            tokens: 1,
+            body: 2,
+            inputs: None,
+        };
+        assert_eq!(entries["src/a b.rs"], a);
+        assert_eq!(entries["src/c.rs"].inputs, Some(5));
         assert!(parse_manifest(&text, 8).is_none());
         assert!(parse_manifest("something else\n", 7).is_none());
         assert!(parse_manifest(&format!("{MAGIC}\n7\nnot hex\n"), 7).is_none());
@@ -303,15 +349,22 @@ mod tests {
         let f = Fingerprint {
             tokens: 42,
             body: hash_text(body),
+            inputs: Some(7),
         };
         cache.previous.insert("src/a.rs".to_owned(), f);
         let reused = cache.reuse("src/a.rs", 42);
         assert_eq!(reused, Some((body.to_owned(), hash_text(body))));
         assert_eq!(cache.reuse("src/a.rs", 43), None, "other tokens");
+        assert_eq!(
+            cache.reuse_unbuilt("src/a.rs", 7),
+            Some((body.to_owned(), f))
+        );
+        assert_eq!(cache.reuse_unbuilt("src/a.rs", 8), None, "other inputs");
         assert_eq!(cache.reuse("src/b.rs", 42), None, "not recorded");
         // An edited file is formatted again, not trusted.
         std::fs::write(dir.path().join("src/a.rs"), "// header\n\npub struct B;\n").unwrap();
         assert_eq!(cache.reuse("src/a.rs", 42), None);
+        assert_eq!(cache.reuse_unbuilt("src/a.rs", 7), None);
         std::fs::remove_file(dir.path().join("src/a.rs")).unwrap();
         assert_eq!(cache.reuse("src/a.rs", 42), None);
     }

@@ -412,7 +412,7 @@ pub struct Group {
 }
 
 /// Text from the spec that becomes rustdoc (raw; the emitter sanitises it).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct Docs {
     pub title: Option<String>,
     pub description: Option<String>,
@@ -420,6 +420,40 @@ pub struct Docs {
     pub example: Option<String>,
     /// The spec's default, rendered as JSON.
     pub default: Option<String>,
+}
+
+thread_local! {
+    static DOCS_HIDDEN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+impl std::fmt::Debug for Docs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if DOCS_HIDDEN.with(std::cell::Cell::get) {
+            return f.write_str("Docs(..)");
+        }
+        f.debug_struct("Docs")
+            .field("title", &self.title)
+            .field("description", &self.description)
+            .field("example", &self.example)
+            .field("default", &self.default)
+            .finish()
+    }
+}
+
+/// Writes `value`'s `Debug` text with every [`Docs`] left out, the input fingerprint of what
+/// a file reads of the items it does not hold (the emitter reads only its own items' docs).
+pub fn write_without_docs(
+    out: &mut dyn std::fmt::Write,
+    value: &dyn std::fmt::Debug,
+) -> std::fmt::Result {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            DOCS_HIDDEN.with(|hidden| hidden.set(self.0));
+        }
+    }
+    let _restore = Restore(DOCS_HIDDEN.with(|hidden| hidden.replace(true)));
+    write!(out, "{value:?}")
 }
 
 #[derive(Debug, Clone)]

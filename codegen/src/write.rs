@@ -293,6 +293,7 @@ mod tests {
         let krate = GeneratedCrate {
             fingerprints: Default::default(),
             reused: 0,
+            unbuilt: 0,
             files,
             warnings: Vec::new(),
         };
@@ -305,6 +306,7 @@ mod tests {
         let krate = GeneratedCrate {
             fingerprints: Default::default(),
             reused: 0,
+            unbuilt: 0,
             files,
             warnings: Vec::new(),
         };
@@ -332,6 +334,7 @@ mod tests {
         GeneratedCrate {
             fingerprints: Default::default(),
             reused: 0,
+            unbuilt: 0,
             files: files
                 .iter()
                 .map(|(path, text)| (path.to_string(), format!("// {GENERATED_MARKER}\n{text}")))

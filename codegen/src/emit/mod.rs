@@ -38,6 +38,8 @@ pub struct GeneratedCrate {
     pub fingerprints: BTreeMap<String, Fingerprint>,
     /// How many of them were taken from the cache rather than formatted.
     pub reused: usize,
+    /// How many of those were not even built (their IR inputs hashed as at the last run).
+    pub unbuilt: usize,
     /// Problems in the spec that did not stop generation, for the front ends to show.
     pub warnings: Vec<crate::error::Diagnostic>,
 }
@@ -72,55 +74,52 @@ pub fn emit_cached(
     // Each job builds its tokens and formats them; jobs run on every core.
     let type_files = types::type_files(api);
     let mut jobs: Vec<Job<'_>> = vec![
-        (
-            "src/lib.rs".to_owned(),
-            Box::new(|| manifest::lib_rs(api, options)),
-        ),
-        (
-            "src/error_body.rs".to_owned(),
-            Box::new(|| error_body::error_body_rs(api)),
-        ),
-        (
-            "src/types/mod.rs".to_owned(),
-            Box::new(|| types::types_mod_rs(api, &type_files)),
-        ),
+        Job::reading_all("src/lib.rs".to_owned(), || manifest::lib_rs(api, options)),
+        Job::reading_all("src/error_body.rs".to_owned(), || {
+            error_body::error_body_rs(api)
+        }),
+        Job::reading_all("src/types/mod.rs".to_owned(), || {
+            types::types_mod_rs(api, &type_files)
+        }),
     ];
     if api.runtime.needs(crate::ir::RuntimePart::Operations) {
-        jobs.push((
-            "src/settings.rs".to_owned(),
-            Box::new(|| settings::settings_rs(api, options)),
-        ));
+        jobs.push(Job::reading_all("src/settings.rs".to_owned(), || {
+            settings::settings_rs(api, options)
+        }));
     }
     for (file, ids) in &type_files {
-        jobs.push((
-            format!("src/types/{file}.rs"),
-            Box::new(move || types::types_file(api, ids)),
-        ));
+        jobs.push(Job {
+            path: format!("src/types/{file}.rs"),
+            holds: Holds::Types(ids),
+            build: Box::new(move || types::types_file(api, ids)),
+        });
     }
     if !api.groups.is_empty() {
-        jobs.push((
-            "src/operations/mod.rs".to_owned(),
-            Box::new(|| operations::operations_mod_rs(api)),
-        ));
+        jobs.push(Job::reading_all("src/operations/mod.rs".to_owned(), || {
+            operations::operations_mod_rs(api)
+        }));
     }
     if let Some(hooks) = &api.webhooks {
-        jobs.push((
+        jobs.push(Job::reading_all(
             "src/webhook_events.rs".to_owned(),
-            Box::new(move || webhooks::webhook_events_rs(api, hooks, options)),
+            move || webhooks::webhook_events_rs(api, hooks, options),
         ));
     }
     for (index, group) in api.groups.iter().enumerate() {
-        jobs.push((
-            format!("src/operations/{}.rs", group.rust_name),
-            Box::new(move || operations::group_file(api, index)),
-        ));
+        jobs.push(Job {
+            path: format!("src/operations/{}.rs", group.rust_name),
+            holds: Holds::Group(index),
+            build: Box::new(move || operations::group_file(api, index)),
+        });
     }
-    let outputs = run_jobs(&jobs, cache);
+    let inputs = cache.enabled().then(|| Inputs::new(api, options));
+    let outputs = run_jobs(&jobs, cache, inputs.as_ref());
     let mut files: BTreeMap<String, String> = BTreeMap::new();
     let mut fingerprints = BTreeMap::new();
     let mut reused = 0;
-    for ((path, _), output) in jobs.iter().zip(outputs) {
-        let (text, fingerprint, was_reused) = output.map_err(|e| {
+    let mut unbuilt = 0;
+    for (Job { path, .. }, output) in jobs.iter().zip(outputs) {
+        let (text, fingerprint, source) = output.map_err(|e| {
             crate::error::Error::new(
                 crate::error::Location::File(path.into()),
                 format!("internal error, please report: {e}"),
@@ -133,7 +132,8 @@ pub fn emit_cached(
         };
         files.insert(path.clone(), format!("{header}\n{text}"));
         fingerprints.insert(path.clone(), fingerprint);
-        reused += usize::from(was_reused);
+        reused += usize::from(source != Source::Formatted);
+        unbuilt += usize::from(source == Source::Unbuilt);
     }
     for file in runtime_files(api) {
         let header = format!(
@@ -151,20 +151,116 @@ pub fn emit_cached(
         files,
         fingerprints,
         reused,
+        unbuilt,
         warnings: api.warnings.clone(),
     })
 }
 
-/// One file to build: its path and how to make its tokens. Tokens are built on the worker
-/// thread: `proc_macro2::TokenStream` is not `Send`.
-type Job<'a> = (String, Box<dyn Fn() -> TokenStream + Sync + 'a>);
+/// One file to build: its path, the IR items it holds, and how to make its tokens. Tokens
+/// are built on the worker thread: `proc_macro2::TokenStream` is not `Send`.
+struct Job<'a> {
+    path: String,
+    holds: Holds<'a>,
+    build: Box<dyn Fn() -> TokenStream + Sync + 'a>,
+}
 
-/// A file's text, what the cache keeps of it, and whether it came from the cache.
-type Formatted = Result<(String, Fingerprint, bool), String>;
+impl<'a> Job<'a> {
+    fn reading_all(path: String, build: impl Fn() -> TokenStream + Sync + 'a) -> Self {
+        Job {
+            path,
+            holds: Holds::Everything,
+            build: Box::new(build),
+        }
+    }
+}
+
+/// The items of the IR whose docs a file prints. Emitters print the docs only of the items
+/// their file holds (a type file: its types and their fields; a group file: its operations,
+/// with their parameters and bodies, and its inline types); every other fact they may read
+/// of any item. So a file's inputs are the IR without docs plus its own items in full: a
+/// changed description rebuilds the file that prints it, nothing else.
+enum Holds<'a> {
+    /// Reads anything (module lists, `lib.rs`): built every run; only its formatting may be
+    /// skipped, through the tokens' hash.
+    Everything,
+    Types(&'a [TypeId]),
+    /// Index into `Api::groups`.
+    Group(usize),
+}
+
+/// What input hashes are made of: the IR without docs, hashed once, and each group's items.
+struct Inputs<'a> {
+    api: &'a Api,
+    shared: u64,
+    group_operations: Vec<Vec<&'a crate::ir::Operation>>,
+    group_types: Vec<Vec<&'a crate::ir::TypeDef>>,
+}
+
+impl<'a> Inputs<'a> {
+    fn new(api: &'a Api, options: &Options) -> Self {
+        let mut h = cache::Fnv::new();
+        // A write into the hasher cannot fail.
+        let _ = crate::ir::write_without_docs(&mut h, &(api, options));
+        let mut group_operations = vec![Vec::new(); api.groups.len()];
+        for op in &api.operations {
+            if let Some(ops) = group_operations.get_mut(op.group) {
+                ops.push(op);
+            }
+        }
+        let mut group_types = vec![Vec::new(); api.groups.len()];
+        for t in &api.types {
+            if let crate::ir::Module::Operations(g) = t.module {
+                if let Some(types) = group_types.get_mut(g) {
+                    types.push(t);
+                }
+            }
+        }
+        Inputs {
+            api,
+            shared: h.finish(),
+            group_operations,
+            group_types,
+        }
+    }
+
+    /// The input hash of a file holding `holds`; `None` for a file that reads everything.
+    fn of(&self, holds: &Holds<'_>) -> Option<u64> {
+        use std::fmt::Write as _;
+        let mut h = cache::Fnv::new();
+        h.write(&self.shared.to_le_bytes());
+        // Writes into the hasher cannot fail.
+        let _ = match holds {
+            Holds::Everything => return None,
+            Holds::Types(ids) => {
+                let types: Vec<_> = ids.iter().map(|&id| self.api.ty(id)).collect();
+                write!(h, "{types:?}")
+            }
+            Holds::Group(index) => write!(
+                h,
+                "{index} {:?} {:?}",
+                self.group_operations.get(*index),
+                self.group_types.get(*index)
+            ),
+        };
+        Some(h.finish())
+    }
+}
+
+/// A file's text, what the cache keeps of it, and where the text came from.
+type Formatted = Result<(String, Fingerprint, Source), String>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    Formatted,
+    /// Built, and taken from the cache because its tokens were the same.
+    Reused,
+    /// Taken from the cache because its inputs were the same: not built.
+    Unbuilt,
+}
 
 /// Runs the jobs on up to one thread per core, keeping their order in the result. A file whose
 /// tokens hash as at the cache's run is taken from the cache instead of formatted.
-fn run_jobs(jobs: &[Job<'_>], cache: &Cache) -> Vec<Formatted> {
+fn run_jobs(jobs: &[Job<'_>], cache: &Cache, inputs: Option<&Inputs<'_>>) -> Vec<Formatted> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Mutex;
     let threads = std::thread::available_parallelism()
@@ -174,25 +270,36 @@ fn run_jobs(jobs: &[Job<'_>], cache: &Cache) -> Vec<Formatted> {
     let results: Mutex<Vec<Option<Formatted>>> = Mutex::new(vec![None; jobs.len()]);
     let work = || loop {
         let i = next.fetch_add(1, Ordering::Relaxed);
-        let Some((path, build)) = jobs.get(i) else {
+        let Some(Job {
+            path, holds, build, ..
+        }) = jobs.get(i)
+        else {
             break;
         };
-        let tokens = build();
-        let tokens_hash = cache::hash_tokens(&tokens);
-        let text = match cache.reuse(path, tokens_hash) {
-            Some((text, body)) => Ok((text, body, true)),
-            None => format_tokens(tokens).map(|text| {
-                let body = cache::hash_text(&text);
-                (text, body, false)
-            }),
-        }
-        .map(|(text, body, was_reused)| {
-            let fingerprint = Fingerprint {
-                tokens: tokens_hash,
-                body,
-            };
-            (text, fingerprint, was_reused)
-        });
+        let input_hash = inputs.and_then(|inputs| inputs.of(holds));
+        let unbuilt = input_hash.and_then(|h| cache.reuse_unbuilt(path, h));
+        let text = match unbuilt {
+            Some((text, fingerprint)) => Ok((text, fingerprint, Source::Unbuilt)),
+            None => {
+                let tokens = build();
+                let tokens_hash = cache::hash_tokens(&tokens);
+                match cache.reuse(path, tokens_hash) {
+                    Some((text, body)) => Ok((text, body, Source::Reused)),
+                    None => format_tokens(tokens).map(|text| {
+                        let body = cache::hash_text(&text);
+                        (text, body, Source::Formatted)
+                    }),
+                }
+                .map(|(text, body, source)| {
+                    let fingerprint = Fingerprint {
+                        tokens: tokens_hash,
+                        body,
+                        inputs: input_hash,
+                    };
+                    (text, fingerprint, source)
+                })
+            }
+        };
         if let Ok(mut results) = results.lock() {
             results[i] = Some(text);
         }

@@ -1,0 +1,214 @@
+//! The formatting cache skips building a file whose IR inputs hashed the same at the last run
+//! (`emit::Holds`: the IR without docs, plus the file's own items in full). Whatever one edit
+//! changes in a spec, the crate generated through the cache must be the crate generated without
+//! it: these tests make many one-place edits to the fixtures (docs, examples, titles, and edits
+//! that change types) and compare.
+
+use codegen::cache::Cache;
+use codegen::Options;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/crates")
+        .join(name)
+}
+
+/// A folder with a Cargo target folder (where the cache is kept) and the spec `api.json`.
+struct Workspace {
+    root: tempfile::TempDir,
+}
+
+impl Workspace {
+    fn new() -> Self {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(root.path().join("target")).unwrap();
+        std::fs::write(root.path().join("target/CACHEDIR.TAG"), "").unwrap();
+        Workspace { root }
+    }
+
+    fn spec(&self) -> PathBuf {
+        self.root.path().join("api.json")
+    }
+
+    /// Generates `doc` into `out`, through the cache unless `cached` is false; returns how many
+    /// Rust files were reused without being built, and the files.
+    fn generate(&self, doc: &Value, out: &str, cached: bool) -> (usize, BTreeMap<String, String>) {
+        std::fs::write(self.spec(), serde_json::to_vec_pretty(doc).unwrap()).unwrap();
+        let out = self.root.path().join(out);
+        let cache = if cached {
+            Cache::open(&out)
+        } else {
+            Cache::none()
+        };
+        let options = Options::for_crate("fixture", "api.json");
+        let krate = codegen::generate_cached(&self.spec(), &options, &cache).unwrap();
+        codegen::write::write(&krate, &out, false).unwrap();
+        cache.save(&krate).unwrap();
+        (krate.unbuilt, krate.files)
+    }
+}
+
+/// JSON pointers of every string member named `key` (a schema's `description`, not a
+/// property called `description`, which is an object).
+fn strings_named(value: &Value, key: &str, at: &str, found: &mut Vec<String>) {
+    let escape = |k: &str| k.replace('~', "~0").replace('/', "~1");
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                let here = format!("{at}/{}", escape(k));
+                if k == key && v.is_string() {
+                    found.push(here.clone());
+                }
+                strings_named(v, key, &here, found);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                strings_named(v, key, &format!("{at}/{i}"), found);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn load(name: &str) -> Value {
+    let text = std::fs::read_to_string(fixture(name)).unwrap();
+    serde_yaml::from_str(&text).unwrap()
+}
+
+/// An edit: what it does, and the change to the document.
+type Edit = (String, Box<dyn Fn(&mut Value)>);
+
+/// Replaces the value at `pointer`.
+fn set(pointer: String, new: Value) -> Edit {
+    let label = format!("{pointer} = {new}");
+    (
+        label,
+        Box::new(move |doc: &mut Value| *doc.pointer_mut(&pointer).unwrap() = new.clone()),
+    )
+}
+
+/// Each edit is made to the original spec; the cache is primed with the original crate first,
+/// so every edit is a one-place change against the last run.
+fn check_edits(name: &str, edits: &[Edit]) -> usize {
+    let original = load(name);
+    let ws = Workspace::new();
+    let (_, first) = ws.generate(&original, "out", true);
+    let (unbuilt, again) = ws.generate(&original, "out", true);
+    assert_eq!(first, again);
+    let rust_files = first.keys().filter(|p| p.ends_with(".rs")).count();
+    assert!(unbuilt > 0, "{name}: nothing reused without building");
+    let mut skipped = 0;
+    for (pointer, edit) in edits {
+        let mut doc = original.clone();
+        edit(&mut doc);
+        let (unbuilt, through_cache) = ws.generate(&doc, "out", true);
+        let (_, fresh) = ws.generate(&doc, "fresh", false);
+        for (path, text) in &fresh {
+            assert_eq!(
+                through_cache.get(path),
+                Some(text),
+                "{name}: {path} differs through the cache after editing {pointer}"
+            );
+        }
+        assert_eq!(through_cache.len(), fresh.len(), "{name}: {pointer}");
+        skipped += unbuilt;
+        // Back to the original, so the next edit is again a one-place change.
+        ws.generate(&original, "out", true);
+        assert!(unbuilt <= rust_files);
+    }
+    skipped
+}
+
+/// Up to `limit` edits of string members named `key`, spread over the document.
+fn text_edits(doc: &Value, key: &str, limit: usize) -> Vec<Edit> {
+    let mut found = Vec::new();
+    strings_named(doc, key, "", &mut found);
+    let step = found.len().div_ceil(limit).max(1);
+    found
+        .into_iter()
+        .step_by(step)
+        .map(|pointer| {
+            let old = doc.pointer(&pointer).and_then(Value::as_str).unwrap_or("");
+            let new = Value::String(format!("{old} (edited: `x` <b>y</b>)"));
+            set(pointer, new)
+        })
+        .collect()
+}
+
+#[test]
+fn docs_examples_and_titles_edited_one_at_a_time_give_the_uncached_crate() {
+    let mut skipped = 0;
+    for name in ["type-shapes.yml", "hard-cases.yml", "streaming.yml"] {
+        let doc = load(name);
+        let mut edits = text_edits(&doc, "description", 8);
+        edits.extend(text_edits(&doc, "example", 3));
+        edits.extend(text_edits(&doc, "title", 3));
+        edits.extend(text_edits(&doc, "summary", 2));
+        assert!(edits.len() >= 5, "{name}: too few edits to mean anything");
+        skipped += check_edits(name, &edits);
+    }
+    // A doc edit rebuilds the file that shows it, not the others.
+    assert!(skipped > 0);
+}
+
+#[test]
+fn edits_that_change_types_give_the_uncached_crate() {
+    // Each changes what other files read of a type: a property's type, a required list, a
+    // schema's name as it is referred to, its kind, an enum's values.
+    let doc = load("type-shapes.yml");
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    let mut edits: Vec<Edit> = Vec::new();
+    for (name, schema) in schemas.iter().take(12) {
+        let at = format!(
+            "/components/schemas/{}",
+            name.replace('~', "~0").replace('/', "~1")
+        );
+        if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+            if let Some(first) = props.keys().next() {
+                let p = first.replace('~', "~0").replace('/', "~1");
+                edits.push(set(
+                    format!("{at}/properties/{p}"),
+                    serde_json::json!({"type": "integer", "format": "int32"}),
+                ));
+            }
+        }
+        if schema.get("required").is_some() {
+            edits.push(set(format!("{at}/required"), serde_json::json!([])));
+        }
+        if schema.get("enum").is_some() {
+            edits.push(set(format!("{at}/enum"), serde_json::json!(["one", "two"])));
+        }
+        // Another kind of type under the same name: those referring to it read it otherwise.
+        edits.push(set(at.clone(), serde_json::json!({"type": "string"})));
+        // Renamed, with every reference: the files that name it change, not only its own.
+        let old = name.clone();
+        edits.push((
+            format!("rename {name}"),
+            Box::new(move |doc: &mut Value| {
+                let text = serde_json::to_string(doc).unwrap().replace(
+                    &format!("\"#/components/schemas/{old}\""),
+                    &format!("\"#/components/schemas/{old}Renamed\""),
+                );
+                *doc = serde_json::from_str(&text).unwrap();
+                // In place: the order of the schemas (and so of the types) stays the same.
+                let schemas = doc["components"]["schemas"].as_object_mut().unwrap();
+                *schemas = std::mem::take(schemas)
+                    .into_iter()
+                    .map(|(k, v)| {
+                        if k == old {
+                            (format!("{k}Renamed"), v)
+                        } else {
+                            (k, v)
+                        }
+                    })
+                    .collect();
+            }),
+        ));
+    }
+    assert!(edits.len() >= 5, "too few edits: {}", edits.len());
+    check_edits("type-shapes.yml", &edits);
+}
