@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# The fingerprint of what BENCHMARKS.md measures: the emitter, the formatting cache and the
-# runtime copied into every crate (a change to any of them can change a figure).
+# The fingerprint of what BENCHMARKS.md measures: the emitter, the formatting cache, the IR
+# (its Debug form keys the cache) and the runtime copied into every crate (a change to any of
+# them can change a figure).
 #
 #   bash bench/fingerprint.sh           # prints it (bench/run.sh records it in its table)
 #   bash bench/fingerprint.sh --check   # fails when BENCHMARKS.md records another one
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SOURCES=(codegen/src/emit codegen/src/cache.rs codegen/runtime/src)
+SOURCES=(codegen/src/emit codegen/src/cache.rs codegen/src/ir.rs codegen/runtime/src)
 fingerprint=$(find "${SOURCES[@]}" -type f -name '*.rs' | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-16)
 if [ "${1:-}" != "--check" ]; then
   echo "$fingerprint"

@@ -259,7 +259,8 @@ enum Source {
 }
 
 /// Runs the jobs on up to one thread per core, keeping their order in the result. A file whose
-/// tokens hash as at the cache's run is taken from the cache instead of formatted.
+/// inputs hash as at the cache's run is taken from the cache without being built; one whose
+/// tokens hash as then is built but taken from the cache instead of formatted.
 fn run_jobs(jobs: &[Job<'_>], cache: &Cache, inputs: Option<&Inputs<'_>>) -> Vec<Formatted> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Mutex;
