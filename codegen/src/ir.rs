@@ -855,6 +855,9 @@ pub struct Locals {
     pub first: String,
     /// The page number inside a stream's fetch closure.
     pub number: String,
+    /// The client and the cursor a `*_pages` walk hands its page function.
+    pub client: String,
+    pub cursor: String,
 }
 
 /// Statuses handled alike.

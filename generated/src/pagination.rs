@@ -72,8 +72,11 @@ pub(crate) struct Limits {
 /// crate's machine code. [`PageStream`] and [`ItemStream`] give the types back.
 pub(crate) type Body = Box<dyn Any + Send>;
 
-/// How the walk asks for a page (the generated method's closure over its parameters).
-type Fetch<'a> = Arc<dyn Fn(Cursor) -> BoxFuture<'a, Result<Page<Body>, Error>> + Send + Sync + 'a>;
+/// A page being fetched.
+pub(crate) type PageFuture<'a> = BoxFuture<'a, Result<Page<Body>, Error>>;
+
+/// How the walk asks for a page (the generated method's page function over its arguments).
+type Fetch<'a> = Arc<dyn Fn(Cursor) -> PageFuture<'a> + Send + Sync + 'a>;
 
 type Pages<'a> = BoxStream<'a, Result<Body, Error>>;
 
@@ -88,7 +91,7 @@ fn failed<'a>(error: Error) -> Pages<'a> {
 pub(crate) fn fetch<'a, R, B: Send + 'static>(
     call: impl IntoFuture<Output = Result<R, Error>, IntoFuture: Send + 'a>,
     page: impl FnOnce(R) -> Page<B> + Send + 'a,
-) -> BoxFuture<'a, Result<Page<Body>, Error>> {
+) -> PageFuture<'a> {
     let call = call.into_future();
     Box::pin(async move { Ok(page(call.await?).erase()) })
 }
@@ -206,12 +209,30 @@ pub(crate) fn items<'a, B: 'static, T: 'a>(
 pub(crate) fn pages<'a, B>(
     first: Cursor,
     limits: Limits,
-    fetch: impl Fn(Cursor) -> BoxFuture<'a, Result<Page<Body>, Error>> + Send + Sync + 'a,
+    fetch: impl Fn(Cursor) -> PageFuture<'a> + Send + Sync + 'a,
 ) -> PageStream<'a, B> {
     PageStream {
         pages: walk(first, limits, Arc::new(fetch)),
         body: PhantomData,
     }
+}
+
+/// [`pages`] of an operation of `client`, with the client's limits: `fetch` asks for the page
+/// at a cursor with the walk's own copy of the caller's arguments (`args`). A plain function
+/// rather than a closure over the arguments, because the compiler proves a closure `Send` and
+/// `Sync` through everything it captures, once per paginated operation: in a whole-API crate
+/// that proof was most of the type checking of a `*_pages` method.
+pub(crate) fn pages_with<'a, A: Send + Sync + 'a, B>(
+    client: &'a crate::Client,
+    args: A,
+    first: Cursor,
+    fetch: fn(&'a crate::Client, &A, Cursor) -> PageFuture<'a>,
+) -> PageStream<'a, B> {
+    let limits = Limits {
+        concurrency: client.page_concurrency(),
+        max_pages: client.max_pages(),
+    };
+    pages(first, limits, move |cursor| fetch(client, &args, cursor))
 }
 
 fn walk(first: Cursor, limits: Limits, fetch: Fetch<'_>) -> Pages<'_> {

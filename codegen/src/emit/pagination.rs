@@ -20,6 +20,9 @@ struct Parts<'a> {
     /// The arguments of the methods (`call_id: &str`, `params: &Params`), and their names.
     args: &'a [TokenStream],
     names: Vec<TokenStream>,
+    /// The arguments of the operation's call inside the page function, where the names are
+    /// references already (`params` is borrowed again when the walk changed its own copy).
+    call_args: Vec<TokenStream>,
 }
 
 /// `<name>_pages` and `<name>_stream`; `args` are the operation method's own.
@@ -46,12 +49,25 @@ pub(super) fn methods(
         let body = naming::ident(&op.locals.body);
         names.push(quote!(#body));
     }
+    let walked_params = op.params_struct.is_some() && p.style.walked().is_some();
+    let call_args = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            if walked_params && i == op.path_params.len() {
+                quote!(&#name)
+            } else {
+                quote!(#name)
+            }
+        })
+        .collect();
     let parts = Parts {
         api,
         op,
         p,
         args,
         names,
+        call_args,
     };
     let pages = pages_method(&parts);
     let stream = stream_method(&parts);
@@ -106,9 +122,8 @@ fn pages_method(parts: &Parts) -> TokenStream {
         _ => quote!(()),
     };
     let args = parts.args;
-    let path_names: Vec<TokenStream> = parts.names[..op.path_params.len()].to_vec();
-    // Owned copies for the walk: numbers, booleans and dates are copied, the rest cloned
-    // per page.
+    // The walk's own copy of the arguments, handed to the page function by reference: the
+    // path parameters (numbers, booleans and dates copied), the parameters, the body.
     // Through aliases: GitHub's `alert_number` is `types::AlertNumber`, an `i64`.
     let is_copy = |ty: &TypeRef| {
         let mut ty = ty;
@@ -130,40 +145,42 @@ fn pages_method(parts: &Parts) -> TokenStream {
                 | TypeRef::DateTime
         )
     };
-    let owned = op.path_params.iter().zip(&path_names).map(|(p, name)| {
-        if is_copy(&p.ty) {
-            quote!(let #name = *#name;)
-        } else {
-            quote!(let #name = #name.to_owned();)
-        }
-    });
-    let cloned: Vec<TokenStream> = op
+    let mut owned: Vec<TokenStream> = op
         .path_params
         .iter()
-        .zip(&path_names)
-        .filter(|(p, _)| !is_copy(&p.ty))
-        .map(|(_, name)| quote!(let #name = #name.clone();))
+        .zip(&parts.names)
+        .map(|(p, name)| {
+            if is_copy(&p.ty) {
+                quote!(*#name)
+            } else {
+                quote!(#name.to_owned())
+            }
+        })
         .collect();
-    let params = naming::ident(&op.locals.params);
-    // The parameters are cloned for each page, and changed when the walk sets one of them.
-    let mutable = p.style.walked().is_some().then(|| quote!(mut));
-    let (mut params_owned, mut params_cloned) = match op.params_struct {
-        Some(_) => (
-            quote!(let #params = #params.clone();),
-            quote!(let #mutable #params = #params.clone();),
-        ),
-        None => (quote!(), quote!()),
-    };
+    if op.params_struct.is_some() {
+        let params = naming::ident(&op.locals.params);
+        owned.push(quote!(#params.clone()));
+    }
     if op.body.is_some() {
         let request = naming::ident(&op.locals.body);
-        params_owned.extend(quote!(let #request = #request.to_owned();));
-        params_cloned.extend(quote!(let #request = #request.clone();));
+        owned.push(quote!(#request.to_owned()));
     }
+    let names = &parts.names;
+    // The parameters are cloned for each page when the walk sets one of them.
+    let per_page = match (&op.params_struct, p.style.walked()) {
+        (Some(_), Some(_)) => {
+            let params = naming::ident(&op.locals.params);
+            quote!(let mut #params = #params.clone();)
+        }
+        _ => quote!(),
+    };
     let walk = Walk::new(parts);
     let (first, set, next) = (&walk.first, &walk.set, &walk.next);
     let (call, answer, unpack) = (&walk.call, &walk.answer, &walk.unpack);
     let (number, total, size, counted) = (&walk.number, &walk.total, &walk.size, &walk.counted);
     let body = naming::ident(&op.locals.body);
+    let client = naming::ident(&op.locals.client);
+    let cursor = naming::ident(&op.locals.cursor);
     let count = match chain_value(quote!(#body), &p.items, Leaf::Ref) {
         (items, true) => quote!(#items.len()),
         (items, false) => quote!(#items.map_or(0, |items| items.len())),
@@ -177,31 +194,29 @@ fn pages_method(parts: &Parts) -> TokenStream {
             &'a self,
             #(#args,)*
         ) -> crate::PageStream<'a, #body_ty> {
-            #params_owned
-            #(#owned)*
-            let limits = crate::pagination::Limits {
-                concurrency: self.page_concurrency(),
-                max_pages: self.max_pages(),
-            };
-            crate::pagination::pages(#first, limits, move |cursor| {
-                #params_cloned
-                #(#cloned)*
-                #set
-                let size = #size;
-                crate::pagination::fetch(#call, move |#answer| {
-                    #unpack
-                    let items = #count;
-                    crate::pagination::Page {
-                        next: #next,
-                        number: #number,
-                        total_pages: #total,
-                        items,
-                        size,
-                        counted: #counted,
-                        #body,
-                    }
-                })
-            })
+            crate::pagination::pages_with(
+                self,
+                (#(#owned,)*),
+                #first,
+                |#client, (#(#names,)*), #cursor| {
+                    #per_page
+                    #set
+                    let size = #size;
+                    crate::pagination::fetch(#call, move |#answer| {
+                        #unpack
+                        let items = #count;
+                        crate::pagination::Page {
+                            next: #next,
+                            number: #number,
+                            total_pages: #total,
+                            items,
+                            size,
+                            counted: #counted,
+                            #body,
+                        }
+                    })
+                },
+            )
         }
     }
 }
@@ -302,8 +317,9 @@ impl Walk {
         let (op, p) = (parts.op, parts.p);
         let body = naming::ident(&op.locals.body);
         let call = naming::ident(&op.rust_name);
-        let names = &parts.names;
-        let plain_call = quote!(self.#call(#(&#names),*));
+        let call_args = &parts.call_args;
+        let client = naming::ident(&op.locals.client);
+        let plain_call = quote!(#client.#call(#(#call_args),*));
         let none = quote!(None);
         let cursor = quote!(crate::pagination::Cursor);
         match &p.style {
@@ -463,14 +479,16 @@ fn link_walk(parts: &Parts, next: Option<&FieldChain>) -> Walk {
     let (api, op) = (parts.api, parts.op);
     let body = naming::ident(&op.locals.body);
     let call = naming::ident(&op.rust_name);
-    let names = &parts.names;
+    let call_args = &parts.call_args;
     let template = &op.path;
     let accept = op.accept.as_deref().unwrap_or("application/json");
     let decode = super::operations::decode_closure(api, op);
     let security = super::operations::security_tokens(api, op);
     let cursor = quote!(crate::pagination::Cursor);
+    let cursor_local = naming::ident(&op.locals.cursor);
+    let client = naming::ident(&op.locals.client);
     let set = quote! {
-        let link = match cursor {
+        let link = match #cursor_local {
             #cursor::Url(url) => Some(url),
             _ => None,
         };
@@ -479,9 +497,9 @@ fn link_walk(parts: &Parts, next: Option<&FieldChain>) -> Walk {
         None => (
             quote! {
                 match link {
-                    None => self.#call(#(&#names),*).with_response(),
-                    Some(link) => self
-                        .call(#template, #security, || self.request_link(&link, #accept), #decode)
+                    None => #client.#call(#(#call_args),*).with_response(),
+                    Some(link) => #client
+                        .call(#template, #security, || #client.request_link(&link, #accept), #decode)
                         .with_response(),
                 }
             },
@@ -497,9 +515,9 @@ fn link_walk(parts: &Parts, next: Option<&FieldChain>) -> Walk {
             (
                 quote! {
                     match link {
-                        None => self.#call(#(&#names),*),
-                        Some(link) => self
-                            .call(#template, #security, || self.request_link(&link, #accept), #decode),
+                        None => #client.#call(#(#call_args),*),
+                        Some(link) => #client
+                            .call(#template, #security, || #client.request_link(&link, #accept), #decode),
                     }
                 },
                 quote!(#body),
@@ -606,8 +624,9 @@ fn set_number(
     };
     let current = read_or(op, f, default);
     let assign = assign(op, f, from_i64(quote!(number), width));
+    let cursor_local = naming::ident(&op.locals.cursor);
     quote! {
-        let asked = match cursor {
+        let asked = match #cursor_local {
             crate::pagination::Cursor::#variant(number) => {
                 #assign
                 number
@@ -620,8 +639,9 @@ fn set_number(
 /// Sets a string parameter from a `Token` cursor.
 fn set_token(op: &Operation, f: &ParamField) -> TokenStream {
     let assign = assign(op, f, quote!(token));
+    let cursor_local = naming::ident(&op.locals.cursor);
     quote! {
-        if let crate::pagination::Cursor::Token(token) = cursor {
+        if let crate::pagination::Cursor::Token(token) = #cursor_local {
             #assign
         }
     }

@@ -99,22 +99,41 @@ pub fn types_mod_rs(api: &Api, files: &BTreeMap<&str, Vec<TypeId>>) -> TokenStre
 /// the other types they use imported by name.
 pub fn types_file(api: &Api, ids: &[TypeId]) -> TokenStream {
     let own: BTreeSet<TypeId> = ids.iter().copied().collect();
-    let mut used = BTreeSet::new();
+    let file_gate = file_features(api, ids);
+    // Each import under the features of the types here that use it: a type gated more
+    // narrowly than the file may be the only user (with its feature off, the import would
+    // be unused, a warning under `-D warnings`).
+    let mut users: BTreeMap<&str, Features> = BTreeMap::new();
     for id in ids {
-        referenced(&api.ty(*id).kind, &mut used);
+        let t = api.ty(*id);
+        let mut used = BTreeSet::new();
+        referenced(&t.kind, &mut used);
+        for other in used.difference(&own) {
+            users
+                .entry(api.ty(*other).name.as_str())
+                .or_default()
+                .union(&t.features);
+        }
     }
-    let mut imports: Vec<&str> = used
-        .difference(&own)
-        .map(|id| api.ty(*id).name.as_str())
-        .collect();
-    imports.sort_unstable();
-    let imports = (!imports.is_empty()).then(|| {
-        let names = imports.iter().map(|n| naming::ident(n));
-        quote!(use super::{#(#names),*};)
+    // Imports with the same features share a line, in name order of their first name.
+    let mut lines: Vec<(&Features, Vec<&str>)> = Vec::new();
+    for (name, features) in &users {
+        match lines.iter_mut().find(|(f, _)| *f == features) {
+            Some((_, names)) => names.push(name),
+            None => lines.push((features, vec![name])),
+        }
+    }
+    let imports = lines.iter().map(|(features, names)| {
+        let names = names.iter().map(|n| naming::ident(n));
+        let gate = if **features == file_gate {
+            None
+        } else {
+            super::gate(api, features, false)
+        };
+        quote!(#gate use super::{#(#names),*};)
     });
     // Types compile under the features that use them; those used more narrowly than the
     // file as a whole carry their own gate.
-    let file_gate = file_features(api, ids);
     let items = ids.iter().map(|id| {
         let t = api.ty(*id);
         let def = type_def(api, t, true);
@@ -124,7 +143,7 @@ pub fn types_file(api: &Api, ids: &[TypeId]) -> TokenStream {
         }
     });
     quote! {
-        #imports
+        #(#imports)*
         #(#items)*
     }
 }

@@ -186,6 +186,8 @@ impl<'a> Lowerer<'a> {
             value: local("value"),
             first: local("first"),
             number: local("number"),
+            client: local("client"),
+            cursor: local("cursor"),
         };
         Some(Operation {
             pointer: pointer.to_owned(),

@@ -61,17 +61,13 @@ impl crate::Client {
         &'a self,
         params: &crate::types::GetRecordingsParams,
     ) -> crate::PageStream<'a, crate::types::RecordingsResponseBody> {
-        let params = params.clone();
-        let limits = crate::pagination::Limits {
-            concurrency: self.page_concurrency(),
-            max_pages: self.max_pages(),
-        };
-        crate::pagination::pages(
+        crate::pagination::pages_with(
+            self,
+            (params.clone(),),
             crate::pagination::Cursor::Number(
                 params.page.as_ref().and_then(|v| v.number).unwrap_or(1),
             ),
-            limits,
-            move |cursor| {
+            |client, (params,), cursor| {
                 let mut params = params.clone();
                 let asked = match cursor {
                     crate::pagination::Cursor::Number(number) => {
@@ -86,7 +82,7 @@ impl crate::Client {
                     .and_then(|v| v.size)
                     .and_then(|v| usize::try_from(v).ok());
                 crate::pagination::fetch(
-                    self.get_recordings(&params),
+                    client.get_recordings(&params),
                     move |body| {
                         let items = body.data.as_ref().map_or(0, |items| items.len());
                         crate::pagination::Page {

@@ -8,7 +8,7 @@ use crate::error::Error;
 use crate::error_body::ErrorBody;
 use crate::multipart::{File, Form, ToMultipart};
 use crate::pagination::{
-    fetch, items, next_number, pages, Cursor, ItemStream, Limits, Page, PageStream,
+    fetch, items, next_number, pages_with, Cursor, ItemStream, Page, PageStream,
 };
 use crate::query::{header, QueryString, ToQuery};
 use crate::response::{Call, Json};
@@ -269,15 +269,11 @@ impl crate::Client {
 
     /// Every page of `list_items` (page numbers).
     pub fn list_items_pages<'a>(&'a self, params: &ListParams) -> PageStream<'a, ItemPage> {
-        let params = params.clone();
-        let limits = Limits {
-            concurrency: self.page_concurrency(),
-            max_pages: self.max_pages(),
-        };
-        pages(
+        pages_with(
+            self,
+            params.clone(),
             Cursor::Number(params.page.unwrap_or(1)),
-            limits,
-            move |cursor| {
+            |client, params, cursor| {
                 let mut params = params.clone();
                 let asked = match cursor {
                     Cursor::Number(number) => {
@@ -286,7 +282,7 @@ impl crate::Client {
                     }
                     _ => params.page.unwrap_or(1),
                 };
-                fetch(self.list_items(&params), move |body| {
+                fetch(client.list_items(&params), move |body| {
                     let number = body.meta.as_ref().and_then(|m| m.page_number);
                     let total_pages = body.meta.as_ref().and_then(|m| m.total_pages);
                     Page {
