@@ -321,7 +321,7 @@ impl RecordingResponseData {
 /// Example: `dual`
 ///
 /// Values this version of the spec does not list decode into [`Other`](Self::Other) and serialize back unchanged.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum RecordingResponseDataChannels {
     /// `single`
@@ -407,7 +407,7 @@ impl RecordingResponseDataDownloadUrls {
 /// Example: `recording`
 ///
 /// Values this version of the spec does not list decode into [`Other`](Self::Other) and serialize back unchanged.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum RecordingResponseDataRecordType {
     /// `recording`
@@ -427,7 +427,7 @@ crate::enums::string_enum!(
 /// Example: `conference`
 ///
 /// Values this version of the spec does not list decode into [`Other`](Self::Other) and serialize back unchanged.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum RecordingResponseDataSource {
     /// `conference`
@@ -449,7 +449,7 @@ crate::enums::string_enum!(
 /// Example: `completed`
 ///
 /// Values this version of the spec does not list decode into [`Other`](Self::Other) and serialize back unchanged.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum RecordingResponseDataStatus {
     /// `completed`

@@ -55,7 +55,7 @@ impl crate::json::ReadObject for Item {
 }
 
 /// A string enum with a fallback variant.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone)]
 pub enum Color {
     Red,
     Blue,

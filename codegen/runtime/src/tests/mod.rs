@@ -5,6 +5,7 @@
 mod auth;
 mod client;
 mod end_to_end;
+mod enums;
 mod json;
 mod multipart;
 mod pagination;
