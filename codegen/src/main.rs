@@ -305,8 +305,8 @@ fn generate(args: Generate) -> ExitCode {
                 report.changed.len(),
                 report.removed.len(),
                 report.unchanged,
-                krate.fingerprints.len() - krate.reused,
-                krate.fingerprints.len()
+                krate.rust_files - krate.reused,
+                krate.rust_files
             );
             ExitCode::SUCCESS
         }

@@ -292,6 +292,7 @@ mod tests {
         files.insert("src/old.rs".to_owned(), format!("// {GENERATED_MARKER}\n"));
         let krate = GeneratedCrate {
             fingerprints: Default::default(),
+            rust_files: 0,
             reused: 0,
             unbuilt: 0,
             files,
@@ -305,6 +306,7 @@ mod tests {
         files.remove("src/old.rs");
         let krate = GeneratedCrate {
             fingerprints: Default::default(),
+            rust_files: 0,
             reused: 0,
             unbuilt: 0,
             files,
@@ -333,6 +335,7 @@ mod tests {
     fn krate(files: &[(&str, &str)]) -> GeneratedCrate {
         GeneratedCrate {
             fingerprints: Default::default(),
+            rust_files: 0,
             reused: 0,
             unbuilt: 0,
             files: files

@@ -36,6 +36,8 @@ pub struct GeneratedCrate {
     /// What the formatting cache keeps of each formatted file (the others are copied or
     /// written as text).
     pub fingerprints: BTreeMap<String, Fingerprint>,
+    /// How many Rust files were built from the spec (formatted, or taken from the cache).
+    pub rust_files: usize,
     /// How many of them were taken from the cache rather than formatted.
     pub reused: usize,
     /// How many of those were not even built (their IR inputs hashed as at the last run).
@@ -116,6 +118,7 @@ pub fn emit_cached(
     let outputs = run_jobs(&jobs, cache, inputs.as_ref());
     let mut files: BTreeMap<String, String> = BTreeMap::new();
     let mut fingerprints = BTreeMap::new();
+    let mut rust_files = 0;
     let mut reused = 0;
     let mut unbuilt = 0;
     for (Job { path, .. }, output) in jobs.iter().zip(outputs) {
@@ -131,7 +134,10 @@ pub fn emit_cached(
             &short_header
         };
         files.insert(path.clone(), format!("{header}\n{text}"));
-        fingerprints.insert(path.clone(), fingerprint);
+        if let Some(fingerprint) = fingerprint {
+            fingerprints.insert(path.clone(), fingerprint);
+        }
+        rust_files += 1;
         reused += usize::from(source != Source::Formatted);
         unbuilt += usize::from(source == Source::Unbuilt);
     }
@@ -150,6 +156,7 @@ pub fn emit_cached(
     Ok(GeneratedCrate {
         files,
         fingerprints,
+        rust_files,
         reused,
         unbuilt,
         warnings: api.warnings.clone(),
@@ -198,7 +205,7 @@ struct Inputs<'a> {
 
 impl<'a> Inputs<'a> {
     fn new(api: &'a Api, options: &Options) -> Self {
-        let mut h = cache::Fnv::new();
+        let mut h = cache::StableHasher::new();
         // A write into the hasher cannot fail.
         let _ = crate::ir::write_without_docs(&mut h, &(api, options));
         let mut group_operations = vec![Vec::new(); api.groups.len()];
@@ -226,7 +233,7 @@ impl<'a> Inputs<'a> {
     /// The input hash of a file holding `holds`; `None` for a file that reads everything.
     fn of(&self, holds: &Holds<'_>) -> Option<u64> {
         use std::fmt::Write as _;
-        let mut h = cache::Fnv::new();
+        let mut h = cache::StableHasher::new();
         h.write(&self.shared.to_le_bytes());
         // Writes into the hasher cannot fail.
         let _ = match holds {
@@ -247,7 +254,9 @@ impl<'a> Inputs<'a> {
 }
 
 /// A file's text, what the cache keeps of it, and where the text came from.
-type Formatted = Result<(String, Fingerprint, Source), String>;
+/// (No fingerprint without a cache to keep it: hashing every file's tokens was a tenth of a
+/// first run.)
+type Formatted = Result<(String, Option<Fingerprint>, Source), String>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Source {
@@ -280,7 +289,10 @@ fn run_jobs(jobs: &[Job<'_>], cache: &Cache, inputs: Option<&Inputs<'_>>) -> Vec
         let input_hash = inputs.and_then(|inputs| inputs.of(holds));
         let unbuilt = input_hash.and_then(|h| cache.reuse_unbuilt(path, h));
         let text = match unbuilt {
-            Some((text, fingerprint)) => Ok((text, fingerprint, Source::Unbuilt)),
+            Some((text, fingerprint)) => Ok((text, Some(fingerprint), Source::Unbuilt)),
+            None if !cache.enabled() => {
+                format_tokens(build()).map(|text| (text, None, Source::Formatted))
+            }
             None => {
                 let tokens = build();
                 let tokens_hash = cache::hash_tokens(&tokens);
@@ -297,7 +309,7 @@ fn run_jobs(jobs: &[Job<'_>], cache: &Cache, inputs: Option<&Inputs<'_>>) -> Vec
                         body,
                         inputs: input_hash,
                     };
-                    (text, fingerprint, source)
+                    (text, Some(fingerprint), source)
                 })
             }
         };

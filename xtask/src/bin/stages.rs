@@ -52,7 +52,7 @@ fn main() {
         print!(
             "; write {write:.2?}; emit again through the cache {cached:.2?} ({} of {} files reused, {} of them not built); write again {unchanged:.2?} ({} unchanged)",
             again.reused,
-            again.fingerprints.len(),
+            again.rust_files,
             again.unbuilt,
             report.unchanged
         );
