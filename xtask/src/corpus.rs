@@ -533,7 +533,8 @@ pub fn run(config: &Config) -> Result<bool, String> {
             "# Corpus\n\nEvery spec of `../shared/corpus/MANIFEST.tsv`, generated and linted with `cargo clippy -D warnings` \
              (dependencies shared in one target dir; \"ok\" means no error and no warning).\n\
              Made by `cargo xtask corpus --config-for \
-             telnyx/=spec/codegen.toml --examples --conformance --report docs/corpus.md` on a 2-core machine. Check times are of each crate alone: \
+             telnyx/=spec/codegen.toml --examples --conformance --each-feature telnyx/spec3.yml --report docs/corpus.md` \
+             on a 2-core machine. Check times are of each crate alone: \
              the dependencies are built once in `target/corpus-target`, each crate's own artifacts are removed after its checks.\n\n\
              {summary}.\n\n{}{}{}",
             table(&rows),
@@ -707,7 +708,9 @@ fn examples_table(rows: &[Row]) -> String {
         .iter()
         .flat_map(|(r, e)| e.report.failures.iter().map(move |f| (r.path.as_str(), f)))
         .collect();
-    if !failures.is_empty() {
+    if failures.is_empty() {
+        out.push_str("\nFailures: none.\n");
+    } else {
         out.push_str("\nFailures:\n\n");
         for (path, failure) in failures {
             out.push_str(&format!("- {path}: `{}`\n", failure.replace('`', "'")));
