@@ -32,8 +32,9 @@ pub use options::{Options, Settings};
 
 /// The global allocator of the command-line tool and of the stage timings (feature
 /// `fast-alloc`, on by default): generation allocates and frees millions of small token and
-/// syntax nodes, and under the system allocator a fifth of a whole-API run was `malloc` and
-/// `free`. A library user picks their own allocator; this one is only declared by binaries.
+/// syntax nodes, and under the system allocator `malloc` and `free` were nearly a third of a
+/// whole-API run's profile. A library user picks their own allocator; this one is only
+/// declared by binaries.
 #[cfg(feature = "fast-alloc")]
 pub use mimalloc::MiMalloc as Allocator;
 

@@ -36,6 +36,8 @@ pub struct Config {
     pub each_feature: Vec<String>,
     /// Write the table to this Markdown file too.
     pub report: Option<PathBuf>,
+    /// The command line the report says it was made by.
+    pub command: String,
 }
 
 struct Row {
@@ -532,11 +534,10 @@ pub fn run(config: &Config) -> Result<bool, String> {
         let text = format!(
             "# Corpus\n\nEvery spec of `../shared/corpus/MANIFEST.tsv`, generated and linted with `cargo clippy -D warnings` \
              (dependencies shared in one target dir; \"ok\" means no error and no warning).\n\
-             Made by `cargo xtask corpus --config-for \
-             telnyx/=spec/codegen.toml --examples --conformance --each-feature telnyx/spec3.yml --report docs/corpus.md` \
-             on a 2-core machine. Check times are of each crate alone: \
+             Made by `{}` on a 2-core machine. Check times are of each crate alone: \
              the dependencies are built once in `target/corpus-target`, each crate's own artifacts are removed after its checks.\n\n\
              {summary}.\n\n{}{}{}",
+            config.command.replace('`', "'"),
             table(&rows),
             examples_table(&rows),
             conformance_table(&rows)

@@ -158,5 +158,21 @@ fn corpus_command(args: CorpusArgs) -> Result<bool, String> {
         known_failures,
         each_feature: args.each_feature,
         report: args.report,
+        command: invocation(),
     })
+}
+
+/// How this run was asked for, as a report names it: `cargo xtask corpus` and the arguments
+/// given after `corpus` (one with spaces in single quotes).
+fn invocation() -> String {
+    let mut command = String::from("cargo xtask corpus");
+    for arg in std::env::args().skip_while(|a| a != "corpus").skip(1) {
+        command.push(' ');
+        if arg.contains(char::is_whitespace) {
+            command.push_str(&format!("'{arg}'"));
+        } else {
+            command.push_str(&arg);
+        }
+    }
+    command
 }
