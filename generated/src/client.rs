@@ -40,6 +40,8 @@ pub(crate) struct RetryPolicy {
 pub struct Client {
     http: reqwest::Client,
     base_url: String,
+    /// `base_url` parsed once: its origin is the only one credentials are sent to.
+    base: Arc<reqwest::Url>,
     credentials: Arc<Credentials>,
     timeout: Option<Duration>,
     idle_timeout: Duration,
@@ -194,7 +196,10 @@ impl Client {
         query: &QueryString,
         accept: &str,
     ) -> Result<RequestBuilder, Error> {
-        let mut url = format!("{}{}", self.base_url, path);
+        let mut url =
+            String::with_capacity(self.base_url.len() + path.len() + 1 + query.as_str().len());
+        url.push_str(&self.base_url);
+        url.push_str(path);
         let mut query = std::borrow::Cow::Borrowed(query);
         if !self.extra_query.is_empty() {
             let query = query.to_mut();
@@ -292,7 +297,7 @@ impl Client {
 
     /// Whether `url` is on the API's origin, the only one credentials are sent to.
     fn is_api_origin(&self, url: &reqwest::Url) -> bool {
-        reqwest::Url::parse(&self.base_url).is_ok_and(|base| redirect::same_origin(&base, url))
+        redirect::same_origin(&self.base, url)
     }
 
     /// Sends a request with the credentials `security` asks for, retrying as the policy
@@ -625,14 +630,14 @@ impl ClientBuilder {
                 ))
             }
         };
-        match reqwest::Url::parse(&base_url) {
-            Ok(url) if url.scheme() == "https" || url.scheme() == "http" => {}
+        let base = match reqwest::Url::parse(&base_url) {
+            Ok(url) if url.scheme() == "https" || url.scheme() == "http" => url,
             _ => {
                 return Err(Error::Config(format!(
                     "base URL {base_url:?} is not an absolute http(s) URL"
                 )))
             }
-        }
+        };
         let http = match self.http_client {
             Some(client) => client,
             None => reqwest::Client::builder()
@@ -650,6 +655,7 @@ impl ClientBuilder {
         Ok(Client {
             http,
             base_url,
+            base: Arc::new(base),
             credentials: Arc::new(credentials),
             timeout: Some(timeout),
             idle_timeout: self.idle_timeout.unwrap_or(timeout),

@@ -7,19 +7,39 @@
 //! official SDKs send them.
 
 use crate::error::Error;
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::fmt::{self, Write as _};
+use std::fmt;
 
-const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
-const KEY: &AsciiSet = &UNRESERVED.remove(b'[').remove(b']');
-const VALUE: &AsciiSet = &UNRESERVED.remove(b':');
+/// The bytes written as they are, by context; every other byte (non-ASCII ones included)
+/// is sent as `%XX`. RFC 3986's unreserved characters everywhere...
+const UNRESERVED: &Kept = &Kept::unreserved_and(b"");
+/// ...the brackets of nested keys...
+const KEY: &Kept = &Kept::unreserved_and(b"[]");
+/// ...and `:` in values.
+const VALUE: &Kept = &Kept::unreserved_and(b":");
+
+/// A byte table: which bytes are written unencoded.
+struct Kept([bool; 256]);
+
+impl Kept {
+    const fn unreserved_and(extra: &[u8]) -> Kept {
+        let mut kept = [false; 256];
+        let mut byte = 0;
+        while byte < 128 {
+            let b = byte as u8;
+            kept[byte] = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~');
+            byte += 1;
+        }
+        let mut i = 0;
+        while i < extra.len() {
+            kept[extra[i] as usize] = true;
+            i += 1;
+        }
+        Kept(kept)
+    }
+}
 
 /// An encoded query string, built pair by pair (without the leading `?`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -47,12 +67,9 @@ impl QueryString {
         if !self.encoded.is_empty() {
             self.encoded.push('&');
         }
-        let _ = write!(
-            self.encoded,
-            "{}={}",
-            utf8_percent_encode(key, KEY),
-            utf8_percent_encode(value, VALUE)
-        );
+        encode_into(&mut self.encoded, key, KEY);
+        self.encoded.push('=');
+        encode_into(&mut self.encoded, value, VALUE);
     }
 
     /// `key=a&key=b`: an exploded `form` array.
@@ -101,16 +118,13 @@ impl QueryString {
         if !self.encoded.is_empty() {
             self.encoded.push('&');
         }
-        let _ = write!(self.encoded, "{}=", utf8_percent_encode(key, KEY));
+        encode_into(&mut self.encoded, key, KEY);
+        self.encoded.push('=');
         for (i, part) in parts.iter().enumerate() {
             if i > 0 {
                 self.encoded.push_str(separator);
             }
-            let _ = write!(
-                self.encoded,
-                "{}",
-                utf8_percent_encode(part.as_ref(), VALUE)
-            );
+            encode_into(&mut self.encoded, part.as_ref(), VALUE);
         }
     }
 
@@ -187,7 +201,37 @@ pub fn encode_path_segment(value: &str) -> String {
     match value {
         "." => "%2E".to_owned(),
         ".." => "%2E%2E".to_owned(),
-        _ => utf8_percent_encode(value, UNRESERVED).to_string(),
+        _ => {
+            let mut encoded = String::with_capacity(value.len());
+            encode_into(&mut encoded, value, UNRESERVED);
+            encoded
+        }
+    }
+}
+
+/// Appends `text` with every byte `kept` does not hold as `%XX`. Runs of kept bytes are
+/// copied whole: encoding byte by byte through `percent_encoding`'s `Display` was most of
+/// the time of building a query.
+fn encode_into(out: &mut String, text: &str, kept: &Kept) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    out.reserve(text.len());
+    let mut run = 0;
+    for (i, &byte) in text.as_bytes().iter().enumerate() {
+        if kept.0[usize::from(byte)] {
+            continue;
+        }
+        // Kept bytes are ASCII: a non-empty `run..i` starts and ends on character
+        // boundaries (an empty one need not, inside a multi-byte character).
+        if run < i {
+            out.push_str(&text[run..i]);
+        }
+        out.push('%');
+        out.push(char::from(HEX[usize::from(byte >> 4)]));
+        out.push(char::from(HEX[usize::from(byte & 0xf)]));
+        run = i + 1;
+    }
+    if run < text.len() {
+        out.push_str(&text[run..]);
     }
 }
 
@@ -442,12 +486,9 @@ impl CookieString {
             if !self.encoded.is_empty() {
                 self.encoded.push_str("; ");
             }
-            let _ = write!(
-                self.encoded,
-                "{}={}",
-                name,
-                utf8_percent_encode(&text, UNRESERVED)
-            );
+            self.encoded.push_str(name);
+            self.encoded.push('=');
+            encode_into(&mut self.encoded, &text, UNRESERVED);
         }
     }
 

@@ -254,8 +254,8 @@ impl<'a> Inputs<'a> {
 }
 
 /// A file's text, what the cache keeps of it, and where the text came from.
-/// (No fingerprint without a cache to keep it: hashing every file's tokens was a tenth of a
-/// first run.)
+/// (No fingerprint without a cache to keep it: hashing every file's tokens was about 2 % of
+/// a `--no-cache` run, spent for nothing.)
 type Formatted = Result<(String, Option<Fingerprint>, Source), String>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -14,6 +14,37 @@ fn values_and_keys_are_encoded_for_a_query() {
     );
 }
 
+/// Every ASCII byte and multi-byte characters (two to four bytes, one at the end), each
+/// encoded as the reference does: unreserved characters and the context's extras as they
+/// are, every other byte as `%XX` in upper case.
+#[test]
+fn every_byte_is_encoded_by_its_context() {
+    let text: String = (0u8..128).map(char::from).chain("é€😀a𝄞".chars()).collect();
+    let reference = |extra: &str| -> String {
+        text.bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric()
+                    || b"-._~".contains(&b)
+                    || extra.as_bytes().contains(&b)
+                {
+                    char::from(b).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect()
+    };
+    assert_eq!(encode_path_segment(&text), reference(""));
+    let mut q = QueryString::new();
+    q.push(&text, &text);
+    assert_eq!(
+        q.as_str(),
+        format!("{}={}", reference("[]"), reference(":"))
+    );
+    assert_eq!(encode_path_segment("é"), "%C3%A9");
+    assert_eq!(encode_path_segment(""), "");
+}
+
 #[test]
 fn arrays_and_objects_take_their_layouts() {
     let mut q = QueryString::new();
