@@ -296,6 +296,7 @@ fn slug(path: &str) -> String {
 }
 
 pub fn run(config: &Config) -> Result<bool, String> {
+    let run_started = Instant::now();
     let corpus_dir = config
         .manifest
         .parent()
@@ -534,10 +535,11 @@ pub fn run(config: &Config) -> Result<bool, String> {
         let text = format!(
             "# Corpus\n\nEvery spec of `../shared/corpus/MANIFEST.tsv`, generated and linted with `cargo clippy -D warnings` \
              (dependencies shared in one target dir; \"ok\" means no error and no warning).\n\
-             Made by `{}` on a 2-core machine. Check times are of each crate alone: \
+             Made by `{}` {}. Every row is from that one run. Check times are of each crate alone: \
              the dependencies are built once in `target/corpus-target`, each crate's own artifacts are removed after its checks.\n\n\
              {summary}.\n\n{}{}{}",
             config.command.replace('`', "'"),
+            provenance(run_started.elapsed().as_secs()),
             table(&rows),
             examples_table(&rows),
             conformance_table(&rows)
@@ -546,6 +548,55 @@ pub fn run(config: &Config) -> Result<bool, String> {
     }
     println!("\n{summary}");
     Ok(failed == 0)
+}
+
+/// Where and when a report was made: `on a 2-core machine (2026-12-05 UTC, 20 min, sources
+/// at 30676c6)`; "with uncommitted changes" when the work tree differs from that commit.
+fn provenance(seconds: u64) -> String {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let today = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400);
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .args(args)
+            .output()
+            .ok()
+            .filter(|out| out.status.success())
+            .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    };
+    let sources = match git(&["rev-parse", "--short", "HEAD"]) {
+        Some(commit) => match git(&["status", "--porcelain", "--untracked-files=no"]) {
+            Some(changes) if changes.is_empty() => format!("sources at {commit}"),
+            _ => format!("sources at {commit} with uncommitted changes"),
+        },
+        None => "sources not under git".to_owned(),
+    };
+    format!(
+        "on a {cores}-core machine ({} UTC, {} min, {sources})",
+        civil_date(today),
+        (seconds + 30) / 60
+    )
+}
+
+/// `YYYY-MM-DD` of a count of days since 1970-01-01 (the proleptic Gregorian calendar, by
+/// whole 400-year eras of 146,097 days).
+fn civil_date(days: u64) -> String {
+    let days = days + 719_468; // from 0000-03-01, so that a leap day ends its year
+    let era = days / 146_097;
+    let day_of_era = days % 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153; // 0 = March
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
+    let year = era * 400 + year_of_era + u64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
 }
 
 /// The conformance run of the crate generated at `dir` from `spec`.
@@ -814,4 +865,21 @@ fn table(rows: &[Row]) -> String {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::civil_date;
+
+    #[test]
+    fn dates_are_counted_from_the_epoch() {
+        assert_eq!(civil_date(0), "1970-01-01");
+        assert_eq!(civil_date(59), "1970-03-01");
+        assert_eq!(civil_date(11_016), "2000-02-29");
+        assert_eq!(civil_date(11_017), "2000-03-01");
+        assert_eq!(civil_date(20_427), "2025-12-05");
+        assert_eq!(civil_date(20_792), "2026-12-05");
+        assert_eq!(civil_date(47_540), "2100-02-28");
+        assert_eq!(civil_date(47_541), "2100-03-01");
+    }
 }
