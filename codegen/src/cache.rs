@@ -212,8 +212,9 @@ fn target_dir_above(out: &Path) -> Option<PathBuf> {
 /// A 64-bit hash that is the same across builds and platforms (std's hasher is not), eight
 /// bytes at a time: each word is folded into the state by a 64×64→128-bit multiply (the
 /// mixing step of wyhash and its kin), the length last. Byte-at-a-time FNV-1a before it made
-/// the emit stage of a first Telnyx run with the cache on a third slower. Not a defence against a crafted collision; a collision
-/// could only bring back text this generator made for the same output folder.
+/// the emit stage of a first Telnyx run with the cache on a third slower. Not a defence
+/// against a crafted collision; a collision could only bring back text this generator made
+/// for the same output folder.
 pub struct StableHasher {
     state: u64,
     /// Bytes not yet folded in (writes come in small pieces: `Debug` text, tokens).

@@ -36,6 +36,9 @@ impl Kept {
         }
         let mut i = 0;
         while i < extra.len() {
+            // `encode_into` slices the text between kept bytes: they must be ASCII (checked
+            // when the constants are evaluated, at compile time).
+            assert!(extra[i].is_ascii(), "kept bytes are ASCII");
             kept[extra[i] as usize] = true;
             i += 1;
         }

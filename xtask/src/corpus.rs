@@ -539,7 +539,7 @@ pub fn run(config: &Config) -> Result<bool, String> {
              the dependencies are built once in `target/corpus-target`, each crate's own artifacts are removed after its checks.\n\n\
              {summary}.\n\n{}{}{}",
             config.command.replace('`', "'"),
-            provenance(run_started.elapsed().as_secs()),
+            provenance(run_started.elapsed().as_secs(), report),
             table(&rows),
             examples_table(&rows),
             conformance_table(&rows)
@@ -551,8 +551,9 @@ pub fn run(config: &Config) -> Result<bool, String> {
 }
 
 /// Where and when a report was made: `on a 2-core machine (2026-12-05 UTC, 20 min, sources
-/// at 30676c6)`; "with uncommitted changes" when the work tree differs from that commit.
-fn provenance(seconds: u64) -> String {
+/// at 30676c6)`; "with uncommitted changes" when the work tree (the report aside) differs
+/// from that commit.
+fn provenance(seconds: u64, report: &Path) -> String {
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     let today = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -566,7 +567,16 @@ fn provenance(seconds: u64) -> String {
             .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_owned())
     };
     let sources = match git(&["rev-parse", "--short", "HEAD"]) {
-        Some(commit) => match git(&["status", "--porcelain", "--untracked-files=no"]) {
+        // The report itself is left out: a second run over an uncommitted report measures
+        // the same sources.
+        Some(commit) => match git(&[
+            "status",
+            "--porcelain",
+            "--untracked-files=no",
+            "--",
+            ".",
+            &format!(":(exclude){}", report.display()),
+        ]) {
             Some(changes) if changes.is_empty() => format!("sources at {commit}"),
             _ => format!("sources at {commit} with uncommitted changes"),
         },
