@@ -6,6 +6,7 @@
 #
 #   bash bench/run.sh            # everything (about 20 minutes on 2 cores, first run)
 #   RUNS=5 bash bench/run.sh     # more repetitions of the timed commands (default 3)
+#   PAIRS=9 bash bench/run.sh    # more floor/generator pairs in the generation rows (default 5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -21,11 +22,9 @@ TABLE=$OUT/table.md
 row() { printf '| %s | %s | %s | %s | %s |\n' "$@" | tee -a "$TABLE"; }
 ratio() { python3 -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print(f'{a/b:.2f}x' if b>0 else 'n/a')" "$1" "$2"; }
 
-# median wall seconds (ms precision) and peak KB of RUNS runs of a command: sets WALL, RSS
-measure() {
-  local log=$OUT/time.log; : > "$log"
-  for _ in $(seq "$RUNS"); do
-    python3 - "$log" "$@" <<'PY' || { WALL=fail; RSS=fail; return 1; }
+# one run of a command, its wall seconds (ms precision) and peak KB appended to LOG
+once() {
+  python3 - "$@" <<'PY'
 import subprocess, sys, time
 log, cmd = sys.argv[1], sys.argv[2:]
 start = time.perf_counter()
@@ -36,9 +35,40 @@ rss = open(log + ".rss").read().strip().splitlines()[-1]
 open(log, "a").write(f"{wall:.3f} {rss}\n")
 sys.exit(done.returncode)
 PY
+}
+
+# median wall seconds and peak KB of RUNS runs of a command: sets WALL, RSS
+measure() {
+  local log=$OUT/time.log; : > "$log"
+  for _ in $(seq "$RUNS"); do
+    once "$log" "$@" || { WALL=fail; RSS=fail; return 1; }
   done
   WALL=$(awk '{print $1}' "$log" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
   RSS=$(awk '{print $2}' "$log" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+}
+
+# PAIRS runs of the floor on SPEC and of a command, in turn (floor, command, floor, ...), so
+# that a machine drifting during the section moves both sides of each ratio alike: sets
+# WALL, RSS (the command's medians), FLOOR_WALL, FLOOR_RSS (the floor's) and RATIO (the
+# median of the pairs' wall ratios).
+PAIRS=${PAIRS:-5}
+pair() {
+  local spec=$1; shift
+  local flog=$OUT/floor.log log=$OUT/time.log; : > "$flog"; : > "$log"
+  for _ in $(seq "$PAIRS"); do
+    once "$flog" "$FLOOR" "$spec" || { WALL=fail; RATIO=fail; return 1; }
+    once "$log" "$@" || { WALL=fail; RATIO=fail; return 1; }
+  done
+  read -r WALL RSS FLOOR_WALL FLOOR_RSS RATIO < <(python3 - "$log" "$flog" <<'PY'
+import statistics, sys
+ours = [l.split() for l in open(sys.argv[1])]
+floor = [l.split() for l in open(sys.argv[2])]
+med = lambda xs: statistics.median_low(xs)
+ratio = med([float(o[0]) / float(f[0]) for o, f in zip(ours, floor)])
+print(f"{med([float(o[0]) for o in ours]):.3f}", med([int(o[1]) for o in ours]),
+      f"{med([float(f[0]) for f in floor]):.3f}", med([int(f[1]) for f in floor]), f"{ratio:.2f}x")
+PY
+)
 }
 
 # Telnyx's specs are generated with Telnyx's settings (pagination, error summaries).
@@ -63,10 +93,9 @@ echo "|---|---|---|---:|---|" | tee -a "$TABLE"
 if [ -z "${ONLY:-}" ]; then
 for spec in "$SEED" "$TELNYX"; do
   name=$(basename "$spec")
-  measure "$FLOOR" "$spec"; floor_wall=$WALL; floor_rss=$RSS
-  measure "$GEN" generate --spec "$spec" --out "$OUT/gen-$name" --standalone --no-cache $(cfg_for "$spec"); gen_wall=$WALL; gen_rss=$RSS
-  row "generate $name, every file formatted (\`--no-cache\`): wall time" "${gen_wall} s" "${floor_wall} s (parse to a generic value)" "$(ratio "$gen_wall" "$floor_wall")" "≤ 1.5x for Telnyx"
-  row "generate $name, every file formatted: peak memory" "$((gen_rss / 1024)) MB" "$((floor_rss / 1024)) MB" "$(ratio "$gen_rss" "$floor_rss")" "–"
+  pair "$spec" "$GEN" generate --spec "$spec" --out "$OUT/gen-$name" --standalone --no-cache $(cfg_for "$spec")
+  row "generate $name, every file formatted (\`--no-cache\`): wall time" "${WALL} s" "${FLOOR_WALL} s (parse to a generic value)" "$RATIO" "≤ 1.5x for Telnyx"
+  row "generate $name, every file formatted: peak memory" "$((RSS / 1024)) MB" "$((FLOOR_RSS / 1024)) MB" "$(ratio "$RSS" "$FLOOR_RSS")" "–"
   "$GEN" generate --spec "$spec" --out "$OUT/gen-$name" --standalone $(cfg_for "$spec") >/dev/null
   # The cached rows mean nothing unless the cache is in effect: a second run formats no file.
   again=$("$GEN" generate --spec "$spec" --out "$OUT/gen-$name" --standalone $(cfg_for "$spec"))
@@ -74,8 +103,8 @@ for spec in "$SEED" "$TELNYX"; do
     *"(0 of "*) ;;
     *) echo "the formatting cache is not in effect for $OUT/gen-$name: $again" >&2; exit 1;;
   esac
-  measure "$GEN" generate --spec "$spec" --out "$OUT/gen-$name" --standalone $(cfg_for "$spec"); same_wall=$WALL
-  row "regenerate $name, nothing changed (cache): wall time" "${same_wall} s" "${floor_wall} s" "$(ratio "$same_wall" "$floor_wall")" "–"
+  pair "$spec" "$GEN" generate --spec "$spec" --out "$OUT/gen-$name" --standalone $(cfg_for "$spec")
+  row "regenerate $name, nothing changed (cache): wall time" "${WALL} s" "${FLOOR_WALL} s" "$RATIO" "–"
 done
 # One schema changed, two ways: (b) a description added to a property of Telnyx's MCPServer
 # (docs only: the rest of the IR hashes as before, so only MCPServer's file is built); (c) a
@@ -103,8 +132,8 @@ for change in b c; do
   cp "$OUT/spec3-a.yml" "$OUT/spec3-one.yml"
   "$GEN" generate --spec "$OUT/spec3-one.yml" --out "$ONE" --standalone $(cfg_for "$TELNYX") >/dev/null
   rm -f "$OUT/flip"
-  measure sh -c "if [ -e '$OUT/flip' ]; then rm '$OUT/flip'; s=a; else touch '$OUT/flip'; s=$change; fi; cp '$OUT'/spec3-\$s.yml '$OUT/spec3-one.yml'; '$GEN' generate --spec '$OUT/spec3-one.yml' --out '$ONE' --standalone $(cfg_for "$TELNYX")"
-  row "regenerate spec3.yml after a one-schema change, $what (cache): wall time" "${WALL} s" "${floor_wall} s" "$(ratio "$WALL" "$floor_wall")" "≤ 1.2x"
+  pair "$TELNYX" sh -c "if [ -e '$OUT/flip' ]; then rm '$OUT/flip'; s=a; else touch '$OUT/flip'; s=$change; fi; cp '$OUT'/spec3-\$s.yml '$OUT/spec3-one.yml'; '$GEN' generate --spec '$OUT/spec3-one.yml' --out '$ONE' --standalone $(cfg_for "$TELNYX")"
+  row "regenerate spec3.yml after a one-schema change, $what (cache): wall time" "${WALL} s" "${FLOOR_WALL} s" "$RATIO" "≤ 1.2x"
 done
 # Where the time goes, stage by stage (one run, every file formatted; then through the cache).
 echo "stages of spec3.yml: $("$ROOT/target/release/stages" "$TELNYX" "$OUT/gen-stages")" | tee "$OUT/stages.txt"
