@@ -262,6 +262,10 @@ mod tests {
             "a: |\n  text\n  b: not a key\nc:\n- 1\n- 2\n# d: comment\r\ne: 5\r\n",
             // A flow mapping left open over lines.
             "a: {x: 1,\ny: 2}\nb: 3\n",
+            // An empty block scalar: the next line at column 0 is a key, not its text.
+            "a: |\nb: 2\nc: 3\n",
+            // Explicit keys, tags, and keys YAML reads as numbers.
+            "? a\n: 1\nb: 2\n!!str c: 3\n200: ok\n",
             // A directive and a start marker.
             "%YAML 1.2\n---\na: 1\nb: 2\n",
         ];
@@ -280,6 +284,8 @@ mod tests {
             "a: 1\nb: 2\nc: [unclosed\nd: 4\n",
             // An alias to an anchor defined nowhere.
             "a: 1\nb: *nowhere\n",
+            // A plain scalar cannot go on at column 0.
+            "a: one\ntwo\nb: 2\nc: 3\n",
         ];
         for text in cases {
             assert!(halves(text).is_err(), "{text:?}");
