@@ -159,8 +159,10 @@ const SPLIT_FROM: usize = 256 * 1024;
 /// bytes and splits cleanly (see [`split_point`]), else (and whenever either half fails,
 /// so that an error is reported as a whole parse reports it) in one piece.
 fn parse_yaml(text: &str, split_from: usize) -> Result<Value, serde_yaml::Error> {
-    let parallel = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
-    if let Some(at) = split_point(text).filter(|_| parallel && text.len() >= split_from) {
+    // Small texts (most files a `$ref` names) are not even scanned for a cut.
+    let worth_it =
+        text.len() >= split_from && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    if let Some(at) = worth_it.then(|| split_point(text)).flatten() {
         let (first, second) = text.split_at(at);
         let (first, second) = std::thread::scope(|scope| {
             let second = scope.spawn(|| serde_yaml::from_str::<YamlJson>(second));
