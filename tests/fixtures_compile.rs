@@ -19,12 +19,21 @@ fn check_fixture(fixture: &Fixture) {
     xtask::scratch::generate(&fixture.spec, &fixture.options(), dir.path()).unwrap();
     let target = xtask::scratch::fixtures_target();
     cargo(
-        &["clippy", "--offline", "--quiet", "--", "-D", "warnings"],
+        // `--workspace`: a split crate's crates of types too.
+        &[
+            "clippy",
+            "--workspace",
+            "--offline",
+            "--quiet",
+            "--",
+            "-D",
+            "warnings",
+        ],
         dir.path(),
         &target,
     );
     cargo(
-        &["doc", "--offline", "--quiet", "--no-deps"],
+        &["doc", "--workspace", "--offline", "--quiet", "--no-deps"],
         dir.path(),
         &target,
     );

@@ -75,8 +75,19 @@ fn dump(api: &Api) -> String {
         "security: {}",
         codegen::emit::requirement_words(api, &api.security)
     );
-    for t in &api.types {
-        let module = format!("{:?}", t.module);
+    if let Some(split) = &api.split {
+        let _ = writeln!(o, "split: {} crates of types", split.crates);
+    }
+    for (i, t) in api.types.iter().enumerate() {
+        // In a split crate, which crate of types holds it (none: the main crate).
+        let module = match &api.split {
+            Some(split) => format!(
+                "{:?} crate={:?}",
+                t.module,
+                split.home.get(i).copied().flatten()
+            ),
+            None => format!("{:?}", t.module),
+        };
         let flags: Vec<&str> = [
             (t.in_query, "in_query"),
             (t.form_body, "form_body"),

@@ -6,6 +6,8 @@
 //! name = "telnyx-recordings"
 //! version = "0.1.0"
 //! env_prefix = "TELNYX"
+//! # Types compiled as crates of their own: by default when there are 1,000 or more.
+//! split = true
 //!
 //! [client]
 //! timeout_ms = 60000
@@ -137,6 +139,9 @@ pub fn apply(path: &Path, text: &str, options: &mut Options) -> Result<(), Error
         if let Some(prefix) = krate.env_prefix {
             options.set_env_prefix(&prefix);
         }
+        if krate.split.is_some() {
+            options.settings.split = krate.split;
+        }
     }
     let settings = &mut options.settings;
     if let Some(client) = file.client {
@@ -262,6 +267,7 @@ struct CrateSection {
     name: Option<String>,
     version: Option<String>,
     env_prefix: Option<String>,
+    split: Option<bool>,
 }
 
 #[derive(Deserialize)]

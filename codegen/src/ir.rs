@@ -37,6 +37,8 @@ pub struct Api {
     pub runtime: RuntimeParts,
     /// Some component schema is used by no operation: the crate has an `other-schemas` feature.
     pub other_schemas: bool,
+    /// A large API's component types are compiled as crates of their own (`None`: one crate).
+    pub split: Option<Split>,
     /// The spec's webhooks, when it declares any.
     pub webhooks: Option<Webhooks>,
     /// Prelude names a generated type also has (a schema named `Result`): generated code
@@ -44,6 +46,41 @@ pub struct Api {
     pub shadowed_prelude: Vec<Prelude>,
     /// Problems in the spec that did not stop generation.
     pub warnings: Vec<crate::error::Diagnostic>,
+}
+
+/// Where the types of a split crate compile: crate 0 is the common one (the runtime's
+/// encoding modules, `Error` and the types several features use), crates 1.. are parts
+/// holding the types of disjoint sets of features; the main crate (operations, client)
+/// depends on all of them and re-exports every type at its usual path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split {
+    /// How many crates of types: the common one and the parts.
+    pub crates: usize,
+    /// Per type (by `TypeId`): the crate of types that holds it; `None`: the main crate
+    /// (operations' inline types, and files that use them).
+    pub home: Vec<Option<usize>>,
+    /// The runtime parts each crate of types needs, for its own types.
+    pub runtime: Vec<RuntimeParts>,
+}
+
+impl Split {
+    /// The types `crate_index` holds (`None`: the main crate's).
+    pub fn types_of<'a>(
+        &'a self,
+        types: &'a [TypeDef],
+        crate_index: Option<usize>,
+    ) -> impl Iterator<Item = &'a TypeDef> + 'a {
+        types
+            .iter()
+            .enumerate()
+            .filter(move |(i, _)| self.home.get(*i).copied().flatten() == crate_index)
+            .map(|(_, t)| t)
+    }
+
+    /// The crate of types holding `id`, if not the main crate.
+    pub fn home(&self, id: TypeId) -> Option<usize> {
+        self.home.get(id.0).copied().flatten()
+    }
 }
 
 /// The standard prelude names generated code uses.
@@ -173,6 +210,18 @@ impl RuntimeParts {
     /// crate has compile always.
     pub fn features(&self, part: RuntimePart) -> Option<&Features> {
         self.0.get(&part).filter(|f| !f.is_empty())
+    }
+
+    /// Sets under which features `part` compiles (`None`: not at all).
+    pub fn replace(&mut self, part: RuntimePart, features: Option<&Features>) {
+        match features {
+            Some(features) => {
+                self.0.insert(part, features.clone());
+            }
+            None => {
+                self.0.remove(&part);
+            }
+        }
     }
 
     /// The crate needs the part's files.

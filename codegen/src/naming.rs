@@ -193,6 +193,15 @@ pub fn crate_name(raw: &str) -> String {
     }
 }
 
+/// The package of a split crate's types (`ir::Split`): `telnyx-types` (the common one, index
+/// 0), `telnyx-types-1`, `telnyx-types-2`...
+pub fn types_crate_name(crate_name: &str, index: usize) -> String {
+    match index {
+        0 => format!("{crate_name}-types"),
+        n => format!("{crate_name}-types-{n}"),
+    }
+}
+
 /// A crate name from a spec's title (`Telnyx API` → `telnyx-api`): its words, at most six,
 /// ASCII only; `None` when the title has no letter to name a crate by.
 pub fn crate_name_from_title(title: &str) -> Option<String> {

@@ -100,6 +100,9 @@ pub struct Settings {
     pub errors: ErrorSummary,
     pub types: TypeSettings,
     pub streaming: StreamingSettings,
+    /// Whether the types are compiled as crates of their own (`[crate] split`); `None`:
+    /// when there are many of them.
+    pub split: Option<bool>,
 }
 
 /// `[streaming]`: what the spec under-declares about streamed answers.

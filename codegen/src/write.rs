@@ -267,11 +267,11 @@ enum Move {
     Removed { rel: String },
 }
 
-/// Files under `src/` that carry our marker but are no longer generated. Files without the
-/// marker are the user's and are never touched.
+/// Files under `src/` (and `crates/`, a split crate's crates of types) that carry our marker
+/// but are no longer generated. Files without the marker are the user's and are never touched.
 fn stale_generated_files(krate: &GeneratedCrate, out: &Path) -> io::Result<Vec<String>> {
     let mut stale = Vec::new();
-    let mut dirs = vec![PathBuf::from("src")];
+    let mut dirs = vec![PathBuf::from("src"), PathBuf::from("crates")];
     while let Some(dir) = dirs.pop() {
         let entries = match std::fs::read_dir(out.join(&dir)) {
             Ok(entries) => entries,
@@ -290,7 +290,9 @@ fn stale_generated_files(krate: &GeneratedCrate, out: &Path) -> io::Result<Vec<S
                 continue; // links and others are never ours
             }
             let rel_str = rel.to_string_lossy().replace('\\', "/");
-            if rel_str.ends_with(".rs") && !krate.files.contains_key(&rel_str) {
+            let ours = rel_str.ends_with(".rs")
+                || (rel_str.starts_with("crates/") && rel_str.ends_with("/Cargo.toml"));
+            if ours && !krate.files.contains_key(&rel_str) {
                 let head = std::fs::read(entry.path())?;
                 let head = String::from_utf8_lossy(&head[..head.len().min(200)]);
                 if head.contains(GENERATED_MARKER) {
@@ -354,6 +356,26 @@ mod tests {
             !dir.path().parent().unwrap().join(staging).exists(),
             "the staging folder is gone"
         );
+    }
+
+    #[test]
+    fn a_crate_of_types_no_longer_generated_is_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let split = krate(&[
+            ("Cargo.toml", ""),
+            ("src/lib.rs", ""),
+            ("crates/x-types/Cargo.toml", ""),
+            ("crates/x-types/src/lib.rs", ""),
+        ]);
+        write(&split, dir.path(), false).unwrap();
+        std::fs::write(dir.path().join("crates/x-types/notes.md"), "mine\n").unwrap();
+        let whole = krate(&[("Cargo.toml", ""), ("src/lib.rs", "")]);
+        let report = write(&whole, dir.path(), false).unwrap();
+        assert_eq!(
+            report.removed,
+            vec!["crates/x-types/Cargo.toml", "crates/x-types/src/lib.rs"]
+        );
+        assert!(dir.path().join("crates/x-types/notes.md").exists());
     }
 
     fn krate(files: &[(&str, &str)]) -> GeneratedCrate {

@@ -315,7 +315,7 @@ impl Client {
             request,
             mut upload,
         } = prepared;
-        let mut request = request.build().map_err(Error::from_reqwest)?;
+        let mut request = request.build().map_err(from_reqwest)?;
         if streaming {
             // The body may take any time: the wait for the headers is bounded below, each
             // chunk by the idle timeout.
@@ -377,7 +377,7 @@ impl Client {
                     span.record("status", response.status().as_u16());
                     should_retry_response(&settings::RETRY, response.status(), response.headers())
                 }
-                Err(error) => error.is_retryable(),
+                Err(error) => is_retryable(error),
             };
             if !retry || !replayable || attempt >= self.max_retries {
                 return result;
@@ -415,7 +415,7 @@ impl Client {
                     .map_err(|_| Error::Idle(limit))?,
                 _ => sent.await,
             }
-            .map_err(Error::from_reqwest)?;
+            .map_err(from_reqwest)?;
             let (Some(location), Some(previous)) = (redirect::location(&response), kept) else {
                 break response;
             };
@@ -447,7 +447,7 @@ impl Client {
         }
         let headers = std::mem::take(response.headers_mut());
         let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(Error::from_reqwest)? {
+        while let Some(chunk) = response.chunk().await.map_err(from_reqwest)? {
             if body.len() + chunk.len() > limit {
                 return Err(Error::BodyTooLarge { status, limit });
             }
@@ -784,25 +784,26 @@ impl RequestOptions {
     }
 }
 
-impl Error {
-    /// Classifies a `reqwest` error: timeouts are their own kind.
-    pub(crate) fn from_reqwest(error: reqwest::Error) -> Self {
-        if error.is_timeout() {
-            Self::Timeout(error)
-        } else {
-            Self::Transport(error)
-        }
-    }
+// Free functions rather than methods of `Error`: a crate whose types are split into crates
+// of their own (`Error` in the common one) cannot add methods to it.
 
-    /// Connection errors (refused, reset, closed mid-body) and timeouts are retried.
-    /// Reading a body cut short surfaces as a `decode` error of reqwest (the client decodes
-    /// JSON itself, so that kind means the bytes never arrived).
-    fn is_retryable(&self) -> bool {
-        match self {
-            Self::Timeout(_) | Self::Idle(_) => true,
-            Self::Transport(e) => e.is_connect() || e.is_request() || e.is_body() || e.is_decode(),
-            _ => false,
-        }
+/// Classifies a `reqwest` error: timeouts are their own kind.
+pub(crate) fn from_reqwest(error: reqwest::Error) -> Error {
+    if error.is_timeout() {
+        Error::Timeout(error)
+    } else {
+        Error::Transport(error)
+    }
+}
+
+/// Connection errors (refused, reset, closed mid-body) and timeouts are retried.
+/// Reading a body cut short surfaces as a `decode` error of reqwest (the client decodes
+/// JSON itself, so that kind means the bytes never arrived).
+fn is_retryable(error: &Error) -> bool {
+    match error {
+        Error::Timeout(_) | Error::Idle(_) => true,
+        Error::Transport(e) => e.is_connect() || e.is_request() || e.is_body() || e.is_decode(),
+        _ => false,
     }
 }
 

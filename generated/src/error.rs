@@ -124,6 +124,19 @@ pub struct ApiError {
     pub body: ErrorBody,
 }
 
+impl ApiError {
+    /// An error response as the client decodes it (`ApiError` is `#[non_exhaustive]`, and a
+    /// split crate's client builds it outside the crate that defines it).
+    #[doc(hidden)]
+    pub fn new(status: StatusCode, headers: HeaderMap, body: ErrorBody) -> Self {
+        ApiError {
+            status,
+            headers,
+            body,
+        }
+    }
+}
+
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "HTTP {}", self.status)?;
@@ -138,7 +151,8 @@ impl std::error::Error for ApiError {}
 
 /// The one-line summary of an error body: the first of `summaries` it has, followed by the
 /// first of `details` when that says something more (`"Invalid phone number: +1 is too short"`).
-pub(crate) fn summary(summaries: &[Option<&str>], details: &[Option<&str>]) -> Option<String> {
+#[doc(hidden)]
+pub fn summary(summaries: &[Option<&str>], details: &[Option<&str>]) -> Option<String> {
     let first = |candidates: &[Option<&str>]| {
         candidates
             .iter()
@@ -158,7 +172,8 @@ pub(crate) fn summary(summaries: &[Option<&str>], details: &[Option<&str>]) -> O
 /// Server text as it may appear in an error message: control characters (line breaks,
 /// terminal escapes) and bidirectional overrides shown escaped (`\n`, `\u{1b}`), so that a
 /// response cannot forge log lines or colour a terminal.
-pub(crate) fn printable(text: &str) -> String {
+#[doc(hidden)]
+pub fn printable(text: &str) -> String {
     let unsafe_char = |c: char| {
         c.is_control()
             || matches!(

@@ -293,11 +293,7 @@ impl RawResponse {
     }
 
     fn into_api_error(self, body: ErrorBody) -> Error {
-        Error::Api(Box::new(ApiError {
-            status: self.status,
-            headers: self.headers,
-            body,
-        }))
+        Error::Api(Box::new(ApiError::new(self.status, self.headers, body)))
     }
 }
 

@@ -47,7 +47,7 @@ impl ByteStream {
         let chunks = futures_util::stream::try_unfold(response, move |mut response| async move {
             match tokio::time::timeout(idle, response.chunk()).await {
                 Err(_) => Err(Error::Idle(idle)),
-                Ok(Err(e)) => Err(Error::from_reqwest(e)),
+                Ok(Err(e)) => Err(crate::client::from_reqwest(e)),
                 Ok(Ok(Some(chunk))) => Ok(Some((chunk, response))),
                 Ok(Ok(None)) => Ok(None),
             }

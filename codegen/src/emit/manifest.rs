@@ -11,6 +11,7 @@ use quote::quote;
 use crate::escape::toml_string;
 
 pub fn cargo_toml(api: &Api, options: &Options) -> String {
+    let crates = super::split::crates(api, options);
     let workspace = if options.standalone {
         "\n[workspace]\n"
     } else {
@@ -39,14 +40,19 @@ pub fn cargo_toml(api: &Api, options: &Options) -> String {
         name = toml_string(&options.crate_name),
         version = toml_string(&options.crate_version),
         description = toml_string(&description),
-        dependencies = crate::runtime::dependencies(api.webhooks.is_some()),
-        features = features_toml(api),
+        dependencies = format!(
+            "{}\n{}",
+            crate::runtime::dependencies(api.webhooks.is_some()),
+            super::split::dependencies(&crates, options)
+        )
+        .trim_end(),
+        features = features_toml(api, &crates),
     )
 }
 
 /// `[features]`: one per tag, `other-schemas` when some schema no operation uses, all on
 /// by default.
-fn features_toml(api: &Api) -> String {
+fn features_toml(api: &Api, crates: &[super::split::TypesCrate]) -> String {
     if api.groups.is_empty() && api.webhooks.is_none() {
         return String::new();
     }
@@ -62,16 +68,25 @@ fn features_toml(api: &Api) -> String {
         out.push_str(&format!("    {},\n", toml_string(name)));
     }
     out.push_str("]\n");
+    let list = |items: Vec<String>| {
+        items
+            .iter()
+            .map(|item| toml_string(item))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     for name in &names {
         // Feature names are kebab-case words: bare TOML keys.
-        out.push_str(&format!("{name} = []\n"));
+        let forwarded = super::split::forwarded(api, crates, name);
+        out.push_str(&format!("{name} = [{}]\n", list(forwarded)));
     }
     if api.webhooks.is_some() {
-        let deps: Vec<String> = crate::runtime::webhook_dependency_names()
+        let mut deps: Vec<String> = crate::runtime::webhook_dependency_names()
             .iter()
-            .map(|d| toml_string(&format!("dep:{d}")))
+            .map(|d| format!("dep:{d}"))
             .collect();
-        out.push_str(&format!("{} = [{}]\n", super::WEBHOOKS, deps.join(", ")));
+        deps.extend(super::split::forwarded(api, crates, super::WEBHOOKS));
+        out.push_str(&format!("{} = [{}]\n", super::WEBHOOKS, list(deps)));
     }
     out
 }
@@ -140,7 +155,7 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         ));
     }
     let doc_attrs = docs::inner_attrs(&lines);
-    let modules = modules(api);
+    let modules = modules(api, &options.crate_name);
     // rustdoc proves the auto traits (`Send`, `RefUnwindSafe`...) of every type through all
     // the types it contains: types that contain themselves (through a `Box`) nest deeper
     // than the default limit of 128 in a large API (Stripe's `TaxId` inside `Invoice`...),
@@ -157,7 +172,7 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
 }
 
 /// Whether a type contains itself (a field or variant boxed to break the cycle).
-fn has_cycles(api: &Api) -> bool {
+pub(super) fn has_cycles(api: &Api) -> bool {
     use crate::ir::TypeKind;
     api.types.iter().any(|t| match &t.kind {
         TypeKind::Struct(s) => s.fields.iter().any(|f| f.boxed),
@@ -170,7 +185,7 @@ fn has_cycles(api: &Api) -> bool {
 /// The crate's modules: the runtime's (declared and re-exported as the runtime's own
 /// `lib.rs` does, each under the features of the items that use its part) and the spec's
 /// (`types`, `operations`).
-fn modules(api: &Api) -> TokenStream {
+fn modules(api: &Api, crate_name: &str) -> TokenStream {
     use crate::ir::RuntimePart;
     // `#[rustfmt::skip]` on every module: the files are formatted by the generator, and
     // `cargo fmt` of a workspace that includes this crate must leave them alone, or the
@@ -183,11 +198,25 @@ fn modules(api: &Api) -> TokenStream {
             #vis mod #name;
         }
     };
+    // A split crate takes the encoding modules and `Error` from its common crate of types.
+    let common = api
+        .split
+        .is_some()
+        .then(|| naming::ident(&naming::lib_name(&naming::types_crate_name(crate_name, 0))));
+    let import = |name: &str, public: bool| {
+        let name = naming::ident(name);
+        let vis = public.then(|| quote!(pub));
+        quote!(#vis use ::#common::#name;)
+    };
     let (runtime_modules, crates) = crate::runtime::modules();
     let mut by_part: std::collections::BTreeMap<RuntimePart, Vec<TokenStream>> = Default::default();
     for m in runtime_modules.iter().filter(|m| api.runtime.needs(m.part)) {
         let items = by_part.entry(m.part).or_default();
-        items.push(module(&m.name, m.public));
+        if super::split::in_common(api, &m.name) {
+            items.push(import(&m.name, m.public));
+        } else {
+            items.push(module(&m.name, m.public));
+        }
         items.extend(m.reexports.iter().map(|u| quote!(#u)));
     }
     let always = by_part.remove(&RuntimePart::Always).unwrap_or_default();
@@ -211,7 +240,7 @@ fn modules(api: &Api) -> TokenStream {
 
 /// Items under one `#[cfg]`: the attribute on each when it is short, else a local macro
 /// that puts it on each, so that a long feature list is written once.
-fn gated(name: &str, gate: Option<TokenStream>, items: Vec<TokenStream>) -> TokenStream {
+pub(super) fn gated(name: &str, gate: Option<TokenStream>, items: Vec<TokenStream>) -> TokenStream {
     let Some(gate) = gate else {
         return quote!(#(#items)*);
     };

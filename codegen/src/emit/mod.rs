@@ -15,6 +15,7 @@ mod manifest;
 mod operations;
 mod pagination;
 mod settings;
+mod split;
 mod types;
 mod webhooks;
 
@@ -74,27 +75,67 @@ pub fn emit_cached(
         comment(&options.spec_label)
     );
     // Each job builds its tokens and formats them; jobs run on every core.
-    let type_files = types::type_files(api);
+    let crates = split::crates(api, options);
+    // The component files of each crate: the main crate's first, then each crate of types'.
+    let mut type_files: Vec<BTreeMap<&str, Vec<TypeId>>> = vec![BTreeMap::new(); crates.len() + 1];
+    for (file, ids) in types::type_files(api) {
+        let home = api
+            .split
+            .as_ref()
+            .and_then(|s| ids.first().and_then(|id| s.home(*id)));
+        if let Some(files) = type_files.get_mut(home.map_or(0, |c| c + 1)) {
+            files.insert(file, ids);
+        }
+    }
+    let type_files = type_files;
+    let error_body_crate = api.split.as_ref().map(|_| 0);
     let mut jobs: Vec<Job<'_>> = vec![
         Job::reading_all("src/lib.rs".to_owned(), || manifest::lib_rs(api, options)),
-        Job::reading_all("src/error_body.rs".to_owned(), || {
-            error_body::error_body_rs(api)
-        }),
-        Job::reading_all("src/types/mod.rs".to_owned(), || {
-            types::types_mod_rs(api, &type_files)
-        }),
+        Job::reading_all(
+            split::path(&crates, error_body_crate, "src/error_body.rs"),
+            || error_body::error_body_rs(api),
+        ),
     ];
+    let all_libs: Vec<String> = crates.iter().map(|c| c.lib.clone()).collect();
+    let common_lib: Vec<String> = crates.iter().take(1).map(|c| c.lib.clone()).collect();
+    for (home, files) in type_files.iter().enumerate() {
+        let index = home.checked_sub(1);
+        let globs = match index {
+            None => all_libs.clone(),
+            Some(0) => Vec::new(),
+            Some(_) => common_lib.clone(),
+        };
+        jobs.push(Job::reading_all(
+            split::path(&crates, index, "src/types/mod.rs"),
+            move || types::types_mod_rs(api, files, &globs, index.is_none()),
+        ));
+        if let Some(index) = index {
+            jobs.push(Job::reading_all(
+                split::path(&crates, Some(index), "src/lib.rs"),
+                {
+                    let crates = &crates;
+                    move || split::lib_rs(api, options, crates, index)
+                },
+            ));
+        }
+    }
     if api.runtime.needs(crate::ir::RuntimePart::Operations) {
         jobs.push(Job::reading_all("src/settings.rs".to_owned(), || {
             settings::settings_rs(api, options)
         }));
     }
-    for (file, ids) in &type_files {
-        jobs.push(Job {
-            path: format!("src/types/{file}.rs"),
-            holds: Holds::Types(ids),
-            build: Box::new(move || types::types_file(api, ids)),
-        });
+    for (home, files) in type_files.iter().enumerate() {
+        for (file, ids) in files {
+            jobs.push(Job {
+                path: split::path(
+                    &crates,
+                    home.checked_sub(1),
+                    &format!("src/types/{file}.rs"),
+                ),
+                holds: Holds::Types(ids),
+                build: Box::new(move || types::types_file(api, ids)),
+            });
+        }
     }
     if !api.groups.is_empty() {
         jobs.push(Job::reading_all("src/operations/mod.rs".to_owned(), || {
@@ -141,13 +182,28 @@ pub fn emit_cached(
         reused += usize::from(source != Source::Formatted);
         unbuilt += usize::from(source == Source::Unbuilt);
     }
-    for file in runtime_files(api) {
+    let runtime_copy = |file: &runtime::RuntimeFile| {
         let header = format!(
             "// {GENERATED_MARKER}: a copy of its runtime file codegen/runtime/{}, the same in \
              every crate. Do not edit: regenerate instead.\n",
             file.path
         );
-        files.insert(file.path.to_owned(), format!("{header}\n{}", file.source));
+        format!("{header}\n{}", file.source)
+    };
+    for file in runtime_files(api) {
+        files.insert(file.path.to_owned(), runtime_copy(file));
+    }
+    for index in 0..crates.len() {
+        for file in split::runtime_files(api, index) {
+            files.insert(
+                split::path(&crates, Some(index), file.path),
+                runtime_copy(file),
+            );
+        }
+        files.insert(
+            split::path(&crates, Some(index), "Cargo.toml"),
+            split::cargo_toml(api, options, &crates, index),
+        );
     }
     files.insert("Cargo.toml".to_owned(), manifest::cargo_toml(api, options));
     if api.runtime.needs(crate::ir::RuntimePart::Operations) {
@@ -335,10 +391,17 @@ fn run_jobs(jobs: &[Job<'_>], cache: &Cache, inputs: Option<&Inputs<'_>>) -> Vec
 }
 
 /// The runtime files the crate needs.
+/// The runtime files of the (main) crate: those its parts need, less those a split crate
+/// takes from its common crate of types.
 pub fn runtime_files(api: &Api) -> impl Iterator<Item = &'static runtime::RuntimeFile> + '_ {
-    runtime::FILES
-        .iter()
-        .filter(|file| api.runtime.needs(file.part))
+    runtime::FILES.iter().filter(|file| {
+        let module = file
+            .path
+            .strip_prefix("src/")
+            .and_then(|p| p.strip_suffix(".rs"))
+            .unwrap_or(file.path);
+        api.runtime.needs(file.part) && !split::in_common(api, module)
+    })
 }
 
 /// The feature names of a set, in a stable order (groups in spec order, then

@@ -26,7 +26,15 @@ pub fn type_files(api: &Api) -> BTreeMap<&str, Vec<TypeId>> {
 
 /// `src/types/mod.rs`: declares one file per component schema and re-exports every type, so
 /// that all models are `crate::types::Name` wherever their file is.
-pub fn types_mod_rs(api: &Api, files: &BTreeMap<&str, Vec<TypeId>>) -> TokenStream {
+/// In a split crate (`ir::Split`) the main crate's and each crate of types' own: `globs`
+/// names the crates of types whose types it re-exports too (the main crate: all of them; a
+/// part: the common one), and only the main crate re-exports the operations' types.
+pub fn types_mod_rs(
+    api: &Api,
+    files: &BTreeMap<&str, Vec<TypeId>>,
+    globs: &[String],
+    main: bool,
+) -> TokenStream {
     let modules = files.iter().map(|(file, ids)| {
         let module = naming::ident(file);
         let gate = super::gate(api, &file_features(api, ids), false);
@@ -77,6 +85,7 @@ pub fn types_mod_rs(api: &Api, files: &BTreeMap<&str, Vec<TypeId>>) -> TokenStre
     }
     let operation_types = groups
         .iter()
+        .filter(|_| main)
         .filter(|(_, (_, names))| !names.is_empty())
         .map(|(module, (group, names))| {
             let module = naming::ident(module);
@@ -84,12 +93,35 @@ pub fn types_mod_rs(api: &Api, files: &BTreeMap<&str, Vec<TypeId>>) -> TokenStre
             let gate = super::gate(api, &Features::group(*group), true);
             quote!(#gate pub use crate::operations::#module::{#(#names),*};)
         });
+    // A crate's types may all be off (their features are): its glob then imports nothing.
+    let globs = globs.iter().map(|lib| {
+        let lib = naming::ident(lib);
+        quote!(#[allow(unused_imports)] pub use ::#lib::types::*;)
+    });
+    let doc = match (main, api.split.is_some()) {
+        (true, false) => quote! {
+            //! Models of the API's schemas, and the parameter structs of its operations.
+            //!
+            //! Each component schema has its own file (with the inline types named from it); the
+            //! parameter structs and inline types of operations live next to their methods in
+            //! `operations/`. Everything is re-exported here.
+        },
+        (true, true) => quote! {
+            //! Models of the API's schemas, and the parameter structs of its operations.
+            //!
+            //! Each component schema has its own file (with the inline types named from it),
+            //! most of them in crates of types compiled apart from this one (the `crates/`
+            //! folder); the parameter structs and inline types of operations live next to
+            //! their methods in `operations/`. Everything is re-exported here.
+        },
+        (false, _) => quote! {
+            //! Models of the API's schemas: one file per component schema, with the inline
+            //! types named from it. Everything is re-exported by the main crate's `types`.
+        },
+    };
     quote! {
-        //! Models of the API's schemas, and the parameter structs of its operations.
-        //!
-        //! Each component schema has its own file (with the inline types named from it); the
-        //! parameter structs and inline types of operations live next to their methods in
-        //! `operations/`. Everything is re-exported here.
+        #doc
+        #(#globs)*
         #(#modules)*
         #(#operation_types)*
     }

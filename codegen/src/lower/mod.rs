@@ -10,6 +10,7 @@ mod pagination;
 mod paths;
 mod schema;
 mod security;
+mod split;
 mod webhooks;
 
 use crate::error::{Diagnostics, Error, Location};
@@ -109,6 +110,10 @@ pub fn lower(doc: &Document, settings: &Settings) -> Result<Api, Error> {
     }
     let server = base_url(&doc.api);
     let error_bodies = error_bodies(&types, &error_types, settings);
+    let splitting = split::wanted(&types, settings.split);
+    if splitting {
+        split::error_bodies_to_files(&mut types, &error_bodies, &mut type_modules);
+    }
     // Bodies no schema describes: the configured paths first, then the common ones.
     let common = crate::options::ErrorSummary::default();
     let pointers = |configured: &[crate::options::FieldPath],
@@ -125,7 +130,22 @@ pub fn lower(doc: &Document, settings: &Settings) -> Result<Api, Error> {
         pointers(&settings.errors.summary, &common.summary),
         pointers(&settings.errors.detail, &common.detail),
     );
-    let mut runtime = runtime_parts(&types, &operations);
+    let mut split = splitting
+        .then(|| split::split(&types, &error_bodies))
+        .flatten();
+    let mut runtime = runtime_parts(types.iter(), &operations);
+    if let Some(split) = &mut split {
+        // Each crate of types needs the runtime parts of its own types; the main crate
+        // declares the string enum macro only for its own.
+        split.runtime = (0..split.crates)
+            .map(|c| runtime_parts(split.types_of(&types, Some(c)), &[]))
+            .collect();
+        let main = runtime_parts(split.types_of(&types, None), &operations);
+        runtime.replace(
+            RuntimePart::StringEnums,
+            main.features(RuntimePart::StringEnums),
+        );
+    }
     if webhooks.is_some() {
         let webhooks = crate::ir::Features {
             webhooks: true,
@@ -152,6 +172,7 @@ pub fn lower(doc: &Document, settings: &Settings) -> Result<Api, Error> {
         groups,
         runtime,
         other_schemas,
+        split,
         webhooks,
         shadowed_prelude,
         warnings,
@@ -201,7 +222,10 @@ fn error_bodies(types: &[TypeDef], ids: &[TypeId], settings: &Settings) -> Vec<E
 }
 
 /// The runtime files a crate needs besides those every crate has, and under which features.
-fn runtime_parts(types: &[TypeDef], operations: &[Operation]) -> RuntimeParts {
+fn runtime_parts<'a>(
+    types: impl Iterator<Item = &'a TypeDef>,
+    operations: &[Operation],
+) -> RuntimeParts {
     use crate::ir::Features;
     let binary = |ty: &TypeRef| *ty.innermost() == TypeRef::Binary;
     let mut parts = RuntimeParts::default();
