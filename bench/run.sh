@@ -204,13 +204,21 @@ cost() {
   # Warm: dependencies checked and built, so that only the crate itself is measured.
   (cd "$dir" && { CARGO_TARGET_DIR=$CT cargo build --offline --quiet "$@" >/dev/null 2>&1 || CARGO_TARGET_DIR=$CT cargo build --quiet "$@"; } && CARGO_TARGET_DIR=$CT cargo check --offline --quiet "$@")
   local saved=$RUNS; RUNS=$COMPILE_RUNS
-  measure sh -c "touch '$dir/src/lib.rs' && CARGO_INCREMENTAL=0 CARGO_TARGET_DIR='$CT' cargo check --offline --quiet --manifest-path '$dir/Cargo.toml' $*"
+  # Every crate of the output is compiled again: a split crate's crates of types too.
+  local touch="find '$dir/src/lib.rs' '$dir/crates' -path '*/src/lib.rs' -exec touch {} + 2>/dev/null;"
+  measure sh -c "$touch CARGO_INCREMENTAL=0 CARGO_TARGET_DIR='$CT' cargo check --offline --quiet --manifest-path '$dir/Cargo.toml' $*"
   CHECK_S=$WALL; CHECK_KB=$RSS
-  measure sh -c "touch '$dir/src/lib.rs' && CARGO_INCREMENTAL=0 CARGO_TARGET_DIR='$CT' cargo build --offline --quiet --manifest-path '$dir/Cargo.toml' $*"
+  measure sh -c "$touch CARGO_INCREMENTAL=0 CARGO_TARGET_DIR='$CT' cargo build --offline --quiet --manifest-path '$dir/Cargo.toml' $*"
   BUILD_S=$WALL; BUILD_KB=$RSS
   RUNS=$saved
-  local name; name=$(grep -m1 '^name' "$dir/Cargo.toml" | sed 's/.*"\(.*\)"/\1/' | tr - _)
-  RLIB_MB=$(ls -t "$CT"/debug/deps/lib"$name"-*.rlib | head -1 | xargs stat -c %s | awk '{printf "%.0f", $1/1048576}')
+  # The newest rlib of each crate of the output, summed.
+  local manifest name bytes=0
+  for manifest in "$dir/Cargo.toml" "$dir"/crates/*/Cargo.toml; do
+    [ -f "$manifest" ] || continue
+    name=$(grep -m1 '^name' "$manifest" | sed 's/.*"\(.*\)"/\1/' | tr - _)
+    bytes=$(( bytes + $(ls -t "$CT"/debug/deps/lib"$name"-*.rlib | head -1 | xargs stat -c %s) ))
+  done
+  RLIB_MB=$(awk -v b="$bytes" 'BEGIN {printf "%.0f", b/1048576}')
 }
 mb() { echo "$(( $1 / 1024 )) MB"; }
 cost "$OUT/telnyx-before"; b_check=$CHECK_S; b_check_kb=$CHECK_KB; b_build=$BUILD_S; b_build_kb=$BUILD_KB; b_rlib=$RLIB_MB

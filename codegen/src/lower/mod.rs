@@ -113,6 +113,7 @@ pub fn lower(doc: &Document, settings: &Settings) -> Result<Api, Error> {
     let splitting = split::wanted(&types, settings.split);
     if splitting {
         split::error_bodies_to_files(&mut types, &error_bodies, &mut type_modules);
+        split::operation_types_to_files(&mut types, &groups, &mut type_modules);
     }
     // Bodies no schema describes: the configured paths first, then the common ones.
     let common = crate::options::ErrorSummary::default();

@@ -2,11 +2,12 @@
 //! own: one rustc holding every type of a 1,000-operation API needs more memory than a
 //! 2-core laptop has to spare and runs on one core; crates of types compile side by side.
 //!
-//! The partition is by file (a component schema and the inline types named from it). A file
-//! whose types only one feature uses goes to that feature's part; the others to the common
-//! crate, which every part depends on, with everything they use (a part may use only its own
-//! types and the common crate's). Files that use an operation's inline type stay in the main
-//! crate, with every file that uses them (the main crate depends on all the others).
+//! The partition is by file (a component schema and the inline types named from it; the
+//! inline types of a group's operations get a file of their own first). A file whose types
+//! only one feature uses goes to that feature's part; the others to the common crate, which
+//! every part depends on, with everything they use (a part may use only its own types and the
+//! common crate's). A file that uses a type only the main crate has stays there, with every
+//! file that uses it (the main crate depends on all the others).
 
 use crate::ir::{ErrorBodyVariant, Features, Module, Split, TypeDef, TypeId, TypeRef};
 use std::collections::BTreeMap;
@@ -68,6 +69,34 @@ pub(super) fn error_bodies_to_files(
                 }
             }
         }
+    }
+}
+
+/// Gives the inline types written beside each group's operations a file of their own
+/// (`<group>_operations`), so that they compile in a crate of types too: they are the bulk of
+/// what the main crate would compile besides the operations. Each is still
+/// `crate::types::Name`.
+pub(super) fn operation_types_to_files(
+    types: &mut [TypeDef],
+    groups: &[crate::ir::Group],
+    files: &mut crate::naming::Namespace,
+) {
+    let mut file_of_group: BTreeMap<usize, Module> = BTreeMap::new();
+    for t in types.iter_mut() {
+        let Module::Operations(group) = t.module else {
+            continue;
+        };
+        let Some(name) = groups.get(group).map(|g| &g.rust_name) else {
+            continue;
+        };
+        t.module = file_of_group
+            .entry(group)
+            .or_insert_with(|| {
+                Module::Types(
+                    files.claim(&crate::naming::module_name(&format!("{name}_operations"))),
+                )
+            })
+            .clone();
     }
 }
 
@@ -295,11 +324,12 @@ mod tests {
             api.split.as_ref().unwrap().home.get(i).copied().flatten()
         };
         // Used by two tags: common. By one: a part. An error body beside an operation: moved
-        // to a file of its own in the common crate. An operation's inline type: the main crate.
+        // to a file of its own in the common crate. An operation's other inline types: moved
+        // to its group's file in a part.
         assert_eq!(home("Money"), Some(0));
         assert_eq!(home("Pet"), Some(1));
         assert_eq!(home("ListPetsError404"), Some(0));
         assert_eq!(home("ListPetsError404ErrorsItem"), Some(0));
-        assert_eq!(home("CreateUploadResponse201"), None);
+        assert_eq!(home("CreateUploadResponse201"), Some(1));
     }
 }
