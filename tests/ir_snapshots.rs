@@ -77,6 +77,13 @@ fn dump(api: &Api) -> String {
     );
     if let Some(split) = &api.split {
         let _ = writeln!(o, "split: {} crates of types", split.crates);
+        for (group, id) in &split.moved {
+            let _ = writeln!(
+                o,
+                "  moved from group {}: {}",
+                api.groups[*group].rust_name, api.types[id.0].name
+            );
+        }
     }
     for (i, t) in api.types.iter().enumerate() {
         // In a split crate, which crate of types holds it (none: the main crate).

@@ -61,6 +61,9 @@ pub struct Split {
     pub home: Vec<Option<usize>>,
     /// The runtime parts each crate of types needs, for its own types.
     pub runtime: Vec<RuntimeParts>,
+    /// The inline types of operations given files of types (so that a crate of types holds
+    /// them), with their group: its module re-exports them where they were.
+    pub moved: Vec<(usize, TypeId)>,
 }
 
 impl Split {

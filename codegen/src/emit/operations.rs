@@ -115,6 +115,16 @@ pub fn group_file(api: &Api, group: usize) -> TokenStream {
         .iter()
         .filter(|t| t.module == Module::Operations(group))
         .map(|t| super::types::type_def(api, t, false));
+    // A split crate compiles the group's inline types in a crate of types; their path in
+    // this module stays.
+    let moved: Vec<_> = api
+        .split
+        .iter()
+        .flat_map(|s| &s.moved)
+        .filter(|(g, _)| *g == group)
+        .map(|(_, id)| naming::ident(&api.ty(*id).name))
+        .collect();
+    let moved = (!moved.is_empty()).then(|| quote!(pub use crate::types::{#(#moved),*};));
     quote! {
         #module_doc
         #doc
@@ -124,6 +134,7 @@ pub fn group_file(api: &Api, group: usize) -> TokenStream {
         #(#params)*
         #(#successes)*
         #(#types)*
+        #moved
     }
 }
 

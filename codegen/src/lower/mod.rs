@@ -111,9 +111,15 @@ pub fn lower(doc: &Document, settings: &Settings) -> Result<Api, Error> {
     let server = base_url(&doc.api);
     let error_bodies = error_bodies(&types, &error_types, settings);
     let splitting = split::wanted(&types, settings.split);
+    let mut moved = Vec::new();
     if splitting {
-        split::error_bodies_to_files(&mut types, &error_bodies, &mut type_modules);
-        split::operation_types_to_files(&mut types, &groups, &mut type_modules);
+        moved = split::error_bodies_to_files(&mut types, &error_bodies, &mut type_modules);
+        moved.extend(split::operation_types_to_files(
+            &mut types,
+            &groups,
+            &mut type_modules,
+        ));
+        moved.sort();
     }
     // Bodies no schema describes: the configured paths first, then the common ones.
     let common = crate::options::ErrorSummary::default();
@@ -136,6 +142,7 @@ pub fn lower(doc: &Document, settings: &Settings) -> Result<Api, Error> {
         .flatten();
     let mut runtime = runtime_parts(types.iter(), &operations);
     if let Some(split) = &mut split {
+        split.moved = moved;
         // Each crate of types needs the runtime parts of its own types; the main crate
         // declares the string enum macro only for its own.
         split.runtime = (0..split.crates)
