@@ -22,6 +22,22 @@ pub fn cargo_toml(api: &Api, options: &Options) -> String {
         api.title.trim(),
         api.version.trim()
     );
+    let dependencies = format!(
+        "{}\n{}",
+        crate::runtime::dependencies(api.webhooks.is_some()),
+        super::split::dependencies(&crates, options)
+    );
+    format!(
+        "{}{}\n{}{workspace}",
+        package_toml(options, &options.crate_name, &description),
+        dependencies.trim_end(),
+        features_toml(api, &crates),
+    )
+}
+
+/// A generated manifest's header, `[package]` table and `[dependencies]` line, for the crate
+/// or one of its crates of types (`package`).
+pub(super) fn package_toml(options: &Options, package: &str, description: &str) -> String {
     format!(
         "# {GENERATED_MARKER} from {spec}. Do not edit: regenerate instead.\n\
          [package]\n\
@@ -32,21 +48,11 @@ pub fn cargo_toml(api: &Api, options: &Options) -> String {
          description = {description}\n\
          publish = false\n\
          \n\
-         [dependencies]\n\
-         {dependencies}\n\
-         {features}\
-         {workspace}",
+         [dependencies]\n",
         spec = crate::escape::comment(&options.spec_label),
-        name = toml_string(&options.crate_name),
+        name = toml_string(package),
         version = toml_string(&options.crate_version),
-        description = toml_string(&description),
-        dependencies = format!(
-            "{}\n{}",
-            crate::runtime::dependencies(api.webhooks.is_some()),
-            super::split::dependencies(&crates, options)
-        )
-        .trim_end(),
-        features = features_toml(api, &crates),
+        description = toml_string(description),
     )
 }
 

@@ -2,7 +2,6 @@
 //! `Cargo.toml` and `lib.rs`. The main crate depends on them all and re-exports every type
 //! at its usual path (`crate::types::Name`), so its users see one crate.
 
-use super::GENERATED_MARKER;
 use crate::escape::toml_string;
 use crate::ir::{Api, Features, RuntimePart};
 use crate::naming;
@@ -108,24 +107,9 @@ pub fn cargo_toml(api: &Api, options: &Options, crates: &[TypesCrate], index: us
         options.crate_name
     );
     format!(
-        "# {GENERATED_MARKER} from {spec}. Do not edit: regenerate instead.\n\
-         [package]\n\
-         name = {name}\n\
-         version = {version}\n\
-         edition = \"2021\"\n\
-         rust-version = \"1.85\"\n\
-         description = {description}\n\
-         publish = false\n\
-         \n\
-         [dependencies]\n\
-         {dependencies}\n\
-         {common}\
-         {features}",
-        spec = crate::escape::comment(&options.spec_label),
-        name = toml_string(&this.package),
-        version = toml_string(&options.crate_version),
-        description = toml_string(&description),
-        dependencies = crate::runtime::dependencies(false),
+        "{}{}\n{common}{features}",
+        super::manifest::package_toml(options, &this.package, &description),
+        crate::runtime::dependencies(false),
     )
 }
 
