@@ -17,6 +17,16 @@ pub struct RuntimeFile {
     pub part: RuntimePart,
 }
 
+impl RuntimeFile {
+    /// The module the file is (`src/json.rs` → `json`).
+    pub fn module(&self) -> &'static str {
+        let path: &'static str = self.path;
+        path.strip_prefix("src/")
+            .and_then(|p| p.strip_suffix(".rs"))
+            .unwrap_or(path)
+    }
+}
+
 macro_rules! runtime_file {
     ($name:literal, $part:ident) => {
         RuntimeFile {
@@ -117,12 +127,7 @@ pub fn modules() -> (Vec<Module>, Vec<syn::ItemUse>) {
     let part_of = |name: &str| {
         FILES
             .iter()
-            .find(|f| {
-                f.path
-                    .strip_prefix("src/")
-                    .and_then(|p| p.strip_suffix(".rs"))
-                    == Some(name)
-            })
+            .find(|f| f.module() == name)
             .map(|f| f.part)
             .or_else(|| {
                 SPEC_MODULES

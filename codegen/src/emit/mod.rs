@@ -390,18 +390,12 @@ fn run_jobs(jobs: &[Job<'_>], cache: &Cache, inputs: Option<&Inputs<'_>>) -> Vec
         .collect()
 }
 
-/// The runtime files the crate needs.
 /// The runtime files of the (main) crate: those its parts need, less those a split crate
 /// takes from its common crate of types.
 pub fn runtime_files(api: &Api) -> impl Iterator<Item = &'static runtime::RuntimeFile> + '_ {
-    runtime::FILES.iter().filter(|file| {
-        let module = file
-            .path
-            .strip_prefix("src/")
-            .and_then(|p| p.strip_suffix(".rs"))
-            .unwrap_or(file.path);
-        api.runtime.needs(file.part) && !split::in_common(api, module)
-    })
+    runtime::FILES
+        .iter()
+        .filter(|file| api.runtime.needs(file.part) && !split::in_common(api, file.module()))
 }
 
 /// The feature names of a set, in a stable order (groups in spec order, then

@@ -196,15 +196,12 @@ pub fn runtime_files(api: &Api, index: usize) -> Vec<&'static crate::runtime::Ru
     crate::runtime::FILES
         .iter()
         .filter(|file| {
-            let module = file
-                .path
-                .strip_prefix("src/")
-                .and_then(|p| p.strip_suffix(".rs"))
-                .unwrap_or(file.path);
             if file.part == RuntimePart::StringEnums {
                 own.is_some_and(|r| r.needs(RuntimePart::StringEnums))
             } else {
-                index == 0 && COMMON_MODULES.contains(&module) && api.runtime.needs(file.part)
+                index == 0
+                    && COMMON_MODULES.contains(&file.module())
+                    && api.runtime.needs(file.part)
             }
         })
         .collect()
