@@ -6,8 +6,7 @@
 //! inline types of a group's operations get a file of their own first). A file whose types
 //! only one feature uses goes to that feature's part; the others to the common crate, which
 //! every part depends on, with everything they use (a part may use only its own types and the
-//! common crate's). A file that uses a type only the main crate has stays there, with every
-//! file that uses it (the main crate depends on all the others).
+//! common crate's). The main crate, which depends on all of them, keeps only the operations.
 
 use crate::ir::{ErrorBodyVariant, Features, Module, Split, TypeDef, TypeId, TypeRef};
 use std::collections::BTreeMap;
@@ -23,7 +22,6 @@ const MAX_PARTS: usize = 8;
 /// Where a file's types compile, while the partition is worked out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Home {
-    Main,
     Common,
     /// The one feature (by index into `keys`) that uses every type of the file.
     Feature(usize),
@@ -107,23 +105,23 @@ pub(super) fn operation_types_to_files(
     moved
 }
 
-/// The split of `types`, or `None` when it cannot be made (an error body type that only the
-/// main crate can hold, since the common crate holds `Error`).
+/// The split of `types`, or `None` when it cannot be made: some type is still written beside
+/// operations (the `*_to_files` steps move them all first; a type of the main crate would be
+/// out of reach of the crates of types that use it).
 pub(super) fn split(types: &[TypeDef], error_bodies: &[ErrorBodyVariant]) -> Option<Split> {
     let files = files(types);
-    if files.is_empty() {
+    if files.is_empty() || types.iter().any(|t| !matches!(t.module, Module::Types(_))) {
         return None;
     }
-    // The file of each type (None: an operation's file, in the main crate).
+    // The file of each type (every type has one, checked above).
     let mut file_of: Vec<Option<usize>> = vec![None; types.len()];
     for (f, ids) in files.iter().enumerate() {
         for id in ids {
             file_of[id.0] = Some(f);
         }
     }
-    // The files each file uses, and the files that use each file.
+    // The files each file uses.
     let mut uses: Vec<Vec<usize>> = vec![Vec::new(); files.len()];
-    let mut used_by: Vec<Vec<usize>> = vec![Vec::new(); files.len()];
     let mut homes: Vec<Home> = vec![Home::Common; files.len()];
     let mut keys: Vec<Features> = Vec::new();
     for (f, ids) in files.iter().enumerate() {
@@ -135,18 +133,12 @@ pub(super) fn split(types: &[TypeDef], error_bodies: &[ErrorBodyVariant]) -> Opt
                 let TypeRef::Named(target) = ty.innermost() else {
                     continue;
                 };
-                match file_of.get(target.0).copied().flatten() {
-                    Some(g) if g != f => {
+                if let Some(g) = file_of.get(target.0).copied().flatten() {
+                    if g != f {
                         uses[f].push(g);
-                        used_by[g].push(f);
                     }
-                    Some(_) => {}
-                    None => homes[f] = Home::Main,
                 }
             }
-        }
-        if homes[f] == Home::Main {
-            continue;
         }
         let single = features.groups.len()
             + usize::from(features.other_schemas)
@@ -163,32 +155,14 @@ pub(super) fn split(types: &[TypeDef], error_bodies: &[ErrorBodyVariant]) -> Opt
             homes[f] = Home::Feature(at);
         }
     }
-    // Files using the main crate's types stay there, with the files that use them.
-    let mut work: Vec<usize> = (0..files.len())
-        .filter(|&f| homes[f] == Home::Main)
-        .collect();
-    while let Some(f) = work.pop() {
-        for &g in &used_by[f] {
-            if homes[g] != Home::Main {
-                homes[g] = Home::Main;
-                work.push(g);
-            }
-        }
-    }
     // `Error` lives in the common crate, and with it the error bodies' types.
-    let mut work: Vec<usize> = Vec::new();
     for body in error_bodies {
-        match file_of.get(body.ty.0).copied().flatten() {
-            Some(f) if homes[f] == Home::Main => return None,
-            Some(f) => work.push(f),
-            None => return None,
+        if let Some(f) = file_of.get(body.ty.0).copied().flatten() {
+            homes[f] = Home::Common;
         }
-    }
-    for f in &work {
-        homes[*f] = Home::Common;
     }
     // What the common crate uses is common; what a part uses of another part too.
-    work.extend((0..files.len()).filter(|&f| homes[f] != Home::Main));
+    let mut work: Vec<usize> = (0..files.len()).collect();
     while let Some(f) = work.pop() {
         for &g in &uses[f] {
             let move_it = match (homes[f], homes[g]) {
@@ -225,7 +199,6 @@ pub(super) fn split(types: &[TypeDef], error_bodies: &[ErrorBodyVariant]) -> Opt
     let mut home = vec![None; types.len()];
     for (f, ids) in files.iter().enumerate() {
         let crate_index = match homes[f] {
-            Home::Main => continue,
             Home::Common => 0,
             Home::Feature(k) => {
                 let next = number.len() + 1;
