@@ -217,7 +217,7 @@ fn target_dir_above(out: &Path) -> Option<PathBuf> {
 /// for the same output folder.
 pub struct StableHasher {
     state: u64,
-    /// Bytes not yet folded in (writes come in small pieces: `Debug` text, tokens).
+    /// Bytes not yet folded in (writes come in small pieces: the IR's fields, tokens).
     buffer: [u8; BLOCK],
     buffered: usize,
     len: u64,
@@ -283,6 +283,44 @@ impl StableHasher {
 impl Default for StableHasher {
     fn default() -> Self {
         StableHasher::new()
+    }
+}
+
+/// For derived `Hash` impls (the IR's input hashes). Integers are written little-endian and
+/// `usize` as 64 bits, so the bytes do not depend on the platform; what a derived impl writes
+/// (enum discriminants, length prefixes) may still change with the compiler, which is why
+/// the manifest is tied to the generator's build.
+impl std::hash::Hasher for StableHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        StableHasher::write(self, bytes);
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        StableHasher::write(self, &[i]);
+    }
+
+    fn write_u16(&mut self, i: u16) {
+        StableHasher::write(self, &i.to_le_bytes());
+    }
+
+    fn write_u32(&mut self, i: u32) {
+        StableHasher::write(self, &i.to_le_bytes());
+    }
+
+    fn write_u64(&mut self, i: u64) {
+        StableHasher::write(self, &i.to_le_bytes());
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        StableHasher::write(self, &(i as u64).to_le_bytes());
+    }
+
+    fn write_isize(&mut self, i: isize) {
+        StableHasher::write(self, &(i as i64).to_le_bytes());
+    }
+
+    fn finish(&self) -> u64 {
+        StableHasher::finish(self)
     }
 }
 

@@ -2,7 +2,7 @@
 //! wire names side by side. Nothing here refers to `openapiv3`.
 
 /// A whole API, ready to emit.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Api {
     pub title: String,
     pub version: String,
@@ -52,7 +52,7 @@ pub struct Api {
 /// encoding modules, `Error` and the types several features use), crates 1.. are parts
 /// holding the types of disjoint sets of features; the main crate (operations, client)
 /// depends on all of them and re-exports every type at its usual path.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Hash, PartialEq, Eq)]
 pub struct Split {
     /// How many crates of types: the common one and the parts.
     pub crates: usize,
@@ -87,7 +87,7 @@ impl Split {
 }
 
 /// The standard prelude names generated code uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Hash, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Prelude {
     String,
     Vec,
@@ -200,7 +200,7 @@ pub fn enum_values_behind<'t>(
 
 /// Which runtime files (`codegen/runtime/src/`) a crate needs besides those every crate has,
 /// and under which cargo features: a part is present when its set is not empty.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Hash, Default, PartialEq, Eq)]
 pub struct RuntimeParts(std::collections::BTreeMap<RuntimePart, Features>);
 
 impl RuntimeParts {
@@ -268,7 +268,7 @@ impl RuntimePart {
 /// The cargo features under which an item compiles: those of the groups (tags) whose
 /// operations use it, directly or through other types, and `other-schemas` for component
 /// schemas no operation uses.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Hash, Default, PartialEq, Eq)]
 pub struct Features {
     /// Indices into `Api::groups`.
     pub groups: std::collections::BTreeSet<usize>,
@@ -298,7 +298,7 @@ impl Features {
 
 /// The spec's webhooks (OpenAPI 3.1 `webhooks`): how deliveries are signed, and the event
 /// enum that tells them apart.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Webhooks {
     pub scheme: WebhookScheme,
     /// The property path (wire names) whose value names the event type (`data.event_type`);
@@ -311,7 +311,7 @@ pub struct Webhooks {
 }
 
 /// How deliveries are signed, read from the headers the webhooks declare.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Hash, PartialEq, Eq)]
 pub enum WebhookScheme {
     /// Ed25519 over `"{timestamp}|{body}"`: the two header names (lower-case).
     Ed25519 {
@@ -324,7 +324,7 @@ pub enum WebhookScheme {
     Unknown,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct WebhookEventVariant {
     pub rust_name: String,
     /// The discriminator's value for this event (`call.initiated`).
@@ -337,7 +337,7 @@ pub struct WebhookEventVariant {
 }
 
 /// A variant of `ErrorBody`: a declared error body type, and how its summary is read.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct ErrorBodyVariant {
     pub rust_name: String,
     pub ty: TypeId,
@@ -351,10 +351,10 @@ pub struct ErrorBodyVariant {
 
 /// The way from a value to one inside it, as Rust field accesses (`body.meta.total_pages`,
 /// `body.errors[0].title`). Boxes need no step of their own: field access sees through them.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Hash, PartialEq, Eq)]
 pub struct FieldChain(pub Vec<Access>);
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Hash, PartialEq, Eq)]
 pub enum Access {
     /// A field; `optional`: it is an `Option`.
     Field { rust_name: String, optional: bool },
@@ -364,7 +364,7 @@ pub enum Access {
 
 /// How requests authenticate.
 /// Header (lowercase) and query parameter names of the spec's `apiKey` security schemes.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Hash, Default, PartialEq, Eq)]
 pub struct CredentialNames {
     pub headers: Vec<String>,
     pub query: Vec<String>,
@@ -372,7 +372,7 @@ pub struct CredentialNames {
 
 /// A credential a client can hold: one or more of the spec's security schemes that send the
 /// same thing the same way (Telnyx's eight bearer schemes are one API key).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Hash, PartialEq, Eq)]
 pub struct Credential {
     /// The first scheme's pointer (`#/components/securitySchemes/bearerAuth`).
     pub pointer: String,
@@ -389,7 +389,7 @@ pub struct Credential {
 }
 
 /// How a credential is sent.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Hash, PartialEq, Eq)]
 pub enum CredentialKind {
     /// `Authorization: Bearer <token>` (http bearer, and OAuth2/OpenID Connect schemes
     /// without a client-credentials flow: their token comes from elsewhere).
@@ -407,7 +407,7 @@ pub enum CredentialKind {
     },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Hash, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum KeyLocation {
     Header,
     Query,
@@ -415,7 +415,7 @@ pub enum KeyLocation {
 }
 
 /// Where a token endpoint is.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Hash, PartialEq, Eq)]
 pub enum TokenUrl {
     /// A path under the client's base URL (the spec's URL starts with one of its servers).
     Base(String),
@@ -427,7 +427,7 @@ pub enum TokenUrl {
 pub type Security = Vec<Vec<Need>>;
 
 /// One credential of an alternative, with the OAuth2 scopes it asks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Hash, PartialEq, Eq)]
 pub struct Need {
     /// Index into `Api::credentials`.
     pub credential: usize,
@@ -449,7 +449,7 @@ pub enum Module {
 }
 
 /// Operations sharing their first tag (or, untagged, their first path segment).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Group {
     /// JSON pointer of the tag's entry in the spec's `tags` list, when it has one.
     pub pointer: Option<String>,
@@ -464,7 +464,7 @@ pub struct Group {
 }
 
 /// Text from the spec that becomes rustdoc (raw; the emitter sanitises it).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Docs {
     pub title: Option<String>,
     pub description: Option<String>,
@@ -478,26 +478,29 @@ thread_local! {
     static DOCS_HIDDEN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-impl std::fmt::Debug for Docs {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl std::hash::Hash for Docs {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         if DOCS_HIDDEN.with(std::cell::Cell::get) {
-            return f.write_str("Docs(..)");
+            return;
         }
-        f.debug_struct("Docs")
-            .field("title", &self.title)
-            .field("description", &self.description)
-            .field("example", &self.example)
-            .field("default", &self.default)
-            .finish()
+        let Docs {
+            title,
+            description,
+            example,
+            default,
+        } = self;
+        title.hash(state);
+        description.hash(state);
+        example.hash(state);
+        default.hash(state);
     }
 }
 
-/// Writes `value`'s `Debug` text with every [`Docs`] left out, the input fingerprint of what
-/// a file reads of the items it does not hold (the emitter reads only its own items' docs).
-pub fn write_without_docs(
-    out: &mut dyn std::fmt::Write,
-    value: &dyn std::fmt::Debug,
-) -> std::fmt::Result {
+/// Hashes `value` with every [`Docs`] left out: the input fingerprint of what a file reads
+/// of the items it does not hold (the emitter reads only its own items' docs). A derived
+/// `Hash` is only stable within one build of the generator, which is all the cache needs
+/// (it keeps nothing across builds).
+pub fn hash_without_docs(state: &mut impl std::hash::Hasher, value: &impl std::hash::Hash) {
     struct Restore(bool);
     impl Drop for Restore {
         fn drop(&mut self) {
@@ -505,10 +508,10 @@ pub fn write_without_docs(
         }
     }
     let _restore = Restore(DOCS_HIDDEN.with(|hidden| hidden.replace(true)));
-    write!(out, "{value:?}")
+    value.hash(state);
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct TypeDef {
     pub name: String,
     /// JSON pointer of the schema this type comes from.
@@ -538,13 +541,13 @@ pub struct TypeDef {
 /// The serde directions a type needs: `Deserialize` when it is read from a response (and
 /// then `Serialize` too, so that what is read can be written back), `Serialize` when it is
 /// sent as JSON. Types only written into queries or forms need neither.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Hash, Copy, Default, PartialEq, Eq)]
 pub struct Serde {
     pub serialize: bool,
     pub deserialize: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub enum TypeKind {
     Struct(Struct),
     /// A string enum; values outside the list decode into the fallback variant.
@@ -570,7 +573,7 @@ impl TypeKind {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Tagged {
     /// The discriminator property's wire name.
     pub property: String,
@@ -579,7 +582,7 @@ pub struct Tagged {
     pub fallback: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct TaggedVariant {
     pub rust_name: String,
     /// The discriminator values that select this variant.
@@ -588,7 +591,7 @@ pub struct TaggedVariant {
     pub boxed: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Struct {
     pub fields: Vec<Field>,
     /// The required fields (indices into `fields`), in the order of the schema's `required`
@@ -605,7 +608,7 @@ pub struct Struct {
 }
 
 /// A property a type leaves out because of its direction.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Hash, PartialEq, Eq)]
 pub struct LeftOut {
     /// JSON pointer of the property.
     pub pointer: String,
@@ -615,7 +618,7 @@ pub struct LeftOut {
     pub read_only: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Field {
     /// JSON pointer of the property (`#/components/schemas/Pet/properties/name`); of the
     /// `additionalProperties` schema for the flattened map.
@@ -656,20 +659,20 @@ impl Field {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct StringEnum {
     pub variants: Vec<EnumVariant>,
     /// Name of the variant that holds values the spec does not list.
     pub fallback: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct EnumVariant {
     pub rust_name: String,
     pub wire_value: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct UntaggedVariant {
     pub rust_name: String,
     pub ty: TypeRef,
@@ -682,7 +685,7 @@ pub struct UntaggedVariant {
 /// The checks before an untagged union tries a variant: a struct that allows no other
 /// properties takes no object with keys it does not declare, and a property with one allowed
 /// value (`type: InstallAndroidApp`, optional or not) takes no object holding another value.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Hash, Default, PartialEq, Eq)]
 pub struct Guard {
     /// The declared keys of a closed struct.
     pub keys: Option<Vec<String>>,
@@ -694,7 +697,7 @@ pub struct Guard {
 }
 
 /// The one value a property may take.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Hash, PartialEq, Eq)]
 pub enum Fixed {
     String(String),
     Integer(i64),
@@ -757,7 +760,7 @@ pub enum FloatWidth {
     F64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Hash, Copy, PartialEq, Eq)]
 pub enum Method {
     Get,
     Put,
@@ -804,7 +807,7 @@ impl Method {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Operation {
     /// JSON pointer of the operation (`#/paths/~1calls/post`).
     pub pointer: String,
@@ -854,7 +857,7 @@ pub struct Operation {
 }
 
 /// `<method>_bytes`: an operation asked for its binary answer.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct BytesMethod {
     pub rust_name: String,
     /// The `Accept` header: the binary media types offered.
@@ -891,7 +894,7 @@ impl Operation {
 }
 
 /// Argument and local variable names of an operation's methods.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Hash, PartialEq, Eq)]
 pub struct Locals {
     /// The parameters struct argument.
     pub params: String,
@@ -913,14 +916,14 @@ pub struct Locals {
 }
 
 /// Statuses handled alike.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Hash, PartialEq)]
 pub struct ResponseArm {
     /// `Default` stands for every status not matched before (the last arm has it).
     pub statuses: Vec<StatusMatch>,
     pub outcome: Outcome,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Hash, PartialEq, Eq)]
 pub enum Outcome {
     /// The method's success type (or, with a success enum, the named variant of it).
     Success {
@@ -933,7 +936,7 @@ pub enum Outcome {
 }
 
 /// How a success body is read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Hash, Copy, PartialEq, Eq)]
 pub enum Decode {
     Json,
     Text,
@@ -947,7 +950,7 @@ pub enum Decode {
 }
 
 /// What the `data` of a server-sent event is decoded as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Hash, Copy, PartialEq, Eq)]
 pub enum EventData {
     /// The text as sent (the stream's schema is a string, or absent).
     Text,
@@ -956,7 +959,7 @@ pub enum EventData {
 }
 
 /// `<method>_events`: an operation asked for `text/event-stream`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct EventsMethod {
     pub rust_name: String,
     /// The event data type: the schema given for the stream; `None`: text (`String`).
@@ -967,7 +970,7 @@ pub struct EventsMethod {
     pub found_by: EventsFoundBy,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Hash, Copy, PartialEq, Eq)]
 pub enum EventsFoundBy {
     /// A success response declares `text/event-stream` beside another body.
     Spec,
@@ -977,13 +980,13 @@ pub enum EventsFoundBy {
 
 /// One variant per success status, for operations whose successes differ in body
 /// (`200` with a resource, `202` with a job, `204` with nothing).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct SuccessEnum {
     pub name: String,
     pub variants: Vec<SuccessVariant>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct SuccessVariant {
     /// From the status's reason phrase (`Created`, `NoContent`), else `Status<code>`.
     pub rust_name: String,
@@ -995,7 +998,7 @@ pub struct SuccessVariant {
 }
 
 /// Page-number pagination, as the configured shape finds it in an operation.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Pagination {
     /// `<name>_stream`: every item, page after page.
     pub stream_name: String,
@@ -1011,7 +1014,7 @@ pub struct Pagination {
 }
 
 /// How a list pages.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub enum PageStyle {
     /// A page-number parameter; the walk ends at the page count when the body gives one,
     /// else at an empty page or one shorter than a full page.
@@ -1083,7 +1086,7 @@ impl PageStyle {
 }
 
 /// What told the generator how a list pages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Hash, Copy, PartialEq, Eq)]
 pub enum FoundBy {
     /// The operation's parameters and response (nothing configured).
     Shape,
@@ -1096,7 +1099,7 @@ pub enum FoundBy {
 
 /// A field of the parameters struct the walk sets: `params.page_number`, or a field of an
 /// object parameter (`params.page.number`, sent as `page[number]`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Hash, PartialEq, Eq)]
 pub struct ParamField {
     /// The parameter's field in the parameters struct.
     pub param: String,
@@ -1111,20 +1114,20 @@ pub struct ParamField {
 }
 
 /// The Rust type of a numeric field that holds a count (some specs type counts as `number`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Hash, Copy, PartialEq, Eq)]
 pub enum Numeric {
     Int(IntWidth),
     Float(FloatWidth),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Hash, PartialEq, Eq)]
 pub enum PathSegment {
     Literal(String),
     /// Index into `Operation::path_params`.
     Param(usize),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct ParamsStruct {
     pub name: String,
     /// Every parameter type compares: the struct derives `PartialEq`.
@@ -1133,7 +1136,7 @@ pub struct ParamsStruct {
     pub derive_default: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Param {
     /// JSON pointer of the parameter object (the component one when referenced); an
     /// undeclared path parameter has its operation's.
@@ -1152,7 +1155,7 @@ pub struct Param {
 }
 
 /// How a query parameter's value is laid out in the query string.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Hash, Copy, PartialEq, Eq)]
 pub enum QueryLayout {
     /// `key=v`; objects nest with brackets (`key[field]=v`, for `deepObject` and for
     /// exploded `form` objects alike, as the corpus's servers expect); arrays comma-joined.
@@ -1165,7 +1168,7 @@ pub enum QueryLayout {
     FlatObject,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Hash, Copy, PartialEq, Eq)]
 pub enum ParamLocation {
     Path,
     Query,
@@ -1186,7 +1189,7 @@ impl ParamLocation {
 }
 
 /// How a query value is laid out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Hash, Copy, PartialEq, Eq)]
 pub enum ParamStyle {
     /// `key=v` (arrays: `key=a&key=b` when exploded, else `key=a,b`).
     Form { explode: bool },
@@ -1200,7 +1203,7 @@ pub enum ParamStyle {
     Simple,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct RequestBody {
     /// JSON pointer of the media type object sent (`.../requestBody/content/application~1json`).
     pub pointer: String,
@@ -1210,7 +1213,7 @@ pub struct RequestBody {
     pub docs: Docs,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub enum BodyKind {
     Json(TypeRef),
     /// `application/x-www-form-urlencoded`, encoded like a query (arrays as repeated keys).
@@ -1223,7 +1226,7 @@ pub enum BodyKind {
     Bytes,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Response {
     /// JSON pointer of the response object (the component one when referenced).
     pub pointer: String,
@@ -1253,7 +1256,7 @@ impl Response {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Hash, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum StatusMatch {
     Code(u16),
     /// `2XX` and friends: the hundreds digit.
@@ -1280,7 +1283,7 @@ impl StatusMatch {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Hash, PartialEq)]
 pub enum ResponseBody {
     None,
     Json(TypeRef),

@@ -8,7 +8,7 @@ use crate::naming;
 use std::time::Duration;
 
 /// What the generated crate is called, how it describes its origin, and its policies.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Hash, PartialEq)]
 pub struct Options {
     /// Cargo package name (`telnyx-recordings`).
     pub crate_name: String,
@@ -90,7 +90,7 @@ impl Options {
 
 /// The policies of the generated client, from the `[client]`, `[retry]`, `[pagination]` and
 /// `[errors]` tables of `codegen.toml`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Hash, PartialEq, Default)]
 pub struct Settings {
     pub client: ClientSettings,
     pub retry: RetryPolicy,
@@ -106,7 +106,7 @@ pub struct Settings {
 }
 
 /// `[streaming]`: what the spec under-declares about streamed answers.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Hash, PartialEq, Default)]
 pub struct StreamingSettings {
     /// Operations (operationId, or `METHOD /path`) that answer server-sent events when asked
     /// though the spec declares only another body: each gets a `<method>_events`, its event
@@ -115,7 +115,7 @@ pub struct StreamingSettings {
 }
 
 /// How some formats are typed.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Hash, PartialEq)]
 pub struct TypeSettings {
     /// `format: date-time` as `chrono::DateTime<Utc>` and `format: date` as
     /// `chrono::NaiveDate` (else `String`, exactly as sent).
@@ -129,7 +129,7 @@ impl Default for TypeSettings {
 }
 
 /// Timeouts and limits of one request.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Hash, PartialEq)]
 pub struct ClientSettings {
     /// Time allowed per attempt, from sending to the end of the body.
     pub timeout: Duration,
@@ -169,6 +169,30 @@ pub struct RetryPolicy {
     pub max_retry_after: Duration,
 }
 
+// By hand for the `f64`: its bits are what the generated code is built from.
+impl std::hash::Hash for RetryPolicy {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let RetryPolicy {
+            max_retries,
+            initial_delay,
+            max_delay,
+            jitter,
+            statuses,
+            server_errors,
+            should_retry_header,
+            max_retry_after,
+        } = self;
+        max_retries.hash(state);
+        initial_delay.hash(state);
+        max_delay.hash(state);
+        jitter.to_bits().hash(state);
+        statuses.hash(state);
+        server_errors.hash(state);
+        should_retry_header.hash(state);
+        max_retry_after.hash(state);
+    }
+}
+
 impl Default for RetryPolicy {
     /// The policy most API SDKs share: 2 retries of connection errors, timeouts, 408, 409,
     /// 429 and 5xx, exponential backoff from 0.5 s capped at 8 s with 25 % jitter, and
@@ -188,7 +212,7 @@ impl Default for RetryPolicy {
 }
 
 /// Where a page-number paginated list keeps its page number, items and page counts.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Hash, PartialEq)]
 pub struct PaginationShape {
     /// The page-number parameter: a query parameter with this literal name
     /// (`page[number]`), or the field in brackets of an object parameter (`number` in `page`).
@@ -202,7 +226,7 @@ pub struct PaginationShape {
 }
 
 /// `[pagination]` of `codegen.toml`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Hash, PartialEq, Default)]
 pub struct PaginationSettings {
     /// A page-number shape the lists that have it follow (before anything is detected).
     pub shape: Option<PaginationShape>,
@@ -212,7 +236,7 @@ pub struct PaginationSettings {
 }
 
 /// How one operation pages, as `codegen.toml` says.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Hash, PartialEq)]
 pub struct OperationPagination {
     pub style: PageStyleName,
     /// The query parameter the walk sets (`page[number]`, `offset`, `cursor`).
@@ -229,7 +253,7 @@ pub struct OperationPagination {
 }
 
 /// The pagination styles `codegen.toml` and the extensions can name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Hash, Copy, PartialEq, Eq)]
 pub enum PageStyleName {
     /// The operation does not page (a detection turned off).
     None,
@@ -255,7 +279,7 @@ impl PageStyleName {
 }
 
 /// Which fields of an error body make the one-line summary of `Display`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Hash, PartialEq)]
 pub struct ErrorSummary {
     /// Candidates for the summary: the first the body has (as a string) is used.
     pub summary: Vec<FieldPath>,
@@ -288,10 +312,10 @@ impl Default for ErrorSummary {
 }
 
 /// A path to a value inside a JSON body: `meta.total_pages`, `errors[0].title`.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Hash, PartialEq, Eq, Default)]
 pub struct FieldPath(pub Vec<PathStep>);
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Hash, PartialEq, Eq)]
 pub enum PathStep {
     /// A property, by its wire name.
     Field(String),

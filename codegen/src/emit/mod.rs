@@ -262,8 +262,7 @@ struct Inputs<'a> {
 impl<'a> Inputs<'a> {
     fn new(api: &'a Api, options: &Options) -> Self {
         let mut h = cache::StableHasher::new();
-        // A write into the hasher cannot fail.
-        let _ = crate::ir::write_without_docs(&mut h, &(api, options));
+        crate::ir::hash_without_docs(&mut h, &(api, options));
         let mut group_operations = vec![Vec::new(); api.groups.len()];
         for op in &api.operations {
             if let Some(ops) = group_operations.get_mut(op.group) {
@@ -288,23 +287,23 @@ impl<'a> Inputs<'a> {
 
     /// The input hash of a file holding `holds`; `None` for a file that reads everything.
     fn of(&self, holds: &Holds<'_>) -> Option<u64> {
-        use std::fmt::Write as _;
+        use std::hash::Hash as _;
         let mut h = cache::StableHasher::new();
         h.write(&self.shared.to_le_bytes());
-        // Writes into the hasher cannot fail.
-        let _ = match holds {
+        match holds {
             Holds::Everything => return None,
             Holds::Types(ids) => {
-                let types: Vec<_> = ids.iter().map(|&id| self.api.ty(id)).collect();
-                write!(h, "{types:?}")
+                ids.len().hash(&mut h);
+                for &id in *ids {
+                    self.api.ty(id).hash(&mut h);
+                }
             }
-            Holds::Group(index) => write!(
-                h,
-                "{index} {:?} {:?}",
-                self.group_operations.get(*index),
-                self.group_types.get(*index)
-            ),
-        };
+            Holds::Group(index) => {
+                index.hash(&mut h);
+                self.group_operations.get(*index).hash(&mut h);
+                self.group_types.get(*index).hash(&mut h);
+            }
+        }
         Some(h.finish())
     }
 }
