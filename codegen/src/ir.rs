@@ -434,8 +434,22 @@ pub struct Need {
     pub scopes: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct TypeId(pub usize);
+
+// By hand: inside [`hash_for_cache`] each id hashed is also recorded, so that a file's cache
+// key can follow every type its items mention, wherever in them (fields, parameters,
+// responses, pages) the mention is.
+impl std::hash::Hash for TypeId {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        MENTIONED.with(|mentioned| {
+            if let Some(ids) = mentioned.borrow_mut().as_mut() {
+                ids.push(*self);
+            }
+        });
+        self.0.hash(state);
+    }
+}
 
 /// Which file of the generated crate holds an item. The output is split so that a change to
 /// one schema, or to one tag's operations, touches few files.
@@ -476,6 +490,8 @@ pub struct Docs {
 
 thread_local! {
     static DOCS_HIDDEN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    static MENTIONED: std::cell::RefCell<Option<Vec<TypeId>>> =
+        const { std::cell::RefCell::new(None) };
 }
 
 impl std::hash::Hash for Docs {
@@ -496,19 +512,30 @@ impl std::hash::Hash for Docs {
     }
 }
 
-/// Hashes `value` with every [`Docs`] left out: the input fingerprint of what a file reads
-/// of the items it does not hold (the emitter reads only its own items' docs). A derived
-/// `Hash` is only stable within one build of the generator, which is all the cache needs
-/// (it keeps nothing across builds).
-pub fn hash_without_docs(state: &mut impl std::hash::Hasher, value: &impl std::hash::Hash) {
-    struct Restore(bool);
+/// Hashes `value` for the formatting cache's input keys, its [`Docs`] left out unless `docs`,
+/// and returns the types it mentions (each `TypeId` hashed, in order, repeats included). A
+/// derived `Hash` is only stable within one build of the generator, which is all the cache
+/// needs (it keeps nothing across builds).
+pub fn hash_for_cache(
+    state: &mut impl std::hash::Hasher,
+    value: &impl std::hash::Hash,
+    docs: bool,
+) -> Vec<TypeId> {
+    struct Restore(bool, Option<Vec<TypeId>>);
     impl Drop for Restore {
         fn drop(&mut self) {
             DOCS_HIDDEN.with(|hidden| hidden.set(self.0));
+            MENTIONED.with(|mentioned| *mentioned.borrow_mut() = self.1.take());
         }
     }
-    let _restore = Restore(DOCS_HIDDEN.with(|hidden| hidden.replace(true)));
+    let _restore = Restore(
+        DOCS_HIDDEN.with(|hidden| hidden.replace(!docs)),
+        MENTIONED.with(|mentioned| mentioned.borrow_mut().replace(Vec::new())),
+    );
     value.hash(state);
+    MENTIONED
+        .with(|mentioned| mentioned.borrow_mut().take())
+        .unwrap_or_default()
 }
 
 #[derive(Debug, Clone, Hash)]

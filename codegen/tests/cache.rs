@@ -1,5 +1,6 @@
 //! The formatting cache skips building a file whose IR inputs hashed the same at the last run
-//! (`emit::Holds`: the IR without docs, plus the file's own items in full). Whatever one edit
+//! (`emit::Holds`: the file's own items in full, the types they mention, directly or through
+//! other types, and the API-wide facts, without docs). Whatever one edit
 //! changes in a spec, the crate generated through the cache must be the crate generated without
 //! it: these tests make many one-place edits to the fixtures (docs, examples, titles, and edits
 //! that change types) and compare.
@@ -11,22 +12,30 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/fixtures/crates")
-        .join(name)
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures");
+    match name.strip_prefix("cache/") {
+        Some(name) => fixtures.join("cache").join(name),
+        None => fixtures.join("crates").join(name),
+    }
 }
 
 /// A folder with a Cargo target folder (where the cache is kept) and the spec `api.json`.
 struct Workspace {
     root: tempfile::TempDir,
+    options: Options,
 }
 
 impl Workspace {
-    fn new() -> Self {
+    /// `config`: a fixture's `codegen.toml`, applied to every run.
+    fn new(config: Option<&Path>) -> Self {
         let root = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(root.path().join("target")).unwrap();
         std::fs::write(root.path().join("target/CACHEDIR.TAG"), "").unwrap();
-        Workspace { root }
+        let mut options = Options::for_crate("fixture", "api.json");
+        if let Some(config) = config {
+            codegen::config::apply_file(config, &mut options).unwrap();
+        }
+        Workspace { root, options }
     }
 
     fn spec(&self) -> PathBuf {
@@ -43,8 +52,7 @@ impl Workspace {
         } else {
             Cache::none()
         };
-        let options = Options::for_crate("fixture", "api.json");
-        let krate = codegen::generate_cached(&self.spec(), &options, &cache).unwrap();
+        let krate = codegen::generate_cached(&self.spec(), &self.options, &cache).unwrap();
         codegen::write::write(&krate, &out, false).unwrap();
         cache.save(&krate).unwrap();
         (krate.unbuilt, krate.files)
@@ -82,20 +90,34 @@ fn load(name: &str) -> Value {
 /// An edit: what it does, and the change to the document.
 type Edit = (String, Box<dyn Fn(&mut Value)>);
 
-/// Replaces the value at `pointer`.
+/// Replaces the value at `pointer`, or adds it to the object it would be in.
 fn set(pointer: String, new: Value) -> Edit {
     let label = format!("{pointer} = {new}");
     (
         label,
-        Box::new(move |doc: &mut Value| *doc.pointer_mut(&pointer).unwrap() = new.clone()),
+        Box::new(move |doc: &mut Value| match doc.pointer_mut(&pointer) {
+            Some(value) => *value = new.clone(),
+            None => {
+                let (parent, key) = pointer.rsplit_once('/').unwrap();
+                let key = key.replace("~1", "/").replace("~0", "~");
+                let parent = doc.pointer_mut(parent).unwrap().as_object_mut().unwrap();
+                parent.insert(key, new.clone());
+            }
+        }),
     )
+}
+
+/// The config beside a fixture that is a folder (`split/openapi.yaml`).
+fn config_of(name: &str) -> Option<PathBuf> {
+    let config = fixture(name).with_file_name("codegen.toml");
+    (name.contains('/') && !name.starts_with("cache/") && config.is_file()).then_some(config)
 }
 
 /// Each edit is made to the original spec; the cache is primed with the original crate first,
 /// so every edit is a one-place change against the last run.
 fn check_edits(name: &str, edits: &[Edit]) -> usize {
     let original = load(name);
-    let ws = Workspace::new();
+    let ws = Workspace::new(config_of(name).as_deref());
     let (_, first) = ws.generate(&original, "out", true);
     let (unbuilt, again) = ws.generate(&original, "out", true);
     assert_eq!(first, again);
@@ -155,14 +177,15 @@ fn docs_examples_and_titles_edited_one_at_a_time_give_the_uncached_crate() {
     assert!(skipped > 0);
 }
 
-#[test]
-fn edits_that_change_types_give_the_uncached_crate() {
-    // Each changes what other files read of a type: a property's type, a required list, a
-    // schema's name as it is referred to, its kind, an enum's values.
-    let doc = load("type-shapes.yml");
+/// Edits that change types, for the first `limit` component schemas of `doc`. Each changes what
+/// other files read of a type: a property's type, a property added (a plain one, and one that
+/// mentions another schema, so that the types a file reaches change), a required list, a
+/// schema's name as it is referred to, its kind, an enum's values.
+fn type_edits(doc: &Value, limit: usize) -> Vec<Edit> {
     let schemas = doc["components"]["schemas"].as_object().unwrap();
+    let names: Vec<&String> = schemas.keys().collect();
     let mut edits: Vec<Edit> = Vec::new();
-    for (name, schema) in schemas.iter().take(12) {
+    for (i, (name, schema)) in schemas.iter().take(limit).enumerate() {
         let at = format!(
             "/components/schemas/{}",
             name.replace('~', "~0").replace('/', "~1")
@@ -175,6 +198,15 @@ fn edits_that_change_types_give_the_uncached_crate() {
                     serde_json::json!({"type": "integer", "format": "int32"}),
                 ));
             }
+            edits.push(set(
+                format!("{at}/properties/added_flag"),
+                serde_json::json!({"type": "boolean"}),
+            ));
+            let other = names[(i + 1) % names.len()];
+            edits.push(set(
+                format!("{at}/properties/added_ref"),
+                serde_json::json!({"$ref": format!("#/components/schemas/{other}")}),
+            ));
         }
         if schema.get("required").is_some() {
             edits.push(set(format!("{at}/required"), serde_json::json!([])));
@@ -209,6 +241,83 @@ fn edits_that_change_types_give_the_uncached_crate() {
             }),
         ));
     }
+    edits
+}
+
+#[test]
+fn edits_that_change_types_give_the_uncached_crate() {
+    let doc = load("type-shapes.yml");
+    let edits = type_edits(&doc, 12);
     assert!(edits.len() >= 5, "too few edits: {}", edits.len());
     check_edits("type-shapes.yml", &edits);
+}
+
+#[test]
+fn edits_that_change_types_give_the_uncached_crate_in_other_fixtures() {
+    // A split crate (types in crates of their own, operations' inline types moved there),
+    // pages, streams and the hard cases (cycles, unions, name collisions).
+    for name in [
+        "split/openapi.yaml",
+        "pagination/openapi.yaml",
+        "streaming.yml",
+        "hard-cases.yml",
+    ] {
+        let doc = load(name);
+        let edits = type_edits(&doc, 5);
+        assert!(edits.len() >= 5, "{name}: too few edits: {}", edits.len());
+        check_edits(name, &edits);
+    }
+}
+
+#[test]
+fn a_type_read_through_an_alias_is_followed() {
+    // `Choice` mentions `Name`, an alias whose own IR does not change when its target does.
+    let edits = vec![
+        set(
+            "/components/schemas/Target".into(),
+            serde_json::json!({"type": "integer"}),
+        ),
+        set(
+            "/components/schemas/Target".into(),
+            serde_json::json!({"type": "boolean"}),
+        ),
+    ];
+    check_edits("cache/alias-chain.yml", &edits);
+}
+
+#[test]
+fn api_wide_edits_give_the_uncached_crate() {
+    // Facts every file may read (servers, security, tags) and those only `lib.rs` and the
+    // manifests show (title, version), which the other files' keys leave out.
+    for name in ["type-shapes.yml", "hard-cases.yml", "split/openapi.yaml"] {
+        let doc = load(name);
+        let mut edits = vec![
+            set("/info/version".into(), serde_json::json!("9.9.9-edited")),
+            set("/info/title".into(), serde_json::json!("Edited API")),
+            set(
+                "/servers".into(),
+                serde_json::json!([{"url": "http://localhost:1234/v9"}]),
+            ),
+            set(
+                "/security".into(),
+                serde_json::json!([{"edited_scheme": []}]),
+            ),
+            (
+                "a security scheme added".into(),
+                Box::new(|doc: &mut Value| {
+                    let components = doc["components"].as_object_mut().unwrap();
+                    let schemes = components
+                        .entry("securitySchemes")
+                        .or_insert_with(|| serde_json::json!({}));
+                    schemes["edited_scheme"] =
+                        serde_json::json!({"type": "apiKey", "in": "header", "name": "X-Edited"});
+                    doc["security"] = serde_json::json!([{"edited_scheme": []}]);
+                }),
+            ),
+        ];
+        if doc.get("tags").is_some() {
+            edits.push(set("/tags".into(), serde_json::json!([])));
+        }
+        check_edits(name, &edits);
+    }
 }

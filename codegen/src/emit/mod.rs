@@ -237,11 +237,15 @@ impl<'a> Job<'a> {
     }
 }
 
-/// The items of the IR whose docs a file prints. Emitters print the docs only of the items
-/// their file holds (a type file: its types and their fields; a group file: its operations,
-/// with their parameters and bodies, and its inline types); every other fact they may read
-/// of any item. So a file's inputs are the IR without docs plus its own items in full: a
-/// changed description rebuilds the file that prints it, nothing else.
+/// The items of the IR a file holds. Emitters print the docs only of the items their file
+/// holds (a type file: its types and their fields; a group file: its operations, with their
+/// parameters and bodies, and its inline types), and read other types only through the
+/// `TypeId`s those items mention (a field's type, a response's body; then, say, an alias's
+/// target), besides the API-wide facts (groups and features, credentials, error bodies, the
+/// split, the shadowed prelude names). So a file's input key is its own items in full, every
+/// type they mention, directly or through other types, without docs, and the API-wide facts
+/// without docs: a changed description rebuilds the file that prints it, a property added
+/// to a schema the files that mention it, nothing else.
 enum Holds<'a> {
     /// Reads anything (module lists, `lib.rs`): built every run; only its formatting may be
     /// skipped, through the tokens' hash.
@@ -251,61 +255,162 @@ enum Holds<'a> {
     Group(usize),
 }
 
-/// What input hashes are made of: the IR without docs, hashed once, and each group's items.
+/// What input keys are made of (see [`Holds`]), each hashed once.
 struct Inputs<'a> {
     api: &'a Api,
+    /// The API-wide facts and the types they mention.
     shared: u64,
+    /// Per type (by `TypeId`): its hash without docs, and the types it mentions.
+    types: Vec<(u64, Vec<TypeId>)>,
     group_operations: Vec<Vec<&'a crate::ir::Operation>>,
     group_types: Vec<Vec<&'a crate::ir::TypeDef>>,
 }
 
 impl<'a> Inputs<'a> {
     fn new(api: &'a Api, options: &Options) -> Self {
-        let mut h = cache::StableHasher::new();
-        crate::ir::hash_without_docs(&mut h, &(api, options));
-        let mut group_operations = vec![Vec::new(); api.groups.len()];
-        for op in &api.operations {
-            if let Some(ops) = group_operations.get_mut(op.group) {
-                ops.push(op);
-            }
-        }
-        let mut group_types = vec![Vec::new(); api.groups.len()];
-        for t in &api.types {
-            if let crate::ir::Module::Operations(g) = t.module {
-                if let Some(types) = group_types.get_mut(g) {
-                    types.push(t);
-                }
-            }
-        }
-        Inputs {
+        use crate::ir::hash_for_cache;
+        let types = api
+            .types
+            .iter()
+            .map(|t| {
+                let mut h = cache::StableHasher::new();
+                let mut mentioned = hash_for_cache(&mut h, t, false);
+                mentioned.sort_unstable();
+                mentioned.dedup();
+                (h.finish(), mentioned)
+            })
+            .collect();
+        let group_operations = group_items(api, api.operations.iter().map(|op| (op.group, op)));
+        let group_types = group_items(
             api,
-            shared: h.finish(),
+            api.types.iter().filter_map(|t| match t.module {
+                crate::ir::Module::Operations(g) => Some((g, t)),
+                _ => None,
+            }),
+        );
+        let mut inputs = Inputs {
+            api,
+            shared: 0,
+            types,
             group_operations,
             group_types,
-        }
+        };
+        // Every field but the types and operations (read through what a file mentions), the
+        // title, version and description (only `lib.rs` and the manifests show them) and the
+        // warnings (never in a file). No `..`: a new field must be placed here.
+        let Api {
+            title: _,
+            version: _,
+            description: _,
+            warnings: _,
+            types: _,
+            operations: _,
+            base_url,
+            base_url_upgraded,
+            credentials,
+            default_credential,
+            token_credential,
+            security,
+            credential_names,
+            error_bodies,
+            other_error_summary,
+            groups,
+            runtime,
+            other_schemas,
+            split,
+            webhooks,
+            shadowed_prelude,
+        } = api;
+        let mut h = cache::StableHasher::new();
+        let mut mentioned = hash_for_cache(
+            &mut h,
+            &(
+                base_url,
+                base_url_upgraded,
+                credentials,
+                default_credential,
+                token_credential,
+                security,
+                credential_names,
+                error_bodies,
+                other_error_summary,
+                groups,
+                runtime,
+                other_schemas,
+            ),
+            false,
+        );
+        mentioned.extend(hash_for_cache(
+            &mut h,
+            &(split, webhooks, shadowed_prelude, options),
+            false,
+        ));
+        inputs.mentioned_types(&mut h, mentioned);
+        inputs.shared = h.finish();
+        inputs
     }
 
-    /// The input hash of a file holding `holds`; `None` for a file that reads everything.
+    /// The input key of a file holding `holds`; `None` for a file that reads everything.
     fn of(&self, holds: &Holds<'_>) -> Option<u64> {
-        use std::hash::Hash as _;
+        use crate::ir::hash_for_cache;
         let mut h = cache::StableHasher::new();
         h.write(&self.shared.to_le_bytes());
-        match holds {
+        let mentioned = match holds {
             Holds::Everything => return None,
             Holds::Types(ids) => {
-                ids.len().hash(&mut h);
-                for &id in *ids {
-                    self.api.ty(id).hash(&mut h);
-                }
+                let types: Vec<_> = ids.iter().map(|&id| (id, self.api.ty(id))).collect();
+                hash_for_cache(&mut h, &types, true)
             }
-            Holds::Group(index) => {
-                index.hash(&mut h);
-                self.group_operations.get(*index).hash(&mut h);
-                self.group_types.get(*index).hash(&mut h);
-            }
-        }
+            Holds::Group(index) => hash_for_cache(
+                &mut h,
+                &(
+                    index,
+                    self.group_operations.get(*index),
+                    self.group_types.get(*index),
+                ),
+                true,
+            ),
+        };
+        self.mentioned_types(&mut h, mentioned);
         Some(h.finish())
     }
+
+    /// Hashes each type `mentioned` names, and each type those mention in turn, without docs
+    /// (by id, in id order).
+    fn mentioned_types(&self, h: &mut cache::StableHasher, mentioned: Vec<TypeId>) {
+        let mut seen = vec![false; self.types.len()];
+        let mut stack = mentioned;
+        let mut closure = Vec::new();
+        while let Some(id) = stack.pop() {
+            let Some(done) = seen.get_mut(id.0) else {
+                continue;
+            };
+            if std::mem::replace(done, true) {
+                continue;
+            }
+            closure.push(id.0);
+            if let Some((_, next)) = self.types.get(id.0) {
+                stack.extend(next.iter().copied());
+            }
+        }
+        closure.sort_unstable();
+        h.write(&(closure.len() as u64).to_le_bytes());
+        for id in closure {
+            h.write(&(id as u64).to_le_bytes());
+            h.write(&self.types[id].0.to_le_bytes());
+        }
+    }
+}
+
+/// Items by group: one list per group of `api`, in the items' order.
+fn group_items<'a, T>(api: &Api, items: impl Iterator<Item = (usize, &'a T)>) -> Vec<Vec<&'a T>> {
+    let mut groups = vec![Vec::new(); api.groups.len()];
+    for (group, item) in items {
+        if let Some(list) = groups.get_mut(group) {
+            list.push(item);
+        }
+    }
+    groups
 }
 
 /// A file's text, what the cache keeps of it, and where the text came from.
