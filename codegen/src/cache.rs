@@ -30,6 +30,21 @@ pub struct Fingerprint {
     pub inputs: Option<u64>,
 }
 
+/// A file as the cache read it back from the output folder: its whole text, the header
+/// included, and where the body (what the cache vouches for) starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OnDisk {
+    pub text: String,
+    pub body: usize,
+}
+
+impl OnDisk {
+    /// The text after the header.
+    pub fn body(&self) -> &str {
+        self.text.get(self.body..).unwrap_or_default()
+    }
+}
+
 /// The manifest of the previous run for one output folder; empty when there is none.
 #[derive(Debug, Default)]
 pub struct Cache {
@@ -94,7 +109,7 @@ impl Cache {
     /// The text and fingerprint of `path` from the last run, when it was built from IR that
     /// hashes to `inputs` again and the file on disk still holds that text: the file need not
     /// be built.
-    pub fn reuse_unbuilt(&self, path: &str, inputs: u64) -> Option<(String, Fingerprint)> {
+    pub fn reuse_unbuilt(&self, path: &str, inputs: u64) -> Option<(OnDisk, Fingerprint)> {
         let entry = self.previous.get(path)?;
         if entry.inputs != Some(inputs) {
             return None;
@@ -104,7 +119,7 @@ impl Cache {
 
     /// The text of `path` as formatted at the last run, when its tokens hash to `tokens` again
     /// and the file on disk still holds that text (after its header line).
-    pub fn reuse(&self, path: &str, tokens: u64) -> Option<(String, u64)> {
+    pub fn reuse(&self, path: &str, tokens: u64) -> Option<(OnDisk, u64)> {
         let entry = self.previous.get(path)?;
         if entry.tokens != tokens {
             return None;
@@ -113,11 +128,17 @@ impl Cache {
         Some((self.read_back(path, entry.body)?, entry.body))
     }
 
-    /// The text of `path` on disk after its header, when it hashes to `body`.
-    fn read_back(&self, path: &str, body: u64) -> Option<String> {
+    /// The output folder (absolute) whose files the cache reads back.
+    pub fn folder(&self) -> &Path {
+        &self.out
+    }
+
+    /// The text of `path` on disk, when its body (after the header) hashes to `body`.
+    fn read_back(&self, path: &str, body: u64) -> Option<OnDisk> {
         let text = std::fs::read_to_string(self.out.join(path)).ok()?;
         let rest = strip_header(&text)?;
-        (hash_text(rest) == body).then(|| rest.to_owned())
+        let at = text.len() - rest.len();
+        (hash_text(rest) == body).then_some(OnDisk { text, body: at })
     }
 
     /// Records what was generated, once it is on disk (after a successful write). A no-op
@@ -495,13 +516,15 @@ mod tests {
             inputs: Some(7),
         };
         cache.previous.insert("src/a.rs".to_owned(), f);
+        let read = OnDisk {
+            text: format!("// header\n\n{body}"),
+            body: "// header\n\n".len(),
+        };
+        assert_eq!(read.body(), body);
         let reused = cache.reuse("src/a.rs", 42);
-        assert_eq!(reused, Some((body.to_owned(), hash_text(body))));
+        assert_eq!(reused, Some((read.clone(), hash_text(body))));
         assert_eq!(cache.reuse("src/a.rs", 43), None, "other tokens");
-        assert_eq!(
-            cache.reuse_unbuilt("src/a.rs", 7),
-            Some((body.to_owned(), f))
-        );
+        assert_eq!(cache.reuse_unbuilt("src/a.rs", 7), Some((read, f)));
         assert_eq!(cache.reuse_unbuilt("src/a.rs", 8), None, "other inputs");
         assert_eq!(cache.reuse("src/b.rs", 42), None, "not recorded");
         // An edited file is formatted again, not trusted.

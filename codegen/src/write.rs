@@ -63,9 +63,17 @@ pub fn write(krate: &GeneratedCrate, out: &Path, check: bool) -> io::Result<Repo
 /// tenth of a regeneration that changes nothing was this loop).
 fn compare(krate: &GeneratedCrate, out: &Path) -> Vec<io::Result<bool>> {
     let files: Vec<(&String, &String)> = krate.files.iter().collect();
+    // What the formatting cache has just read from this folder and found as generated.
+    let on_disk = krate
+        .on_disk
+        .as_ref()
+        .filter(|read| std::path::absolute(out).is_ok_and(|out| out == read.folder));
     let one = |(rel, content): &(&String, &String)| -> io::Result<bool> {
         check_path(rel)?;
         refuse_links(out, rel)?;
+        if on_disk.is_some_and(|read| read.files.contains(*rel)) {
+            return Ok(true);
+        }
         Ok(std::fs::read(out.join(rel)).is_ok_and(|existing| existing == content.as_bytes()))
     };
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
@@ -317,12 +325,8 @@ mod tests {
         files.insert("src/lib.rs".to_owned(), format!("// {GENERATED_MARKER}\n"));
         files.insert("src/old.rs".to_owned(), format!("// {GENERATED_MARKER}\n"));
         let krate = GeneratedCrate {
-            fingerprints: Default::default(),
-            rust_files: 0,
-            reused: 0,
-            unbuilt: 0,
             files,
-            warnings: Vec::new(),
+            ..Default::default()
         };
         let first = write(&krate, dir.path(), false).unwrap();
         assert_eq!(first.changed, vec!["src/lib.rs", "src/old.rs"]);
@@ -331,12 +335,8 @@ mod tests {
         let mut files = krate.files.clone();
         files.remove("src/old.rs");
         let krate = GeneratedCrate {
-            fingerprints: Default::default(),
-            rust_files: 0,
-            reused: 0,
-            unbuilt: 0,
             files,
-            warnings: Vec::new(),
+            ..Default::default()
         };
         let check = write(&krate, dir.path(), true).unwrap();
         assert_eq!(check.removed, vec!["src/old.rs"]);
@@ -356,6 +356,24 @@ mod tests {
             !dir.path().parent().unwrap().join(staging).exists(),
             "the staging folder is gone"
         );
+    }
+
+    #[test]
+    fn files_the_cache_read_from_this_folder_are_not_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let other = tempfile::tempdir().unwrap();
+        write(&krate(&[("src/a.rs", "old")]), dir.path(), false).unwrap();
+        // What the cache read of another folder says nothing of this one.
+        let mut new = krate(&[("src/a.rs", "new")]);
+        new.on_disk = Some(crate::emit::OnDiskFiles {
+            folder: std::path::absolute(other.path()).unwrap(),
+            files: ["src/a.rs".to_owned()].into(),
+        });
+        assert_eq!(write(&new, dir.path(), true).unwrap().changed, ["src/a.rs"]);
+        // Read from this one (in the same run), it is taken as it is: not read again.
+        new.on_disk.as_mut().unwrap().folder = std::path::absolute(dir.path()).unwrap();
+        let report = write(&new, dir.path(), true).unwrap();
+        assert_eq!((report.changed.len(), report.unchanged), (0, 1));
     }
 
     #[test]
@@ -380,15 +398,11 @@ mod tests {
 
     fn krate(files: &[(&str, &str)]) -> GeneratedCrate {
         GeneratedCrate {
-            fingerprints: Default::default(),
-            rust_files: 0,
-            reused: 0,
-            unbuilt: 0,
             files: files
                 .iter()
                 .map(|(path, text)| (path.to_string(), format!("// {GENERATED_MARKER}\n{text}")))
                 .collect(),
-            warnings: Vec::new(),
+            ..Default::default()
         }
     }
 

@@ -28,10 +28,10 @@ use crate::options::Options;
 use crate::runtime;
 use proc_macro2::TokenStream;
 use quote::quote;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The files of a generated crate, by path relative to its root.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GeneratedCrate {
     pub files: BTreeMap<String, String>,
     /// What the formatting cache keeps of each formatted file (the others are copied or
@@ -43,8 +43,20 @@ pub struct GeneratedCrate {
     pub reused: usize,
     /// How many of those were not even built (their IR inputs hashed as at the last run).
     pub unbuilt: usize,
+    /// The files the cache read back from the output folder in this run, found to hold
+    /// exactly their text here: [`crate::write`] need not read them again.
+    pub on_disk: Option<OnDiskFiles>,
     /// Problems in the spec that did not stop generation, for the front ends to show.
     pub warnings: Vec<crate::error::Diagnostic>,
+}
+
+/// Files of a [`GeneratedCrate`] that were on disk as generated, when it was generated.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct OnDiskFiles {
+    /// The output folder, absolute.
+    pub folder: std::path::PathBuf,
+    /// Paths relative to it.
+    pub files: BTreeSet<String>,
 }
 
 /// The marker every generated file starts with; `write` only ever deletes files carrying it.
@@ -162,8 +174,9 @@ pub fn emit_cached(
     let mut rust_files = 0;
     let mut reused = 0;
     let mut unbuilt = 0;
+    let mut on_disk = BTreeSet::new();
     for (Job { path, .. }, output) in jobs.iter().zip(outputs) {
-        let (text, fingerprint, source) = output.map_err(|e| {
+        let (body, fingerprint, source) = output.map_err(|e| {
             crate::error::Error::new(
                 crate::error::Location::File(path.into()),
                 format!("internal error, please report: {e}"),
@@ -174,7 +187,15 @@ pub fn emit_cached(
         } else {
             &short_header
         };
-        files.insert(path.clone(), format!("{header}\n{text}"));
+        let text = match body {
+            Body::OnDisk(read) if read.text.get(..read.body) == Some(&format!("{header}\n")) => {
+                on_disk.insert(path.clone());
+                read.text
+            }
+            Body::OnDisk(read) => format!("{header}\n{}", read.body()),
+            Body::Formatted(text) => format!("{header}\n{text}"),
+        };
+        files.insert(path.clone(), text);
         if let Some(fingerprint) = fingerprint {
             fingerprints.insert(path.clone(), fingerprint);
         }
@@ -215,6 +236,10 @@ pub fn emit_cached(
         rust_files,
         reused,
         unbuilt,
+        on_disk: (!on_disk.is_empty()).then(|| OnDiskFiles {
+            folder: cache.folder().to_path_buf(),
+            files: on_disk,
+        }),
         warnings: api.warnings.clone(),
     })
 }
@@ -413,10 +438,18 @@ fn group_items<'a, T>(api: &Api, items: impl Iterator<Item = (usize, &'a T)>) ->
     groups
 }
 
-/// A file's text, what the cache keeps of it, and where the text came from.
-/// (No fingerprint without a cache to keep it: hashing every file's tokens was about 2 % of
-/// a `--no-cache` run, spent for nothing.)
-type Formatted = Result<(String, Option<Fingerprint>, Source), String>;
+/// A file's body (its text after the header), what the cache keeps of it, and where the body
+/// came from. (No fingerprint without a cache to keep it: hashing every file's tokens was
+/// about 2 % of a `--no-cache` run, spent for nothing.)
+type Formatted = Result<(Body, Option<Fingerprint>, Source), String>;
+
+/// A file's body: formatted in this run, or read back from the output folder by the cache
+/// (with the header it has there).
+#[derive(Clone)]
+enum Body {
+    Formatted(String),
+    OnDisk(cache::OnDisk),
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Source {
@@ -449,18 +482,20 @@ fn run_jobs(jobs: &[Job<'_>], cache: &Cache, inputs: Option<&Inputs<'_>>) -> Vec
         let input_hash = inputs.and_then(|inputs| inputs.of(holds));
         let unbuilt = input_hash.and_then(|h| cache.reuse_unbuilt(path, h));
         let text = match unbuilt {
-            Some((text, fingerprint)) => Ok((text, Some(fingerprint), Source::Unbuilt)),
+            Some((read, fingerprint)) => {
+                Ok((Body::OnDisk(read), Some(fingerprint), Source::Unbuilt))
+            }
             None if !cache.enabled() => {
-                format_tokens(build()).map(|text| (text, None, Source::Formatted))
+                format_tokens(build()).map(|text| (Body::Formatted(text), None, Source::Formatted))
             }
             None => {
                 let tokens = build();
                 let tokens_hash = cache::hash_tokens(&tokens);
                 match cache.reuse(path, tokens_hash) {
-                    Some((text, body)) => Ok((text, body, Source::Reused)),
+                    Some((read, body)) => Ok((Body::OnDisk(read), body, Source::Reused)),
                     None => format_tokens(tokens).map(|text| {
                         let body = cache::hash_text(&text);
-                        (text, body, Source::Formatted)
+                        (Body::Formatted(text), body, Source::Formatted)
                     }),
                 }
                 .map(|(text, body, source)| {
