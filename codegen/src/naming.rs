@@ -89,7 +89,51 @@ fn bounded(name: String, separator: &str) -> String {
     format!("{head}{separator}{hash}")
 }
 
+/// `make(raw)`, remembered: a large API names the same properties and parameters thousands
+/// of times (`id`, `created_at`), and heck's case conversion was a sixth of lowering. Per
+/// thread, keyed by the conversion; cleared when it grows past a bound (a long-lived
+/// process generating many specs).
+fn memo(kind: char, raw: &str, make: impl FnOnce(&str) -> String) -> String {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    type Memo = Vec<(char, HashMap<String, String>)>;
+    thread_local! {
+        static MEMO: RefCell<Memo> = const { RefCell::new(Vec::new()) };
+    }
+    const BOUND: usize = 1 << 16;
+    let found = MEMO.with(|memo| {
+        let memo = memo.borrow();
+        let (_, names) = memo.iter().find(|(k, _)| *k == kind)?;
+        names.get(raw).cloned()
+    });
+    if let Some(found) = found {
+        return found;
+    }
+    let made = make(raw);
+    MEMO.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        let index = match memo.iter().position(|(k, _)| *k == kind) {
+            Some(index) => index,
+            None => {
+                memo.push((kind, HashMap::new()));
+                memo.len() - 1
+            }
+        };
+        if let Some((_, names)) = memo.get_mut(index) {
+            if names.len() >= BOUND {
+                names.clear();
+            }
+            names.insert(raw.to_owned(), made.clone());
+        }
+    });
+    made
+}
+
 fn camel(raw: &str, digit_prefix: char) -> String {
+    memo(digit_prefix, raw, |raw| camel_uncached(raw, digit_prefix))
+}
+
+fn camel_uncached(raw: &str, digit_prefix: char) -> String {
     let words = symbol_words(raw);
     let mut name = ascii_only(&words).to_upper_camel_case();
     if name.is_empty() {
@@ -102,6 +146,11 @@ fn camel(raw: &str, digit_prefix: char) -> String {
 }
 
 fn snake(raw: &str) -> String {
+    // `_` is no prefix of `camel`'s, so the two never share an entry.
+    memo('_', raw, snake_uncached)
+}
+
+fn snake_uncached(raw: &str) -> String {
     let words = symbol_words(raw);
     let mut name = ascii_only(&words).to_snake_case();
     if name.is_empty() {
@@ -251,11 +300,18 @@ pub fn fit(name: &str, max: usize) -> String {
 /// Setter names for fields or parameters (`rust_names`, in order): the field's own name, or
 /// `with_<name>` when a generated struct already has a method of that name (`new`, `clone`...).
 pub fn setter_names<'a>(rust_names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
-    let reserved: Vec<&str> = crate::runtime::type_method_names()
-        .iter()
-        .map(String::as_str)
-        .collect();
-    let mut names = Namespace::with_reserved(&reserved);
+    // The same names for every struct (thousands in a large API): made into keys once.
+    static RESERVED: std::sync::OnceLock<HashSet<String>> = std::sync::OnceLock::new();
+    let reserved = RESERVED.get_or_init(|| {
+        crate::runtime::type_method_names()
+            .iter()
+            .map(|name| normalise_key(name))
+            .collect()
+    });
+    let mut names = Namespace {
+        base: Some(reserved),
+        taken: HashSet::new(),
+    };
     rust_names
         .into_iter()
         .map(|name| {
@@ -321,6 +377,8 @@ pub fn lib_name(crate_name: &str) -> String {
 /// callers keep deterministic.
 #[derive(Debug, Default, Clone)]
 pub struct Namespace {
+    /// Names taken in every namespace of a kind, shared among them.
+    base: Option<&'static HashSet<String>>,
     taken: HashSet<String>,
 }
 
@@ -328,8 +386,14 @@ impl Namespace {
     /// A namespace in which `reserved` are already in use (e.g. the client's own methods).
     pub fn with_reserved(reserved: &[&str]) -> Self {
         Namespace {
+            base: None,
             taken: reserved.iter().map(|s| normalise_key(s)).collect(),
         }
+    }
+
+    /// Takes `key` (a normalised name) when it is free.
+    fn take(&mut self, key: String) -> bool {
+        !self.base.is_some_and(|base| base.contains(&key)) && self.taken.insert(key)
     }
 
     /// Claims `candidate`, or `candidate2`, `candidate3`... (`candidate_2` for snake case).
@@ -343,7 +407,7 @@ impl Namespace {
     }
 
     fn claim_with(&mut self, candidate: &str, kebab: bool) -> String {
-        if self.taken.insert(normalise_key(candidate)) {
+        if self.take(normalise_key(candidate)) {
             return candidate.to_owned();
         }
         let snake = candidate.chars().all(|c| !c.is_ascii_uppercase());
@@ -357,12 +421,13 @@ impl Namespace {
                     format!("{candidate}{n}")
                 }
             })
-            .find(|name| self.taken.insert(normalise_key(name)))
+            .find(|name| self.take(normalise_key(name)))
             .expect("an unbounded range always yields a free name")
     }
 
     pub fn contains(&self, name: &str) -> bool {
-        self.taken.contains(&normalise_key(name))
+        let key = normalise_key(name);
+        self.base.is_some_and(|base| base.contains(&key)) || self.taken.contains(&key)
     }
 }
 
