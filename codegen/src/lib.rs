@@ -58,7 +58,9 @@ pub fn generate_cached(
 ) -> Result<GeneratedCrate, Error> {
     let run = || {
         let doc = load::load(spec)?;
-        generate_document_cached(&doc, options, cache)
+        let generated = generate_document_cached(&doc, options, cache);
+        drop_aside(doc);
+        generated
     };
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).unwrap_or_else(|payload| {
         let message = payload
@@ -96,5 +98,16 @@ pub fn generate_document_cached(
     cache: &cache::Cache,
 ) -> Result<GeneratedCrate, Error> {
     let api = lower::lower(doc, &options.settings)?;
-    emit::emit_cached(&api, &options.named_for(&api.title), cache)
+    let generated = emit::emit_cached(&api, &options.named_for(&api.title), cache);
+    drop_aside(api);
+    generated
+}
+
+/// Drops `value` on a thread of its own: freeing a large API's document or IR (millions of
+/// allocations) takes milliseconds the caller need not wait for. Should the thread not start,
+/// `value` is dropped here.
+fn drop_aside<T: Send + 'static>(value: T) {
+    let _ = std::thread::Builder::new()
+        .name("codegen-drop".to_owned())
+        .spawn(move || drop(value));
 }

@@ -89,51 +89,7 @@ fn bounded(name: String, separator: &str) -> String {
     format!("{head}{separator}{hash}")
 }
 
-/// `make(raw)`, remembered: a large API names the same properties and parameters thousands
-/// of times (`id`, `created_at`), and heck's case conversion was a sixth of lowering. Per
-/// thread, keyed by the conversion; cleared when it grows past a bound (a long-lived
-/// process generating many specs).
-fn memo(kind: char, raw: &str, make: impl FnOnce(&str) -> String) -> String {
-    use std::cell::RefCell;
-    use std::collections::HashMap;
-    type Memo = Vec<(char, HashMap<String, String>)>;
-    thread_local! {
-        static MEMO: RefCell<Memo> = const { RefCell::new(Vec::new()) };
-    }
-    const BOUND: usize = 1 << 16;
-    let found = MEMO.with(|memo| {
-        let memo = memo.borrow();
-        let (_, names) = memo.iter().find(|(k, _)| *k == kind)?;
-        names.get(raw).cloned()
-    });
-    if let Some(found) = found {
-        return found;
-    }
-    let made = make(raw);
-    MEMO.with(|memo| {
-        let mut memo = memo.borrow_mut();
-        let index = match memo.iter().position(|(k, _)| *k == kind) {
-            Some(index) => index,
-            None => {
-                memo.push((kind, HashMap::new()));
-                memo.len() - 1
-            }
-        };
-        if let Some((_, names)) = memo.get_mut(index) {
-            if names.len() >= BOUND {
-                names.clear();
-            }
-            names.insert(raw.to_owned(), made.clone());
-        }
-    });
-    made
-}
-
 fn camel(raw: &str, digit_prefix: char) -> String {
-    memo(digit_prefix, raw, |raw| camel_uncached(raw, digit_prefix))
-}
-
-fn camel_uncached(raw: &str, digit_prefix: char) -> String {
     let words = symbol_words(raw);
     let mut name = ascii_only(&words).to_upper_camel_case();
     if name.is_empty() {
@@ -146,11 +102,6 @@ fn camel_uncached(raw: &str, digit_prefix: char) -> String {
 }
 
 fn snake(raw: &str) -> String {
-    // `_` is no prefix of `camel`'s, so the two never share an entry.
-    memo('_', raw, snake_uncached)
-}
-
-fn snake_uncached(raw: &str) -> String {
     let words = symbol_words(raw);
     let mut name = ascii_only(&words).to_snake_case();
     if name.is_empty() {
