@@ -17,6 +17,8 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+use std::thread::JoinHandle;
 
 /// What the cache keeps of one generated file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,7 +55,13 @@ pub struct Cache {
     out: PathBuf,
     generator: u64,
     previous: HashMap<String, Fingerprint>,
+    /// The previous run's files being read on a thread of their own ([`Cache::read_ahead`]).
+    reading: Mutex<Option<JoinHandle<HashMap<String, OnDisk>>>>,
+    /// What that thread read, once joined; each file is taken out as it is reused.
+    read: OnceLock<Mutex<HashMap<String, OnDisk>>>,
 }
+
+type ReadAhead = HashMap<String, OnDisk>;
 
 const MAGIC: &str = "codegen format cache 3";
 
@@ -88,7 +96,39 @@ impl Cache {
             out,
             generator,
             previous,
+            ..Cache::default()
         }
+    }
+
+    /// Starts reading the previous run's files (those still as recorded) on a thread of their
+    /// own. Front ends call it while the spec is lowered, which keeps one core busy: the
+    /// files are then in memory when emitting asks for them, instead of read on its path.
+    pub fn read_ahead(&self) {
+        if self.previous.is_empty() || self.read.get().is_some() {
+            return;
+        }
+        let Ok(mut reading) = self.reading.lock() else {
+            return;
+        };
+        if reading.is_some() {
+            return;
+        }
+        let files: Vec<(String, u64)> = self
+            .previous
+            .iter()
+            .map(|(path, f)| (path.clone(), f.body))
+            .collect();
+        let out = self.out.clone();
+        let read = move || -> ReadAhead {
+            files
+                .into_iter()
+                .filter_map(|(path, body)| Some((path.clone(), read_back(&out, &path, body)?)))
+                .collect()
+        };
+        *reading = std::thread::Builder::new()
+            .name("codegen-read-ahead".to_owned())
+            .spawn(read)
+            .ok();
     }
 
     /// How many files the previous run recorded (0: nothing to reuse).
@@ -133,12 +173,16 @@ impl Cache {
         &self.out
     }
 
-    /// The text of `path` on disk, when its body (after the header) hashes to `body`.
+    /// The text of `path` on disk, when its body (after the header) hashes to `body`: as read
+    /// ahead, when it was, else read now.
     fn read_back(&self, path: &str, body: u64) -> Option<OnDisk> {
-        let text = std::fs::read_to_string(self.out.join(path)).ok()?;
-        let rest = strip_header(&text)?;
-        let at = text.len() - rest.len();
-        (hash_text(rest) == body).then_some(OnDisk { text, body: at })
+        let ahead = self.read.get_or_init(|| {
+            let handle = self.reading.lock().ok().and_then(|mut h| h.take());
+            Mutex::new(handle.and_then(|h| h.join().ok()).unwrap_or_default())
+        });
+        // Read ahead against the same manifest entry, so its body hash was checked there.
+        let taken = ahead.lock().ok().and_then(|mut files| files.remove(path));
+        taken.or_else(|| read_back(&self.out, path, body))
     }
 
     /// Records what was generated, once it is on disk (after a successful write). A no-op
@@ -162,6 +206,14 @@ impl Cache {
 }
 
 /// The text of a generated file after its header line and the blank line that follows it.
+/// The text of `out/path`, when its body (after the header) hashes to `body`.
+fn read_back(out: &Path, path: &str, body: u64) -> Option<OnDisk> {
+    let text = std::fs::read_to_string(out.join(path)).ok()?;
+    let rest = strip_header(&text)?;
+    let at = text.len() - rest.len();
+    (hash_text(rest) == body).then_some(OnDisk { text, body: at })
+}
+
 fn strip_header(text: &str) -> Option<&str> {
     let (_, rest) = text.split_once('\n')?;
     rest.strip_prefix('\n')
@@ -505,10 +557,9 @@ mod tests {
         let body = "pub struct A;\n";
         std::fs::write(dir.path().join("src/a.rs"), format!("// header\n\n{body}")).unwrap();
         let mut cache = Cache {
-            manifest: None,
             out: dir.path().to_path_buf(),
             generator: 1,
-            previous: HashMap::new(),
+            ..Cache::default()
         };
         let f = Fingerprint {
             tokens: 42,
@@ -533,6 +584,35 @@ mod tests {
         assert_eq!(cache.reuse_unbuilt("src/a.rs", 7), None);
         std::fs::remove_file(dir.path().join("src/a.rs")).unwrap();
         assert_eq!(cache.reuse("src/a.rs", 42), None);
+    }
+
+    #[test]
+    fn files_read_ahead_are_what_reading_them_then_gives() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("src")).unwrap();
+        let mut cache = Cache {
+            out: dir.path().to_path_buf(),
+            generator: 1,
+            ..Cache::default()
+        };
+        for (name, body) in [("a", "pub struct A;\n"), ("b", "pub struct B;\n")] {
+            let path = format!("src/{name}.rs");
+            std::fs::write(dir.path().join(&path), format!("// header\n\n{body}")).unwrap();
+            let f = Fingerprint {
+                tokens: 1,
+                body: hash_text(body),
+                inputs: Some(2),
+            };
+            cache.previous.insert(path, f);
+        }
+        // Edited before it is read: not taken.
+        std::fs::write(dir.path().join("src/b.rs"), "// header\n\nedited\n").unwrap();
+        cache.read_ahead();
+        let (a, _) = cache.reuse_unbuilt("src/a.rs", 2).unwrap();
+        assert_eq!(a.body(), "pub struct A;\n");
+        assert_eq!(cache.reuse_unbuilt("src/b.rs", 2), None);
+        // Asked again (taken out already): read from the disk.
+        assert_eq!(cache.reuse("src/a.rs", 1).unwrap().0, a);
     }
 
     #[test]

@@ -97,6 +97,8 @@ pub fn generate_document_cached(
     options: &Options,
     cache: &cache::Cache,
 ) -> Result<GeneratedCrate, Error> {
+    // Lowering keeps one core busy; the previous run's files are read on another meanwhile.
+    cache.read_ahead();
     let api = lower::lower(doc, &options.settings)?;
     let generated = emit::emit_cached(&api, &options.named_for(&api.title), cache);
     drop_aside(api);
