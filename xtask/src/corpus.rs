@@ -631,17 +631,7 @@ fn check_conformance(
 /// without error or warning, out of how many, and the first failure.
 fn check_each_feature(dir: &Path, target_dir: &Path) -> Result<(usize, usize, String), String> {
     let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).map_err(|e| e.to_string())?;
-    // A tag's feature turns on nothing else (`= []`), or only the same feature of the crates
-    // of types of a split crate (`= ["x-types/calls"]`); `default` and `webhooks` are others.
-    let features: Vec<&str> = manifest
-        .split("[features]")
-        .nth(1)
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|l| l.split_once(" = ["))
-        .filter(|(name, value)| *name != "default" && !value.contains("dep:"))
-        .map(|(name, _)| name)
-        .collect();
+    let features = tag_features(&manifest);
     let mut ok = 0;
     let mut first = String::new();
     for feature in &features {
@@ -671,6 +661,24 @@ fn check_each_feature(dir: &Path, target_dir: &Path) -> Result<(usize, usize, St
         }
     }
     Ok((ok, features.len(), first))
+}
+
+/// The features of a generated manifest that stand for a tag (or `other-schemas`): each
+/// turns on nothing else (`= []`), or only the same feature of the crates of types of a
+/// split crate (`= ["x-types/calls"]`); `default` and `webhooks` (`dep:`) are others. The
+/// table ends at the next one (`[workspace]`, `[dev-dependencies]`, whose
+/// `tokio = { .., features = [..] }` is no feature).
+fn tag_features(manifest: &str) -> Vec<&str> {
+    manifest
+        .split("[features]")
+        .nth(1)
+        .unwrap_or_default()
+        .lines()
+        .take_while(|l| !l.starts_with('['))
+        .filter_map(|l| l.split_once(" = ["))
+        .filter(|(name, value)| *name != "default" && !value.contains("dep:"))
+        .map(|(name, _)| name)
+        .collect()
 }
 
 fn print_row(row: &Row) {
@@ -884,7 +892,30 @@ fn table(rows: &[Row]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::civil_date;
+    use super::{civil_date, tag_features};
+
+    #[test]
+    fn tag_features_are_those_of_the_features_table_only() {
+        let manifest = r#"[dependencies]
+tokio = { version = "1", features = ["time"] }
+
+[features]
+default = ["calls", "other-schemas"]
+calls = []
+numbers = ["x-types/numbers", "x-types-1/numbers"]
+other-schemas = ["x-types/other-schemas"]
+webhooks = ["dep:hmac", "x-types/webhooks"]
+
+[workspace]
+
+[dev-dependencies]
+tokio = { version = "1", features = ["rt"] }
+"#;
+        assert_eq!(
+            tag_features(manifest),
+            ["calls", "numbers", "other-schemas"]
+        );
+    }
 
     #[test]
     fn dates_are_counted_from_the_epoch() {
