@@ -567,17 +567,19 @@ fn provenance(seconds: u64, report: &Path) -> String {
             .filter(|out| out.status.success())
             .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_owned())
     };
+    // The report itself is left out: a second run over an uncommitted report measures the
+    // same sources. A report outside the repository needs no leaving out (and git refuses
+    // a pathspec outside it).
+    let inside = git(&["rev-parse", "--show-toplevel"]).is_some_and(|top| {
+        std::path::absolute(report).is_ok_and(|report| report.starts_with(Path::new(&top)))
+    });
+    let mut status = vec!["status", "--porcelain", "--untracked-files=no", "--", "."];
+    let exclude = format!(":(exclude){}", report.display());
+    if inside {
+        status.push(&exclude);
+    }
     let sources = match git(&["rev-parse", "--short", "HEAD"]) {
-        // The report itself is left out: a second run over an uncommitted report measures
-        // the same sources.
-        Some(commit) => match git(&[
-            "status",
-            "--porcelain",
-            "--untracked-files=no",
-            "--",
-            ".",
-            &format!(":(exclude){}", report.display()),
-        ]) {
+        Some(commit) => match git(&status) {
             Some(changes) if changes.is_empty() => format!("sources at {commit}"),
             _ => format!("sources at {commit} with uncommitted changes"),
         },
@@ -892,7 +894,20 @@ fn table(rows: &[Row]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{civil_date, tag_features};
+    use super::{civil_date, provenance, tag_features};
+
+    #[test]
+    fn a_report_outside_the_repository_does_not_make_the_tree_dirty() {
+        let clean = std::process::Command::new("git")
+            .args(["status", "--porcelain", "--untracked-files=no", "--", "."])
+            .output()
+            .is_ok_and(|out| out.status.success() && out.stdout.is_empty());
+        let line = provenance(60, std::path::Path::new("/nonexistent-folder/corpus.md"));
+        if line.contains("not under git") {
+            return; // a source tarball: nothing to compare
+        }
+        assert_eq!(line.contains("uncommitted"), !clean, "{line}");
+    }
 
     #[test]
     fn tag_features_are_those_of_the_features_table_only() {
