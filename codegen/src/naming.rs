@@ -342,9 +342,14 @@ impl Namespace {
         }
     }
 
+    /// Whether `key` (a normalised name) is in use, here or in the shared base.
+    fn is_taken(&self, key: &str) -> bool {
+        self.base.is_some_and(|base| base.contains(key)) || self.taken.contains(key)
+    }
+
     /// Takes `key` (a normalised name) when it is free.
     fn take(&mut self, key: String) -> bool {
-        !self.base.is_some_and(|base| base.contains(&key)) && self.taken.insert(key)
+        !self.is_taken(&key) && self.taken.insert(key)
     }
 
     /// Claims `candidate`, or `candidate2`, `candidate3`... (`candidate_2` for snake case).
@@ -377,8 +382,7 @@ impl Namespace {
     }
 
     pub fn contains(&self, name: &str) -> bool {
-        let key = normalise_key(name);
-        self.base.is_some_and(|base| base.contains(&key)) || self.taken.contains(&key)
+        self.is_taken(&normalise_key(name))
     }
 }
 
