@@ -77,6 +77,27 @@ impl QueryString {
         encode_into(&mut self.encoded, value, VALUE);
     }
 
+    /// Appends `key=value` for a number or a boolean, written straight into the query (no
+    /// `String` per value): their text (digits, `-`, `.`, `inf`, `NaN`, `true`) is all
+    /// unreserved. Should a value's text ever need encoding, it is encoded as `push` would.
+    fn push_plain(&mut self, key: &str, value: &impl fmt::Display) {
+        use fmt::Write as _;
+        if !self.encoded.is_empty() {
+            self.encoded.push('&');
+        }
+        encode_into(&mut self.encoded, key, KEY);
+        self.encoded.push('=');
+        let start = self.encoded.len();
+        let _ = write!(self.encoded, "{value}");
+        if !self.encoded.as_bytes()[start..]
+            .iter()
+            .all(|&b| VALUE.0[usize::from(b)])
+        {
+            let text = self.encoded.split_off(start);
+            encode_into(&mut self.encoded, &text, VALUE);
+        }
+    }
+
     /// `key=a&key=b`: an exploded `form` array.
     pub fn push_each<T: ToQuery>(&mut self, key: &str, items: &[T]) {
         for item in items {
@@ -304,7 +325,7 @@ macro_rules! scalar {
     ($($t:ty),*) => {$(
         impl ToQuery for $t {
             fn write_query(&self, key: &mut String, query: &mut QueryString) {
-                query.push(key, &self.to_string());
+                query.push_plain(key, self);
             }
 
             fn query_scalar(&self) -> Option<Cow<'_, str>> {

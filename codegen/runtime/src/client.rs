@@ -2,7 +2,7 @@
 //! retries, timeouts and a bounded body. What differs between APIs (base URL,
 //! authentication, environment variables, retry policy) comes from `settings.rs`.
 
-use crate::auth::{Credentials, Requirement, Secret, TokenSource};
+use crate::auth::{Credentials, Need, Requirement, Secret, TokenSource};
 use crate::error::Error;
 use crate::query::QueryString;
 use crate::redirect;
@@ -355,8 +355,11 @@ impl Client {
             // A stream is sent once: its request is neither renewed nor retried.
             let replayable = upload.as_ref().is_none_or(Replay::replayable);
             let tokens = self.credentials.apply(needs, &mut this_attempt).await?;
+            // Without an upload, the request a redirect needs is this one again: built when a
+            // redirect comes (rarely) rather than cloned for every attempt.
+            let again = upload.is_none().then_some((&request, needs));
             let result = tracing::Instrument::instrument(
-                self.attempt(this_attempt, streaming),
+                self.attempt(this_attempt, again, streaming),
                 span.clone(),
             )
             .await;
@@ -395,17 +398,23 @@ impl Client {
     }
 
     /// One attempt: the request, and the redirects it meets (followed here, not by reqwest,
-    /// so that credentials never leave the API's origin: see `redirect.rs`).
+    /// so that credentials never leave the API's origin: see `redirect.rs`). `again`: the
+    /// request before credentials and the credentials it carries, from which the first hop
+    /// rebuilds it; without it (an upload), each hop keeps a clone.
     async fn attempt(
         &self,
         request: reqwest::Request,
+        again: Option<(&reqwest::Request, &'static [Need])>,
         streaming: bool,
     ) -> Result<RawResponse, Error> {
         let mut request = request;
         let mut hops = 0;
         let mut response = loop {
             // Bodies are buffered bytes, so the request can be kept for a redirect.
-            let kept = request.try_clone();
+            let kept = match again {
+                Some(_) if hops == 0 => None,
+                _ => request.try_clone(),
+            };
             let sent = self.http.execute(request);
             let response = match (streaming, self.timeout) {
                 (true, Some(limit)) => tokio::time::timeout(limit, sent)
@@ -414,8 +423,19 @@ impl Client {
                 _ => sent.await,
             }
             .map_err(from_reqwest)?;
-            let (Some(location), Some(previous)) = (redirect::location(&response), kept) else {
+            let Some(location) = redirect::location(&response) else {
                 break response;
+            };
+            let previous = match (kept, again) {
+                (Some(previous), _) => previous,
+                (None, Some((unsent, needs))) if hops == 0 => {
+                    let Some(mut previous) = unsent.try_clone() else {
+                        break response;
+                    };
+                    self.credentials.apply(needs, &mut previous).await?;
+                    previous
+                }
+                _ => break response,
             };
             hops += 1;
             if hops > redirect::MAX_HOPS {

@@ -14,6 +14,46 @@ fn values_and_keys_are_encoded_for_a_query() {
     );
 }
 
+/// Numbers and booleans are written into the query in place: the same text as `push` of
+/// their `to_string()`, extremes included (a float is never written with an exponent).
+#[test]
+fn scalars_are_written_as_their_text() {
+    fn same<T: crate::query::ToQuery + ToString>(value: T) {
+        let mut written = QueryString::new();
+        written.write("a[b]", &value);
+        let mut pushed = QueryString::new();
+        pushed.push("a[b]", &value.to_string());
+        assert_eq!(written, pushed, "{}", value.to_string());
+    }
+    for v in [i64::MIN, -1, 0, i64::MAX] {
+        same(v);
+    }
+    same(i32::MIN);
+    same(u64::MAX);
+    same(u32::MAX);
+    for v in [
+        0.0,
+        -0.0,
+        1.5,
+        -2.25e-7,
+        1e300,
+        f64::MIN_POSITIVE,
+        f64::MAX,
+        f64::NAN,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+    ] {
+        same(v);
+    }
+    same(f32::MIN_POSITIVE);
+    same(true);
+    same(false);
+    let mut q = QueryString::new();
+    q.write("n", &3i64);
+    q.write("f", &-0.5f64);
+    assert_eq!(q.as_str(), "n=3&f=-0.5");
+}
+
 /// Every ASCII byte and multi-byte characters (two to four bytes, one at the end), each
 /// encoded as the reference does: unreserved characters and the context's extras as they
 /// are, every other byte as `%XX` in upper case.
