@@ -56,11 +56,12 @@ pub struct Cache {
     generator: u64,
     previous: HashMap<String, Fingerprint>,
     /// The previous run's files being read on a thread of their own ([`Cache::read_ahead`]).
-    reading: Mutex<Option<JoinHandle<HashMap<String, OnDisk>>>>,
+    reading: Mutex<Option<JoinHandle<ReadAhead>>>,
     /// What that thread read, once joined; each file is taken out as it is reused.
-    read: OnceLock<Mutex<HashMap<String, OnDisk>>>,
+    read: OnceLock<Mutex<ReadAhead>>,
 }
 
+/// The previous run's files read ahead, by path.
 type ReadAhead = HashMap<String, OnDisk>;
 
 const MAGIC: &str = "codegen format cache 3";
@@ -122,7 +123,10 @@ impl Cache {
         let read = move || -> ReadAhead {
             files
                 .into_iter()
-                .filter_map(|(path, body)| Some((path.clone(), read_back(&out, &path, body)?)))
+                .filter_map(|(path, body)| {
+                    let text = read_back(&out, &path, body)?;
+                    Some((path, text))
+                })
                 .collect()
         };
         *reading = std::thread::Builder::new()

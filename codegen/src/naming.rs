@@ -89,9 +89,86 @@ fn bounded(name: String, separator: &str) -> String {
     format!("{head}{separator}{hash}")
 }
 
+/// Calls `word` with each word of `text` as heck splits it (the case conversions below are
+/// heck's, done here on ASCII text without its character-by-character formatting, which was
+/// a quarter of lowering a large spec): words end at every byte that is not an ASCII letter or
+/// digit, after a lowercase letter followed by a capital, and before the last capital of a run
+/// followed by a lowercase letter (`HTTPServer`: `HTTP`, `Server`); digits never split.
+fn ascii_words(text: &str, mut word: impl FnMut(&str)) {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Last {
+        Boundary,
+        Lower,
+        Upper,
+    }
+    for part in text.split(|c: char| !c.is_ascii_alphanumeric()) {
+        let bytes = part.as_bytes();
+        let mut start = 0;
+        let mut last = Last::Boundary;
+        for (i, &c) in bytes.iter().enumerate() {
+            let Some(&next) = bytes.get(i + 1) else {
+                word(&part[start..]);
+                break;
+            };
+            let with_c = if c.is_ascii_lowercase() {
+                Last::Lower
+            } else if c.is_ascii_uppercase() {
+                Last::Upper
+            } else {
+                last
+            };
+            if with_c == Last::Lower && next.is_ascii_uppercase() {
+                word(&part[start..=i]);
+                start = i + 1;
+                last = Last::Boundary;
+            } else if last == Last::Upper && c.is_ascii_uppercase() && next.is_ascii_lowercase() {
+                word(&part[start..i]);
+                start = i;
+                last = Last::Boundary;
+            } else {
+                last = with_c;
+            }
+        }
+    }
+}
+
+/// heck's `UpperCamelCase` of ASCII text (other text: heck's own).
+fn upper_camel_case(text: &str) -> String {
+    if !text.is_ascii() {
+        return text.to_upper_camel_case();
+    }
+    let mut out = String::with_capacity(text.len());
+    ascii_words(text, |word| {
+        for (i, b) in word.bytes().enumerate() {
+            let b = if i == 0 {
+                b.to_ascii_uppercase()
+            } else {
+                b.to_ascii_lowercase()
+            };
+            out.push(char::from(b));
+        }
+    });
+    out
+}
+
+/// heck's `snake_case` of ASCII text (other text: heck's own).
+fn snake_case(text: &str) -> String {
+    if !text.is_ascii() {
+        return text.to_snake_case();
+    }
+    let mut out = String::with_capacity(text.len() + 4);
+    ascii_words(text, |word| {
+        if !out.is_empty() {
+            out.push('_');
+        }
+        out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+    });
+    out
+}
+
 fn camel(raw: &str, digit_prefix: char) -> String {
     let words = symbol_words(raw);
-    let mut name = ascii_only(&words).to_upper_camel_case();
+    let mut name = upper_camel_case(&ascii_only(&words));
     if name.is_empty() {
         name = "Value".to_owned();
     }
@@ -103,7 +180,7 @@ fn camel(raw: &str, digit_prefix: char) -> String {
 
 fn snake(raw: &str) -> String {
     let words = symbol_words(raw);
-    let mut name = ascii_only(&words).to_snake_case();
+    let mut name = snake_case(&ascii_only(&words));
     if name.is_empty() {
         name = "value".to_owned();
     }
@@ -398,6 +475,44 @@ fn normalise_key(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The case conversions are heck's for every string of up to six characters over two of
+    /// each kind the conversion tells apart (lowercase, capital, digit, separator), which
+    /// covers every sequence of kinds that long, and for a few longer ones.
+    #[test]
+    fn case_conversions_are_heck_s() {
+        const ALPHABET: &[u8] = b"abAB01 _-";
+        let mut text = Vec::new();
+        let check = |text: &str| {
+            assert_eq!(snake_case(text), text.to_snake_case(), "{text:?}");
+            assert_eq!(
+                upper_camel_case(text),
+                text.to_upper_camel_case(),
+                "{text:?}"
+            );
+        };
+        for len in 0..=6u32 {
+            for mut n in 0..ALPHABET.len().pow(len) {
+                text.clear();
+                for _ in 0..len {
+                    text.push(ALPHABET[n % ALPHABET.len()]);
+                    n /= ALPHABET.len();
+                }
+                check(std::str::from_utf8(&text).unwrap());
+            }
+        }
+        for text in [
+            "HTTPServerError",
+            "getV2CallRecordingsByIDJSON",
+            "call-recordings_Errors",
+            "  leading and trailing  ",
+            "X509CertificateURL",
+            "already_snake_case",
+            "ÜnïcødéName",
+        ] {
+            check(text);
+        }
+    }
 
     #[test]
     fn type_params_avoid_the_types_they_would_shadow() {

@@ -305,9 +305,7 @@ pub fn builder_names() -> &'static BTreeSet<String> {
     &names().builder
 }
 
-/// The names read from the runtime's source, found in one pass: parsing the runtime is most
-/// of what a small spec costs, so each file is parsed once per process, and only when it can
-/// hold one of them.
+/// The names generated code must not take.
 struct Names {
     type_methods: BTreeSet<String>,
     client: BTreeSet<String>,
@@ -317,6 +315,7 @@ struct Names {
 fn names() -> &'static Names {
     static NAMES: OnceLock<Names> = OnceLock::new();
     NAMES.get_or_init(|| {
+        let owned = |names: &[&str]| names.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
         // `from`/`try_from` take no `self`: a setter of that name shadows nothing a caller
         // writes with a dot, and `from`/`to` fields are everywhere in telephony.
         let mut type_methods: BTreeSet<String> = BLANKET_METHODS
@@ -324,47 +323,20 @@ fn names() -> &'static Names {
             .filter(|m| !matches!(**m, "from" | "try_from"))
             .chain(&["new", "query", "serialize", "deserialize"])
             .chain(OPERATOR_METHODS)
+            .chain(TRAIT_METHODS)
             .map(|s| (*s).to_owned())
             .collect();
         for derive in ["Clone", "Debug", "Default", "PartialEq", "Eq", "Hash"] {
             type_methods.extend(derived_methods(derive));
         }
-        let base: BTreeSet<String> = BLANKET_METHODS
-            .iter()
-            .chain(CONVENTIONAL_NAMES)
-            .map(|s| (*s).to_owned())
+        let base: BTreeSet<String> = owned(BLANKET_METHODS)
+            .into_iter()
+            .chain(owned(CONVENTIONAL_NAMES))
             .collect();
         let mut client = base.clone();
+        client.extend(owned(CLIENT_METHODS));
         let mut builder = base;
-        const TRAITS: [&str; 2] = ["ToQuery", "ToMultipart"];
-        for file in FILES {
-            // `Client` also matches `ClientBuilder`; a file naming none of these has nothing
-            // to read.
-            let wanted = file.source.contains("Client")
-                || TRAITS
-                    .iter()
-                    .any(|t| file.source.contains(&format!("trait {t}")));
-            if !wanted {
-                continue;
-            }
-            // The runtime is the generator's own source: a parse failure is caught by the
-            // unit tests, long before any user sees it.
-            let Ok(parsed) = syn::parse_file(file.source) else {
-                continue;
-            };
-            collect_names("Client", &parsed.items, &mut client);
-            collect_names("ClientBuilder", &parsed.items, &mut builder);
-            for item in &parsed.items {
-                if let syn::Item::Trait(t) = item {
-                    if TRAITS.iter().any(|name| t.ident == name) {
-                        type_methods.extend(t.items.iter().filter_map(|i| match i {
-                            syn::TraitItem::Fn(f) => Some(f.sig.ident.to_string()),
-                            _ => None,
-                        }));
-                    }
-                }
-            }
-        }
+        builder.extend(owned(BUILDER_METHODS));
         Names {
             type_methods,
             client,
@@ -373,10 +345,91 @@ fn names() -> &'static Names {
     })
 }
 
+// What the runtime's source defines, written out so that no run parses it (syn over the
+// runtime cost every process ~50 million instructions, most of a small spec's run); the
+// test `these_names_are_the_runtime_s` reads them from the source and fails, listing what
+// to write here, when they differ.
+
+/// `Client`'s methods and associated functions, and those of the traits it derives.
+const CLIENT_METHODS: &[&str] = &[
+    "attempt",
+    "base_url",
+    "builder",
+    "call",
+    "call_streaming",
+    "clone",
+    "clone_from",
+    "fmt",
+    "from_env",
+    "is_api_origin",
+    "max_pages",
+    "page_concurrency",
+    "request",
+    "request_link",
+    "send",
+    "send_built",
+    "start",
+    "with_options",
+];
+
+/// `ClientBuilder`'s methods and associated functions, and those of the traits it derives.
+const BUILDER_METHODS: &[&str] = &[
+    "api_key",
+    "base_url",
+    "build",
+    "clone",
+    "clone_from",
+    "connect_timeout",
+    "credential",
+    "default",
+    "fmt",
+    "http_client",
+    "idle_timeout",
+    "max_body_bytes",
+    "max_pages",
+    "max_retries",
+    "page_concurrency",
+    "retry_initial_delay",
+    "timeout",
+    "token_source",
+    "user_agent",
+];
+
+/// The methods of the runtime traits generated types implement (`ToQuery`, `ToMultipart`).
+const TRAIT_METHODS: &[&str] = &["query_scalar", "write_form", "write_parts", "write_query"];
+
+/// The runtime's source read for the names above: `Client`'s, `ClientBuilder`'s and the
+/// traits' methods.
+#[cfg(test)]
+fn names_in_source() -> [BTreeSet<String>; 3] {
+    let mut client = BTreeSet::new();
+    let mut builder = BTreeSet::new();
+    let mut traits = BTreeSet::new();
+    const TRAITS: [&str; 2] = ["ToQuery", "ToMultipart"];
+    for file in FILES {
+        let parsed = syn::parse_file(file.source).expect("the runtime parses");
+        collect_names("Client", &parsed.items, &mut client);
+        collect_names("ClientBuilder", &parsed.items, &mut builder);
+        for item in &parsed.items {
+            if let syn::Item::Trait(t) = item {
+                if TRAITS.iter().any(|name| t.ident == name) {
+                    traits.extend(t.items.iter().filter_map(|i| match i {
+                        syn::TraitItem::Fn(f) => Some(f.sig.ident.to_string()),
+                        _ => None,
+                    }));
+                }
+            }
+        }
+    }
+    [client, builder, traits]
+}
+
+#[cfg(test)]
 fn is_named(ty: &syn::Type, name: &str) -> bool {
     matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == name))
 }
 
+#[cfg(test)]
 fn collect_names(ty: &str, items: &[syn::Item], names: &mut BTreeSet<String>) {
     for item in items {
         match item {
@@ -455,6 +508,27 @@ mod tests {
         for file in FILES {
             syn::parse_file(file.source).unwrap_or_else(|e| panic!("{}: {e}", file.path));
         }
+    }
+
+    #[test]
+    fn these_names_are_the_runtime_s() {
+        let [client, builder, traits] = names_in_source();
+        let mut stale = Vec::new();
+        for (name, written, read) in [
+            ("CLIENT_METHODS", CLIENT_METHODS, client),
+            ("BUILDER_METHODS", BUILDER_METHODS, builder),
+            ("TRAIT_METHODS", TRAIT_METHODS, traits),
+        ] {
+            let read: Vec<&str> = read.iter().map(String::as_str).collect();
+            if written != read {
+                stale.push(format!("const {name}: &[&str] = &{read:?};"));
+            }
+        }
+        assert!(
+            stale.is_empty(),
+            "the runtime changed; write in runtime.rs (in order, as here):\n{}",
+            stale.join("\n")
+        );
     }
 
     #[test]
