@@ -1,8 +1,9 @@
 //! The only place Rust identifiers are made: case conversion (heck), keyword escaping,
 //! and collision handling. Everything else asks this module for names.
 
-use heck::{ToKebabCase, ToSnakeCase, ToUpperCamelCase};
+use heck::ToKebabCase;
 use proc_macro2::{Ident, Span};
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 /// Strict and reserved keywords of Rust 2021 (and 2018+ reserved words).
@@ -22,12 +23,12 @@ fn is_keyword(s: &str) -> bool {
 }
 
 /// Replaces characters heck would drop silently when they carry the whole meaning.
-fn symbol_words(raw: &str) -> String {
+fn symbol_words(raw: &str) -> Cow<'_, str> {
     if raw.is_empty() {
-        return "empty".to_owned();
+        return Cow::Borrowed("empty");
     }
     if raw.chars().any(|c| c.is_ascii_alphanumeric()) {
-        return raw.to_owned();
+        return Cow::Borrowed(raw);
     }
     let mut words = Vec::new();
     for c in raw.chars() {
@@ -53,7 +54,7 @@ fn symbol_words(raw: &str) -> String {
         };
         words.push(word);
     }
-    words.join("_")
+    Cow::Owned(words.join("_"))
 }
 
 /// Keeps ASCII letters, digits and separators; other characters become word breaks.
@@ -89,11 +90,12 @@ fn bounded(name: String, separator: &str) -> String {
     format!("{head}{separator}{hash}")
 }
 
-/// Calls `word` with each word of `text` as heck splits it (the case conversions below are
-/// heck's, done here on ASCII text without its character-by-character formatting, which was
-/// a quarter of lowering a large spec): words end at every byte that is not an ASCII letter or
-/// digit, after a lowercase letter followed by a capital, and before the last capital of a run
-/// followed by a lowercase letter (`HTTPServer`: `HTTP`, `Server`); digits never split.
+/// Calls `word` with each word of `text` as heck splits [`ascii_only`]'s text (the case
+/// conversions below are heck's of it, done here without heck's character-by-character
+/// formatting, which was a quarter of lowering a large spec): words end at every character
+/// that is not an ASCII letter or digit, after a lowercase letter followed by a capital, and
+/// before the last capital of a run followed by a lowercase letter (`HTTPServer`: `HTTP`,
+/// `Server`); digits never split.
 fn ascii_words(text: &str, mut word: impl FnMut(&str)) {
     #[derive(Clone, Copy, PartialEq)]
     enum Last {
@@ -132,11 +134,8 @@ fn ascii_words(text: &str, mut word: impl FnMut(&str)) {
     }
 }
 
-/// heck's `UpperCamelCase` of ASCII text (other text: heck's own).
+/// heck's `UpperCamelCase` of [`ascii_only`]'s text.
 fn upper_camel_case(text: &str) -> String {
-    if !text.is_ascii() {
-        return text.to_upper_camel_case();
-    }
     let mut out = String::with_capacity(text.len());
     ascii_words(text, |word| {
         for (i, b) in word.bytes().enumerate() {
@@ -151,11 +150,8 @@ fn upper_camel_case(text: &str) -> String {
     out
 }
 
-/// heck's `snake_case` of ASCII text (other text: heck's own).
+/// heck's `snake_case` of [`ascii_only`]'s text.
 fn snake_case(text: &str) -> String {
-    if !text.is_ascii() {
-        return text.to_snake_case();
-    }
     let mut out = String::with_capacity(text.len() + 4);
     ascii_words(text, |word| {
         if !out.is_empty() {
@@ -168,7 +164,7 @@ fn snake_case(text: &str) -> String {
 
 fn camel(raw: &str, digit_prefix: char) -> String {
     let words = symbol_words(raw);
-    let mut name = upper_camel_case(&ascii_only(&words));
+    let mut name = upper_camel_case(&words);
     if name.is_empty() {
         name = "Value".to_owned();
     }
@@ -180,7 +176,7 @@ fn camel(raw: &str, digit_prefix: char) -> String {
 
 fn snake(raw: &str) -> String {
     let words = symbol_words(raw);
-    let mut name = snake_case(&ascii_only(&words));
+    let mut name = snake_case(&words);
     if name.is_empty() {
         name = "value".to_owned();
     }
@@ -424,9 +420,10 @@ impl Namespace {
         self.base.is_some_and(|base| base.contains(key)) || self.taken.contains(key)
     }
 
-    /// Takes `key` (a normalised name) when it is free.
+    /// Takes `key` (a normalised name) when it is free (`insert` says whether it was: one
+    /// hash of the key, not two).
     fn take(&mut self, key: String) -> bool {
-        !self.is_taken(&key) && self.taken.insert(key)
+        !self.base.is_some_and(|base| base.contains(&key)) && self.taken.insert(key)
     }
 
     /// Claims `candidate`, or `candidate2`, `candidate3`... (`candidate_2` for snake case).
@@ -475,19 +472,22 @@ fn normalise_key(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use heck::{ToSnakeCase, ToUpperCamelCase};
 
-    /// The case conversions are heck's for every string of up to six characters over two of
-    /// each kind the conversion tells apart (lowercase, capital, digit, separator), which
-    /// covers every sequence of kinds that long, and for a few longer ones.
+    /// The case conversions are heck's of `ascii_only`'s text for every string of up to six
+    /// characters over the kinds the conversion tells apart (lowercase, capital, digit, ASCII
+    /// separator, a character beyond ASCII; letters two of each), which covers every sequence
+    /// of kinds that long, and for a few longer ones.
     #[test]
     fn case_conversions_are_heck_s() {
-        const ALPHABET: &[u8] = b"abAB01 _-";
-        let mut text = Vec::new();
+        const ALPHABET: &[char] = &['a', 'b', 'A', 'B', '0', ' ', '_', 'é'];
+        let mut text = String::new();
         let check = |text: &str| {
-            assert_eq!(snake_case(text), text.to_snake_case(), "{text:?}");
+            let ascii = ascii_only(text);
+            assert_eq!(snake_case(text), ascii.to_snake_case(), "{text:?}");
             assert_eq!(
                 upper_camel_case(text),
-                text.to_upper_camel_case(),
+                ascii.to_upper_camel_case(),
                 "{text:?}"
             );
         };
@@ -498,7 +498,7 @@ mod tests {
                     text.push(ALPHABET[n % ALPHABET.len()]);
                     n /= ALPHABET.len();
                 }
-                check(std::str::from_utf8(&text).unwrap());
+                check(&text);
             }
         }
         for text in [
@@ -509,6 +509,8 @@ mod tests {
             "X509CertificateURL",
             "already_snake_case",
             "ÜnïcødéName",
+            "naïveHTTPÉcole2Go",
+            "Ω",
         ] {
             check(text);
         }

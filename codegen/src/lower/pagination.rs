@@ -113,8 +113,18 @@ fn norm(name: &str) -> String {
         .collect()
 }
 
+/// Whether `name` normalised ([`norm`]) is `normal`, without making the normalised text:
+/// every parameter and body field of every operation is compared with every role's names.
+fn norm_is(name: &str, normal: &str) -> bool {
+    let mut kept = name
+        .bytes()
+        .filter(u8::is_ascii_alphanumeric)
+        .map(|b| b.to_ascii_lowercase());
+    normal.bytes().all(|b| kept.next() == Some(b)) && kept.next().is_none()
+}
+
 fn is_one_of(name: &str, list: &[&str]) -> bool {
-    list.contains(&norm(name).as_str())
+    list.iter().any(|normal| norm_is(name, normal))
 }
 
 /// A field of the success body, up to three objects deep.
@@ -162,7 +172,7 @@ impl Shape {
         roles.iter().find_map(|role| {
             self.params
                 .iter()
-                .find(|p| norm(&p.wire) == *role && want(&p.ty))
+                .find(|p| norm_is(&p.wire, role) && want(&p.ty))
                 .cloned()
         })
     }
@@ -171,7 +181,7 @@ impl Shape {
         roles.iter().find_map(|role| {
             self.fields
                 .iter()
-                .find(|f| norm(f.leaf()) == *role && want(&f.ty))
+                .find(|f| norm_is(f.leaf(), role) && want(&f.ty))
         })
     }
 
@@ -439,7 +449,7 @@ impl Lowerer<'_> {
             [one] => *one,
             several => ITEMS
                 .iter()
-                .find_map(|name| several.iter().find(|f| norm(f.leaf()) == *name))
+                .find_map(|name| several.iter().find(|f| norm_is(f.leaf(), name)))
                 .copied()
                 .or_else(|| several.iter().find(|f| f.names.len() == 1).copied())?,
         };
@@ -725,9 +735,31 @@ fn from_extensions(op: &openapiv3::Operation) -> Option<OperationPagination> {
 
 #[cfg(test)]
 mod tests {
+    use super::{norm, norm_is};
     use crate::ir::{Api, FoundBy, PageStyle};
     use crate::options::{FieldPath, PaginationShape, Settings};
     use std::path::Path;
+
+    #[test]
+    fn norm_is_compares_as_norm_does() {
+        for name in [
+            "page[size]",
+            "Page-Size",
+            "pageSize",
+            "page_size_",
+            "pägeßize",
+            "",
+            "p",
+        ] {
+            for normal in ["pagesize", "page", "pagesizes", "", "p"] {
+                assert_eq!(
+                    norm_is(name, normal),
+                    norm(name) == normal,
+                    "{name:?} {normal:?}"
+                );
+            }
+        }
+    }
 
     fn lower_with(params: &str, body: &str, headers: &str, settings: &Settings) -> Api {
         let text = format!(
