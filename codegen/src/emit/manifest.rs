@@ -483,17 +483,28 @@ pub(super) struct FeatureCost {
 }
 
 /// The cost of each tag's feature, in `api.groups` order.
+/// One pass over the operations and types (a pass per tag was most of building `lib.rs`, a
+/// file every run builds, for an API of 200 tags and 5,000 types).
 pub(super) fn feature_costs(api: &Api) -> Vec<FeatureCost> {
-    (0..api.groups.len())
-        .map(|g| FeatureCost {
-            operations: api.operations.iter().filter(|op| op.group == g).count(),
-            types: api
-                .types
-                .iter()
-                .filter(|t| t.features.groups.contains(&g))
-                .count(),
+    let mut costs: Vec<FeatureCost> = (0..api.groups.len())
+        .map(|_| FeatureCost {
+            operations: 0,
+            types: 0,
         })
-        .collect()
+        .collect();
+    for op in &api.operations {
+        if let Some(cost) = costs.get_mut(op.group) {
+            cost.operations += 1;
+        }
+    }
+    for t in &api.types {
+        for &g in &t.features.groups {
+            if let Some(cost) = costs.get_mut(g) {
+                cost.types += 1;
+            }
+        }
+    }
+    costs
 }
 
 /// `1 operation`, `3 operations`.
