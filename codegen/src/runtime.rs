@@ -315,7 +315,6 @@ struct Names {
 fn names() -> &'static Names {
     static NAMES: OnceLock<Names> = OnceLock::new();
     NAMES.get_or_init(|| {
-        let owned = |names: &[&str]| names.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
         // `from`/`try_from` take no `self`: a setter of that name shadows nothing a caller
         // writes with a dot, and `from`/`to` fields are everywhere in telephony.
         let mut type_methods: BTreeSet<String> = BLANKET_METHODS
@@ -329,14 +328,16 @@ fn names() -> &'static Names {
         for derive in ["Clone", "Debug", "Default", "PartialEq", "Eq", "Hash"] {
             type_methods.extend(derived_methods(derive));
         }
-        let base: BTreeSet<String> = owned(BLANKET_METHODS)
-            .into_iter()
-            .chain(owned(CONVENTIONAL_NAMES))
-            .collect();
-        let mut client = base.clone();
-        client.extend(owned(CLIENT_METHODS));
-        let mut builder = base;
-        builder.extend(owned(BUILDER_METHODS));
+        let with_base = |own: &[&str]| -> BTreeSet<String> {
+            BLANKET_METHODS
+                .iter()
+                .chain(CONVENTIONAL_NAMES)
+                .chain(own)
+                .map(|s| (*s).to_owned())
+                .collect()
+        };
+        let client = with_base(CLIENT_METHODS);
+        let builder = with_base(BUILDER_METHODS);
         Names {
             type_methods,
             client,
