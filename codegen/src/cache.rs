@@ -10,6 +10,11 @@
 //! target folder, an edited or missing file, a new generator) formats the file as usual. The
 //! output is therefore the same with or without the cache; only the time differs. A file
 //! whose inputs hash the same is not even built: most of a one-schema change's run.
+//!
+//! Beside the manifest, for a large YAML spec, a record of its parse: the pieces it was cut
+//! into and each one's value as JSON ([`crate::syntax::parse_value_reusing`]). A piece whose
+//! text is exactly as recorded is read from that JSON instead of parsed as YAML again; the
+//! record, too, is read only by the generator build that wrote it.
 
 use crate::emit::GeneratedCrate;
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
@@ -59,12 +64,16 @@ pub struct Cache {
     reading: Mutex<Option<JoinHandle<ReadAhead>>>,
     /// What that thread read, once joined; each file is taken out as it is reused.
     read: OnceLock<Mutex<ReadAhead>>,
+    /// This run's record of the spec's parse, to be saved beside the manifest
+    /// ([`Cache::keep_parses`]).
+    parses: Mutex<Option<Vec<u8>>>,
 }
 
 /// The previous run's files read ahead, by path.
 type ReadAhead = HashMap<String, OnDisk>;
 
 const MAGIC: &str = "codegen format cache 3";
+const PARSES_MAGIC: &str = "codegen parse record 1";
 
 impl Cache {
     /// No cache: every file is formatted.
@@ -172,6 +181,26 @@ impl Cache {
         Some((self.read_back(path, entry.body)?, entry.body))
     }
 
+    /// The previous run's record of the spec's parse ([`crate::syntax::parse_value_reusing`]),
+    /// when this generator build made it (a new build may parse differently).
+    pub fn previous_parses(&self) -> Option<Vec<u8>> {
+        let mut bytes = std::fs::read(self.manifest.as_ref()?.with_extension("parses")).ok()?;
+        let header = format!("{PARSES_MAGIC}\n{:016x}\n", self.generator);
+        bytes.starts_with(header.as_bytes()).then(|| {
+            bytes.drain(..header.len());
+            bytes
+        })
+    }
+
+    /// Keeps this run's record of the spec's parse, saved by [`Cache::save`].
+    pub fn keep_parses(&self, record: Vec<u8>) {
+        if self.enabled() {
+            if let Ok(mut kept) = self.parses.lock() {
+                *kept = Some(record);
+            }
+        }
+    }
+
     /// The output folder (absolute) whose files the cache reads back.
     pub fn folder(&self) -> &Path {
         &self.out
@@ -202,10 +231,19 @@ impl Cache {
         }
         let dir = manifest.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir)?;
-        // Written aside, then renamed: a run cut short leaves the old manifest or the new one.
-        let partial = manifest.with_extension("partial");
-        std::fs::write(&partial, text)?;
-        std::fs::rename(&partial, manifest)
+        // Written aside, then renamed: a run cut short leaves the old file or the new one.
+        let write = |path: PathBuf, bytes: &[u8]| {
+            let partial = path.with_extension("partial");
+            std::fs::write(&partial, bytes)?;
+            std::fs::rename(&partial, path)
+        };
+        let parses = self.parses.lock().ok().and_then(|mut kept| kept.take());
+        if let Some(record) = parses {
+            let mut bytes = format!("{PARSES_MAGIC}\n{:016x}\n", self.generator).into_bytes();
+            bytes.extend_from_slice(&record);
+            write(manifest.with_extension("parses"), &bytes)?;
+        }
+        write(manifest.clone(), text.as_bytes())
     }
 }
 
@@ -646,5 +684,37 @@ mod tests {
             assert!(cache.manifest.is_none());
         }
         assert!(cache.is_empty());
+    }
+
+    #[test]
+    fn a_parse_record_is_kept_beside_the_manifest_for_this_build_only() {
+        let root = tempfile::tempdir().unwrap();
+        let target = root.path().join("target");
+        std::fs::create_dir_all(&target).unwrap();
+        std::fs::write(target.join("CACHEDIR.TAG"), "").unwrap();
+        let out = root.path().join("out");
+        let cache = Cache::open(&out);
+        assert!(cache.enabled());
+        assert_eq!(cache.previous_parses(), None);
+        cache.keep_parses(b"7 1\npieces:1".to_vec());
+        cache.save(&GeneratedCrate::default()).unwrap();
+        let again = Cache::open(&out);
+        assert_eq!(again.previous_parses().unwrap(), b"7 1\npieces:1");
+        // A run with nothing new to keep leaves the record as it was.
+        again.save(&GeneratedCrate::default()).unwrap();
+        assert_eq!(
+            Cache::open(&out).previous_parses().unwrap(),
+            b"7 1\npieces:1"
+        );
+        // Another generator build may parse otherwise: its record is not read.
+        let other = Cache {
+            generator: again.generator ^ 1,
+            ..Cache::open(&out)
+        };
+        assert_eq!(other.previous_parses(), None);
+        // No cache, nothing kept.
+        let none = Cache::none();
+        none.keep_parses(b"x".to_vec());
+        assert!(none.parses.lock().unwrap().is_none());
     }
 }

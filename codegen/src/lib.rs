@@ -57,7 +57,7 @@ pub fn generate_cached(
     cache: &cache::Cache,
 ) -> Result<GeneratedCrate, Error> {
     let run = || {
-        let doc = load::load(spec)?;
+        let doc = load::load_cached(spec, cache)?;
         let generated = generate_document_cached(&doc, options, cache);
         drop_aside(doc);
         generated

@@ -20,6 +20,24 @@ pub fn load(path: &Path) -> Result<Document, Error> {
     parse(path, &read(path)?)
 }
 
+/// [`load`], reusing the previous run's parse of the spec's unchanged pieces as `cache`
+/// recorded it, and keeping this run's record in `cache` (saved with its manifest).
+pub fn load_cached(path: &Path, cache: &crate::cache::Cache) -> Result<Document, Error> {
+    let bytes = read(path)?;
+    let bundled = || {
+        let previous = cache.previous_parses();
+        let (mut value, record) =
+            syntax::parse_value_reusing(path, &bytes, previous.as_deref(), cache.enabled())?;
+        if let Some(record) = record {
+            cache.keep_parses(record);
+        }
+        check_version(path, &value)?;
+        crate::bundle::bundle(path, &mut value)?;
+        Ok(value)
+    };
+    typed(path, bundled()?, || parse_bundled(path, &bytes))
+}
+
 /// [`load`], also giving the spec as one JSON value, other files bundled in, before any
 /// normalisation: what a JSON Schema validator reads (the tooling's examples check
 /// validates examples against it, at the IR's pointers). The spec is read once.
@@ -43,13 +61,17 @@ fn read(path: &Path) -> Result<Vec<u8>, Error> {
 
 /// Parses spec bytes; `path` names the document in errors (and anchors relative `$ref`s).
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<Document, Error> {
-    let bundled = || {
-        let mut value = syntax::parse_value(path, bytes)?;
-        check_version(path, &value)?;
-        crate::bundle::bundle(path, &mut value)?;
-        Ok(value)
-    };
-    typed(path, bundled()?, bundled)
+    typed(path, parse_bundled(path, bytes)?, || {
+        parse_bundled(path, bytes)
+    })
+}
+
+/// The spec as one value, version checked and other files bundled in.
+fn parse_bundled(path: &Path, bytes: &[u8]) -> Result<Value, Error> {
+    let mut value = syntax::parse_value(path, bytes)?;
+    check_version(path, &value)?;
+    crate::bundle::bundle(path, &mut value)?;
+    Ok(value)
 }
 
 /// The bundled document normalised and typed. The value is taken by move, so that its

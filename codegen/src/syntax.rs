@@ -5,6 +5,8 @@ use crate::error::{Error, Location};
 use serde_json::Value;
 use std::path::Path;
 
+mod entries;
+
 fn looks_like_json(path: &Path, text: &str) -> bool {
     path.extension().is_some_and(|e| e == "json") || text.trim_start().starts_with('{')
 }
@@ -120,6 +122,19 @@ pub fn read_input(path: &Path) -> std::io::Result<Vec<u8>> {
 
 /// Parses YAML or JSON text into a generic value (errors carry file:line:column).
 pub fn parse_value(path: &Path, bytes: &[u8]) -> Result<Value, Error> {
+    parse_value_reusing(path, bytes, None, false).map(|(value, _)| value)
+}
+
+/// [`parse_value`] for a root document, reusing a previous run's record of its parse
+/// (`previous`, see [`entries`]): the pieces of a large YAML text whose text is unchanged are
+/// read from it. With `record`, also gives this run's record when it differs from
+/// `previous` (`None`: nothing new to keep, or a text not parsed in pieces).
+pub fn parse_value_reusing(
+    path: &Path,
+    bytes: &[u8],
+    previous: Option<&[u8]>,
+    record: bool,
+) -> Result<(Value, Option<Vec<u8>>), Error> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         Error::new(
             Location::File(path.to_path_buf()),
@@ -136,7 +151,7 @@ pub fn parse_value(path: &Path, bytes: &[u8]) -> Result<Value, Error> {
         ));
     }
     if looks_like_json(path, text) {
-        serde_json::from_str::<Value>(text).map_err(|e| {
+        let value = serde_json::from_str::<Value>(text).map_err(|e| {
             Error::new(
                 Location::Position {
                     file: path.to_path_buf(),
@@ -145,144 +160,57 @@ pub fn parse_value(path: &Path, bytes: &[u8]) -> Result<Value, Error> {
                 },
                 format!("invalid JSON: {e}"),
             )
-        })
+        })?;
+        Ok((value, None))
     } else {
-        parse_yaml(text, SPLIT_FROM).map_err(|e| yaml_error(path, e))
+        parse_yaml(text, SPLIT_FROM, previous, record).map_err(|e| yaml_error(path, e))
     }
 }
 
-/// YAML texts from this size on are parsed in two halves at once (a first run over a
-/// large spec spends a sixth of its time in this parse; the second core was idle).
+/// YAML texts from this size on are parsed in pieces (see [`entries`]): on two threads at
+/// once (a first run over a large spec spends a sixth of its time in this parse, and the
+/// second core was idle), and with a previous run's pieces reused.
 const SPLIT_FROM: usize = 256 * 1024;
 
-/// A YAML text as one value: in two halves on two threads when it is at least `split_from`
-/// bytes and splits cleanly (see [`split_point`]), else (and whenever either half fails,
-/// so that an error is reported as a whole parse reports it) in one piece.
-fn parse_yaml(text: &str, split_from: usize) -> Result<Value, serde_yaml::Error> {
-    // Small texts (most files a `$ref` names) are not even scanned for a cut.
-    let worth_it =
-        text.len() >= split_from && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
-    if let Some(at) = worth_it.then(|| split_point(text)).flatten() {
-        let (first, second) = text.split_at(at);
-        let (first, second) = std::thread::scope(|scope| {
-            let second = scope.spawn(|| serde_yaml::from_str::<YamlJson>(second));
-            (serde_yaml::from_str::<YamlJson>(first), second.join())
-        });
-        if let (Ok(YamlJson(Value::Object(mut merged))), Ok(Ok(YamlJson(Value::Object(rest))))) =
-            (first, second)
-        {
-            // The same inserts, in the same order, as one parse makes (a key repeated
-            // across the halves: the later value, at the earlier place).
-            for (key, value) in rest {
-                merged.insert(key, value);
+/// A YAML text as one value: in pieces when it is at least `split_from` bytes and cuts
+/// cleanly, else (and whenever a piece fails, so that an error is reported as a whole parse
+/// reports it) in one piece.
+fn parse_yaml(
+    text: &str,
+    split_from: usize,
+    previous: Option<&[u8]>,
+    record: bool,
+) -> Result<(Value, Option<Vec<u8>>), serde_yaml::Error> {
+    // Small texts (most files a `$ref` names) are not even scanned for cuts.
+    if text.len() >= split_from {
+        let pieces = entries::Entries::split(text, entries::NEST_FROM).filter(|e| e.len() > 1);
+        if let Some(pieces) = pieces {
+            let previous = previous.and_then(entries::Record::read);
+            if let Some(parsed) = pieces.parse(previous.as_ref(), record) {
+                return Ok(parsed);
             }
-            return Ok(Value::Object(merged));
         }
     }
-    serde_yaml::from_str::<YamlJson>(text).map(|v| v.0)
-}
-
-/// Where a YAML text can be cut in two documents whose top-level mappings, merged, are the
-/// whole one's: the start of the top-level key line nearest the middle. Only a line at
-/// column 0 that starts like a plain key qualifies: a block scalar's lines are indented, a
-/// plain scalar cannot go on at column 0, and a quoted or flow one left open leaves the
-/// first half invalid, which sends the text back to a parse in one piece; so does an alias
-/// to an anchor of the other half. `None` for a text with a document marker after its
-/// first line (two documents must stay an error) or no such line past the first.
-fn split_point(text: &str) -> Option<usize> {
-    let middle = text.len() / 2;
-    let mut best: Option<usize> = None;
-    let mut start = 0;
-    let mut content_seen = false;
-    for line in text.split_inclusive('\n') {
-        let at = start;
-        start += line.len();
-        let first = line.as_bytes().first().copied().unwrap_or(b' ');
-        if line.starts_with("---") || line.starts_with("...") {
-            if content_seen {
-                return None;
-            }
-            continue;
-        }
-        if !(first.is_ascii_alphanumeric() || first == b'_') || !line.contains(':') {
-            if !matches!(first, b' ' | b'\t' | b'\r' | b'\n' | b'#') {
-                content_seen = true;
-            }
-            continue;
-        }
-        if content_seen && best.is_none_or(|b| at.abs_diff(middle) < b.abs_diff(middle)) {
-            best = Some(at);
-        }
-        content_seen = true;
-    }
-    best
+    serde_yaml::from_str::<YamlJson>(text).map(|v| (v.0, None))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn whole(text: &str) -> Result<Value, String> {
-        serde_yaml::from_str::<YamlJson>(text)
-            .map(|v| v.0)
+    fn parse(text: &str, split_from: usize) -> Result<Value, String> {
+        parse_yaml(text, split_from, None, false)
+            .map(|(v, _)| v)
             .map_err(|e| e.to_string())
-    }
-
-    /// The value (or error) of a parse in two halves, which must be a whole parse's.
-    fn halves(text: &str) -> Result<Value, String> {
-        let split = parse_yaml(text, 0).map_err(|e| e.to_string());
-        assert_eq!(split, whole(text), "split at {:?}", split_point(text));
-        // Key order too (`Value`'s equality ignores it without `preserve_order`).
-        assert_eq!(
-            split.as_ref().map(|v| v.to_string()).map_err(Clone::clone),
-            whole(text).map(|v| v.to_string())
-        );
-        split
-    }
-
-    #[test]
-    fn a_text_is_cut_at_the_top_level_key_nearest_its_middle() {
-        let text =
-            "openapi: 3.1.0\ninfo:\n  title: t\npaths:\n  /a: {}\ncomponents:\n  schemas: {}\n";
-        assert_eq!(split_point(text), text.find("paths:"));
-        halves(text).unwrap();
-        // Nothing to cut: one key, or only indented lines after the first.
-        assert_eq!(split_point("a:\n  b: 1\n  c: 2\n"), None);
-        assert_eq!(split_point("# only:\n# comments: here\na: 1\n"), None);
-    }
-
-    #[test]
-    fn texts_that_do_not_split_cleanly_parse_as_one() {
-        let cases = [
-            // An alias in the second half to an anchor of the first.
-            "a: &x {k: 1}\nb: 2\nc: *x\n",
-            // A key repeated across the halves (serde_yaml keeps the later value).
-            "a: 1\nb: 2\na: 3\n",
-            // A double-quoted scalar going on at column 0 with a key-like line.
-            "a: \"one\nb: two\"\nc: 3\n",
-            // Block scalars, compact sequences, comments and CRLF line ends.
-            "a: |\n  text\n  b: not a key\nc:\n- 1\n- 2\n# d: comment\r\ne: 5\r\n",
-            // A flow mapping left open over lines.
-            "a: {x: 1,\ny: 2}\nb: 3\n",
-            // An empty block scalar: the next line at column 0 is a key, not its text.
-            "a: |\nb: 2\nc: 3\n",
-            // Explicit keys, tags, and keys YAML reads as numbers.
-            "? a\n: 1\nb: 2\n!!str c: 3\n200: ok\n",
-            // A directive and a start marker.
-            "%YAML 1.2\n---\na: 1\nb: 2\n",
-        ];
-        for text in cases {
-            halves(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
-        }
     }
 
     #[test]
     fn errors_are_a_whole_parse_s() {
         let cases = [
-            // Two documents stay an error, whichever the half.
+            // Two documents stay an error, wherever the marker.
             "a: 1\nb: 2\n---\nc: 3\n",
             "a: 1\n...\nb: 2\nc: 3\n",
-            // A syntax error in the second half, with its line and column.
+            // A syntax error in a later piece, with its line and column.
             "a: 1\nb: 2\nc: [unclosed\nd: 4\n",
             // An alias to an anchor defined nowhere.
             "a: 1\nb: *nowhere\n",
@@ -290,25 +218,51 @@ mod tests {
             "a: one\ntwo\nb: 2\nc: 3\n",
         ];
         for text in cases {
-            assert!(halves(text).is_err(), "{text:?}");
+            let whole = parse(text, usize::MAX);
+            assert!(whole.is_err(), "{text:?}");
+            assert_eq!(parse(text, 0), whole, "{text:?}");
         }
-        assert_eq!(split_point("a: 1\nb: 2\n---\nc: 3\n"), None);
     }
 
     #[test]
-    fn every_fixture_spec_parses_the_same_in_halves() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures");
-        let mut files = vec![root.join("telnyx/spec3.yml"), root.join("hostile-text.yml")];
-        for entry in std::fs::read_dir(root.join("crates")).unwrap() {
-            let path = entry.unwrap().path();
-            if path.extension().is_some_and(|e| e == "yml") {
-                files.push(path);
-            }
+    fn what_does_not_cut_cleanly_is_parsed_whole() {
+        for text in [
+            "a: &x {k: 1}\nb: 2\nc: *x\n",
+            "a: {x: 1,\ny: 2}\nb: 3\n",
+            "%YAML 1.2\n---\na: 1\nb: 2\n",
+        ] {
+            assert_eq!(parse(text, 0), parse(text, usize::MAX), "{text:?}");
+            assert!(parse(text, 0).is_ok());
         }
-        for file in files {
-            let text = std::fs::read_to_string(&file).unwrap();
-            assert!(split_point(&text).is_some(), "{}", file.display());
-            halves(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-        }
+    }
+
+    /// A large spec parsed after edits, reusing the record of its parse before them, is
+    /// what a whole parse of the edited text makes.
+    #[test]
+    fn edits_parse_as_a_whole_through_the_previous_record() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/telnyx/spec3.yml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let (value, record) = parse_value_reusing(&path, text.as_bytes(), None, true).unwrap();
+        let record = record.expect("a record of the pieces");
+        let whole = |t: &str| serde_yaml::from_str::<YamlJson>(t).unwrap().0.to_string();
+        assert_eq!(value.to_string(), whole(&text));
+        // Nothing changed: the value again, and no new record.
+        let (value, again) =
+            parse_value_reusing(&path, text.as_bytes(), Some(&record), true).unwrap();
+        assert_eq!(value.to_string(), whole(&text));
+        assert!(again.is_none());
+        // A property added to a schema, a path renamed, an entry added at the end.
+        let edited = text
+            .replacen(
+                "    MCPServer:\n",
+                "    MCPServer:\n      x-added: true\n",
+                1,
+            )
+            .replacen("  /recordings:\n", "  /recordings-gone:\n", 1)
+            + "    Appended:\n      type: string\n";
+        let (value, newer) =
+            parse_value_reusing(&path, edited.as_bytes(), Some(&record), true).unwrap();
+        assert_eq!(value.to_string(), whole(&edited));
+        assert!(newer.is_some());
     }
 }

@@ -1,0 +1,608 @@
+//! A large YAML text parsed entry by entry. The entries of its top-level mapping, and inside
+//! a large entry whose value is a block mapping (`paths`, `components`, `schemas`) that
+//! mapping's entries, are texts that parse alone; their values, put back together in order,
+//! are the whole text's. So they are parsed on two threads at once, and an entry whose text is
+//! exactly as at the previous run is read from that run's [`Record`] (its value as JSON, a
+//! tenth of the YAML parse) instead of being parsed again: a regeneration after a one-schema
+//! change parses one schema's YAML.
+//!
+//! A text is cut only at a line that starts a mapping key at the indentation of its siblings.
+//! A cut that is wrong anyway (inside a quoted or flow scalar left open, or between an anchor
+//! and its alias) leaves a piece that does not parse, or does not parse to a mapping, and the
+//! caller then parses the text in one piece, which also reports any error as it would.
+
+use super::YamlJson;
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+/// Entries from this size on are split into theirs when their value is a block mapping: a
+/// schema or a path item stays one piece, a section of hundreds of them does not.
+pub(super) const NEST_FROM: usize = 16 * 1024;
+
+/// A text cut into pieces that parse alone, and how their values nest.
+#[derive(Debug)]
+pub(super) struct Entries<'a> {
+    /// Texts each parsed alone to a mapping (one or more entries of their enclosing mapping,
+    /// with any comments before them), in the order of the text.
+    pieces: Vec<&'a str>,
+    /// The top-level mapping.
+    root: Vec<Node>,
+}
+
+#[derive(Debug)]
+enum Node {
+    /// The entries of the next piece.
+    Piece,
+    /// An entry whose key line stands alone (`key:`) and whose value is the mapping of these.
+    Nested(String, Vec<Node>),
+}
+
+/// One line of the text: where it starts, its leading spaces and the byte after them (0 at
+/// the end of the text). Cutting reads these rather than the text: each level of nesting
+/// would otherwise find every line of its block again.
+#[derive(Debug, Clone, Copy)]
+struct Line {
+    start: usize,
+    indent: usize,
+    first: u8,
+}
+
+/// The text and its lines, with a last line of no text (its start is the text's end).
+struct Lines<'a> {
+    text: &'a str,
+    lines: Vec<Line>,
+}
+
+impl<'a> Lines<'a> {
+    /// The text of lines `from..to`.
+    fn text(&self, from: usize, to: usize) -> &'a str {
+        &self.text[self.lines[from].start..self.lines[to].start]
+    }
+
+    /// Whether line `i` is `indent` spaces and then what can only be a mapping key there: a
+    /// plain or quoted scalar, and a colon further on. Not a sequence item, an explicit key
+    /// (`?`), a flow collection, an anchor, an alias, a tag or a marker.
+    fn starts_key(&self, i: usize, indent: usize) -> bool {
+        let line = self.lines[i];
+        line.indent == indent
+            && (line.first.is_ascii_alphanumeric()
+                || matches!(line.first, b'_' | b'/' | b'$' | b'"' | b'\''))
+            && self.text(i, i + 1).contains(':')
+    }
+
+    /// Lines `from..to` cut before every line that starts a key at `indent` (the first such
+    /// line keeps what comes before it: comments, blank lines, a start marker), as ranges.
+    fn cut(&self, from: usize, to: usize, indent: usize) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let (mut start, mut seen) = (from, false);
+        for i in from..to {
+            if self.starts_key(i, indent) {
+                if seen {
+                    out.push((start, i));
+                    start = i;
+                }
+                seen = true;
+            }
+        }
+        out.push((start, to));
+        out
+    }
+
+    /// For an entry (lines `from..to`) of `nest_from` bytes or more that is a key line alone
+    /// (`key:`) followed by a block mapping indented further: its key, and where that
+    /// mapping's lines start and at what indentation.
+    fn nested(
+        &self,
+        (from, to): (usize, usize),
+        indent: usize,
+        nest_from: usize,
+    ) -> Option<(String, usize)> {
+        let size = self.lines[to].start - self.lines[from].start;
+        if size < nest_from || !self.starts_key(from, indent) {
+            return None;
+        }
+        let line = self.text(from, from + 1);
+        if !line.trim_end().ends_with(':') {
+            return None;
+        }
+        // The first line that is neither blank nor a comment.
+        let first =
+            (from + 1..to).find(|&i| !matches!(self.lines[i].first, 0 | b'\r' | b'\n' | b'#'))?;
+        let inner = self.lines[first].indent;
+        if inner <= indent || !self.starts_key(first, inner) {
+            return None;
+        }
+        // The key as YAML reads it (quoted, escaped, a number...): the line alone is `key: null`.
+        let Ok(YamlJson(Value::Object(map))) = serde_yaml::from_str(line) else {
+            return None;
+        };
+        let mut entries = map.into_iter();
+        match (entries.next(), entries.next()) {
+            (Some((key, Value::Null)), None) => Some((key, inner)),
+            _ => None,
+        }
+    }
+}
+
+impl<'a> Entries<'a> {
+    /// The pieces of `text`, splitting entries of `nest_from` bytes or more; `None` when
+    /// the text has a directive or a document marker after its start (a parse in one piece
+    /// says what it makes of those).
+    pub(super) fn split(text: &'a str, nest_from: usize) -> Option<Self> {
+        let mut lines = Vec::new();
+        let mut content_seen = false;
+        let mut start = 0;
+        for line in text.split_inclusive('\n') {
+            let bytes = line.as_bytes();
+            let indent = bytes.iter().take_while(|&&b| b == b' ').count();
+            let first = bytes.get(indent).copied().unwrap_or(0);
+            lines.push(Line {
+                start,
+                indent,
+                first,
+            });
+            start += line.len();
+            if indent > 0 {
+                continue;
+            }
+            if first == b'%' {
+                return None;
+            }
+            if line.starts_with("---") || line.starts_with("...") {
+                if content_seen {
+                    return None;
+                }
+                continue;
+            }
+            if !matches!(first, 0 | b'\t' | b'\r' | b'\n' | b'#') {
+                content_seen = true;
+            }
+        }
+        lines.push(Line {
+            start,
+            indent: 0,
+            first: 0,
+        });
+        let lines = Lines { text, lines };
+        let mut entries = Entries {
+            pieces: Vec::new(),
+            root: Vec::new(),
+        };
+        entries.root = entries.nodes(&lines, (0, lines.lines.len() - 1), 0, nest_from);
+        Some(entries)
+    }
+
+    fn nodes(
+        &mut self,
+        lines: &Lines<'a>,
+        (from, to): (usize, usize),
+        indent: usize,
+        nest_from: usize,
+    ) -> Vec<Node> {
+        lines
+            .cut(from, to, indent)
+            .into_iter()
+            .map(|entry| match lines.nested(entry, indent, nest_from) {
+                Some((key, inner)) => Node::Nested(
+                    key,
+                    self.nodes(lines, (entry.0 + 1, entry.1), inner, nest_from),
+                ),
+                None => {
+                    self.pieces.push(lines.text(entry.0, entry.1));
+                    Node::Piece
+                }
+            })
+            .collect()
+    }
+
+    /// How many pieces there are.
+    pub(super) fn len(&self) -> usize {
+        self.pieces.len()
+    }
+
+    /// Parses every piece (on two threads when there are two cores), reusing `previous`'s
+    /// values for pieces of the same text, and puts the values together. With `record`, also
+    /// gives this run's record (`None` when it is `previous`'s). `None` when a piece does not
+    /// parse to a mapping: the text is then parsed in one piece.
+    pub(super) fn parse(
+        &self,
+        previous: Option<&Record<'_>>,
+        record: bool,
+    ) -> Option<(Value, Option<Vec<u8>>)> {
+        let empty = Record::default();
+        let (found, unchanged) = previous.unwrap_or(&empty).find(&self.pieces);
+        let work: Vec<(&str, Option<&[u8]>)> = self.pieces.iter().copied().zip(found).collect();
+        let two = work.len() > 1 && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+        let parsed: Vec<Option<Parsed<'_>>> = if two {
+            // Two runs of pieces of about the same YAML to parse, one on another thread.
+            let cost = |(piece, json): &(&str, Option<&[u8]>)| match json {
+                Some(json) => json.len() / 8,
+                None => piece.len(),
+            };
+            let half = work.iter().map(cost).sum::<usize>() / 2;
+            let mut size = 0;
+            let at = work
+                .iter()
+                .position(|w| {
+                    size += cost(w);
+                    size >= half
+                })
+                .map_or(work.len(), |i| i + 1);
+            let (first, second) = work.split_at(at);
+            let (mut first, second) = std::thread::scope(|scope| {
+                let second = scope.spawn(|| parse_all(second, record));
+                (parse_all(first, record), second.join())
+            });
+            first.extend(second.ok()?);
+            first
+        } else {
+            parse_all(&work, record)
+        };
+        let (values, jsons): (Vec<_>, Vec<_>) = parsed
+            .into_iter()
+            .map(|p| p.map(|p| (p.value, p.json)))
+            .collect::<Option<Vec<_>>>()?
+            .into_iter()
+            .unzip();
+        let make_record = || {
+            let mut out = Vec::new();
+            for (piece, json) in self.pieces.iter().zip(&jsons) {
+                let json = match json {
+                    Json::Reused(json) => *json,
+                    Json::New(json) => json.as_bytes(),
+                    Json::None => return None,
+                };
+                out.extend_from_slice(format!("{} {}\n", piece.len(), json.len()).as_bytes());
+                out.extend_from_slice(piece.as_bytes());
+                out.extend_from_slice(json);
+            }
+            Some(out)
+        };
+        let (root, record) = if record && !unchanged {
+            // The record is copied together on another thread while the values are put together.
+            std::thread::scope(|scope| {
+                let made = scope.spawn(make_record);
+                let root = assemble(&self.root, &mut values.into_iter());
+                (root, made.join().ok().flatten())
+            })
+        } else {
+            (assemble(&self.root, &mut values.into_iter()), None)
+        };
+        Some((Value::Object(root?), record))
+    }
+}
+
+/// One piece's mapping, and its JSON for the record.
+struct Parsed<'p> {
+    value: Map<String, Value>,
+    json: Json<'p>,
+}
+
+enum Json<'p> {
+    /// The previous record's text of this piece's value.
+    Reused(&'p [u8]),
+    New(String),
+    /// Not recording.
+    None,
+}
+
+fn parse_all<'p>(work: &[(&str, Option<&'p [u8]>)], record: bool) -> Vec<Option<Parsed<'p>>> {
+    work.iter()
+        .map(|(piece, json)| parse_piece(piece, *json, record))
+        .collect()
+}
+
+/// A piece's value: from `json`, the previous record's for the same text, when there is one,
+/// else parsed.
+fn parse_piece<'p>(piece: &str, json: Option<&'p [u8]>, record: bool) -> Option<Parsed<'p>> {
+    if let Some(json) = json {
+        if let Ok(Value::Object(value)) = serde_json::from_slice(json) {
+            return Some(Parsed {
+                value,
+                json: Json::Reused(json),
+            });
+        }
+    }
+    let Ok(YamlJson(Value::Object(value))) = serde_yaml::from_str(piece) else {
+        return None;
+    };
+    let json = match record {
+        true => Json::New(serde_json::to_string(&value).ok()?),
+        false => Json::None,
+    };
+    Some(Parsed { value, json })
+}
+
+/// The mapping `nodes` make, taking the pieces' values in order: each key inserted as a whole
+/// parse inserts it (a key repeated: the later value, at the earlier place).
+fn assemble(
+    nodes: &[Node],
+    values: &mut impl Iterator<Item = Map<String, Value>>,
+) -> Option<Map<String, Value>> {
+    let mut out = Map::new();
+    for node in nodes {
+        match node {
+            Node::Piece => {
+                for (key, value) in values.next()? {
+                    out.insert(key, value);
+                }
+            }
+            Node::Nested(key, inner) => {
+                let inner = assemble(inner, values)?;
+                out.insert(key.clone(), Value::Object(inner));
+            }
+        }
+    }
+    Some(out)
+}
+
+/// The previous run's pieces and their values as JSON, kept by [`crate::cache::Cache`]: for
+/// each piece, `<text bytes> <JSON bytes>\n`, the text, the JSON. Pieces are matched by their
+/// whole text, so a value is reused only for exactly the text it was parsed from.
+#[derive(Debug, Default)]
+pub(crate) struct Record<'r> {
+    /// Text and JSON of each piece, in the order of the text.
+    entries: Vec<(&'r [u8], &'r [u8])>,
+}
+
+/// How many pieces past the last match a piece is looked for before the record is searched
+/// as a whole: pieces inserted or removed next to an edit.
+const WINDOW: usize = 16;
+
+impl<'r> Record<'r> {
+    /// Reads a record; `None` when it is cut short or malformed (no reuse then).
+    pub(crate) fn read(mut bytes: &'r [u8]) -> Option<Self> {
+        let mut record = Record::default();
+        while !bytes.is_empty() {
+            let end = bytes.iter().position(|&b| b == b'\n')?;
+            let header = std::str::from_utf8(&bytes[..end]).ok()?;
+            let (text, json) = header.split_once(' ')?;
+            let (text, json): (usize, usize) = (text.parse().ok()?, json.parse().ok()?);
+            let rest = &bytes[end + 1..];
+            if rest.len() < text.checked_add(json)? {
+                return None;
+            }
+            let (piece, rest) = rest.split_at(text);
+            let (value, rest) = rest.split_at(json);
+            record.entries.push((piece, value));
+            bytes = rest;
+        }
+        Some(record)
+    }
+
+    /// The JSON recorded for each of `pieces`, when the record has a piece of the same text;
+    /// and whether the record is exactly `pieces`. Found by position first (two versions of
+    /// a spec cut into mostly the same pieces in the same order): each piece is compared with
+    /// those just after the last one found; only when two pieces in a row are not found so
+    /// (many pieces moved or removed) is the whole record indexed by text.
+    fn find(&self, pieces: &[&str]) -> (Vec<Option<&'r [u8]>>, bool) {
+        let mut found = Vec::with_capacity(pieces.len());
+        let mut unchanged = pieces.len() == self.entries.len();
+        let mut next = 0;
+        let mut misses = 0;
+        let mut index: Option<HashMap<&[u8], usize>> = None;
+        for (i, piece) in pieces.iter().enumerate() {
+            let piece = piece.as_bytes();
+            let near =
+                (next..self.entries.len().min(next + WINDOW)).find(|&k| self.entries[k].0 == piece);
+            let at = near.or_else(|| {
+                misses += 1;
+                if misses < 2 && index.is_none() {
+                    return None;
+                }
+                let index = index.get_or_insert_with(|| {
+                    let mut map = HashMap::with_capacity(self.entries.len());
+                    for (k, (text, _)) in self.entries.iter().enumerate() {
+                        map.entry(*text).or_insert(k);
+                    }
+                    map
+                });
+                index.get(piece).copied()
+            });
+            if near.is_some() {
+                misses = 0;
+            }
+            unchanged &= at == Some(i);
+            found.push(at.map(|k| self.entries[k].1));
+            if let Some(k) = at {
+                next = k + 1;
+            }
+        }
+        (found, unchanged)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn whole(text: &str) -> Value {
+        serde_yaml::from_str::<YamlJson>(text).unwrap().0
+    }
+
+    /// Parses `text` in pieces (nesting from `nest_from`), checks the value (key order
+    /// included) against a whole parse, and gives the record.
+    fn in_pieces(text: &str, nest_from: usize, previous: Option<&[u8]>) -> (usize, Vec<u8>) {
+        let entries = Entries::split(text, nest_from).unwrap();
+        let previous = previous.map(|p| Record::read(p).unwrap());
+        let (value, record) = entries.parse(previous.as_ref(), true).unwrap();
+        assert_eq!(value.to_string(), whole(text).to_string(), "{text:?}");
+        (entries.len(), record.unwrap_or_default())
+    }
+
+    #[test]
+    fn large_entries_are_split_into_theirs() {
+        let text = "openapi: 3.1.0\n# paths\npaths:\n  /a:\n    get: {}\n  \"/b\":\n    get: {}\n\
+                    components:\n  schemas:\n    A:\n      type: string\n\n    B: {type: integer}\n";
+        let entries = Entries::split(text, 30).unwrap();
+        assert_eq!(
+            entries.pieces,
+            [
+                "openapi: 3.1.0\n# paths\n",
+                "  /a:\n    get: {}\n",
+                "  \"/b\":\n    get: {}\n",
+                "    A:\n      type: string\n\n",
+                "    B: {type: integer}\n",
+            ]
+        );
+        assert_eq!(in_pieces(text, 30, None).0, 5);
+        // With no size limit, `/a`, `/b` and `A` are split too.
+        assert_eq!(in_pieces(text, 0, None).0, 5);
+        // Below the size, an entry is one piece.
+        assert_eq!(in_pieces(text, 1 << 20, None).0, 3);
+    }
+
+    #[test]
+    fn a_second_parse_reuses_the_pieces_it_finds() {
+        let text = "a:\n  x: 1\n  y: [1, 2.5, -0.0, 1e300, \"s\"]\nb: 2\n";
+        let (_, record) = in_pieces(text, 0, None);
+        // Nothing changed: no new record.
+        let entries = Entries::split(text, 0).unwrap();
+        let previous = Record::read(&record).unwrap();
+        let (value, again) = entries.parse(Some(&previous), true).unwrap();
+        assert_eq!(value, whole(text));
+        assert!(again.is_none());
+        // A record whose JSON says otherwise is believed: so a piece's value came from it.
+        let forged = String::from_utf8(record.clone())
+            .unwrap()
+            .replace("\"x\":1", "\"x\":7");
+        let forged = Record::read(forged.as_bytes()).unwrap();
+        let (value, _) = entries.parse(Some(&forged), true).unwrap();
+        assert_eq!(value["a"]["x"], 7);
+        // One piece changed: the others reused, the record has the new one.
+        let changed = text.replace("b: 2", "b: 3");
+        let (_, newer) = in_pieces(&changed, 0, Some(&record));
+        assert!(String::from_utf8(newer).unwrap().contains("{\"b\":3}"));
+        // A broken record is no record.
+        assert!(Record::read(b"5 3\nab").is_none());
+        assert!(Record::read(b"x y\n").is_none());
+    }
+
+    /// A record of `pieces` whose JSON for each is its index.
+    fn record_of(pieces: &[&str]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for (i, piece) in pieces.iter().enumerate() {
+            let json = i.to_string();
+            out.extend_from_slice(
+                format!("{} {}\n{piece}{json}", piece.len(), json.len()).as_bytes(),
+            );
+        }
+        out
+    }
+
+    /// Which record entry `find` gives each piece (by the index its JSON holds).
+    fn found(record: &[&str], pieces: &[&str]) -> (Vec<Option<usize>>, bool) {
+        let bytes = record_of(record);
+        let record = Record::read(&bytes).unwrap();
+        let (found, unchanged) = record.find(pieces);
+        let found = found
+            .into_iter()
+            .map(|json| json.map(|j| std::str::from_utf8(j).unwrap().parse().unwrap()))
+            .collect();
+        (found, unchanged)
+    }
+
+    #[test]
+    fn pieces_are_found_by_position_then_by_text() {
+        let old: Vec<String> = (0..100).map(|i| format!("k{i}: {i}\n")).collect();
+        let old: Vec<&str> = old.iter().map(String::as_str).collect();
+        assert_eq!(found(&old, &old), ((0..100).map(Some).collect(), true));
+        // One piece edited, one inserted, a few removed: the rest found near where they were.
+        let mut new = old.clone();
+        new[10] = "k10: changed\n";
+        new.insert(50, "new: 1\n");
+        new.drain(70..75);
+        let (got, unchanged) = found(&old, &new);
+        assert!(!unchanged);
+        // `new` is old 0..10, an edit, old 11..50, an insertion, old 50..69 and old 74..100.
+        let want: Vec<Option<usize>> = (0..10)
+            .map(Some)
+            .chain([None])
+            .chain((11..50).map(Some))
+            .chain([None])
+            .chain((50..69).map(Some))
+            .chain((74..100).map(Some))
+            .collect();
+        assert_eq!(got, want);
+        // Far moves and many removals: found through the whole record's index from the second
+        // piece in a row not found near (the first is taken for an edit, and parsed).
+        let mut moved = old.clone();
+        moved.reverse();
+        let (got, unchanged) = found(&old, &moved);
+        assert!(!unchanged);
+        let want = [None].into_iter().chain((0..99).rev().map(Some));
+        assert_eq!(got, want.collect::<Vec<_>>());
+        let (got, _) = found(&old, &old[60..]);
+        let want = [None].into_iter().chain((61..100).map(Some));
+        assert_eq!(got, want.collect::<Vec<_>>());
+        // The same pieces in another order, or fewer, are not the record.
+        assert!(!found(&old, &old[..99]).1);
+    }
+
+    #[test]
+    fn texts_that_do_not_cut_cleanly_are_refused() {
+        let cases = [
+            // An alias to an anchor of another piece.
+            "a: &x {k: 1}\nb: 2\nc: *x\n",
+            // A double-quoted scalar going on at column 0 with a key-like line.
+            "a: \"one\nb: two\"\nc: 3\n",
+            // A flow mapping left open over lines.
+            "a: {x: 1,\ny: 2}\nb: 3\n",
+        ];
+        for text in cases {
+            let entries = Entries::split(text, 0).unwrap();
+            assert!(entries.parse(None, false).is_none(), "{text:?}");
+        }
+        assert!(Entries::split("a: 1\n---\nb: 2\n", 0).is_none());
+        assert!(Entries::split("%YAML 1.2\n---\na: 1\n", 0).is_none());
+    }
+
+    #[test]
+    fn what_does_cut_cleanly_parses_as_a_whole() {
+        let cases = [
+            // A key repeated across pieces: the later value at the earlier place.
+            "a: 1\nb: 2\na: 3\n",
+            "a:\n  x: 1\nb: 2\na:\n  y: 3\n",
+            // Block scalars, compact sequences, comments and CRLF line ends.
+            "a: |\n  text\n  b: not a key\nc:\n- 1\n- 2\n# d: comment\r\ne: 5\r\n",
+            // An empty block scalar: the next line at column 0 is a key, not its text.
+            "a: |\nb: 2\nc: 3\n",
+            // Explicit keys, tags, and keys YAML reads as numbers.
+            "? a\n: 1\nb: 2\n!!str c: 3\n200: ok\n",
+            // Anchors and aliases within one piece; a start marker.
+            "---\na:\n  x: &x {k: 1}\n  y: *x\nb: 2\n",
+            // A nested key line with a comment, an anchor or a tag is one piece.
+            "a: # c\n  x: 1\nb: &b\n  y: 2\nc: !!map\n  z: 3\n",
+            // A nested mapping whose first line is a sequence, or nothing.
+            "a:\n  - 1\nb:\nc:\n  # only a comment\n",
+            // Quoted keys with escapes, at both levels.
+            "\"a\\tb\":\n  'c''d': 1\n  e: 2\n",
+        ];
+        for text in cases {
+            in_pieces(text, 0, None);
+        }
+    }
+
+    #[test]
+    fn every_fixture_spec_parses_the_same_in_pieces() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures");
+        let mut files = vec![root.join("telnyx/spec3.yml"), root.join("hostile-text.yml")];
+        for entry in std::fs::read_dir(root.join("crates")).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "yml") {
+                files.push(path);
+            }
+        }
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            let (pieces, record) = in_pieces(&text, NEST_FROM, None);
+            assert!(pieces > 1, "{}", file.display());
+            // And again from the record, every piece reused.
+            let entries = Entries::split(&text, NEST_FROM).unwrap();
+            let previous = Record::read(&record).unwrap();
+            let (value, again) = entries.parse(Some(&previous), true).unwrap();
+            assert_eq!(value.to_string(), whole(&text).to_string());
+            assert!(again.is_none(), "{}", file.display());
+        }
+    }
+}
