@@ -79,10 +79,9 @@ fn parse_bundled(path: &Path, bytes: &[u8]) -> Result<Value, Error> {
 /// Telnyx's spec); an error is located on a second copy, from `again`, only when there is one.
 fn typed(
     path: &Path,
-    mut value: Value,
+    value: Value,
     again: impl FnOnce() -> Result<Value, Error>,
 ) -> Result<Document, Error> {
-    normalize(&mut value);
     if let Some(api) = deserialize(value) {
         return Ok(Document {
             path: path.to_path_buf(),
@@ -111,21 +110,27 @@ fn typed(
     })
 }
 
-/// The typed document, `None` on any error. `components` (the larger part of most specs) is
-/// read on a second thread while the rest is read on this one: each part alone is what a
-/// whole read would make of it, since no field of `OpenAPI` depends on another.
+/// The document normalised and typed, `None` on any error. `components` (the larger part of
+/// most specs) is normalised and read on a second thread while the rest is on this one: each
+/// part alone is what the whole would make of it, since no rewrite of one part reads the
+/// other ([`crate::normalize::normalize_components`]) and no field of `OpenAPI` depends on
+/// another.
 fn deserialize(mut value: Value) -> Option<openapiv3::OpenAPI> {
     let components = match &mut value {
         // `shift_remove` keeps the order of the other keys (extensions keep theirs).
         Value::Object(root) => root.shift_remove("components"),
         _ => None,
     };
-    let Some(components) = components else {
+    let Some(mut components) = components else {
+        normalize(&mut value);
         return serde_json::from_value(value).ok();
     };
     let (api, components) = std::thread::scope(|scope| {
-        let components =
-            scope.spawn(move || serde_json::from_value::<openapiv3::Components>(components));
+        let components = scope.spawn(move || {
+            crate::normalize::normalize_components(&mut components);
+            serde_json::from_value::<openapiv3::Components>(components)
+        });
+        normalize(&mut value);
         (
             serde_json::from_value::<openapiv3::OpenAPI>(value),
             components.join(),
@@ -290,11 +295,18 @@ mod tests {
     #[test]
     fn components_read_apart_make_the_same_document() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/crates");
-        for name in ["type-shapes.yml", "credentials.yml", "streaming.yml"] {
+        let names = [
+            "type-shapes.yml",
+            "credentials.yml",
+            "streaming.yml",
+            "../telnyx/spec3.yml",
+        ];
+        for name in names {
             let path = root.join(name);
-            let mut value = syntax::parse_value(&path, &std::fs::read(&path).unwrap()).unwrap();
-            normalize(&mut value);
-            let whole: openapiv3::OpenAPI = serde_json::from_value(value.clone()).unwrap();
+            let value = syntax::parse_value(&path, &std::fs::read(&path).unwrap()).unwrap();
+            let mut normalized = value.clone();
+            normalize(&mut normalized);
+            let whole: openapiv3::OpenAPI = serde_json::from_value(normalized).unwrap();
             let parts = deserialize(value).unwrap();
             assert!(parts.components.is_some(), "{name}");
             assert_eq!(format!("{parts:?}"), format!("{whole:?}"), "{name}");

@@ -40,6 +40,15 @@ pub fn normalize(doc: &mut Value) {
     }
 }
 
+/// [`normalize`] of a document's `components`, taken out of it: with [`normalize`] of the
+/// rest, the same rewrites as of the whole (no rewrite of one part reads the other), so the
+/// two can run on two threads.
+pub fn normalize_components(components: &mut Value) {
+    if let Some(position) = positions::child(Position::Structure, "components") {
+        walk(components, position);
+    }
+}
+
 /// A 3.1 boolean schema as a 3.0 one: `true` (anything) is `{}`, `false` (nothing) is
 /// `{not: {}}`. `additionalProperties` keeps its boolean, which 3.0 has too.
 fn boolean_schema(value: &mut Value) {
