@@ -24,18 +24,17 @@ pub fn load(path: &Path) -> Result<Document, Error> {
 /// recorded it, and keeping this run's record in `cache` (saved with its manifest).
 pub fn load_cached(path: &Path, cache: &crate::cache::Cache) -> Result<Document, Error> {
     let bytes = read(path)?;
-    let bundled = || {
-        let previous = cache.previous_parses();
-        let (mut value, record) =
-            syntax::parse_value_reusing(path, &bytes, previous.as_deref(), cache.enabled())?;
-        if let Some(record) = record {
-            cache.keep_parses(record);
-        }
-        check_version(path, &value)?;
-        crate::bundle::bundle(path, &mut value)?;
-        Ok(value)
-    };
-    typed(path, bundled()?, || parse_bundled(path, &bytes))
+    let previous = cache.previous_parses();
+    let (mut value, record) =
+        syntax::parse_value_reusing(path, &bytes, previous.as_deref(), cache.enabled())?;
+    // The previous record (twice the spec's size) is not kept while the document is typed.
+    drop(previous);
+    if let Some(record) = record {
+        cache.keep_parses(record);
+    }
+    check_version(path, &value)?;
+    crate::bundle::bundle(path, &mut value)?;
+    typed(path, value, || parse_bundled(path, &bytes))
 }
 
 /// [`load`], also giving the spec as one JSON value, other files bundled in, before any
