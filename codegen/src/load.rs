@@ -25,16 +25,14 @@ pub fn load(path: &Path) -> Result<Document, Error> {
 pub fn load_cached(path: &Path, cache: &crate::cache::Cache) -> Result<Document, Error> {
     let bytes = read(path)?;
     let previous = cache.previous_parses();
-    let (mut value, record) =
+    let (value, record) =
         syntax::parse_value_reusing(path, &bytes, previous.as_deref(), cache.enabled())?;
     // The previous record (twice the spec's size) is not kept while the document is typed.
     drop(previous);
     if let Some(record) = record {
         cache.keep_parses(record);
     }
-    check_version(path, &value)?;
-    crate::bundle::bundle(path, &mut value)?;
-    typed(path, value, || parse_bundled(path, &bytes))
+    typed(path, bundled(path, value)?, || parse_bundled(path, &bytes))
 }
 
 /// [`load`], also giving the spec as one JSON value, other files bundled in, before any
@@ -42,9 +40,7 @@ pub fn load_cached(path: &Path, cache: &crate::cache::Cache) -> Result<Document,
 /// validates examples against it, at the IR's pointers). The spec is read once.
 pub fn load_with_source(path: &Path) -> Result<(Document, Value), Error> {
     let bytes = read(path)?;
-    let mut value = syntax::parse_value(path, &bytes)?;
-    check_version(path, &value)?;
-    crate::bundle::bundle(path, &mut value)?;
+    let value = bundled(path, syntax::parse_value(path, &bytes)?)?;
     let source = value.clone();
     Ok((typed(path, value, || Ok(source.clone()))?, source))
 }
@@ -67,7 +63,11 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Document, Error> {
 
 /// The spec as one value, version checked and other files bundled in.
 fn parse_bundled(path: &Path, bytes: &[u8]) -> Result<Value, Error> {
-    let mut value = syntax::parse_value(path, bytes)?;
+    bundled(path, syntax::parse_value(path, bytes)?)
+}
+
+/// The parsed spec, version checked and other files bundled in.
+fn bundled(path: &Path, mut value: Value) -> Result<Value, Error> {
     check_version(path, &value)?;
     crate::bundle::bundle(path, &mut value)?;
     Ok(value)

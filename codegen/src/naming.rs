@@ -1,5 +1,6 @@
 //! The only place Rust identifiers are made: case conversion (heck's rules; snake and camel
-//! case done here, tested against heck), keyword escaping, and collision handling. Everything else asks this module for names.
+//! case done here, tested against heck), keyword escaping, and collision handling. Everything
+//! else asks this module for names.
 
 use heck::ToKebabCase;
 use proc_macro2::{Ident, Span};

@@ -229,6 +229,7 @@ mod tests {
         for text in [
             "a: &x {k: 1}\nb: 2\nc: *x\n",
             "a: {x: 1,\ny: 2}\nb: 3\n",
+            "a: \"one\nb: two\"\nc: 3\n",
             "%YAML 1.2\n---\na: 1\nb: 2\n",
         ] {
             assert_eq!(parse(text, 0), parse(text, usize::MAX), "{text:?}");
