@@ -64,9 +64,48 @@ pub struct Cache {
     reading: Mutex<Option<JoinHandle<ReadAhead>>>,
     /// What that thread read, once joined; each file is taken out as it is reused.
     read: OnceLock<Mutex<ReadAhead>>,
-    /// This run's record of the spec's parse, to be saved beside the manifest
-    /// ([`Cache::keep_parses`]).
-    parses: Mutex<Option<Vec<u8>>>,
+    /// This run's record of the spec's parse being written beside the manifest
+    /// ([`Cache::keep_parses`]); joined by [`Cache::save`] or when the cache is dropped.
+    parses: Writing,
+    /// Whether nothing is written, not even the parse record (`codegen generate --check`).
+    read_only: bool,
+}
+
+/// A file being written on a thread of its own; dropping it waits for the write, so that a
+/// run that ends without saving (an error) leaves no half-written file aside.
+#[derive(Debug, Default)]
+struct Writing(Mutex<Option<JoinHandle<io::Result<()>>>>);
+
+impl Writing {
+    /// Starts `write` on a thread of its own (after an earlier write, if any, is done).
+    fn start(&self, write: impl FnOnce() -> io::Result<()> + Send + 'static) {
+        let Ok(mut writing) = self.0.lock() else {
+            return;
+        };
+        if let Some(earlier) = writing.take() {
+            let _ = earlier.join();
+        }
+        *writing = std::thread::Builder::new()
+            .name("codegen-write".to_owned())
+            .spawn(write)
+            .ok();
+    }
+
+    /// Waits for the write, if one was started, and tells how it went.
+    fn finish(&self) -> io::Result<()> {
+        let writing = self.0.lock().ok().and_then(|mut w| w.take());
+        match writing.map(JoinHandle::join) {
+            None => Ok(()),
+            Some(Ok(written)) => written,
+            Some(Err(_)) => Err(io::Error::other("a writing thread failed")),
+        }
+    }
+}
+
+impl Drop for Writing {
+    fn drop(&mut self) {
+        let _ = self.finish();
+    }
 }
 
 /// The previous run's files read ahead, by path.
@@ -144,6 +183,12 @@ impl Cache {
             .ok();
     }
 
+    /// This cache, reading the previous run's record but writing nothing (for a check).
+    pub fn read_only(mut self) -> Self {
+        self.read_only = true;
+        self
+    }
+
     /// How many files the previous run recorded (0: nothing to reuse).
     pub fn len(&self) -> usize {
         self.previous.len()
@@ -192,13 +237,24 @@ impl Cache {
         })
     }
 
-    /// Keeps this run's record of the spec's parse, saved by [`Cache::save`].
+    /// Writes this run's record of the spec's parse beside the manifest, on a thread of its
+    /// own: a record maps piece texts to their values whatever becomes of this run, so it
+    /// need not wait for the crate to be written, and the 7 MB of a large spec's record are
+    /// written while the spec is lowered (the second core has time then) instead of at the
+    /// end. [`Cache::save`] reports how it went.
     pub fn keep_parses(&self, record: Vec<u8>) {
-        if self.enabled() {
-            if let Ok(mut kept) = self.parses.lock() {
-                *kept = Some(record);
-            }
-        }
+        let Some(manifest) = self.manifest.as_ref().filter(|_| !self.read_only) else {
+            return;
+        };
+        let path = manifest.with_extension("parses");
+        let header = format!("{PARSES_MAGIC}\n{:016x}\n", self.generator);
+        let write = move || {
+            let mut bytes = header.into_bytes();
+            bytes.extend_from_slice(&record);
+            drop(record);
+            write_aside(&path, &bytes)
+        };
+        self.parses.start(write);
     }
 
     /// The output folder (absolute) whose files the cache reads back.
@@ -219,9 +275,9 @@ impl Cache {
     }
 
     /// Records what was generated, once it is on disk (after a successful write). A no-op
-    /// without a cache.
+    /// without a cache or for a check.
     pub fn save(&self, krate: &GeneratedCrate) -> io::Result<()> {
-        let Some(manifest) = &self.manifest else {
+        let Some(manifest) = self.manifest.as_ref().filter(|_| !self.read_only) else {
             return Ok(());
         };
         let mut text = format!("{MAGIC}\n{:016x}\n", self.generator);
@@ -229,22 +285,20 @@ impl Cache {
             let inputs = f.inputs.map_or("-".to_owned(), |h| format!("{h:016x}"));
             let _ = writeln!(text, "{:016x} {:016x} {inputs} {path}", f.tokens, f.body);
         }
-        let dir = manifest.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir)?;
-        // Written aside, then renamed: a run cut short leaves the old file or the new one.
-        let write = |path: PathBuf, bytes: &[u8]| {
-            let partial = path.with_extension("partial");
-            std::fs::write(&partial, bytes)?;
-            std::fs::rename(&partial, path)
-        };
-        let parses = self.parses.lock().ok().and_then(|mut kept| kept.take());
-        if let Some(record) = parses {
-            let mut bytes = format!("{PARSES_MAGIC}\n{:016x}\n", self.generator).into_bytes();
-            bytes.extend_from_slice(&record);
-            write(manifest.with_extension("parses"), &bytes)?;
-        }
-        write(manifest.clone(), text.as_bytes())
+        self.parses.finish()?;
+        write_aside(manifest, text.as_bytes())
     }
+}
+
+/// Writes `path` (its folder created if missing) aside, then renames it: a run cut short
+/// leaves the old file or the new one.
+fn write_aside(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let partial = path.with_extension("partial");
+    std::fs::write(&partial, bytes)?;
+    std::fs::rename(&partial, path)
 }
 
 /// The text of a generated file after its header line and the blank line that follows it.
@@ -712,9 +766,18 @@ mod tests {
             ..Cache::open(&out)
         };
         assert_eq!(other.previous_parses(), None);
+        // A check writes nothing.
+        let check = Cache::open(&out).read_only();
+        check.keep_parses(b"1 1\nxy".to_vec());
+        assert!(check.parses.0.lock().unwrap().is_none());
         // No cache, nothing kept.
         let none = Cache::none();
         none.keep_parses(b"x".to_vec());
-        assert!(none.parses.lock().unwrap().is_none());
+        assert!(none.parses.0.lock().unwrap().is_none());
+        // The record is written before the crate is: a run that fails after its parse keeps it.
+        let failing = Cache::open(&out);
+        failing.keep_parses(b"3 1\nnew7".to_vec());
+        drop(failing);
+        assert_eq!(Cache::open(&out).previous_parses().unwrap(), b"3 1\nnew7");
     }
 }

@@ -265,10 +265,10 @@ fn generate(args: Generate) -> ExitCode {
     // `generate` turns panics into errors; keep the default hook from printing them twice.
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
-    let cache = if args.no_cache {
-        Cache::none()
-    } else {
-        Cache::open(&out)
+    let cache = match (args.no_cache, check) {
+        (true, _) => Cache::none(),
+        (false, true) => Cache::open(&out).read_only(),
+        (false, false) => Cache::open(&out),
     };
     let generated = codegen::generate_cached(&spec, &options, &cache);
     std::panic::set_hook(default_hook);

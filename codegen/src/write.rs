@@ -68,9 +68,12 @@ fn compare(krate: &GeneratedCrate, out: &Path) -> Vec<io::Result<bool>> {
         .on_disk
         .as_ref()
         .filter(|read| std::path::absolute(out).is_ok_and(|out| out == read.folder));
+    let folders = Folders::look(out, files.iter().map(|(rel, _)| rel.as_str()));
     let one = |(rel, content): &(&String, &String)| -> io::Result<bool> {
         check_path(rel)?;
-        refuse_links(out, rel)?;
+        if !folders.refuse_links(rel)? {
+            return Ok(false);
+        }
         if on_disk.is_some_and(|read| read.files.contains(*rel)) {
             return Ok(true);
         }
@@ -138,24 +141,63 @@ fn check_path(rel: &str) -> io::Result<()> {
     Ok(())
 }
 
-/// Errors if `out/rel`, or a folder on the way to it inside `out`, is a symbolic link.
-fn refuse_links(out: &Path, rel: &str) -> io::Result<()> {
-    let mut path = out.to_path_buf();
-    for part in rel.split('/') {
-        path.push(part);
-        match std::fs::symlink_metadata(&path) {
-            Ok(m) if m.file_type().is_symlink() => {
-                return Err(invalid(format!(
-                    "refusing to write through the symbolic link {}",
-                    path.display()
-                )))
+/// What the folders inside `out` that the crate's files go into are on disk, each looked at
+/// once: a large API's thousands of files share a few dozen folders, and looking at every
+/// folder again for every file was most of the system time of a regeneration.
+struct Folders<'a> {
+    out: &'a Path,
+    /// By path relative to `out`: whether the folder exists, or why it may not be written into.
+    seen: std::collections::HashMap<&'a str, Result<bool, String>>,
+}
+
+impl<'a> Folders<'a> {
+    fn look(out: &'a Path, files: impl Iterator<Item = &'a str>) -> Self {
+        let mut names: Vec<&str> = files
+            .flat_map(|rel| rel.match_indices('/').map(move |(at, _)| &rel[..at]))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        let seen = names
+            .into_iter()
+            .map(|rel| {
+                let path = out.join(rel);
+                let state = match std::fs::symlink_metadata(&path) {
+                    Ok(m) if m.file_type().is_symlink() => Err(format!(
+                        "refusing to write through the symbolic link {}",
+                        path.display()
+                    )),
+                    Ok(_) => Ok(true),
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+                    Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+                };
+                (rel, state)
+            })
+            .collect();
+        Folders { out, seen }
+    }
+
+    /// Errors if `out/rel`, or a folder on the way to it inside `out`, is a symbolic link;
+    /// else whether `out/rel` may exist (every folder on the way does).
+    fn refuse_links(&self, rel: &str) -> io::Result<bool> {
+        for (at, _) in rel.match_indices('/') {
+            match self.seen.get(&rel[..at]) {
+                Some(Ok(true)) => {}
+                Some(Ok(false)) => return Ok(false),
+                Some(Err(why)) => return Err(invalid(why.clone())),
+                None => return Err(invalid(format!("{rel:?}: its folder was not looked at"))),
             }
-            Ok(_) => {}
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
-            Err(e) => return Err(e),
+        }
+        let path = self.out.join(rel);
+        match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.file_type().is_symlink() => Err(invalid(format!(
+                "refusing to write through the symbolic link {}",
+                path.display()
+            ))),
+            Ok(_) => Ok(true),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(e),
         }
     }
-    Ok(())
 }
 
 /// The folder beside `out` where the new files are written before they are moved in, and where
@@ -468,6 +510,22 @@ mod tests {
             std::os::unix::fs::symlink(&elsewhere, out.join("src")).unwrap();
             let e = write(&krate(&[("src/lib.rs", "")]), &out, false).unwrap_err();
             assert!(e.to_string().contains("symbolic link"), "{e}");
+            assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+            // Deeper down, and the file itself: every file under a link is refused.
+            std::fs::remove_file(out.join("src")).unwrap();
+            std::fs::create_dir_all(out.join("src")).unwrap();
+            std::os::unix::fs::symlink(&elsewhere, out.join("src/types")).unwrap();
+            let files = [
+                ("src/lib.rs", ""),
+                ("src/types/a.rs", ""),
+                ("src/types/b.rs", ""),
+            ];
+            let e = write(&krate(&files), &out, false).unwrap_err();
+            assert!(e.to_string().contains("src/types"), "{e}");
+            std::fs::remove_file(out.join("src/types")).unwrap();
+            std::os::unix::fs::symlink(elsewhere.join("x.rs"), out.join("src/lib.rs")).unwrap();
+            let e = write(&krate(&[("src/lib.rs", "")]), &out, false).unwrap_err();
+            assert!(e.to_string().contains("src/lib.rs"), "{e}");
             assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
         }
     }
