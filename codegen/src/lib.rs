@@ -56,10 +56,32 @@ pub fn generate_cached(
     options: &Options,
     cache: &cache::Cache,
 ) -> Result<GeneratedCrate, Error> {
+    generate_then(spec, options, cache, Afterwards::Free)
+}
+
+/// What a run does with the spec's document and its IR once the crate is made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Afterwards {
+    /// Frees them on a thread of its own: the caller's process goes on (a library user, a
+    /// build script, the tests).
+    Free,
+    /// Leaves them to the operating system, for a process that ends right after the run
+    /// (the command-line tool): freeing their millions of allocations took a twentieth of a
+    /// large API's regeneration, on the cores that emit was using.
+    Exit,
+}
+
+/// [`generate_cached`], the document and IR then dealt with as `afterwards` says.
+pub fn generate_then(
+    spec: &Path,
+    options: &Options,
+    cache: &cache::Cache,
+    afterwards: Afterwards,
+) -> Result<GeneratedCrate, Error> {
     let run = || {
         let doc = load::load_cached(spec, cache)?;
-        let generated = generate_document_cached(&doc, options, cache);
-        drop_aside(doc);
+        let generated = generate_document_then(&doc, options, cache, afterwards);
+        afterwards.dispose(doc);
         generated
     };
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).unwrap_or_else(|payload| {
@@ -97,19 +119,66 @@ pub fn generate_document_cached(
     options: &Options,
     cache: &cache::Cache,
 ) -> Result<GeneratedCrate, Error> {
+    generate_document_then(doc, options, cache, Afterwards::Free)
+}
+
+fn generate_document_then(
+    doc: &load::Document,
+    options: &Options,
+    cache: &cache::Cache,
+    afterwards: Afterwards,
+) -> Result<GeneratedCrate, Error> {
     // Lowering keeps one core busy; the previous run's files are read on another meanwhile.
     cache.read_ahead();
     let api = lower::lower(doc, &options.settings)?;
     let generated = emit::emit_cached(&api, &options.named_for(&api.title), cache);
-    drop_aside(api);
+    afterwards.dispose(api);
     generated
 }
 
-/// Drops `value` on a thread of its own: freeing a large API's document or IR (millions of
-/// allocations) takes milliseconds the caller need not wait for. Should the thread not start,
-/// `value` is dropped here.
-fn drop_aside<T: Send + 'static>(value: T) {
-    let _ = std::thread::Builder::new()
-        .name("codegen-drop".to_owned())
-        .spawn(move || drop(value));
+impl Afterwards {
+    /// [`Afterwards::Free`]: drops `value` on a thread of its own (freeing a large API's
+    /// document or IR takes milliseconds the caller need not wait for; should the thread not
+    /// start, `value` is dropped here). [`Afterwards::Exit`]: never drops it.
+    pub fn dispose<T: Send + 'static>(self, value: T) {
+        match self {
+            Afterwards::Free => {
+                let _ = std::thread::Builder::new()
+                    .name("codegen-drop".to_owned())
+                    .spawn(move || drop(value));
+            }
+            Afterwards::Exit => std::mem::forget(value),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Afterwards;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    struct Flag(Arc<AtomicBool>);
+
+    impl Drop for Flag {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::SeqCst);
+        }
+    }
+
+    #[test]
+    fn free_drops_what_exit_leaves() {
+        let dropped = Arc::new(AtomicBool::new(false));
+        Afterwards::Exit.dispose(Flag(dropped.clone()));
+        assert!(!dropped.load(Ordering::SeqCst));
+        Afterwards::Free.dispose(Flag(dropped.clone()));
+        // Dropped on a thread of its own: waited for, up to ten seconds.
+        for _ in 0..1000 {
+            if dropped.load(Ordering::SeqCst) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert!(dropped.load(Ordering::SeqCst));
+    }
 }

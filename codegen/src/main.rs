@@ -2,7 +2,7 @@
 
 use clap::{Parser, Subcommand};
 use codegen::cache::Cache;
-use codegen::{write, Options};
+use codegen::{write, Afterwards, Options};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -270,7 +270,8 @@ fn generate(args: Generate) -> ExitCode {
         (false, true) => Cache::open(&out).read_only(),
         (false, false) => Cache::open(&out),
     };
-    let generated = codegen::generate_cached(&spec, &options, &cache);
+    // The process ends after this run: what it built is left to the operating system.
+    let generated = codegen::generate_then(&spec, &options, &cache, Afterwards::Exit);
     std::panic::set_hook(default_hook);
     let krate = match generated {
         Ok(krate) => {
@@ -312,6 +313,9 @@ fn generate(args: Generate) -> ExitCode {
                 krate.rust_files - krate.reused,
                 krate.rust_files
             );
+            // Saved above: the parse record's writer has finished, nothing else is pending.
+            Afterwards::Exit.dispose(krate);
+            Afterwards::Exit.dispose(cache);
             ExitCode::SUCCESS
         }
         Err(e) => {
