@@ -572,4 +572,17 @@ fn the_formatting_cache_skips_unchanged_files_and_never_changes_the_output() {
     assert!(stdout.contains("1 written"), "{stdout}");
     assert_eq!(formatted(&stdout).0, 1);
     assert_eq!(std::fs::read_to_string(&edited).unwrap(), original);
+
+    // A check writes nothing, in the output or in the cache, even when the spec changed.
+    std::fs::write(&spec, seed_text.replace("conference", "meeting")).unwrap();
+    let (cache_before, out_before) = (files("target"), files("out"));
+    let check = Command::new(env!("CARGO_BIN_EXE_codegen"))
+        .env_remove("CARGO_TARGET_DIR")
+        .args(["generate", "--check", "--spec", spec.to_str().unwrap()])
+        .args(["--out", root.path().join("out").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(1), "the output is stale");
+    assert_eq!(files("target"), cache_before);
+    assert_eq!(files("out"), out_before);
 }
