@@ -75,18 +75,43 @@ pub fn bundle(path: &Path, doc: &mut Value) -> Result<(), Error> {
     b.diagnostics.finish(())
 }
 
-/// Cheap pre-check: most single-file specs only use component references.
+/// Cheap pre-check: most single-file specs only use component references. It is on the
+/// path of every run, so `components` (most of a large spec) is looked through on a thread
+/// of its own meanwhile the rest is here.
 fn has_refs_to_resolve(value: &Value) -> bool {
+    let Value::Object(root) = value else {
+        return refs_in(value);
+    };
+    let Some(components) = root.get("components") else {
+        return refs_in(value);
+    };
+    std::thread::scope(|scope| {
+        let apart = scope.spawn(|| refs_in(components));
+        let rest = root
+            .iter()
+            .filter(|(key, _)| *key != "components")
+            .any(|(key, v)| entry_refs(key, v));
+        // A thread that could not finish (a bug) leaves its part to this one.
+        let components = apart.join().unwrap_or_else(|_| refs_in(components));
+        rest || components
+    })
+}
+
+/// Whether `value` holds a reference other than to a component.
+fn refs_in(value: &Value) -> bool {
     match value {
-        Value::Object(map) => map.iter().any(|(k, v)| {
-            if k == "$ref" {
-                v.as_str().is_some_and(|r| !is_component_ref(r))
-            } else {
-                has_refs_to_resolve(v)
-            }
-        }),
-        Value::Array(items) => items.iter().any(has_refs_to_resolve),
+        Value::Object(map) => map.iter().any(|(key, v)| entry_refs(key, v)),
+        Value::Array(items) => items.iter().any(refs_in),
         _ => false,
+    }
+}
+
+/// [`refs_in`] for one entry of a mapping.
+fn entry_refs(key: &str, value: &Value) -> bool {
+    if key == "$ref" {
+        value.as_str().is_some_and(|r| !is_component_ref(r))
+    } else {
+        refs_in(value)
     }
 }
 
@@ -430,6 +455,34 @@ mod tests {
     }
 
     const ROOT: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n";
+
+    #[test]
+    fn references_to_resolve_are_found_in_components_and_beside_them() {
+        let component = json!({"$ref": "#/components/schemas/A"});
+        let other_file = json!({"$ref": "common.yaml#/A"});
+        let inside = json!({"$ref": "#/paths/~1a/get"});
+        let cases = [
+            (
+                json!({"paths": {"/a": component}, "components": {"schemas": {"B": component}}}),
+                false,
+            ),
+            (
+                json!({"paths": {}, "components": {"schemas": {"B": {"items": other_file}}}}),
+                true,
+            ),
+            (json!({"paths": {"/a": [inside]}, "components": {}}), true),
+            (json!({"paths": {"/a": other_file}}), true),
+            (json!({"$ref": "other.yaml", "components": {}}), true),
+            (
+                json!({"paths": {}, "components": {"x-note": {"$ref": 7}}}),
+                false,
+            ),
+            (json!([other_file]), true),
+        ];
+        for (doc, expected) in cases {
+            assert_eq!(has_refs_to_resolve(&doc), expected, "{doc}");
+        }
+    }
 
     #[test]
     fn schema_files_are_hoisted_once_into_named_components() {

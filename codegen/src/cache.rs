@@ -108,6 +108,21 @@ impl Drop for Writing {
     }
 }
 
+/// A previous run's record of the spec's parse, as read from its file (the header, checked,
+/// is left in place rather than the 7 MB after it moved).
+#[derive(Debug)]
+pub struct ParseRecord {
+    bytes: Vec<u8>,
+    start: usize,
+}
+
+impl AsRef<[u8]> for ParseRecord {
+    /// The record after its header.
+    fn as_ref(&self) -> &[u8] {
+        self.bytes.get(self.start..).unwrap_or_default()
+    }
+}
+
 /// The previous run's files read ahead, by path.
 type ReadAhead = HashMap<String, OnDisk>;
 
@@ -228,13 +243,13 @@ impl Cache {
 
     /// The previous run's record of the spec's parse ([`crate::syntax::parse_value_reusing`]),
     /// when this generator build made it (a new build may parse differently).
-    pub fn previous_parses(&self) -> Option<Vec<u8>> {
-        let mut bytes = std::fs::read(self.manifest.as_ref()?.with_extension("parses")).ok()?;
+    pub fn previous_parses(&self) -> Option<ParseRecord> {
+        let bytes = std::fs::read(self.manifest.as_ref()?.with_extension("parses")).ok()?;
         let header = format!("{PARSES_MAGIC}\n{:016x}\n", self.generator);
-        bytes.starts_with(header.as_bytes()).then(|| {
-            bytes.drain(..header.len());
-            bytes
-        })
+        let start = header.len();
+        bytes
+            .starts_with(header.as_bytes())
+            .then_some(ParseRecord { bytes, start })
     }
 
     /// Writes this run's record of the spec's parse beside the manifest, on a thread of its
@@ -749,15 +764,15 @@ mod tests {
         let out = root.path().join("out");
         let cache = Cache::open(&out);
         assert!(cache.enabled());
-        assert_eq!(cache.previous_parses(), None);
+        assert!(cache.previous_parses().is_none());
         cache.keep_parses(b"7 1\npieces:1".to_vec());
         cache.save(&GeneratedCrate::default()).unwrap();
         let again = Cache::open(&out);
-        assert_eq!(again.previous_parses().unwrap(), b"7 1\npieces:1");
+        assert_eq!(again.previous_parses().unwrap().as_ref(), b"7 1\npieces:1");
         // A run with nothing new to keep leaves the record as it was.
         again.save(&GeneratedCrate::default()).unwrap();
         assert_eq!(
-            Cache::open(&out).previous_parses().unwrap(),
+            Cache::open(&out).previous_parses().unwrap().as_ref(),
             b"7 1\npieces:1"
         );
         // Another generator build may parse otherwise: its record is not read.
@@ -765,7 +780,7 @@ mod tests {
             generator: again.generator ^ 1,
             ..Cache::open(&out)
         };
-        assert_eq!(other.previous_parses(), None);
+        assert!(other.previous_parses().is_none());
         // A check writes nothing.
         let check = Cache::open(&out).read_only();
         check.keep_parses(b"1 1\nxy".to_vec());
@@ -778,6 +793,9 @@ mod tests {
         let failing = Cache::open(&out);
         failing.keep_parses(b"3 1\nnew7".to_vec());
         drop(failing);
-        assert_eq!(Cache::open(&out).previous_parses().unwrap(), b"3 1\nnew7");
+        assert_eq!(
+            Cache::open(&out).previous_parses().unwrap().as_ref(),
+            b"3 1\nnew7"
+        );
     }
 }

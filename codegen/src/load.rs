@@ -21,14 +21,20 @@ pub fn load(path: &Path) -> Result<Document, Error> {
 }
 
 /// [`load`], reusing the previous run's parse of the spec's unchanged pieces as `cache`
-/// recorded it, and keeping this run's record in `cache` (saved with its manifest).
+/// recorded it, and handing this run's record to `cache` (written beside its manifest).
 pub fn load_cached(path: &Path, cache: &crate::cache::Cache) -> Result<Document, Error> {
-    let bytes = read(path)?;
-    let previous = cache.previous_parses();
-    let (value, record) =
-        syntax::parse_value_reusing(path, &bytes, previous.as_deref(), cache.enabled())?;
-    // The previous record (twice the spec's size) is not kept while the document is typed.
-    drop(previous);
+    // The previous parse's record (twice the spec's size) is read on another thread while
+    // the spec is read and cut; it is dropped once the spec is parsed, before the typing.
+    let (bytes, parsed) = std::thread::scope(|scope| {
+        let previous = cache
+            .enabled()
+            .then(|| scope.spawn(|| cache.previous_parses()));
+        let bytes = read(path)?;
+        let previous = || previous.and_then(|reading| reading.join().ok().flatten());
+        let parsed = syntax::parse_value_reusing(path, &bytes, previous, cache.enabled());
+        Ok::<_, Error>((bytes, parsed))
+    })?;
+    let (value, record) = parsed?;
     if let Some(record) = record {
         cache.keep_parses(record);
     }

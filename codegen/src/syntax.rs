@@ -122,17 +122,18 @@ pub fn read_input(path: &Path) -> std::io::Result<Vec<u8>> {
 
 /// Parses YAML or JSON text into a generic value (errors carry file:line:column).
 pub fn parse_value(path: &Path, bytes: &[u8]) -> Result<Value, Error> {
-    parse_value_reusing(path, bytes, None, false).map(|(value, _)| value)
+    parse_value_reusing(path, bytes, || None::<Vec<u8>>, false).map(|(value, _)| value)
 }
 
 /// [`parse_value`] for a root document, reusing a previous run's record of its parse
-/// (`previous`, see [`entries`]): the pieces of a large YAML text whose text is unchanged are
-/// read from it. With `record`, also gives this run's record when it differs from
+/// (what `previous` gives, see [`entries`]): the pieces of a large YAML text whose text is
+/// unchanged are read from it. `previous` is called only for such a text, once it is cut
+/// (the record can be read on another thread meanwhile). With `record`, also gives this run's record when it differs from
 /// `previous` (`None`: nothing new to keep, or a text not parsed in pieces).
-pub fn parse_value_reusing(
+pub fn parse_value_reusing<P: AsRef<[u8]>>(
     path: &Path,
     bytes: &[u8],
-    previous: Option<&[u8]>,
+    previous: impl FnOnce() -> Option<P>,
     record: bool,
 ) -> Result<(Value, Option<Vec<u8>>), Error> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
@@ -175,17 +176,20 @@ const SPLIT_FROM: usize = 256 * 1024;
 /// A YAML text as one value: in pieces when it is at least `split_from` bytes and cuts
 /// cleanly, else (and whenever a piece fails, so that an error is reported as a whole parse
 /// reports it) in one piece.
-fn parse_yaml(
+fn parse_yaml<P: AsRef<[u8]>>(
     text: &str,
     split_from: usize,
-    previous: Option<&[u8]>,
+    previous: impl FnOnce() -> Option<P>,
     record: bool,
 ) -> Result<(Value, Option<Vec<u8>>), serde_yaml::Error> {
     // Small texts (most files a `$ref` names) are not even scanned for cuts.
     if text.len() >= split_from {
         let pieces = entries::Entries::split(text, entries::NEST_FROM).filter(|e| e.len() > 1);
         if let Some(pieces) = pieces {
-            let previous = previous.and_then(entries::Record::read);
+            let previous = previous();
+            let previous = previous
+                .as_ref()
+                .and_then(|p| entries::Record::read(p.as_ref()));
             if let Some(parsed) = pieces.parse(previous.as_ref(), record) {
                 return Ok(parsed);
             }
@@ -199,7 +203,7 @@ mod tests {
     use super::*;
 
     fn parse(text: &str, split_from: usize) -> Result<Value, String> {
-        parse_yaml(text, split_from, None, false)
+        parse_yaml(text, split_from, || None::<Vec<u8>>, false)
             .map(|(v, _)| v)
             .map_err(|e| e.to_string())
     }
@@ -243,13 +247,14 @@ mod tests {
     fn edits_parse_as_a_whole_through_the_previous_record() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/telnyx/spec3.yml");
         let text = std::fs::read_to_string(&path).unwrap();
-        let (value, record) = parse_value_reusing(&path, text.as_bytes(), None, true).unwrap();
+        let (value, record) =
+            parse_value_reusing(&path, text.as_bytes(), || None::<Vec<u8>>, true).unwrap();
         let record = record.expect("a record of the pieces");
         let whole = |t: &str| serde_yaml::from_str::<YamlJson>(t).unwrap().0.to_string();
         assert_eq!(value.to_string(), whole(&text));
         // Nothing changed: the value again, and no new record.
         let (value, again) =
-            parse_value_reusing(&path, text.as_bytes(), Some(&record), true).unwrap();
+            parse_value_reusing(&path, text.as_bytes(), || Some(&record), true).unwrap();
         assert_eq!(value.to_string(), whole(&text));
         assert!(again.is_none());
         // A property added to a schema, a path renamed, an entry added at the end.
@@ -262,7 +267,7 @@ mod tests {
             .replacen("  /recordings:\n", "  /recordings-gone:\n", 1)
             + "    Appended:\n      type: string\n";
         let (value, newer) =
-            parse_value_reusing(&path, edited.as_bytes(), Some(&record), true).unwrap();
+            parse_value_reusing(&path, edited.as_bytes(), || Some(&record), true).unwrap();
         assert_eq!(value.to_string(), whole(&edited));
         assert!(newer.is_some());
     }
