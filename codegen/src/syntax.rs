@@ -128,8 +128,9 @@ pub fn parse_value(path: &Path, bytes: &[u8]) -> Result<Value, Error> {
 /// [`parse_value`] for a root document, reusing a previous run's record of its parse
 /// (what `previous` gives, see [`entries`]): the pieces of a large YAML text whose text is
 /// unchanged are read from it. `previous` is called only for such a text, once it is cut
-/// (the record can be read on another thread meanwhile). With `record`, also gives this run's record when it differs from
-/// `previous` (`None`: nothing new to keep, or a text not parsed in pieces).
+/// (the record can be read on another thread meanwhile). With `record`, also gives this
+/// run's record when it differs from the previous one (`None`: nothing new to keep, or a
+/// text not parsed in pieces).
 pub fn parse_value_reusing<P: AsRef<[u8]>>(
     path: &Path,
     bytes: &[u8],
