@@ -64,40 +64,76 @@ pub struct Cache {
     reading: Mutex<Option<JoinHandle<ReadAhead>>>,
     /// What that thread read, once joined; each file is taken out as it is reused.
     read: OnceLock<Mutex<ReadAhead>>,
-    /// This run's record of the spec's parse being written beside the manifest
-    /// ([`Cache::keep_parses`]); joined by [`Cache::save`] or when the cache is dropped.
+    /// This run's record of the spec's parse, to be written beside the manifest
+    /// ([`Cache::keep_parses`]); finished by [`Cache::save`] or when the cache is dropped.
     parses: Writing,
     /// Whether nothing is written, not even the parse record (`codegen generate --check`).
     read_only: bool,
 }
 
-/// A file being written on a thread of its own; dropping it waits for the write, so that a
-/// run that ends without saving (an error) leaves no half-written file aside.
-#[derive(Debug, Default)]
-struct Writing(Mutex<Option<JoinHandle<io::Result<()>>>>);
+/// A file to write: kept until [`Writing::start`] runs it on a thread of its own, or until
+/// [`Writing::finish`]. Dropping it finishes the write, so that a run that ends without
+/// saving (an error) still writes it, and leaves no half-written file aside.
+#[derive(Default)]
+struct Writing(Mutex<Write>);
+
+#[derive(Default)]
+enum Write {
+    #[default]
+    None,
+    Pending(Box<dyn FnOnce() -> io::Result<()> + Send>),
+    Running(JoinHandle<io::Result<()>>),
+}
+
+impl std::fmt::Debug for Writing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = match self.0.lock().as_deref() {
+            Ok(Write::None) => "none",
+            Ok(Write::Pending(_)) => "pending",
+            Ok(Write::Running(_)) => "running",
+            Err(_) => "poisoned",
+        };
+        f.debug_tuple("Writing").field(&state).finish()
+    }
+}
 
 impl Writing {
-    /// Starts `write` on a thread of its own (after an earlier write, if any, is done).
-    fn start(&self, write: impl FnOnce() -> io::Result<()> + Send + 'static) {
-        let Ok(mut writing) = self.0.lock() else {
-            return;
-        };
-        if let Some(earlier) = writing.take() {
-            let _ = earlier.join();
+    /// Keeps `write` for later (after an earlier write, if any, is done).
+    fn defer(&self, write: impl FnOnce() -> io::Result<()> + Send + 'static) {
+        let _ = self.finish();
+        if let Ok(mut state) = self.0.lock() {
+            *state = Write::Pending(Box::new(write));
         }
-        *writing = std::thread::Builder::new()
-            .name("codegen-write".to_owned())
-            .spawn(write)
-            .ok();
     }
 
-    /// Waits for the write, if one was started, and tells how it went.
+    /// Starts the write kept, if any, on a thread of its own (should the thread not start,
+    /// the write is left undone: it is only a cache's).
+    fn start(&self) {
+        let Ok(mut state) = self.0.lock() else {
+            return;
+        };
+        if let Write::Pending(write) = std::mem::take(&mut *state) {
+            if let Ok(running) = std::thread::Builder::new()
+                .name("codegen-write".to_owned())
+                .spawn(write)
+            {
+                *state = Write::Running(running);
+            }
+        }
+    }
+
+    /// Does the write kept, or waits for the one started, and tells how it went.
     fn finish(&self) -> io::Result<()> {
-        let writing = self.0.lock().ok().and_then(|mut w| w.take());
-        match writing.map(JoinHandle::join) {
-            None => Ok(()),
-            Some(Ok(written)) => written,
-            Some(Err(_)) => Err(io::Error::other("a writing thread failed")),
+        let state = match self.0.lock() {
+            Ok(mut state) => std::mem::take(&mut *state),
+            Err(_) => return Err(io::Error::other("a write was interrupted")),
+        };
+        match state {
+            Write::None => Ok(()),
+            Write::Pending(write) => write(),
+            Write::Running(running) => running
+                .join()
+                .unwrap_or_else(|_| Err(io::Error::other("a writing thread failed"))),
         }
     }
 }
@@ -164,10 +200,12 @@ impl Cache {
         }
     }
 
-    /// Starts reading the previous run's files (those still as recorded) on a thread of their
-    /// own. Front ends call it while the spec is lowered, which keeps one core busy: the
-    /// files are then in memory when emitting asks for them, instead of read on its path.
+    /// Starts reading the previous run's files (those still as recorded), and writing this
+    /// run's parse record, on threads of their own. Front ends call it while the spec is
+    /// lowered, which keeps one core busy: the files are then in memory when emitting asks
+    /// for them, instead of read on its path, and the record is written on the other core.
     pub fn read_ahead(&self) {
+        self.parses.start();
         if self.previous.is_empty() || self.read.get().is_some() {
             return;
         }
@@ -252,24 +290,19 @@ impl Cache {
             .then_some(ParseRecord { bytes, start })
     }
 
-    /// Writes this run's record of the spec's parse beside the manifest, on a thread of its
-    /// own: a record maps piece texts to their values whatever becomes of this run, so it
-    /// need not wait for the crate to be written, and the 7 MB of a large spec's record are
-    /// written while the spec is lowered (the second core has time then) instead of at the
-    /// end. [`Cache::save`] reports how it went.
+    /// Keeps this run's record of the spec's parse, to be written beside the manifest while
+    /// the spec is lowered ([`Cache::read_ahead`]: the second core has time then; while the
+    /// document is typed, both are busy), or else by [`Cache::save`], which reports how it
+    /// went. A record maps piece texts to their values whatever becomes of this run, so it
+    /// need not wait for the crate to be written, and a run that fails still writes it.
     pub fn keep_parses(&self, record: Vec<u8>) {
         let Some(manifest) = self.manifest.as_ref().filter(|_| !self.read_only) else {
             return;
         };
         let path = manifest.with_extension("parses");
         let header = format!("{PARSES_MAGIC}\n{:016x}\n", self.generator);
-        let write = move || {
-            let mut bytes = header.into_bytes();
-            bytes.extend_from_slice(&record);
-            drop(record);
-            write_aside(&path, &bytes)
-        };
-        self.parses.start(write);
+        self.parses
+            .defer(move || write_aside(&path, &[header.as_bytes(), &record]));
     }
 
     /// The output folder (absolute) whose files the cache reads back.
@@ -301,22 +334,26 @@ impl Cache {
             let _ = writeln!(text, "{:016x} {:016x} {inputs} {path}", f.tokens, f.body);
         }
         self.parses.finish()?;
-        write_aside(manifest, text.as_bytes())
+        write_aside(manifest, &[text.as_bytes()])
     }
 }
 
-/// Writes `path` (its folder created if missing) aside, then renames it: a run cut short
-/// leaves the old file or the new one.
-fn write_aside(path: &Path, bytes: &[u8]) -> io::Result<()> {
+/// Writes `parts` one after the other into `path` (its folder created if missing), aside,
+/// then renames it: a run cut short leaves the old file or the new one.
+fn write_aside(path: &Path, parts: &[&[u8]]) -> io::Result<()> {
+    use std::io::Write as _;
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
     let partial = path.with_extension("partial");
-    std::fs::write(&partial, bytes)?;
+    let mut file = std::fs::File::create(&partial)?;
+    for part in parts {
+        file.write_all(part)?;
+    }
+    drop(file);
     std::fs::rename(&partial, path)
 }
 
-/// The text of a generated file after its header line and the blank line that follows it.
 /// The text of `out/path`, when its body (after the header) hashes to `body`.
 fn read_back(out: &Path, path: &str, body: u64) -> Option<OnDisk> {
     let text = std::fs::read_to_string(out.join(path)).ok()?;
@@ -325,6 +362,7 @@ fn read_back(out: &Path, path: &str, body: u64) -> Option<OnDisk> {
     (hash_text(rest) == body).then_some(OnDisk { text, body: at })
 }
 
+/// The text of a generated file after its header line and the blank line that follows it.
 fn strip_header(text: &str) -> Option<&str> {
     let (_, rest) = text.split_once('\n')?;
     rest.strip_prefix('\n')
@@ -784,12 +822,29 @@ mod tests {
         // A check writes nothing.
         let check = Cache::open(&out).read_only();
         check.keep_parses(b"1 1\nxy".to_vec());
-        assert!(check.parses.0.lock().unwrap().is_none());
+        assert!(matches!(*check.parses.0.lock().unwrap(), Write::None));
         // No cache, nothing kept.
         let none = Cache::none();
         none.keep_parses(b"x".to_vec());
-        assert!(none.parses.0.lock().unwrap().is_none());
-        // The record is written before the crate is: a run that fails after its parse keeps it.
+        assert!(matches!(*none.parses.0.lock().unwrap(), Write::None));
+        // Kept until the lowering starts, then written on a thread of its own.
+        let lowering = Cache::open(&out);
+        lowering.keep_parses(b"2 1\nab9".to_vec());
+        assert!(matches!(
+            *lowering.parses.0.lock().unwrap(),
+            Write::Pending(_)
+        ));
+        lowering.read_ahead();
+        assert!(matches!(
+            *lowering.parses.0.lock().unwrap(),
+            Write::Running(_)
+        ));
+        lowering.parses.finish().unwrap();
+        assert_eq!(
+            Cache::open(&out).previous_parses().unwrap().as_ref(),
+            b"2 1\nab9"
+        );
+        // A run that fails after its parse still writes the record (it maps texts to values).
         let failing = Cache::open(&out);
         failing.keep_parses(b"3 1\nnew7".to_vec());
         drop(failing);
