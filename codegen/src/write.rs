@@ -161,15 +161,10 @@ impl<'a> Folders<'a> {
             .into_iter()
             .map(|rel| {
                 let path = out.join(rel);
-                let state = match std::fs::symlink_metadata(&path) {
-                    Ok(m) if m.file_type().is_symlink() => Err(format!(
-                        "refusing to write through the symbolic link {}",
-                        path.display()
-                    )),
-                    Ok(_) => Ok(true),
-                    Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
-                    Err(e) => Err(format!("cannot read {}: {e}", path.display())),
-                };
+                let state = exists_unlinked(&path).map_err(|e| match e.kind() {
+                    io::ErrorKind::InvalidInput => e.to_string(),
+                    _ => format!("cannot read {}: {e}", path.display()),
+                });
                 (rel, state)
             })
             .collect();
@@ -187,16 +182,21 @@ impl<'a> Folders<'a> {
                 None => return Err(invalid(format!("{rel:?}: its folder was not looked at"))),
             }
         }
-        let path = self.out.join(rel);
-        match std::fs::symlink_metadata(&path) {
-            Ok(m) if m.file_type().is_symlink() => Err(invalid(format!(
-                "refusing to write through the symbolic link {}",
-                path.display()
-            ))),
-            Ok(_) => Ok(true),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
-            Err(e) => Err(e),
-        }
+        exists_unlinked(&self.out.join(rel))
+    }
+}
+
+/// Whether `path` exists; an error if it is a symbolic link (`InvalidInput`) or cannot be
+/// looked at.
+fn exists_unlinked(path: &Path) -> io::Result<bool> {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => Err(invalid(format!(
+            "refusing to write through the symbolic link {}",
+            path.display()
+        ))),
+        Ok(_) => Ok(true),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(e),
     }
 }
 
