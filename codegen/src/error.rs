@@ -123,6 +123,15 @@ impl Diagnostics {
         self.items.extend(error.diagnostics);
     }
 
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// The diagnostics, in the order they were reported.
+    pub fn into_items(self) -> Vec<Diagnostic> {
+        self.items
+    }
+
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }

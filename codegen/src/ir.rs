@@ -598,6 +598,17 @@ impl TypeKind {
             TypeKind::Tagged(tagged) => tagged.variants.iter().map(|v| &v.ty).collect(),
         }
     }
+
+    /// [`TypeKind::refs`], to change.
+    pub fn refs_mut(&mut self) -> Vec<&mut TypeRef> {
+        match self {
+            TypeKind::Struct(s) => s.fields.iter_mut().map(|f| &mut f.ty).collect(),
+            TypeKind::StringEnum(_) => Vec::new(),
+            TypeKind::Alias(ty) => vec![ty],
+            TypeKind::Untagged(variants) => variants.iter_mut().map(|v| &mut v.ty).collect(),
+            TypeKind::Tagged(tagged) => tagged.variants.iter_mut().map(|v| &mut v.ty).collect(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Hash)]
@@ -762,6 +773,17 @@ pub enum TypeRef {
 }
 
 impl TypeRef {
+    /// Replaces each type it names (under arrays, maps, `Option`) by what `f` gives.
+    pub fn map_ids(&mut self, f: &impl Fn(TypeId) -> TypeId) {
+        match self {
+            TypeRef::Named(id) => *id = f(*id),
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                inner.map_ids(f)
+            }
+            _ => {}
+        }
+    }
+
     /// The element type under any arrays and maps (`Vec<BTreeMap<_, T>>` → `T`).
     pub fn innermost(&self) -> &TypeRef {
         match self {

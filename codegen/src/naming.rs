@@ -459,6 +459,11 @@ impl Namespace {
     pub fn contains(&self, name: &str) -> bool {
         self.is_taken(&normalise_key(name))
     }
+
+    /// Frees a name this namespace gave out (a claim that is undone).
+    pub fn release(&mut self, name: &str) {
+        self.taken.remove(&normalise_key(name));
+    }
 }
 
 /// `self` and `self_` render to the same identifier, so they must collide here.

@@ -83,12 +83,12 @@ pub(super) fn split(
         sent_of.insert(id, TypeId(types.len()));
         types.push(copy);
     }
-    let to_sent = |ty: &mut TypeRef| remap(ty, &sent_of);
+    let to_sent = |ty: &mut TypeRef| ty.map_ids(&|id| sent_of.get(&id).copied().unwrap_or(id));
     for (&original, &copy) in &sent_of {
         drop_fields(&mut types[original.0], |f| f.write_only);
         let t = &mut types[copy.0];
         drop_fields(t, |f| f.read_only);
-        for ty in refs_mut(&mut t.kind) {
+        for ty in t.kind.refs_mut() {
             to_sent(ty);
         }
     }
@@ -101,7 +101,7 @@ pub(super) fn split(
         match (read.contains(&id), sent.contains(&id)) {
             (false, true) => {
                 drop_fields(t, |f| f.read_only);
-                for ty in refs_mut(&mut t.kind) {
+                for ty in t.kind.refs_mut() {
                     to_sent(ty);
                 }
             }
@@ -165,30 +165,6 @@ fn reach(types: &[TypeDef], mut work: Vec<TypeId>) -> HashSet<TypeId> {
         }
     }
     seen
-}
-
-fn remap(ty: &mut TypeRef, sent_of: &BTreeMap<TypeId, TypeId>) {
-    match ty {
-        TypeRef::Named(id) => {
-            if let Some(copy) = sent_of.get(id) {
-                *id = *copy;
-            }
-        }
-        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
-            remap(inner, sent_of)
-        }
-        _ => {}
-    }
-}
-
-fn refs_mut(kind: &mut TypeKind) -> Vec<&mut TypeRef> {
-    match kind {
-        TypeKind::Struct(s) => s.fields.iter_mut().map(|f| &mut f.ty).collect(),
-        TypeKind::StringEnum(_) => Vec::new(),
-        TypeKind::Alias(ty) => vec![ty],
-        TypeKind::Untagged(variants) => variants.iter_mut().map(|v| &mut v.ty).collect(),
-        TypeKind::Tagged(tagged) => tagged.variants.iter_mut().map(|v| &mut v.ty).collect(),
-    }
 }
 
 /// Removes the fields `gone` picks, keeping the constructor's order of the others.

@@ -4,6 +4,7 @@
 
 mod analysis;
 mod directions;
+mod fork;
 mod method_names;
 mod operation;
 mod pagination;
@@ -29,9 +30,14 @@ use std::path::Path;
 /// Lowers a parsed document into the IR, reporting every problem found. `settings` shape
 /// what the IR computes from the spec (pagination, error summaries).
 pub fn lower(doc: &Document, settings: &Settings) -> Result<Api, Error> {
+    lower_forking_at(doc, settings, fork::FORK_AT)
+}
+
+/// [`lower`], the components defined on two threads from `fork_at` of them on.
+fn lower_forking_at(doc: &Document, settings: &Settings, fork_at: usize) -> Result<Api, Error> {
     let mut cx = Lowerer::new(&doc.path, &doc.api, settings);
     cx.reserve_components();
-    cx.define_components();
+    cx.define_components(fork_at);
     cx.schemes = cx.lower_security();
     let operations = cx.lower_operations();
     let raw_webhooks = cx.lower_webhooks();
@@ -319,6 +325,8 @@ struct Lowerer<'a> {
     merging: Vec<String>,
     /// The credentials, found before the operations that need them.
     schemes: security::Schemes,
+    /// Set in a fork defining components beside this one ([`fork`]): what it did.
+    fork_log: Option<fork::ForkLog>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -350,6 +358,7 @@ impl<'a> Lowerer<'a> {
             error_types: Vec::new(),
             merging: Vec::new(),
             schemes: security::Schemes::default(),
+            fork_log: None,
         }
     }
 
@@ -368,7 +377,11 @@ impl<'a> Lowerer<'a> {
 
     /// Reserves a type id and its (unique) name before the type is converted.
     fn reserve(&mut self, raw_name: &str) -> (TypeId, String) {
-        let name = self.type_names.claim(&naming::type_name(raw_name));
+        let candidate = naming::type_name(raw_name);
+        let name = self.type_names.claim(&candidate);
+        if let Some(log) = &mut self.fork_log {
+            log.claimed(candidate);
+        }
         let id = TypeId(self.types.len());
         self.types.push(None);
         self.names.push(name.clone());
@@ -466,20 +479,6 @@ impl<'a> Lowerer<'a> {
             self.current_module = Module::Types(module);
             let (id, _) = self.reserve(name);
             self.components.insert(name.clone(), id);
-        }
-    }
-
-    fn define_components(&mut self) {
-        let Some(components) = &self.api.components else {
-            return;
-        };
-        for (key, schema) in &components.schemas {
-            let id = self.components[key];
-            let name = self.names[id.0].clone();
-            // Inline types named from this schema share its file.
-            self.current_module = self.modules[id.0].clone();
-            let pointer = format!("#/components/schemas/{}", pointer::escape(key));
-            self.define_named(id, name, schema, &pointer);
         }
     }
 }

@@ -283,17 +283,20 @@ impl<'a> Lowerer<'a> {
     /// The operation's parameters (path-level ones first, overridden by the operation's own of
     /// the same name and place): path parameters, which are the method's arguments, and the
     /// others, the fields of its parameters struct; with the argument names they claimed.
-    fn parameters(
+    fn parameters<'p>(
         &mut self,
-        item: &PathItem,
-        op: &openapiv3::Operation,
+        item: &'p PathItem,
+        op: &'p openapiv3::Operation,
         path: &str,
         pointer: &str,
         type_base: &str,
-    ) -> Parameters {
+    ) -> Parameters
+    where
+        Self: 'p,
+    {
         // Operation parameters override path-level ones with the same name and location.
         let mut params: Vec<(
-            ParameterData,
+            &ParameterData,
             ParamLocation,
             ParamStyle,
             String,
@@ -328,7 +331,7 @@ impl<'a> Lowerer<'a> {
                 continue;
             }
             params.retain(|(d, l, ..)| !(d.name == data.name && *l == location));
-            params.push((data.clone(), location, style, at, component));
+            params.push((data, location, style, at, component));
         }
 
         let mut path_params = Vec::new();
@@ -339,7 +342,7 @@ impl<'a> Lowerer<'a> {
         let mut arg_names = Namespace::with_reserved(&["self"]);
         for (data, location, style, at, component) in params {
             let hint = component.unwrap_or_else(|| format!("{type_base} {}", data.name));
-            let ty = self.param_type(&data, &hint, &at);
+            let ty = self.param_type(data, &hint, &at);
             let names = if location == ParamLocation::Path {
                 &mut arg_names
             } else {

@@ -110,7 +110,11 @@ pub(super) fn docs_of(s: &Schema) -> Docs {
 }
 
 impl Lowerer<'_> {
-    /// Defines a reserved type from a component schema.
+    /// Defines a reserved type from a component schema. Components are defined on two
+    /// threads (`fork.rs`): what this reads of the lowerer besides the document (names
+    /// claimed, inline schemas looked up by pointer, the components' ids and names) is
+    /// what the fork checks before taking a component over; a new read must be checked
+    /// there too.
     pub(super) fn define_named(
         &mut self,
         id: TypeId,
@@ -188,10 +192,16 @@ impl Lowerer<'_> {
                     // One inline schema is one type, however many merged structs reach it
                     // (an `allOf` of a component reuses the component's nested types).
                     if let Some(&id) = self.inline_types.get(pointer) {
+                        if let Some(log) = &mut self.fork_log {
+                            log.looked_up(pointer, id, false);
+                        }
                         return (TypeRef::Named(id), nullable);
                     }
                     let (id, name) = self.reserve(hint);
                     self.inline_types.insert(pointer.to_owned(), id);
+                    if let Some(log) = &mut self.fork_log {
+                        log.looked_up(pointer, id, true);
+                    }
                     let kind = self
                         .definition(s, &name, pointer)
                         .unwrap_or(TypeKind::Alias(TypeRef::Json));
