@@ -202,8 +202,9 @@ impl Cache {
 
     /// Starts reading the previous run's files (those still as recorded), and writing this
     /// run's parse record, on threads of their own. Front ends call it while the spec is
-    /// lowered, which keeps one core busy: the files are then in memory when emitting asks
-    /// for them, instead of read on its path, and the record is written on the other core.
+    /// lowered, once its components are defined (`lower::lower_then`): the rest keeps one
+    /// core busy, so the files are read and the record written on the other, and the files
+    /// are in memory when emitting asks for them instead of read on its path.
     pub fn read_ahead(&self) {
         self.parses.start();
         if self.previous.is_empty() || self.read.get().is_some() {
@@ -291,8 +292,8 @@ impl Cache {
     }
 
     /// Keeps this run's record of the spec's parse, to be written beside the manifest while
-    /// the spec is lowered ([`Cache::read_ahead`]: the second core has time then; while the
-    /// document is typed, both are busy), or else by [`Cache::save`], which reports how it
+    /// the spec's operations are lowered ([`Cache::read_ahead`]: the second core has time
+    /// then; while the document is typed and its components defined, both are busy), or else by [`Cache::save`], which reports how it
     /// went. A record maps piece texts to their values whatever becomes of this run, so it
     /// need not wait for the crate to be written, and a run that fails still writes it.
     pub fn keep_parses(&self, record: Vec<u8>) {

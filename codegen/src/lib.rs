@@ -128,9 +128,9 @@ fn generate_document_then(
     cache: &cache::Cache,
     afterwards: Afterwards,
 ) -> Result<GeneratedCrate, Error> {
-    // Lowering keeps one core busy; the previous run's files are read on another meanwhile.
-    cache.read_ahead();
-    let api = lower::lower(doc, &options.settings)?;
+    // Past the components, lowering keeps one core busy; the previous run's files are read
+    // (and the parse record written) on the other meanwhile.
+    let api = lower::lower_then(doc, &options.settings, || cache.read_ahead())?;
     let generated = emit::emit_cached(&api, &options.named_for(&api.title), cache);
     afterwards.dispose(api);
     generated

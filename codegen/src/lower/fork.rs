@@ -390,8 +390,8 @@ mod tests {
         for file in fixture_specs() {
             let text = std::fs::read(&file).unwrap();
             let doc = crate::load::parse(&file, &text).unwrap();
-            let ordered = format!("{:?}", lower_forking_at(&doc, &settings, usize::MAX));
-            let forked = format!("{:?}", lower_forking_at(&doc, &settings, 2));
+            let ordered = format!("{:?}", lower_forking_at(&doc, &settings, usize::MAX, || {}));
+            let forked = format!("{:?}", lower_forking_at(&doc, &settings, 2, || {}));
             assert!(ordered == forked, "{}", file.display());
         }
     }

@@ -30,14 +30,31 @@ use std::path::Path;
 /// Lowers a parsed document into the IR, reporting every problem found. `settings` shape
 /// what the IR computes from the spec (pagination, error summaries).
 pub fn lower(doc: &Document, settings: &Settings) -> Result<Api, Error> {
-    lower_forking_at(doc, settings, fork::FORK_AT)
+    lower_then(doc, settings, || {})
 }
 
-/// [`lower`], the components defined on two threads from `fork_at` of them on.
-fn lower_forking_at(doc: &Document, settings: &Settings, fork_at: usize) -> Result<Api, Error> {
+/// [`lower`], calling `components_done` once the component schemas are defined: they are
+/// defined on two threads for a large API, the rest on one, so work the caller starts then
+/// has the other core.
+pub fn lower_then(
+    doc: &Document,
+    settings: &Settings,
+    components_done: impl FnOnce(),
+) -> Result<Api, Error> {
+    lower_forking_at(doc, settings, fork::FORK_AT, components_done)
+}
+
+/// [`lower_then`], the components defined on two threads from `fork_at` of them on.
+fn lower_forking_at(
+    doc: &Document,
+    settings: &Settings,
+    fork_at: usize,
+    components_done: impl FnOnce(),
+) -> Result<Api, Error> {
     let mut cx = Lowerer::new(&doc.path, &doc.api, settings);
     cx.reserve_components();
     cx.define_components(fork_at);
+    components_done();
     cx.schemes = cx.lower_security();
     let operations = cx.lower_operations();
     let raw_webhooks = cx.lower_webhooks();
