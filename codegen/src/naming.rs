@@ -641,4 +641,17 @@ mod tests {
         assert_eq!(fields.claim("self"), "self");
         assert_eq!(fields.claim("self_"), "self__2");
     }
+
+    #[test]
+    fn a_released_name_is_claimed_again_as_before() {
+        let mut ns = Namespace::default();
+        assert_eq!(ns.claim("Foo"), "Foo");
+        assert_eq!(ns.claim("Foo"), "Foo2");
+        ns.release("Foo2");
+        assert_eq!(ns.claim("Foo"), "Foo2");
+        // `self` and `self_` are one key: releasing one frees the other.
+        assert_eq!(ns.claim("self"), "self");
+        ns.release("self_");
+        assert_eq!(ns.claim("self_"), "self_");
+    }
 }

@@ -57,13 +57,14 @@ impl ForkLog {
         self.candidates.push(candidate);
     }
 
-    /// An inline schema's type found, or made (`made`).
-    pub(super) fn looked_up(&mut self, pointer: &str, id: TypeId, made: bool) {
-        let pointer = pointer.to_owned();
-        self.lookups.push(match made {
-            true => Lookup::Made(pointer, id),
-            false => Lookup::Found(pointer, id),
-        });
+    /// An inline schema's type found (given to it before).
+    pub(super) fn found(&mut self, pointer: &str, id: TypeId) {
+        self.lookups.push(Lookup::Found(pointer.to_owned(), id));
+    }
+
+    /// An inline schema's type made (none given to it yet).
+    pub(super) fn made(&mut self, pointer: &str, id: TypeId) {
+        self.lookups.push(Lookup::Made(pointer.to_owned(), id));
     }
 }
 
@@ -225,7 +226,10 @@ impl<'a> Lowerer<'a> {
         let named_here = defined
             .filter_map(|i| fork.types.get(i)?.as_ref())
             .flat_map(|t| t.kind.refs())
-            .all(|ty| named_ids(ty).all(|n| own.contains(&n.0) || taken.maps(n)));
+            .all(|ty| match ty.innermost() {
+                crate::ir::TypeRef::Named(n) => own.contains(&n.0) || taken.maps(*n),
+                _ => true,
+            });
         let candidates = log.candidates.get(span.claims.clone()).unwrap_or_default();
         let names = fork.names.get(own).unwrap_or_default();
         if !found_the_same || !named_here || candidates.len() != names.len() {
@@ -327,20 +331,6 @@ impl Taken {
         id.0.checked_sub(self.first_new)
             .is_none_or(|i| self.ids.get(i).is_some_and(Option::is_some))
     }
-}
-
-/// The ids a type reference names (under arrays, maps, `Option`).
-fn named_ids(ty: &crate::ir::TypeRef) -> impl Iterator<Item = TypeId> + '_ {
-    let mut inner = Some(ty);
-    std::iter::from_fn(move || loop {
-        match inner.take()? {
-            crate::ir::TypeRef::Named(id) => return Some(*id),
-            crate::ir::TypeRef::Array(t)
-            | crate::ir::TypeRef::Map(t)
-            | crate::ir::TypeRef::Nullable(t) => inner = Some(t),
-            _ => return None,
-        }
-    })
 }
 
 #[cfg(test)]

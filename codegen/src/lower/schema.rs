@@ -193,14 +193,14 @@ impl Lowerer<'_> {
                     // (an `allOf` of a component reuses the component's nested types).
                     if let Some(&id) = self.inline_types.get(pointer) {
                         if let Some(log) = &mut self.fork_log {
-                            log.looked_up(pointer, id, false);
+                            log.found(pointer, id);
                         }
                         return (TypeRef::Named(id), nullable);
                     }
                     let (id, name) = self.reserve(hint);
                     self.inline_types.insert(pointer.to_owned(), id);
                     if let Some(log) = &mut self.fork_log {
-                        log.looked_up(pointer, id, true);
+                        log.made(pointer, id);
                     }
                     let kind = self
                         .definition(s, &name, pointer)
