@@ -293,9 +293,10 @@ impl Cache {
 
     /// Keeps this run's record of the spec's parse, to be written beside the manifest while
     /// the spec's operations are lowered ([`Cache::read_ahead`]: the second core has time
-    /// then; while the document is typed and its components defined, both are busy), or else by [`Cache::save`], which reports how it
-    /// went. A record maps piece texts to their values whatever becomes of this run, so it
-    /// need not wait for the crate to be written, and a run that fails still writes it.
+    /// then; while the document is typed and its components defined, both are busy), or else
+    /// by [`Cache::save`], which reports how it went. A record maps piece texts to their
+    /// values whatever becomes of this run, so it need not wait for the crate to be written,
+    /// and a run that fails still writes it.
     pub fn keep_parses(&self, record: Vec<u8>) {
         let Some(manifest) = self.manifest.as_ref().filter(|_| !self.read_only) else {
             return;
@@ -457,14 +458,62 @@ fn fold(a: u64, b: u64) -> u64 {
 }
 
 /// `state` with every eight bytes of `bytes` folded in (a length that is not a multiple of
-/// eight: the last word is zero-padded).
+/// eight: the last word is zero-padded). Whole words are copied at a fixed size, so that
+/// only a tail costs a call to `memcpy`.
 fn absorb(mut state: u64, bytes: &[u8]) -> u64 {
-    for word in bytes.chunks(8) {
+    let mut words = bytes.chunks_exact(8);
+    for word in &mut words {
+        let mut whole = [0; 8];
+        whole.copy_from_slice(word);
+        state = fold(state ^ u64::from_le_bytes(whole) ^ K0, K1);
+    }
+    let tail = words.remainder();
+    if !tail.is_empty() {
         let mut padded = [0; 8];
-        padded[..word.len()].copy_from_slice(word);
+        padded[..tail.len()].copy_from_slice(tail);
         state = fold(state ^ u64::from_le_bytes(padded) ^ K0, K1);
     }
     state
+}
+
+/// `src` into `dst` (as long, at most a block) by fixed-size moves that may overlap: the
+/// names and wire names the IR's hash writes are short, and a call to `memcpy` for each was
+/// a tenth of emitting through the cache.
+fn copy_short(dst: &mut [u8], src: &[u8]) {
+    let n = src.len();
+    if n != dst.len() || n > BLOCK {
+        dst.copy_from_slice(src);
+    } else if n >= 8 {
+        // Words at 0, 8, 16 and the last eight bytes, each clamped to end by `n`.
+        for at in [0, 8.min(n - 8), 16.min(n - 8), n - 8] {
+            let mut word = [0; 8];
+            word.copy_from_slice(&src[at..at + 8]);
+            dst[at..at + 8].copy_from_slice(&word);
+        }
+    } else if n >= 4 {
+        for at in [0, n - 4] {
+            let mut half = [0; 4];
+            half.copy_from_slice(&src[at..at + 4]);
+            dst[at..at + 4].copy_from_slice(&half);
+        }
+    } else {
+        for at in [0, n / 2, n.saturating_sub(1)] {
+            if let (Some(d), Some(&s)) = (dst.get_mut(at), src.get(at)) {
+                *d = s;
+            }
+        }
+    }
+}
+
+/// `bytes` zero-padded to a word, when it is one of the sizes a derived `Hash` writes most
+/// (a `u8`, a `u32`, a `u64` or `usize`), built without a call to `memcpy`.
+fn small_word(bytes: &[u8]) -> Option<[u8; 8]> {
+    match *bytes {
+        [a] => Some([a, 0, 0, 0, 0, 0, 0, 0]),
+        [a, b, c, d] => Some([a, b, c, d, 0, 0, 0, 0]),
+        [a, b, c, d, e, f, g, h] => Some([a, b, c, d, e, f, g, h]),
+        _ => None,
+    }
 }
 
 impl StableHasher {
@@ -477,11 +526,32 @@ impl StableHasher {
         }
     }
 
-    pub fn write(&mut self, mut bytes: &[u8]) {
+    #[inline]
+    pub fn write(&mut self, bytes: &[u8]) {
+        // Hashing the IR is mostly small writes (integers, enum discriminants): with room for
+        // a whole word, one is stored at a fixed size. The stream is the same as the general
+        // path's (the bytes past the written ones are never read: `buffered` says where the
+        // input ends), so the hash does not depend on which path a write took.
+        let at = self.buffered;
+        if at + 8 < BLOCK {
+            if let Some(word) = small_word(bytes) {
+                self.buffer[at..at + 8].copy_from_slice(&word);
+                self.buffered = at + bytes.len();
+                self.len = self.len.wrapping_add(bytes.len() as u64);
+                return;
+            }
+        }
+        self.write_any(bytes);
+    }
+
+    fn write_any(&mut self, mut bytes: &[u8]) {
         self.len = self.len.wrapping_add(bytes.len() as u64);
         if self.buffered > 0 {
             let take = bytes.len().min(BLOCK - self.buffered);
-            self.buffer[self.buffered..self.buffered + take].copy_from_slice(&bytes[..take]);
+            copy_short(
+                &mut self.buffer[self.buffered..self.buffered + take],
+                &bytes[..take],
+            );
             self.buffered += take;
             bytes = &bytes[take..];
             if self.buffered < BLOCK {
@@ -493,7 +563,7 @@ impl StableHasher {
         let whole = bytes.len() - bytes.len() % BLOCK;
         self.state = absorb(self.state, &bytes[..whole]);
         let rest = &bytes[whole..];
-        self.buffer[..rest.len()].copy_from_slice(rest);
+        copy_short(&mut self.buffer[..rest.len()], rest);
         self.buffered = rest.len();
     }
 
@@ -514,30 +584,37 @@ impl Default for StableHasher {
 /// (enum discriminants, length prefixes) may still change with the compiler, which is why
 /// the manifest is tied to the generator's build.
 impl std::hash::Hasher for StableHasher {
+    #[inline]
     fn write(&mut self, bytes: &[u8]) {
         StableHasher::write(self, bytes);
     }
 
+    #[inline]
     fn write_u8(&mut self, i: u8) {
         StableHasher::write(self, &[i]);
     }
 
+    #[inline]
     fn write_u16(&mut self, i: u16) {
         StableHasher::write(self, &i.to_le_bytes());
     }
 
+    #[inline]
     fn write_u32(&mut self, i: u32) {
         StableHasher::write(self, &i.to_le_bytes());
     }
 
+    #[inline]
     fn write_u64(&mut self, i: u64) {
         StableHasher::write(self, &i.to_le_bytes());
     }
 
+    #[inline]
     fn write_usize(&mut self, i: usize) {
         StableHasher::write(self, &(i as u64).to_le_bytes());
     }
 
+    #[inline]
     fn write_isize(&mut self, i: isize) {
         StableHasher::write(self, &(i as i64).to_le_bytes());
     }
@@ -626,17 +703,38 @@ mod tests {
     }
 
     #[test]
+    fn short_copies_copy_every_byte_and_no_more() {
+        let src: Vec<u8> = (1..=BLOCK as u8).collect();
+        for n in 0..=BLOCK {
+            let mut dst = [0u8; BLOCK + 8];
+            copy_short(&mut dst[..n], &src[..n]);
+            assert_eq!(&dst[..n], &src[..n], "{n} bytes");
+            assert!(dst[n..].iter().all(|&b| b == 0), "{n} bytes: past the end");
+        }
+    }
+
+    #[test]
     fn the_hash_is_the_same_however_the_bytes_are_split() {
         let text: Vec<u8> = (0..200u8).map(|i| i.wrapping_mul(37)).collect();
         let mut whole = StableHasher::new();
         whole.write(&text);
-        for split in [1, 3, 7, 8, 31, 32, 33, 64, 100] {
+        for split in [1, 2, 3, 4, 7, 8, 9, 31, 32, 33, 64, 100] {
             let mut pieces = StableHasher::new();
             for chunk in text.chunks(split) {
                 pieces.write(chunk);
             }
             assert_eq!(pieces.finish(), whole.finish(), "pieces of {split}");
         }
+        // Sizes mixed as a derived `Hash` writes them, so that small words land at every
+        // offset of the buffer, next to and across longer pieces.
+        let mut pieces = StableHasher::new();
+        let (mut rest, mut sizes) = (&text[..], [1, 8, 4, 3, 8, 8, 1, 13, 4, 8, 2].iter().cycle());
+        while !rest.is_empty() {
+            let (piece, after) = rest.split_at(rest.len().min(*sizes.next().unwrap_or(&1)));
+            pieces.write(piece);
+            rest = after;
+        }
+        assert_eq!(pieces.finish(), whole.finish(), "mixed sizes");
     }
 
     #[test]

@@ -488,23 +488,46 @@ pub struct Docs {
     pub default: Option<String>,
 }
 
+/// What [`Docs`] do when hashed (inside [`hash_for_cache`] and [`hash_docs_aside`]).
+enum DocsHashing {
+    InPlace,
+    Hidden,
+    /// Into a hasher of their own.
+    Aside(crate::cache::StableHasher),
+}
+
 thread_local! {
-    static DOCS_HIDDEN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    static DOCS: std::cell::RefCell<DocsHashing> =
+        const { std::cell::RefCell::new(DocsHashing::InPlace) };
     static MENTIONED: std::cell::RefCell<Option<Vec<TypeId>>> =
         const { std::cell::RefCell::new(None) };
 }
 
 impl std::hash::Hash for Docs {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        if DOCS_HIDDEN.with(std::cell::Cell::get) {
-            return;
+        let in_place = DOCS.with(|docs| match &mut *docs.borrow_mut() {
+            DocsHashing::InPlace => true,
+            DocsHashing::Hidden => false,
+            DocsHashing::Aside(aside) => {
+                self.hash_fields(aside);
+                false
+            }
+        });
+        if in_place {
+            self.hash_fields(state);
         }
+    }
+}
+
+impl Docs {
+    fn hash_fields<H: std::hash::Hasher>(&self, state: &mut H) {
         let Docs {
             title,
             description,
             example,
             default,
         } = self;
+        use std::hash::Hash;
         title.hash(state);
         description.hash(state);
         example.hash(state);
@@ -521,21 +544,57 @@ pub fn hash_for_cache(
     value: &impl std::hash::Hash,
     docs: bool,
 ) -> Vec<TypeId> {
-    struct Restore(bool, Option<Vec<TypeId>>);
+    let docs = if docs {
+        DocsHashing::InPlace
+    } else {
+        DocsHashing::Hidden
+    };
+    hash_with(state, value, docs).0
+}
+
+/// [`hash_for_cache`], the [`Docs`] hashed aside: their hash is returned beside the types
+/// mentioned, so that one pass gives a value's key both without its docs and with them.
+pub fn hash_docs_aside(
+    state: &mut impl std::hash::Hasher,
+    value: &impl std::hash::Hash,
+) -> (Vec<TypeId>, u64) {
+    let aside = DocsHashing::Aside(crate::cache::StableHasher::new());
+    let (mentioned, aside) = hash_with(state, value, aside);
+    let docs = match aside {
+        DocsHashing::Aside(h) => h.finish(),
+        DocsHashing::InPlace | DocsHashing::Hidden => 0,
+    };
+    (mentioned, docs)
+}
+
+/// Hashes `value` with its docs hashed as `docs` says; returns the types mentioned and how
+/// the docs were left (the hasher they went into, when aside).
+fn hash_with(
+    state: &mut impl std::hash::Hasher,
+    value: &impl std::hash::Hash,
+    docs: DocsHashing,
+) -> (Vec<TypeId>, DocsHashing) {
+    // Put back as found even if hashing panics, for whatever this thread hashes next.
+    struct Restore(Option<DocsHashing>, Option<Vec<TypeId>>);
     impl Drop for Restore {
         fn drop(&mut self) {
-            DOCS_HIDDEN.with(|hidden| hidden.set(self.0));
+            if let Some(docs) = self.0.take() {
+                DOCS.with(|d| *d.borrow_mut() = docs);
+            }
             MENTIONED.with(|mentioned| *mentioned.borrow_mut() = self.1.take());
         }
     }
-    let _restore = Restore(
-        DOCS_HIDDEN.with(|hidden| hidden.replace(!docs)),
+    let mut restore = Restore(
+        Some(DOCS.with(|d| d.replace(docs))),
         MENTIONED.with(|mentioned| mentioned.borrow_mut().replace(Vec::new())),
     );
     value.hash(state);
-    MENTIONED
+    let mentioned = MENTIONED
         .with(|mentioned| mentioned.borrow_mut().take())
-        .unwrap_or_default()
+        .unwrap_or_default();
+    let outer = restore.0.take().unwrap_or(DocsHashing::InPlace);
+    let used = DOCS.with(|d| d.replace(outer));
+    (mentioned, used)
 }
 
 #[derive(Debug, Clone, Hash)]
@@ -1343,4 +1402,58 @@ pub enum ResponseBody {
     Bytes,
     /// `text/event-stream` only: server-sent events whose data is this type (`None`: text).
     Events(Option<TypeRef>),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cache::StableHasher;
+    use std::hash::{Hash, Hasher};
+
+    fn field(description: &str, ty: TypeRef) -> (Docs, TypeRef) {
+        let docs = Docs {
+            description: Some(description.to_owned()),
+            ..Docs::default()
+        };
+        (docs, ty)
+    }
+
+    #[test]
+    fn docs_hashed_aside_split_the_key_hashed_with_them() {
+        let value = field("a pet", TypeRef::Named(TypeId(7)));
+        let mut aside = StableHasher::new();
+        let (mentioned, docs) = hash_docs_aside(&mut aside, &value);
+        assert_eq!(mentioned, vec![TypeId(7)]);
+        let mut hidden = StableHasher::new();
+        assert_eq!(hash_for_cache(&mut hidden, &value, false), mentioned);
+        assert_eq!(
+            aside.finish(),
+            hidden.finish(),
+            "without docs: the same key"
+        );
+
+        let redescribed = field("a dog", TypeRef::Named(TypeId(7)));
+        let retyped = field("a pet", TypeRef::Named(TypeId(8)));
+        let split = |value: &(Docs, TypeRef)| {
+            let mut h = StableHasher::new();
+            let (_, docs) = hash_docs_aside(&mut h, value);
+            (h.finish(), docs)
+        };
+        assert_eq!(split(&value), (aside.finish(), docs));
+        let (rest, other_docs) = split(&redescribed);
+        assert_eq!(rest, aside.finish());
+        assert_ne!(other_docs, docs);
+        let (other_rest, same_docs) = split(&retyped);
+        assert_ne!(other_rest, aside.finish());
+        assert_eq!(same_docs, docs);
+
+        // Outside, docs hash in place again, and nothing is recorded as mentioned.
+        let plain = |value: &(Docs, TypeRef)| {
+            let mut h = StableHasher::new();
+            value.hash(&mut h);
+            h.finish()
+        };
+        assert_ne!(plain(&value), plain(&redescribed));
+        MENTIONED.with(|m| assert!(m.borrow().is_none()));
+    }
 }

@@ -2,10 +2,10 @@
 //! case done here, tested against heck), keyword escaping, and collision handling. Everything
 //! else asks this module for names.
 
+use foldhash::{HashSet, HashSetExt};
 use heck::ToKebabCase;
 use proc_macro2::{Ident, Span};
 use std::borrow::Cow;
-use std::collections::HashSet;
 
 /// Strict and reserved keywords of Rust 2021 (and 2018+ reserved words).
 const KEYWORDS: &[&str] = &[

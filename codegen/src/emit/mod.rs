@@ -296,27 +296,39 @@ enum Holds<'a> {
 
 /// What input keys are made of (see [`Holds`]), each hashed once.
 struct Inputs<'a> {
-    api: &'a Api,
     /// The API-wide facts and the types they mention.
     shared: u64,
-    /// Per type (by `TypeId`): its hash without docs, and the types it mentions.
-    types: Vec<(u64, Vec<TypeId>)>,
+    /// Per type (by `TypeId`): its hashes without docs and of its docs alone, and the types
+    /// it mentions.
+    types: Vec<TypeHashes>,
     group_operations: Vec<Vec<&'a crate::ir::Operation>>,
-    group_types: Vec<Vec<&'a crate::ir::TypeDef>>,
+    group_types: Vec<Vec<TypeId>>,
+}
+
+/// A type's part of the input keys: hashed once, then read by every file that holds or
+/// mentions it.
+struct TypeHashes {
+    without_docs: u64,
+    docs: u64,
+    mentioned: Vec<TypeId>,
 }
 
 impl<'a> Inputs<'a> {
     fn new(api: &'a Api, options: &Options) -> Self {
         use crate::ir::hash_for_cache;
-        let hash_types = |types: &[crate::ir::TypeDef]| -> Vec<(u64, Vec<TypeId>)> {
+        let hash_types = |types: &[crate::ir::TypeDef]| -> Vec<TypeHashes> {
             types
                 .iter()
                 .map(|t| {
                     let mut h = cache::StableHasher::new();
-                    let mut mentioned = hash_for_cache(&mut h, t, false);
+                    let (mut mentioned, docs) = crate::ir::hash_docs_aside(&mut h, t);
                     mentioned.sort_unstable();
                     mentioned.dedup();
-                    (h.finish(), mentioned)
+                    TypeHashes {
+                        without_docs: h.finish(),
+                        docs,
+                        mentioned,
+                    }
                 })
                 .collect()
         };
@@ -330,15 +342,15 @@ impl<'a> Inputs<'a> {
             types
         });
         let group_operations = group_items(api, api.operations.iter().map(|op| (op.group, op)));
-        let group_types = group_items(
-            api,
-            api.types.iter().filter_map(|t| match t.module {
-                crate::ir::Module::Operations(g) => Some((g, t)),
-                _ => None,
-            }),
-        );
+        let mut group_types = vec![Vec::new(); api.groups.len()];
+        for (id, t) in api.types.iter().enumerate() {
+            if let crate::ir::Module::Operations(g) = t.module {
+                if let Some(ids) = group_types.get_mut(g) {
+                    ids.push(TypeId(id));
+                }
+            }
+        }
         let mut inputs = Inputs {
-            api,
             shared: 0,
             types,
             group_operations,
@@ -406,22 +418,33 @@ impl<'a> Inputs<'a> {
         h.write(&self.shared.to_le_bytes());
         let mentioned = match holds {
             Holds::Everything => return None,
-            Holds::Types(ids) => {
-                let types: Vec<_> = ids.iter().map(|&id| (id, self.api.ty(id))).collect();
-                hash_for_cache(&mut h, &types, true)
+            Holds::Types(ids) => self.own_types(&mut h, ids),
+            Holds::Group(index) => {
+                let mut mentioned =
+                    hash_for_cache(&mut h, &(index, self.group_operations.get(*index)), true);
+                let types = self.group_types.get(*index).map_or(&[][..], Vec::as_slice);
+                mentioned.extend(self.own_types(&mut h, types));
+                mentioned
             }
-            Holds::Group(index) => hash_for_cache(
-                &mut h,
-                &(
-                    index,
-                    self.group_operations.get(*index),
-                    self.group_types.get(*index),
-                ),
-                true,
-            ),
         };
         self.mentioned_types(&mut h, mentioned);
         Some(h.finish())
+    }
+
+    /// Hashes the types a file holds, docs included, from their hashes made once; returns
+    /// the types they mention.
+    fn own_types(&self, h: &mut cache::StableHasher, ids: &[TypeId]) -> Vec<TypeId> {
+        h.write(&(ids.len() as u64).to_le_bytes());
+        let mut mentioned = Vec::new();
+        for id in ids {
+            h.write(&(id.0 as u64).to_le_bytes());
+            if let Some(t) = self.types.get(id.0) {
+                h.write(&t.without_docs.to_le_bytes());
+                h.write(&t.docs.to_le_bytes());
+                mentioned.extend_from_slice(&t.mentioned);
+            }
+        }
+        mentioned
     }
 
     /// Hashes each type `mentioned` names, and each type those mention in turn, without docs
@@ -438,15 +461,15 @@ impl<'a> Inputs<'a> {
                 continue;
             }
             closure.push(id.0);
-            if let Some((_, next)) = self.types.get(id.0) {
-                stack.extend(next.iter().copied());
+            if let Some(t) = self.types.get(id.0) {
+                stack.extend(t.mentioned.iter().copied());
             }
         }
         closure.sort_unstable();
         h.write(&(closure.len() as u64).to_le_bytes());
         for id in closure {
             h.write(&(id as u64).to_le_bytes());
-            h.write(&self.types[id].0.to_le_bytes());
+            h.write(&self.types[id].without_docs.to_le_bytes());
         }
     }
 }

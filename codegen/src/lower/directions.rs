@@ -7,7 +7,8 @@
 
 use crate::ir::{BodyKind, Operation, QueryLayout, TypeDef, TypeId, TypeKind, TypeRef};
 use crate::naming::{self, Namespace};
-use std::collections::{BTreeMap, HashSet};
+use foldhash::{HashSet, HashSetExt};
+use std::collections::BTreeMap;
 
 /// Splits the types as described above; returns how many types were added.
 pub(super) fn split(

@@ -6,7 +6,7 @@
 //! action and the path's resources (`delete_missions`). The full id stays in the docs.
 
 use crate::ir::Method;
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 /// An operationId split against its path.
 struct Split {

@@ -23,8 +23,9 @@ use crate::load::Document;
 use crate::naming::{self, Namespace};
 use crate::options::Settings;
 use crate::pointer;
+use foldhash::{HashMap, HashMapExt};
 use openapiv3::{OpenAPI, ReferenceOr};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::path::Path;
 
 /// Lowers a parsed document into the IR, reporting every problem found. `settings` shape

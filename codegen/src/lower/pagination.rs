@@ -302,7 +302,7 @@ impl Lowerer<'_> {
             .map(|s| &s.items));
         let (items, item) = match configured_items.and_then(|path| self.items_at(body, path)) {
             Some(found) => found,
-            None => self.find_items(body)?,
+            None => self.find_items(body, &shape.fields)?,
         };
         let (style, found_by) = match &wanted {
             Some(w) => match self.configured_style(w, &shape, body, &item) {
@@ -433,13 +433,11 @@ impl Lowerer<'_> {
 
     /// The list in a body: the body itself when it is an array; else its one array field (of
     /// several, the one named like a list: `data`, `items`, `results`...), at the top or one
-    /// object down.
-    fn find_items(&self, body: &TypeRef) -> Option<(FieldChain, TypeRef)> {
+    /// object down. `fields` are the body's ([`Shape::fields`]: walked once per operation).
+    fn find_items(&self, body: &TypeRef, fields: &[BodyField]) -> Option<(FieldChain, TypeRef)> {
         if let TypeRef::Array(item) = without_option(&unalias(body, |id| self.kind(id))) {
             return Some((FieldChain(Vec::new()), (**item).clone()));
         }
-        let mut fields = Vec::new();
-        self.body_fields(body, &mut Vec::new(), &mut Vec::new(), &mut fields);
         let arrays: Vec<&BodyField> = fields
             .iter()
             .filter(|f| f.names.len() <= 2 && matches!(f.ty, TypeRef::Array(_)))

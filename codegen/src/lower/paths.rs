@@ -3,7 +3,7 @@
 
 use crate::ir::{struct_behind, Access, FieldChain, TypeId, TypeKind, TypeRef};
 use crate::options::{FieldPath, PathStep};
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 
 /// The type an alias chain ends at (`Named` aliases followed; loops stop the walk).
 pub(super) fn unalias<'t>(
