@@ -1408,7 +1408,7 @@ pub enum ResponseBody {
 mod tests {
     use super::*;
     use crate::cache::StableHasher;
-    use std::hash::{Hash, Hasher};
+    use std::hash::Hash;
 
     fn field(description: &str, ty: TypeRef) -> (Docs, TypeRef) {
         let docs = Docs {
