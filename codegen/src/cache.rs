@@ -12,8 +12,8 @@
 //! whose inputs hash the same is not even built: most of a one-schema change's run.
 //!
 //! Beside the manifest, for a large YAML spec, a record of its parse: the pieces it was cut
-//! into and each one's value as JSON ([`crate::syntax::parse_value_reusing`]). A piece whose
-//! text is exactly as recorded is read from that JSON instead of parsed as YAML again; the
+//! into and each one's value, packed ([`crate::syntax::parse_value_reusing`]). A piece whose
+//! text is exactly as recorded is read from that value instead of parsed as YAML again; the
 //! record, too, is read only by the generator build that wrote it.
 
 use crate::emit::GeneratedCrate;
@@ -163,7 +163,7 @@ impl AsRef<[u8]> for ParseRecord {
 type ReadAhead = HashMap<String, OnDisk>;
 
 const MAGIC: &str = "codegen format cache 3";
-const PARSES_MAGIC: &str = "codegen parse record 1";
+const PARSES_MAGIC: &str = "codegen parse record 2";
 
 impl Cache {
     /// No cache: every file is formatted.

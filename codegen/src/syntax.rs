@@ -6,6 +6,7 @@ use serde_json::Value;
 use std::path::Path;
 
 mod entries;
+mod packed;
 
 fn looks_like_json(path: &Path, text: &str) -> bool {
     path.extension().is_some_and(|e| e == "json") || text.trim_start().starts_with('{')

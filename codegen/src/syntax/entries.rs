@@ -2,8 +2,8 @@
 //! a large entry whose value is a block mapping (`paths`, `components`, `schemas`) that
 //! mapping's entries, are texts that parse alone; their values, put back together in order,
 //! are the whole text's. So they are parsed on two threads at once, and an entry whose text is
-//! exactly as at the previous run is read from that run's [`Record`] (its value as JSON, a
-//! tenth of the YAML parse) instead of being parsed again: a regeneration after a one-schema
+//! exactly as at the previous run is read from that run's [`Record`] (its value packed
+//! by [`super::packed`], a twentieth of the YAML parse) instead of being parsed again: a regeneration after a one-schema
 //! change parses one schema's YAML.
 //!
 //! A text is cut only at a line that starts a mapping key at the indentation of its siblings.
@@ -215,8 +215,8 @@ impl<'a> Entries<'a> {
         let two = work.len() > 1 && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
         let parsed: Vec<Option<Parsed<'_>>> = if two {
             // Two runs of pieces of about the same YAML to parse, one on another thread.
-            let cost = |(piece, json): &(&str, Option<&[u8]>)| match json {
-                Some(json) => json.len() / 8,
+            let cost = |(piece, packed): &(&str, Option<&[u8]>)| match packed {
+                Some(packed) => packed.len() / 16,
                 None => piece.len(),
             };
             let half = work.iter().map(cost).sum::<usize>() / 2;
@@ -238,23 +238,23 @@ impl<'a> Entries<'a> {
         } else {
             parse_all(&work, record)
         };
-        let (values, jsons): (Vec<_>, Vec<_>) = parsed
+        let (values, recorded): (Vec<_>, Vec<_>) = parsed
             .into_iter()
-            .map(|p| p.map(|p| (p.value, p.json)))
+            .map(|p| p.map(|p| (p.value, p.recorded)))
             .collect::<Option<Vec<_>>>()?
             .into_iter()
             .unzip();
         let make_record = || {
             let mut out = Vec::new();
-            for (piece, json) in self.pieces.iter().zip(&jsons) {
-                let json = match json {
-                    Json::Reused(json) => *json,
-                    Json::New(json) => json.as_bytes(),
-                    Json::None => return None,
+            for (piece, recorded) in self.pieces.iter().zip(&recorded) {
+                let packed = match recorded {
+                    Recorded::Reused(packed) => *packed,
+                    Recorded::New(packed) => packed.as_slice(),
+                    Recorded::None => return None,
                 };
-                out.extend_from_slice(format!("{} {}\n", piece.len(), json.len()).as_bytes());
+                out.extend_from_slice(format!("{} {}\n", piece.len(), packed.len()).as_bytes());
                 out.extend_from_slice(piece.as_bytes());
-                out.extend_from_slice(json);
+                out.extend_from_slice(packed);
             }
             Some(out)
         };
@@ -272,45 +272,48 @@ impl<'a> Entries<'a> {
     }
 }
 
-/// One piece's mapping, and its JSON for the record.
+/// One piece's mapping, and what the record keeps of it.
 struct Parsed<'p> {
     value: Map<String, Value>,
-    json: Json<'p>,
+    recorded: Recorded<'p>,
 }
 
-enum Json<'p> {
-    /// The previous record's text of this piece's value.
+/// A piece's value packed for the record.
+enum Recorded<'p> {
+    /// As the previous record has it.
     Reused(&'p [u8]),
-    New(String),
+    New(Vec<u8>),
     /// Not recording.
     None,
 }
 
 fn parse_all<'p>(work: &[(&str, Option<&'p [u8]>)], record: bool) -> Vec<Option<Parsed<'p>>> {
     work.iter()
-        .map(|(piece, json)| parse_piece(piece, *json, record))
+        .map(|(piece, packed)| parse_piece(piece, *packed, record))
         .collect()
 }
 
-/// A piece's value: from `json`, the previous record's for the same text, when there is one,
-/// else parsed.
-fn parse_piece<'p>(piece: &str, json: Option<&'p [u8]>, record: bool) -> Option<Parsed<'p>> {
-    if let Some(json) = json {
-        if let Ok(Value::Object(value)) = serde_json::from_slice(json) {
-            return Some(Parsed {
-                value,
-                json: Json::Reused(json),
-            });
-        }
+/// A piece's value: from `packed`, the previous record's for the same text, when there is one
+/// (and it reads back), else parsed.
+fn parse_piece<'p>(piece: &str, packed: Option<&'p [u8]>, record: bool) -> Option<Parsed<'p>> {
+    if let Some(value) = packed.and_then(super::packed::unpack) {
+        return Some(Parsed {
+            value,
+            recorded: packed.map_or(Recorded::None, Recorded::Reused),
+        });
     }
     let Ok(YamlJson(Value::Object(value))) = serde_yaml::from_str(piece) else {
         return None;
     };
-    let json = match record {
-        true => Json::New(serde_json::to_string(&value).ok()?),
-        false => Json::None,
+    let recorded = match record {
+        true => {
+            let mut packed = Vec::new();
+            super::packed::pack(&value, &mut packed)?;
+            Recorded::New(packed)
+        }
+        false => Recorded::None,
     };
-    Some(Parsed { value, json })
+    Some(Parsed { value, recorded })
 }
 
 /// The mapping `nodes` make, taking the pieces' values in order: each key inserted as a whole
@@ -336,12 +339,12 @@ fn assemble(
     Some(out)
 }
 
-/// The previous run's pieces and their values as JSON, kept by [`crate::cache::Cache`]: for
-/// each piece, `<text bytes> <JSON bytes>\n`, the text, the JSON. Pieces are matched by their
+/// The previous run's pieces and their values, kept by [`crate::cache::Cache`]: for each
+/// piece, `<text bytes> <value bytes>\n`, the text, the value ([`super::packed`]). Pieces are matched by their
 /// whole text, so a value is reused only for exactly the text it was parsed from.
 #[derive(Debug, Default)]
 pub(crate) struct Record<'r> {
-    /// Text and JSON of each piece, in the order of the text.
+    /// Text and packed value of each piece, in the order of the text.
     entries: Vec<(&'r [u8], &'r [u8])>,
 }
 
@@ -356,21 +359,21 @@ impl<'r> Record<'r> {
         while !bytes.is_empty() {
             let end = bytes.iter().position(|&b| b == b'\n')?;
             let header = std::str::from_utf8(&bytes[..end]).ok()?;
-            let (text, json) = header.split_once(' ')?;
-            let (text, json): (usize, usize) = (text.parse().ok()?, json.parse().ok()?);
+            let (text, value) = header.split_once(' ')?;
+            let (text, value): (usize, usize) = (text.parse().ok()?, value.parse().ok()?);
             let rest = &bytes[end + 1..];
-            if rest.len() < text.checked_add(json)? {
+            if rest.len() < text.checked_add(value)? {
                 return None;
             }
             let (piece, rest) = rest.split_at(text);
-            let (value, rest) = rest.split_at(json);
+            let (value, rest) = rest.split_at(value);
             record.entries.push((piece, value));
             bytes = rest;
         }
         Some(record)
     }
 
-    /// The JSON recorded for each of `pieces`, when the record has a piece of the same text;
+    /// The value recorded for each of `pieces`, when the record has a piece of the same text;
     /// and whether the record is exactly `pieces`. Found by position first (two versions of
     /// a spec cut into mostly the same pieces in the same order): each piece is compared with
     /// those just after the last one found; only when two pieces in a row are not found so
@@ -462,23 +465,32 @@ mod tests {
         let (value, again) = entries.parse(Some(&previous), true).unwrap();
         assert_eq!(value, whole(text));
         assert!(again.is_none());
-        // A record whose JSON says otherwise is believed: so a piece's value came from it.
-        let forged = String::from_utf8(record.clone())
-            .unwrap()
-            .replace("\"x\":1", "\"x\":7");
-        let forged = Record::read(forged.as_bytes()).unwrap();
+        // A record whose value says otherwise is believed: so a piece's value came from it.
+        // (`x`: its length, its text, the tag of an unsigned number, the number.)
+        let x1 = [1, 0, 0, 0, b'x', 3, 1, 0, 0, 0, 0, 0, 0, 0];
+        let at = record.windows(x1.len()).position(|w| w == x1).unwrap();
+        let mut forged = record.clone();
+        forged[at + 6] = 7;
+        let forged = Record::read(&forged).unwrap();
         let (value, _) = entries.parse(Some(&forged), true).unwrap();
         assert_eq!(value["a"]["x"], 7);
+        // A value that does not read back (a tag unknown) is parsed from its text instead.
+        let mut broken = record.clone();
+        broken[at + 5] = 0xff;
+        let broken = Record::read(&broken).unwrap();
+        let (value, _) = entries.parse(Some(&broken), true).unwrap();
+        assert_eq!(value, whole(text));
         // One piece changed: the others reused, the record has the new one.
         let changed = text.replace("b: 2", "b: 3");
         let (_, newer) = in_pieces(&changed, 0, Some(&record));
-        assert!(String::from_utf8(newer).unwrap().contains("{\"b\":3}"));
+        let b3 = [1, 0, 0, 0, b'b', 3, 3, 0, 0, 0, 0, 0, 0, 0];
+        assert!(newer.windows(b3.len()).any(|w| w == b3));
         // A broken record is no record.
         assert!(Record::read(b"5 3\nab").is_none());
         assert!(Record::read(b"x y\n").is_none());
     }
 
-    /// A record of `pieces` whose JSON for each is its index.
+    /// A record of `pieces` whose value for each is its index (as text: `find` only frames).
     fn record_of(pieces: &[&str]) -> Vec<u8> {
         let mut out = Vec::new();
         for (i, piece) in pieces.iter().enumerate() {
@@ -490,7 +502,7 @@ mod tests {
         out
     }
 
-    /// Which record entry `find` gives each piece (by the index its JSON holds).
+    /// Which record entry `find` gives each piece (by the index its value holds).
     fn found(record: &[&str], pieces: &[&str]) -> (Vec<Option<usize>>, bool) {
         let bytes = record_of(record);
         let record = Record::read(&bytes).unwrap();
