@@ -297,14 +297,22 @@ impl Cache {
     /// by [`Cache::save`], which reports how it went. A record maps piece texts to their
     /// values whatever becomes of this run, so it need not wait for the crate to be written,
     /// and a run that fails still writes it.
-    pub fn keep_parses(&self, record: Vec<u8>) {
+    /// `write` puts the record itself (after the header) into the file it is given.
+    pub fn keep_parses(
+        &self,
+        write: impl FnOnce(&mut dyn io::Write) -> io::Result<()> + Send + 'static,
+    ) {
         let Some(manifest) = self.manifest.as_ref().filter(|_| !self.read_only) else {
             return;
         };
         let path = manifest.with_extension("parses");
         let header = format!("{PARSES_MAGIC}\n{:016x}\n", self.generator);
-        self.parses
-            .defer(move || write_aside(&path, &[header.as_bytes(), &record]));
+        self.parses.defer(move || {
+            write_aside_with(&path, |file| {
+                file.write_all(header.as_bytes())?;
+                write(file)
+            })
+        });
     }
 
     /// The output folder (absolute) whose files the cache reads back.
@@ -343,16 +351,24 @@ impl Cache {
 /// Writes `parts` one after the other into `path` (its folder created if missing), aside,
 /// then renames it: a run cut short leaves the old file or the new one.
 fn write_aside(path: &Path, parts: &[&[u8]]) -> io::Result<()> {
-    use std::io::Write as _;
+    write_aside_with(path, |file| {
+        parts.iter().try_for_each(|part| file.write_all(part))
+    })
+}
+
+/// [`write_aside`], what `write` writes (through a buffer: a parse record is thousands of
+/// small pieces).
+fn write_aside_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn io::Write) -> io::Result<()>,
+) -> io::Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
     let partial = path.with_extension("partial");
-    let mut file = std::fs::File::create(&partial)?;
-    for part in parts {
-        file.write_all(part)?;
-    }
-    drop(file);
+    let mut file = io::BufWriter::with_capacity(1 << 16, std::fs::File::create(&partial)?);
+    write(&mut file)?;
+    file.into_inner().map_err(io::IntoInnerError::into_error)?;
     std::fs::rename(&partial, path)
 }
 
@@ -894,6 +910,7 @@ mod tests {
 
     #[test]
     fn a_parse_record_is_kept_beside_the_manifest_for_this_build_only() {
+        let kept = |bytes: &'static [u8]| move |out: &mut dyn io::Write| out.write_all(bytes);
         let root = tempfile::tempdir().unwrap();
         let target = root.path().join("target");
         std::fs::create_dir_all(&target).unwrap();
@@ -902,7 +919,7 @@ mod tests {
         let cache = Cache::open(&out);
         assert!(cache.enabled());
         assert!(cache.previous_parses().is_none());
-        cache.keep_parses(b"7 1\npieces:1".to_vec());
+        cache.keep_parses(kept(b"7 1\npieces:1"));
         cache.save(&GeneratedCrate::default()).unwrap();
         let again = Cache::open(&out);
         assert_eq!(again.previous_parses().unwrap().as_ref(), b"7 1\npieces:1");
@@ -920,15 +937,15 @@ mod tests {
         assert!(other.previous_parses().is_none());
         // A check writes nothing.
         let check = Cache::open(&out).read_only();
-        check.keep_parses(b"1 1\nxy".to_vec());
+        check.keep_parses(kept(b"1 1\nxy"));
         assert!(matches!(*check.parses.0.lock().unwrap(), Write::None));
         // No cache, nothing kept.
         let none = Cache::none();
-        none.keep_parses(b"x".to_vec());
+        none.keep_parses(kept(b"x"));
         assert!(matches!(*none.parses.0.lock().unwrap(), Write::None));
         // Kept until the lowering starts, then written on a thread of its own.
         let lowering = Cache::open(&out);
-        lowering.keep_parses(b"2 1\nab9".to_vec());
+        lowering.keep_parses(kept(b"2 1\nab9"));
         assert!(matches!(
             *lowering.parses.0.lock().unwrap(),
             Write::Pending(_)
@@ -945,7 +962,7 @@ mod tests {
         );
         // A run that fails after its parse still writes the record (it maps texts to values).
         let failing = Cache::open(&out);
-        failing.keep_parses(b"3 1\nnew7".to_vec());
+        failing.keep_parses(kept(b"3 1\nnew7"));
         drop(failing);
         assert_eq!(
             Cache::open(&out).previous_parses().unwrap().as_ref(),

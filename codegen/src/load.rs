@@ -24,19 +24,21 @@ pub fn load(path: &Path) -> Result<Document, Error> {
 /// recorded it, and handing this run's record to `cache` (written beside its manifest).
 pub fn load_cached(path: &Path, cache: &crate::cache::Cache) -> Result<Document, Error> {
     // The previous parse's record (twice the spec's size) is read on another thread while
-    // the spec is read and cut; it is dropped once the spec is parsed, before the typing.
+    // the spec is read and cut. This run's record is made of the two: they are kept (the
+    // spec shared) until the cache writes it, during the lowering.
     let (bytes, parsed) = std::thread::scope(|scope| {
         let previous = cache
             .enabled()
             .then(|| scope.spawn(|| cache.previous_parses()));
-        let bytes = read(path)?;
+        let bytes = std::sync::Arc::new(read(path)?);
         let previous = || previous.and_then(|reading| reading.join().ok().flatten());
         let parsed = syntax::parse_value_reusing(path, &bytes, previous, cache.enabled());
         Ok::<_, Error>((bytes, parsed))
     })?;
     let (value, record) = parsed?;
     if let Some(record) = record {
-        cache.keep_parses(record);
+        let spec = std::sync::Arc::clone(&bytes);
+        cache.keep_parses(move |out| record.write_to(&spec, out));
     }
     typed(path, bundled(path, value)?, || parse_bundled(path, &bytes))
 }

@@ -131,13 +131,13 @@ pub fn parse_value(path: &Path, bytes: &[u8]) -> Result<Value, Error> {
 /// unchanged are read from it. `previous` is called only for such a text, once it is cut
 /// (the record can be read on another thread meanwhile). With `record`, also gives this
 /// run's record when it differs from the previous one (`None`: nothing new to keep, or a
-/// text not parsed in pieces).
+/// text not parsed in pieces), to be written out later with `bytes`.
 pub fn parse_value_reusing<P: AsRef<[u8]>>(
     path: &Path,
     bytes: &[u8],
     previous: impl FnOnce() -> Option<P>,
     record: bool,
-) -> Result<(Value, Option<Vec<u8>>), Error> {
+) -> Result<(Value, Option<NewRecord<P>>), Error> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         Error::new(
             Location::File(path.to_path_buf()),
@@ -183,21 +183,44 @@ fn parse_yaml<P: AsRef<[u8]>>(
     split_from: usize,
     previous: impl FnOnce() -> Option<P>,
     record: bool,
-) -> Result<(Value, Option<Vec<u8>>), serde_yaml::Error> {
+) -> Result<(Value, Option<NewRecord<P>>), serde_yaml::Error> {
     // Small texts (most files a `$ref` names) are not even scanned for cuts.
     if text.len() >= split_from {
         let pieces = entries::Entries::split(text, entries::NEST_FROM).filter(|e| e.len() > 1);
         if let Some(pieces) = pieces {
             let previous = previous();
-            let previous = previous
-                .as_ref()
-                .and_then(|p| entries::Record::read(p.as_ref()));
-            if let Some(parsed) = pieces.parse(previous.as_ref(), record) {
-                return Ok(parsed);
+            let parsed = {
+                let read = previous
+                    .as_ref()
+                    .and_then(|p| entries::Record::read(p.as_ref()));
+                pieces.parse(read.as_ref(), record)
+            };
+            if let Some((value, plan)) = parsed {
+                return Ok((value, plan.map(|plan| NewRecord { plan, previous })));
             }
         }
     }
     serde_yaml::from_str::<YamlJson>(text).map(|v| (v.0, None))
+}
+
+/// This run's record of a large spec's parse, for the cache to write beside its manifest:
+/// the plan of it, and the previous record (`P`) its unchanged pieces' values come from.
+#[derive(Debug)]
+pub struct NewRecord<P> {
+    plan: entries::RecordPlan,
+    previous: Option<P>,
+}
+
+impl<P: AsRef<[u8]>> NewRecord<P> {
+    /// Writes the record, given the spec's bytes it was made from.
+    pub fn write_to(
+        &self,
+        spec: &[u8],
+        out: &mut (impl std::io::Write + ?Sized),
+    ) -> std::io::Result<()> {
+        let previous = self.previous.as_ref().map_or(&[][..], |p| p.as_ref());
+        self.plan.write_to(spec, previous, out)
+    }
 }
 
 #[cfg(test)]
@@ -251,7 +274,7 @@ mod tests {
         let text = std::fs::read_to_string(&path).unwrap();
         let (value, record) =
             parse_value_reusing(&path, text.as_bytes(), || None::<Vec<u8>>, true).unwrap();
-        let record = record.expect("a record of the pieces");
+        let record = written(record.expect("a record of the pieces"), &text);
         let whole = |t: &str| serde_yaml::from_str::<YamlJson>(t).unwrap().0.to_string();
         assert_eq!(value.to_string(), whole(&text));
         // Nothing changed: the value again, and no new record.
@@ -271,6 +294,19 @@ mod tests {
         let (value, newer) =
             parse_value_reusing(&path, edited.as_bytes(), || Some(&record), true).unwrap();
         assert_eq!(value.to_string(), whole(&edited));
-        assert!(newer.is_some());
+        // The new record, made of the edited text, the old record and the new pieces, reads
+        // back whole: the edited text again finds every piece in it.
+        let newer = written(newer.expect("a new record"), &edited);
+        assert_ne!(newer, record);
+        let (value, again) =
+            parse_value_reusing(&path, edited.as_bytes(), || Some(&newer), true).unwrap();
+        assert_eq!(value.to_string(), whole(&edited));
+        assert!(again.is_none());
+    }
+
+    fn written<P: AsRef<[u8]>>(record: NewRecord<P>, text: &str) -> Vec<u8> {
+        let mut out = Vec::new();
+        record.write_to(text.as_bytes(), &mut out).unwrap();
+        out
     }
 }

@@ -14,6 +14,7 @@
 use super::YamlJson;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
+use std::ops::Range;
 
 /// Entries from this size on are split into theirs when their value is a block mapping: a
 /// schema or a path item stays one piece, a section of hundreds of them does not.
@@ -25,6 +26,8 @@ pub(super) struct Entries<'a> {
     /// Texts each parsed alone to a mapping (one or more entries of their enclosing mapping,
     /// with any comments before them), in the order of the text.
     pieces: Vec<&'a str>,
+    /// Where each piece is in the text.
+    spans: Vec<Range<usize>>,
     /// The top-level mapping.
     root: Vec<Node>,
 }
@@ -180,6 +183,7 @@ impl<'a> Entries<'a> {
         let lines = Lines { text, lines };
         let mut entries = Entries {
             pieces: Vec::new(),
+            spans: Vec::new(),
             root: Vec::new(),
         };
         entries.root = entries.nodes(&lines, (0, lines.lines.len() - 1), 0, nest_from);
@@ -203,6 +207,8 @@ impl<'a> Entries<'a> {
                 ),
                 None => {
                     self.pieces.push(lines.text(entry.0, entry.1));
+                    let span = lines.lines[entry.0].start..lines.lines[entry.1].start;
+                    self.spans.push(span.start as usize..span.end as usize);
                     Node::Piece
                 }
             })
@@ -216,21 +222,31 @@ impl<'a> Entries<'a> {
 
     /// Parses every piece (on two threads when there are two cores), reusing `previous`'s
     /// values for pieces of the same text, and puts the values together. With `record`, also
-    /// gives this run's record (`None` when it is `previous`'s). `None` when a piece does not
-    /// parse to a mapping: the text is then parsed in one piece.
+    /// gives the plan of this run's record (`None` when it is `previous`'s). `None` when a
+    /// piece does not parse to a mapping: the text is then parsed in one piece.
     pub(super) fn parse(
         &self,
         previous: Option<&Record<'_>>,
         record: bool,
-    ) -> Option<(Value, Option<Vec<u8>>)> {
+    ) -> Option<(Value, Option<RecordPlan>)> {
         let empty = Record::default();
-        let (found, unchanged) = previous.unwrap_or(&empty).find(&self.pieces);
-        let work: Vec<(&str, Option<&[u8]>)> = self.pieces.iter().copied().zip(found).collect();
+        let previous = previous.unwrap_or(&empty);
+        let (found, unchanged) = previous.find(&self.pieces);
+        let work: Vec<(&str, Option<Recorded>)> = self
+            .pieces
+            .iter()
+            .copied()
+            .zip(
+                found
+                    .into_iter()
+                    .map(|at| at.and_then(|at| previous.value(at))),
+            )
+            .collect();
         let two = work.len() > 1 && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
-        let parsed: Vec<Option<Parsed<'_>>> = if two {
+        let parsed: Vec<Option<Parsed>> = if two {
             // Two runs of pieces of about the same YAML to parse, one on another thread.
-            let cost = |(piece, packed): &(&str, Option<&[u8]>)| match packed {
-                Some(packed) => packed.len() / 16,
+            let cost = |(piece, recorded): &(&str, Option<Recorded>)| match recorded {
+                Some(recorded) => recorded.1.len() / 16,
                 None => piece.len(),
             };
             let half = work.iter().map(cost).sum::<usize>() / 2;
@@ -252,82 +268,112 @@ impl<'a> Entries<'a> {
         } else {
             parse_all(&work, record)
         };
-        let (values, recorded): (Vec<_>, Vec<_>) = parsed
+        let (values, packed): (Vec<_>, Vec<_>) = parsed
             .into_iter()
-            .map(|p| p.map(|p| (p.value, p.recorded)))
+            .map(|p| p.map(|p| (p.value, p.packed)))
             .collect::<Option<Vec<_>>>()?
             .into_iter()
             .unzip();
-        let make_record = || {
-            let mut out = Vec::new();
-            for (piece, recorded) in self.pieces.iter().zip(&recorded) {
-                let packed = match recorded {
-                    Recorded::Reused(packed) => *packed,
-                    Recorded::New(packed) => packed.as_slice(),
-                    Recorded::None => return None,
-                };
-                out.extend_from_slice(format!("{} {}\n", piece.len(), packed.len()).as_bytes());
-                out.extend_from_slice(piece.as_bytes());
-                out.extend_from_slice(packed);
-            }
-            Some(out)
-        };
-        let (root, record) = if record && !unchanged {
-            // The record is copied together on another thread while the values are put together.
-            std::thread::scope(|scope| {
-                let made = scope.spawn(make_record);
-                let root = assemble(&self.root, &mut values.into_iter());
-                (root, made.join().ok().flatten())
+        // The record is only planned here: put together from the text and the previous
+        // record by the cache's writer, later, instead of copied on the way of the parse.
+        let plan = (record && !unchanged)
+            .then(|| {
+                let entries = self
+                    .spans
+                    .iter()
+                    .cloned()
+                    .zip(packed)
+                    .map(|(span, packed)| packed.map(|packed| (span, packed)));
+                entries.collect::<Option<Vec<_>>>()
             })
-        } else {
-            (assemble(&self.root, &mut values.into_iter()), None)
-        };
-        Some((Value::Object(root?), record))
+            .flatten()
+            .map(|entries| RecordPlan { entries });
+        let root = assemble(&self.root, &mut values.into_iter())?;
+        Some((Value::Object(root), plan))
+    }
+}
+
+/// A piece's recorded value: where it is in the previous record, and its bytes.
+type Recorded<'r> = (Range<usize>, &'r [u8]);
+
+/// This run's record of a parse in pieces, before it is put together: each piece's text as
+/// a span of the spec, its value as a span of the previous record or packed in this run.
+/// Written out by [`RecordPlan::write_to`] given the two, on the cache's writing thread: put
+/// together during the parse, a large spec's record (twice its size) was a copy and fresh
+/// memory on the parse's way.
+#[derive(Debug)]
+pub struct RecordPlan {
+    entries: Vec<(Range<usize>, Packed)>,
+}
+
+#[derive(Debug)]
+enum Packed {
+    /// As the previous record has it, at this span.
+    Previous(Range<usize>),
+    New(Vec<u8>),
+}
+
+impl RecordPlan {
+    /// Writes the record of the parse of `text`, taking unchanged values from `previous` (the
+    /// record it was parsed with). Spans outside them (a plan written with other bytes) are
+    /// an error, not a panic.
+    pub fn write_to(
+        &self,
+        text: &[u8],
+        previous: &[u8],
+        out: &mut (impl std::io::Write + ?Sized),
+    ) -> std::io::Result<()> {
+        let outside = || std::io::Error::other("a parse record's span is outside its text");
+        for (span, packed) in &self.entries {
+            let piece = text.get(span.clone()).ok_or_else(outside)?;
+            let value = match packed {
+                Packed::Previous(at) => previous.get(at.clone()).ok_or_else(outside)?,
+                Packed::New(bytes) => bytes.as_slice(),
+            };
+            write!(out, "{} {}\n", piece.len(), value.len())?;
+            out.write_all(piece)?;
+            out.write_all(value)?;
+        }
+        Ok(())
     }
 }
 
 /// One piece's mapping, and what the record keeps of it.
-struct Parsed<'p> {
+struct Parsed {
     value: Map<String, Value>,
-    recorded: Recorded<'p>,
+    /// `None` when not recording.
+    packed: Option<Packed>,
 }
 
-/// A piece's value packed for the record.
-enum Recorded<'p> {
-    /// As the previous record has it.
-    Reused(&'p [u8]),
-    New(Vec<u8>),
-    /// Not recording.
-    None,
-}
-
-fn parse_all<'p>(work: &[(&str, Option<&'p [u8]>)], record: bool) -> Vec<Option<Parsed<'p>>> {
+fn parse_all(work: &[(&str, Option<Recorded<'_>>)], record: bool) -> Vec<Option<Parsed>> {
     work.iter()
-        .map(|(piece, packed)| parse_piece(piece, *packed, record))
+        .map(|(piece, recorded)| parse_piece(piece, recorded.clone(), record))
         .collect()
 }
 
-/// A piece's value: from `packed`, the previous record's for the same text, when there is one
-/// (and it reads back), else parsed.
-fn parse_piece<'p>(piece: &str, packed: Option<&'p [u8]>, record: bool) -> Option<Parsed<'p>> {
-    if let Some(value) = packed.and_then(super::packed::unpack) {
-        return Some(Parsed {
-            value,
-            recorded: packed.map_or(Recorded::None, Recorded::Reused),
-        });
+/// A piece's value: from `recorded`, the previous record's for the same text, when there is
+/// one (and it reads back), else parsed.
+fn parse_piece(piece: &str, recorded: Option<Recorded<'_>>, record: bool) -> Option<Parsed> {
+    if let Some((at, bytes)) = recorded {
+        if let Some(value) = super::packed::unpack(bytes) {
+            return Some(Parsed {
+                value,
+                packed: record.then_some(Packed::Previous(at)),
+            });
+        }
     }
     let Ok(YamlJson(Value::Object(value))) = serde_yaml::from_str(piece) else {
         return None;
     };
-    let recorded = match record {
+    let packed = match record {
         true => {
             let mut packed = Vec::new();
             super::packed::pack(&value, &mut packed)?;
-            Recorded::New(packed)
+            Some(Packed::New(packed))
         }
-        false => Recorded::None,
+        false => None,
     };
-    Some(Parsed { value, recorded })
+    Some(Parsed { value, packed })
 }
 
 /// The mapping `nodes` make, taking the pieces' values in order: each key inserted as a whole
@@ -358,8 +404,9 @@ fn assemble(
 /// whole text, so a value is reused only for exactly the text it was parsed from.
 #[derive(Debug, Default)]
 pub(crate) struct Record<'r> {
-    /// Text and packed value of each piece, in the order of the text.
-    entries: Vec<(&'r [u8], &'r [u8])>,
+    bytes: &'r [u8],
+    /// Text and packed value (where it is in `bytes`) of each piece, in the order of the text.
+    entries: Vec<(&'r [u8], Range<usize>)>,
 }
 
 /// How many pieces past the last match a piece is looked for before the record is searched
@@ -368,23 +415,32 @@ const WINDOW: usize = 16;
 
 impl<'r> Record<'r> {
     /// Reads a record; `None` when it is cut short or malformed (no reuse then).
-    pub(crate) fn read(mut bytes: &'r [u8]) -> Option<Self> {
-        let mut record = Record::default();
-        while !bytes.is_empty() {
-            let end = bytes.iter().position(|&b| b == b'\n')?;
-            let header = std::str::from_utf8(&bytes[..end]).ok()?;
+    pub(crate) fn read(bytes: &'r [u8]) -> Option<Self> {
+        let mut record = Record {
+            bytes,
+            entries: Vec::new(),
+        };
+        let mut at = 0;
+        while at < bytes.len() {
+            let end = at + bytes[at..].iter().position(|&b| b == b'\n')?;
+            let header = std::str::from_utf8(&bytes[at..end]).ok()?;
             let (text, value) = header.split_once(' ')?;
             let (text, value): (usize, usize) = (text.parse().ok()?, value.parse().ok()?);
-            let rest = &bytes[end + 1..];
-            if rest.len() < text.checked_add(value)? {
+            let piece = end + 1..(end + 1).checked_add(text)?;
+            let value = piece.end..piece.end.checked_add(value)?;
+            if value.end > bytes.len() {
                 return None;
             }
-            let (piece, rest) = rest.split_at(text);
-            let (value, rest) = rest.split_at(value);
-            record.entries.push((piece, value));
-            bytes = rest;
+            at = value.end;
+            record.entries.push((&bytes[piece], value));
         }
         Some(record)
+    }
+
+    /// The packed value at `k`, and where it is in the record.
+    fn value(&self, k: usize) -> Option<Recorded<'r>> {
+        let (_, at) = self.entries.get(k)?;
+        Some((at.clone(), self.bytes.get(at.clone())?))
     }
 
     /// The value recorded for each of `pieces`, when the record has a piece of the same text;
@@ -392,7 +448,7 @@ impl<'r> Record<'r> {
     /// a spec cut into mostly the same pieces in the same order): each piece is compared with
     /// those just after the last one found; only when two pieces in a row are not found so
     /// (many pieces moved or removed) is the whole record indexed by text.
-    fn find(&self, pieces: &[&str]) -> (Vec<Option<&'r [u8]>>, bool) {
+    fn find(&self, pieces: &[&str]) -> (Vec<Option<usize>>, bool) {
         let mut found = Vec::with_capacity(pieces.len());
         let mut unchanged = pieces.len() == self.entries.len();
         let mut next = 0;
@@ -420,7 +476,7 @@ impl<'r> Record<'r> {
                 misses = 0;
             }
             unchanged &= at == Some(i);
-            found.push(at.map(|k| self.entries[k].1));
+            found.push(at);
             if let Some(k) = at {
                 next = k + 1;
             }
@@ -441,10 +497,15 @@ mod tests {
     /// included) against a whole parse, and gives the record.
     fn in_pieces(text: &str, nest_from: usize, previous: Option<&[u8]>) -> (usize, Vec<u8>) {
         let entries = Entries::split(text, nest_from).unwrap();
-        let previous = previous.map(|p| Record::read(p).unwrap());
-        let (value, record) = entries.parse(previous.as_ref(), true).unwrap();
+        let read = previous.map(|p| Record::read(p).unwrap());
+        let (value, plan) = entries.parse(read.as_ref(), true).unwrap();
         assert_eq!(value.to_string(), whole(text).to_string(), "{text:?}");
-        (entries.len(), record.unwrap_or_default())
+        let mut record = Vec::new();
+        if let Some(plan) = plan {
+            plan.write_to(text.as_bytes(), previous.unwrap_or_default(), &mut record)
+                .unwrap();
+        }
+        (entries.len(), record)
     }
 
     #[test]
@@ -523,7 +584,12 @@ mod tests {
         let (found, unchanged) = record.find(pieces);
         let found = found
             .into_iter()
-            .map(|json| json.map(|j| std::str::from_utf8(j).unwrap().parse().unwrap()))
+            .map(|k| {
+                k.map(|k| {
+                    let (_, value) = record.value(k).unwrap();
+                    std::str::from_utf8(value).unwrap().parse().unwrap()
+                })
+            })
             .collect();
         (found, unchanged)
     }
