@@ -330,7 +330,7 @@ impl RecordPlan {
                 Packed::Previous(at) => previous.get(at.clone()).ok_or_else(outside)?,
                 Packed::New(bytes) => bytes.as_slice(),
             };
-            write!(out, "{} {}\n", piece.len(), value.len())?;
+            writeln!(out, "{} {}", piece.len(), value.len())?;
             out.write_all(piece)?;
             out.write_all(value)?;
         }
