@@ -2,9 +2,9 @@
 //! a large entry whose value is a block mapping (`paths`, `components`, `schemas`) that
 //! mapping's entries, are texts that parse alone; their values, put back together in order,
 //! are the whole text's. So they are parsed on two threads at once, and an entry whose text is
-//! exactly as at the previous run is read from that run's [`Record`] (its value packed
-//! by [`super::packed`], a twentieth of the YAML parse) instead of being parsed again: a regeneration after a one-schema
-//! change parses one schema's YAML.
+//! exactly as at the previous run is read from that run's [`Record`] (its value packed by
+//! [`super::packed`]: read back in a fifteenth of the YAML parse's time) instead of being
+//! parsed again: a regeneration after a one-schema change parses one schema's YAML.
 //!
 //! A text is cut only at a line that starts a mapping key at the indentation of its siblings.
 //! A cut that is wrong anyway (inside a quoted or flow scalar left open, or between an anchor
@@ -400,8 +400,9 @@ fn assemble(
 }
 
 /// The previous run's pieces and their values, kept by [`crate::cache::Cache`]: for each
-/// piece, `<text bytes> <value bytes>\n`, the text, the value ([`super::packed`]). Pieces are matched by their
-/// whole text, so a value is reused only for exactly the text it was parsed from.
+/// piece, `<text bytes> <value bytes>\n`, the text, the value ([`super::packed`]). Pieces are
+/// matched by their whole text, so a value is reused only for exactly the text it was parsed
+/// from.
 #[derive(Debug, Default)]
 pub(crate) struct Record<'r> {
     bytes: &'r [u8],
