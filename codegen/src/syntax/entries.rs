@@ -23,10 +23,9 @@ pub(super) const NEST_FROM: usize = 16 * 1024;
 /// A text cut into pieces that parse alone, and how their values nest.
 #[derive(Debug)]
 pub(super) struct Entries<'a> {
-    /// Texts each parsed alone to a mapping (one or more entries of their enclosing mapping,
-    /// with any comments before them), in the order of the text.
-    pieces: Vec<&'a str>,
-    /// Where each piece is in the text.
+    text: &'a str,
+    /// Where each piece is in the text: texts each parsed alone to a mapping (one or more
+    /// entries of their enclosing mapping, with any comments before them), in order.
     spans: Vec<Range<usize>>,
     /// The top-level mapping.
     root: Vec<Node>,
@@ -182,7 +181,7 @@ impl<'a> Entries<'a> {
         });
         let lines = Lines { text, lines };
         let mut entries = Entries {
-            pieces: Vec::new(),
+            text,
             spans: Vec::new(),
             root: Vec::new(),
         };
@@ -206,7 +205,6 @@ impl<'a> Entries<'a> {
                     self.nodes(lines, (entry.0 + 1, entry.1), inner, nest_from),
                 ),
                 None => {
-                    self.pieces.push(lines.text(entry.0, entry.1));
                     let span = lines.lines[entry.0].start..lines.lines[entry.1].start;
                     self.spans.push(span.start as usize..span.end as usize);
                     Node::Piece
@@ -217,7 +215,15 @@ impl<'a> Entries<'a> {
 
     /// How many pieces there are.
     pub(super) fn len(&self) -> usize {
-        self.pieces.len()
+        self.spans.len()
+    }
+
+    /// The pieces' texts, in order.
+    fn pieces(&self) -> Vec<&'a str> {
+        self.spans
+            .iter()
+            .map(|span| &self.text[span.clone()])
+            .collect()
     }
 
     /// Parses every piece (on two threads when there are two cores), reusing `previous`'s
@@ -231,11 +237,10 @@ impl<'a> Entries<'a> {
     ) -> Option<(Value, Option<RecordPlan>)> {
         let empty = Record::default();
         let previous = previous.unwrap_or(&empty);
-        let (found, unchanged) = previous.find(&self.pieces);
-        let work: Vec<(&str, Option<Recorded>)> = self
-            .pieces
-            .iter()
-            .copied()
+        let pieces = self.pieces();
+        let (found, unchanged) = previous.find(&pieces);
+        let work: Vec<(&str, Option<Recorded>)> = pieces
+            .into_iter()
             .zip(
                 found
                     .into_iter()
@@ -515,7 +520,7 @@ mod tests {
                     components:\n  schemas:\n    A:\n      type: string\n\n    B: {type: integer}\n";
         let entries = Entries::split(text, 30).unwrap();
         assert_eq!(
-            entries.pieces,
+            entries.pieces(),
             [
                 "openapi: 3.1.0\n# paths\n",
                 "  /a:\n    get: {}\n",
