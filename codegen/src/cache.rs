@@ -492,12 +492,13 @@ fn absorb(mut state: u64, bytes: &[u8]) -> u64 {
     state
 }
 
-/// `src` into `dst` (as long, at most a block) by fixed-size moves that may overlap: the
-/// names and wire names the IR's hash writes are short, and a call to `memcpy` for each was
-/// a tenth of emitting through the cache.
+/// The start of `src` into the start of `dst`, as many bytes as the shorter holds, by
+/// fixed-size moves that may overlap: the names and wire names the IR's hash writes are
+/// short, and a call to `memcpy` for each was a tenth of emitting through the cache.
 fn copy_short(dst: &mut [u8], src: &[u8]) {
-    let n = src.len();
-    if n != dst.len() || n > BLOCK {
+    let n = src.len().min(dst.len());
+    let (dst, src) = (&mut dst[..n], &src[..n]);
+    if n > BLOCK {
         dst.copy_from_slice(src);
     } else if n >= 8 {
         // Words at 0, 8, 16 and the last eight bytes, each clamped to end by `n`.
@@ -726,6 +727,27 @@ mod tests {
             copy_short(&mut dst[..n], &src[..n]);
             assert_eq!(&dst[..n], &src[..n], "{n} bytes");
             assert!(dst[n..].iter().all(|&b| b == 0), "{n} bytes: past the end");
+        }
+        // Lengths that differ copy the shorter's worth, at any size, and never panic.
+        let long: Vec<u8> = (1..=3 * BLOCK as u8).collect();
+        for (d, s) in [
+            (3, 9),
+            (9, 3),
+            (20, 40),
+            (40, 20),
+            (0, 5),
+            (5, 0),
+            (70, 90),
+            (90, 70),
+        ] {
+            let mut dst = vec![0u8; d + 8];
+            copy_short(&mut dst[..d], &long[..s]);
+            let n = d.min(s);
+            assert_eq!(&dst[..n], &long[..n], "{d} into {s}");
+            assert!(
+                dst[n..].iter().all(|&b| b == 0),
+                "{d} into {s}: past the end"
+            );
         }
     }
 
