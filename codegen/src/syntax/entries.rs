@@ -23,6 +23,7 @@ pub(super) const NEST_FROM: usize = 16 * 1024;
 /// A text cut into pieces that parse alone, and how their values nest.
 #[derive(Debug)]
 pub(super) struct Entries<'a> {
+    /// The text that was cut; the spans index it.
     text: &'a str,
     /// Where each piece is in the text: texts each parsed alone to a mapping (one or more
     /// entries of their enclosing mapping, with any comments before them), in order.
