@@ -282,6 +282,12 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     };
     let mutable = (!headers.is_empty() || body.is_some()).then(|| quote!(mut));
     let path_local = naming::ident(&locals.path);
+    // A path without parameters is the template itself, a `&'static str`.
+    let path_arg = if op.path_params.is_empty() {
+        quote!(#path_local)
+    } else {
+        quote!(&#path_local)
+    };
     let request = naming::ident(&locals.request);
     // An upload's body is set by the client for each attempt (`Prepared`).
     let done = match op.body.as_ref().map(|b| &b.kind) {
@@ -292,7 +298,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
         _ => quote!(Ok(#request)),
     };
     let accept = op.accept.as_deref().unwrap_or("application/json");
-    let start = quote!(self.request(#method, &#path_local, &#query, #accept));
+    let start = quote!(self.request(#method, #path_arg, &#query, #accept));
     let stream = op
         .pagination
         .as_ref()
@@ -307,7 +313,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
                      decoder: TokenStream| {
         let name = naming::ident(name);
         let doc = docs::attrs(&doc);
-        let start = quote!(self.request(#method, &#path_local, &#query, #accept));
+        let start = quote!(self.request(#method, #path_arg, &#query, #accept));
         let body = body_statement(op, stream_field);
         let decode = alternate_decode_closure(api, op, decoder);
         quote! {
@@ -658,13 +664,14 @@ fn error_docs(api: &Api, op: &Operation) -> Vec<String> {
     lines
 }
 
-/// The path with each parameter percent-encoded as one segment.
+/// The path with each parameter percent-encoded as one segment; without parameters, the
+/// template as a string literal (nothing to build, nothing allocated per call).
 fn path_expr(api: &Api, op: &Operation) -> TokenStream {
-    let std_string = super::std(api, Prelude::String);
     if op.path_params.is_empty() {
         let path = &op.path;
-        return quote!(#std_string::from(#path));
+        return quote!(#path);
     }
+    let std_string = super::std(api, Prelude::String);
     // Built in the local that will hold it, named apart from the path parameters it reads.
     let path = naming::ident(&op.locals.path);
     let pushes = op.path_segments.iter().map(|segment| match segment {

@@ -35,11 +35,11 @@ impl crate::Client {
             "/recordings",
             crate::settings::SECURITY,
             || {
-                let path = String::from("/recordings");
+                let path = "/recordings";
                 let request = self
                     .request(
                         ::reqwest::Method::GET,
-                        &path,
+                        path,
                         &params.query(),
                         "application/json",
                     )?;

@@ -1,4 +1,4 @@
-use crate::client::{retry_after, retry_delay, should_retry_response, RetryPolicy};
+use crate::client::{copy_request, retry_after, retry_delay, should_retry_response, RetryPolicy};
 use crate::{Client, Error};
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::StatusCode;
@@ -167,5 +167,48 @@ fn basic_credentials_are_base64_encoded() {
     assert_eq!(
         base64(b"Aladdin:open sesame"),
         "QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
+    );
+}
+
+#[test]
+fn a_copy_for_an_attempt_is_the_whole_request_with_its_timeout() {
+    let mut request = reqwest::Request::new(
+        reqwest::Method::DELETE,
+        "https://api.example.com/a/b?x=1&y=%20".parse().unwrap(),
+    );
+    request
+        .headers_mut()
+        .insert("accept", HeaderValue::from_static("application/json"));
+    request
+        .headers_mut()
+        .append("x-many", HeaderValue::from_static("one"));
+    request
+        .headers_mut()
+        .append("x-many", HeaderValue::from_static("two"));
+    *request.version_mut() = reqwest::Version::HTTP_2;
+    fn same(copy: &reqwest::Request, request: &reqwest::Request) {
+        assert_eq!(copy.method(), request.method());
+        assert_eq!(copy.url(), request.url());
+        assert_eq!(copy.headers(), request.headers());
+        assert_eq!(copy.version(), request.version());
+    }
+    let copy = copy_request(&request, None).unwrap();
+    same(&copy, &request);
+    assert!(copy.body().is_none() && copy.timeout().is_none());
+    let limit = Duration::from_millis(1234);
+    let copy = copy_request(&request, Some(limit)).unwrap();
+    same(&copy, &request);
+    assert_eq!(copy.timeout(), Some(&limit));
+    // The original is left as it was: each attempt gets its timeout anew.
+    assert!(request.timeout().is_none());
+
+    // A body is copied too.
+    *request.body_mut() = Some(reqwest::Body::from("{\"a\":1}"));
+    let copy = copy_request(&request, Some(limit)).unwrap();
+    same(&copy, &request);
+    assert_eq!(copy.timeout(), Some(&limit));
+    assert_eq!(
+        copy.body().and_then(reqwest::Body::as_bytes),
+        Some(&b"{\"a\":1}"[..])
     );
 }

@@ -96,6 +96,39 @@ async fn redirects_are_bounded() {
     );
 }
 
+#[tokio::test]
+async fn a_hop_keeps_the_timeout() {
+    // The first connection is redirected, the hop's is held open without an answer: the
+    // request built again for the hop must carry the client's timeout, or this never ends.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let mut buf = [0u8; 4096];
+            let _ = tokio::io::AsyncReadExt::read(&mut socket, &mut buf).await;
+            if held.is_empty() {
+                let answer = "HTTP/1.1 302 Found\r\nlocation: /hop\r\ncontent-length: 0\r\n\r\n";
+                let _ = tokio::io::AsyncWriteExt::write_all(&mut socket, answer.as_bytes()).await;
+            }
+            held.push(socket);
+        }
+    });
+    let client = Client::builder()
+        .api_key("KEY")
+        .base_url(&url)
+        .timeout(Duration::from_millis(200))
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let call = client.list_items(&ListParams::default());
+    let e = tokio::time::timeout(Duration::from_secs(20), call)
+        .await
+        .expect("the hop was not bounded by the timeout")
+        .unwrap_err();
+    assert!(e.is_timeout(), "{e}");
+}
+
 fn request(method: Method, url: &str, body: Option<&str>) -> Request {
     let mut request = Request::new(method, Url::parse(url).unwrap());
     request
