@@ -5,7 +5,8 @@
 //! 3. requests per second against a local server vs a bare reqwest loop;
 //! 4. streaming 20 pages at 20 ms latency, sequential vs concurrent; one retried 503.
 //!
-//! `cargo run --release --example bench_runtime`
+//! `cargo run --release --example bench_runtime`; `... -- one client 2000` runs one loop of
+//! the requests/s rows alone (see `one_loop`).
 
 use futures_util::StreamExt;
 use serde::Deserialize;
@@ -208,26 +209,75 @@ async fn bare_get(client: &reqwest::Client, url: &str) -> impl AsRef<[u8]> {
     response.bytes().await.unwrap()
 }
 
-/// Requests per second of each loop in each round: the generated client, then the baselines
-/// (a), (b) and (c) (see `main`), `rounds` rounds of 1,000 requests, rotating which goes first.
+/// The four request loops of the requests/s rows against one local server: the generated
+/// client (0), then the baselines (a) (1), (b) (2) and (c) (3) (see `main`).
+struct Loops {
+    client: Client,
+    bare: reqwest::Client,
+    bare_timeout: reqwest::Client,
+    url: String,
+    target: String,
+}
+
+impl Loops {
+    async fn new(params: &GetRecordingsParams) -> Self {
+        let small = page_json(1);
+        let url = serve(move |_| small.clone(), Duration::ZERO).await;
+        let client = Client::builder()
+            .api_key("KEY")
+            .base_url(&url)
+            .build()
+            .unwrap();
+        let bare_timeout = reqwest::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .build()
+            .unwrap();
+        let target = format!("{url}/recordings?{}", params.query());
+        Loops {
+            client,
+            bare: reqwest::Client::new(),
+            bare_timeout,
+            url,
+            target,
+        }
+    }
+
+    /// One request of loop `kind`.
+    async fn request(&self, kind: usize, params: &GetRecordingsParams, pairs: &[(String, String)]) {
+        match kind {
+            0 => {
+                std::hint::black_box(self.client.get_recordings(params).await.unwrap());
+            }
+            1 => {
+                std::hint::black_box(bare_get(&self.bare, &self.target).await);
+            }
+            2 => {
+                let body = bare_get(&self.bare_timeout, &self.target).await;
+                let page: RecordingsResponseBody = serde_json::from_slice(body.as_ref()).unwrap();
+                std::hint::black_box(page);
+            }
+            _ => {
+                let mut serializer =
+                    url::form_urlencoded::Serializer::new(format!("{}/recordings?", self.url));
+                for (k, v) in pairs {
+                    serializer.append_pair(k, v);
+                }
+                let body = bare_get(&self.bare_timeout, &serializer.finish()).await;
+                let page: RecordingsResponseBody = serde_json::from_slice(body.as_ref()).unwrap();
+                std::hint::black_box(page);
+            }
+        }
+    }
+}
+
+/// Requests per second of each loop in each round, `rounds` rounds of 1,000 requests,
+/// rotating which goes first.
 async fn requests_per_second(
     params: &GetRecordingsParams,
     pairs: &[(String, String)],
     rounds: usize,
 ) -> [Vec<f64>; 4] {
-    let small = page_json(1);
-    let url = serve(move |_| small.clone(), Duration::ZERO).await;
-    let client = Client::builder()
-        .api_key("KEY")
-        .base_url(&url)
-        .build()
-        .unwrap();
-    let bare = reqwest::Client::new();
-    let bare_timeout = reqwest::Client::builder()
-        .timeout(Duration::from_secs(60))
-        .build()
-        .unwrap();
-    let target = format!("{url}/recordings?{}", params.query());
+    let loops = Loops::new(params).await;
     // Rounds rotate which loop runs first, and each ratio is the median of the rounds' own
     // ratios: a machine that drifts during the run (other tenants, clock changes) moves the
     // loops of a round together instead of favouring whichever always ran first.
@@ -239,31 +289,7 @@ async fn requests_per_second(
             let kind = (round + slot) % kinds;
             let started = Instant::now();
             for _ in 0..requests {
-                match kind {
-                    0 => {
-                        std::hint::black_box(client.get_recordings(params).await.unwrap());
-                    }
-                    1 => {
-                        std::hint::black_box(bare_get(&bare, &target).await);
-                    }
-                    2 => {
-                        let body = bare_get(&bare_timeout, &target).await;
-                        let page: RecordingsResponseBody =
-                            serde_json::from_slice(body.as_ref()).unwrap();
-                        std::hint::black_box(page);
-                    }
-                    _ => {
-                        let mut serializer =
-                            url::form_urlencoded::Serializer::new(format!("{url}/recordings?"));
-                        for (k, v) in pairs {
-                            serializer.append_pair(k, v);
-                        }
-                        let body = bare_get(&bare_timeout, &serializer.finish()).await;
-                        let page: RecordingsResponseBody =
-                            serde_json::from_slice(body.as_ref()).unwrap();
-                        std::hint::black_box(page);
-                    }
-                }
+                loops.request(kind, params, pairs).await;
             }
             rps[kind].push(requests as f64 / started.elapsed().as_secs_f64());
         }
@@ -271,12 +297,76 @@ async fn requests_per_second(
     rps
 }
 
+/// `bench_runtime one <loop> <requests>`: one request loop alone (`client`, `a`, `b` or
+/// `c`), for a profiler or an instruction count (`valgrind --tool=callgrind`), which the
+/// rotated rounds would mix; prints the allocations a request, the local server's
+/// included (the same server for every loop), and a reallocation counted as one (the
+/// counting allocator's `realloc` is the default one: a new block).
+fn one_loop(name: &str, requests: &str) -> Result<(), String> {
+    let kind = ["client", "a", "b", "c"]
+        .iter()
+        .position(|k| *k == name)
+        .ok_or_else(|| format!("unknown loop {name:?}: client, a, b or c"))?;
+    let requests: usize = requests
+        .parse()
+        .map_err(|e| format!("requests {requests:?}: {e}"))?;
+    let params = full_filter();
+    let pairs = flattened(&params);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    runtime.block_on(async {
+        let loops = Loops::new(&params).await;
+        // One request first: connection and first-use allocations are not a request's.
+        loops.request(kind, &params, &pairs).await;
+        let before = ALLOCATIONS.load(Ordering::Relaxed);
+        let started = Instant::now();
+        for _ in 0..requests {
+            loops.request(kind, &params, &pairs).await;
+        }
+        let elapsed = started.elapsed();
+        let allocations = ALLOCATIONS.load(Ordering::Relaxed) - before;
+        println!(
+            "loop {name}: {requests} requests in {elapsed:.2?}, {:.1} allocations a request (a growth counts as one)",
+            allocations as f64 / requests.max(1) as f64
+        );
+    });
+    Ok(())
+}
+
+/// The query's pairs, decoded back from the generated query string: the hand-written
+/// baseline's input, already flattened.
+fn flattened(params: &GetRecordingsParams) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(params.query().as_str().as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
 fn row(name: &str, ours: String, baseline: String, ratio: f64, target: &str) {
     println!("| {name} | {ours} | {baseline} | {ratio:.2}x | {target} |");
 }
 
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.as_slice() {
+        [] => tables(),
+        [one, name, requests] if one == "one" => {
+            if let Err(e) = one_loop(name, requests) {
+                eprintln!("bench_runtime: {e}");
+                std::process::exit(2);
+            }
+        }
+        _ => {
+            eprintln!("usage: bench_runtime [one client|a|b|c REQUESTS]");
+            std::process::exit(2);
+        }
+    }
+}
+
+/// Every benchmark, as the rows of BENCHMARKS.md's table.
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
-async fn main() {
+async fn tables() {
     println!("| run-time benchmark | generated client | baseline | ratio | target |");
     println!("|---|---|---|---:|---|");
 
@@ -332,9 +422,7 @@ async fn main() {
     let query = params.query();
     let allocations = ALLOCATIONS.load(Ordering::Relaxed) - before;
     // Baseline: the same pairs, already flattened by hand, through `form_urlencoded`.
-    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_str().as_bytes())
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
+    let pairs = flattened(&params);
     let baseline = median_per_call(15, 2000, || {
         let mut serializer = url::form_urlencoded::Serializer::new(String::new());
         for (k, v) in &pairs {
