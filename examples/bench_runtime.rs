@@ -209,8 +209,31 @@ async fn bare_get(client: &reqwest::Client, url: &str) -> impl AsRef<[u8]> {
     response.bytes().await.unwrap()
 }
 
-/// The four request loops of the requests/s rows against one local server: the generated
-/// client (0), then the baselines (a) (1), (b) (2) and (c) (3) (see `main`).
+/// A loop of the requests/s rows: the generated client, then the baselines (a), (b) and (c)
+/// (see `tables`), in the order of their rows.
+#[derive(Clone, Copy)]
+enum Loop {
+    Client,
+    Bare,
+    Fair,
+    Hand,
+}
+
+impl Loop {
+    const ALL: [Loop; 4] = [Loop::Client, Loop::Bare, Loop::Fair, Loop::Hand];
+
+    /// Its name on the command line (`one <name> <requests>`).
+    fn name(self) -> &'static str {
+        match self {
+            Loop::Client => "client",
+            Loop::Bare => "a",
+            Loop::Fair => "b",
+            Loop::Hand => "c",
+        }
+    }
+}
+
+/// What the loops send with, against one local server.
 struct Loops {
     client: Client,
     bare: reqwest::Client,
@@ -243,20 +266,20 @@ impl Loops {
     }
 
     /// One request of loop `kind`.
-    async fn request(&self, kind: usize, params: &GetRecordingsParams, pairs: &[(String, String)]) {
+    async fn request(&self, kind: Loop, params: &GetRecordingsParams, pairs: &[(String, String)]) {
         match kind {
-            0 => {
+            Loop::Client => {
                 std::hint::black_box(self.client.get_recordings(params).await.unwrap());
             }
-            1 => {
+            Loop::Bare => {
                 std::hint::black_box(bare_get(&self.bare, &self.target).await);
             }
-            2 => {
+            Loop::Fair => {
                 let body = bare_get(&self.bare_timeout, &self.target).await;
                 let page: RecordingsResponseBody = serde_json::from_slice(body.as_ref()).unwrap();
                 std::hint::black_box(page);
             }
-            _ => {
+            Loop::Hand => {
                 let mut serializer =
                     url::form_urlencoded::Serializer::new(format!("{}/recordings?", self.url));
                 for (k, v) in pairs {
@@ -283,13 +306,13 @@ async fn requests_per_second(
     // loops of a round together instead of favouring whichever always ran first.
     let requests = 1000;
     let mut rps = [Vec::new(), Vec::new(), Vec::new(), Vec::new()];
-    let kinds = rps.len();
+    let kinds = Loop::ALL.len();
     for round in 0..rounds {
         for slot in 0..kinds {
             let kind = (round + slot) % kinds;
             let started = Instant::now();
             for _ in 0..requests {
-                loops.request(kind, params, pairs).await;
+                loops.request(Loop::ALL[kind], params, pairs).await;
             }
             rps[kind].push(requests as f64 / started.elapsed().as_secs_f64());
         }
@@ -303,9 +326,9 @@ async fn requests_per_second(
 /// included (the same server for every loop), and a reallocation counted as one (the
 /// counting allocator's `realloc` is the default one: a new block).
 fn one_loop(name: &str, requests: &str) -> Result<(), String> {
-    let kind = ["client", "a", "b", "c"]
-        .iter()
-        .position(|k| *k == name)
+    let kind = Loop::ALL
+        .into_iter()
+        .find(|k| k.name() == name)
         .ok_or_else(|| format!("unknown loop {name:?}: client, a, b or c"))?;
     let requests: usize = requests
         .parse()
